@@ -1,0 +1,7 @@
+"""Allow ``python -m pakketbuild``."""
+
+import sys
+
+from pakketbuild.cli import main
+
+sys.exit(main())

@@ -1,0 +1,604 @@
+"""Read and validate a content folder, reporting every problem with file, line and column.
+
+Layout of a content folder::
+
+    site.yaml              SiteConfig
+    organisaties.yaml      OrganisationsFile
+    items/<id>.md          Item: YAML front matter + Markdown body
+    pakketten/<id>.md      Pakket: YAML front matter + Markdown intro
+    documenten/…           files that items refer to (optional)
+
+:func:`load_content` reads everything, collects all diagnostics and either returns a
+:class:`Content` or raises :class:`ContentError` with every problem found.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import stat
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from pakketbuild import markdown
+from pakketbuild.diagnostics import ContentError, Diagnostic, DiagnosticSink, Severity
+from pakketbuild.messages import field_name, translate
+from pakketbuild.model import (
+    Item,
+    Organisation,
+    OrganisationsFile,
+    Pakket,
+    SiteConfig,
+    Status,
+)
+from pakketbuild.yamlsafe import Located, Mark, YamlProblem, load_yaml
+
+SITE_FILE = "site.yaml"
+ORGANISATIONS_FILE = "organisaties.yaml"
+ITEMS_DIR = "items"
+PAKKETTEN_DIR = "pakketten"
+MAX_CONTENT_FILE = 1024 * 1024
+"""Largest content file we read (1 MiB); real items are a few kilobytes."""
+MAX_DOCUMENT_FILE = 50 * 1024 * 1024
+"""Largest document file an item may refer to (50 MiB)."""
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of content came from, to point diagnostics at it."""
+
+    path: Path
+    display: str
+    located: Located
+    body_line: int = 0
+    """1-based line where the Markdown body starts (0 when there is none)."""
+
+    def at(self, loc: tuple[str | int, ...], *, key: bool = False) -> Mark:
+        """The position of ``loc`` in this file."""
+        if loc and loc[0] in ("body", "intro") and self.body_line:
+            return Mark(self.body_line, 1)
+        return self.located.mark(loc) if key else self.located.value_mark(loc)
+
+
+@dataclass
+class Content:
+    """Everything in a content folder, validated."""
+
+    root: Path
+    site: SiteConfig
+    organisations: dict[str, Organisation]
+    items: dict[str, Item]
+    pakketten: dict[str, Pakket]
+    sources: dict[str, Source] = field(default_factory=dict)
+    """Keyed ``item:<id>``, ``pakket:<id>``, ``organisation:<id>``, ``site``."""
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    def files(self) -> list[Path]:
+        """Every content file that was read (for cache keys and watching)."""
+        return sorted({source.path for source in self.sources.values()})
+
+
+class _Reader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.sink = DiagnosticSink()
+        self.broken: set[str] = set()
+        """Ids (``item:x``, ``organisations``) that exist but failed to load: references to
+        them are not reported again, so one mistake gives one message."""
+
+    def show(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def display(self, path: Path) -> str:
+        return (
+            (Path(self.root.name) / self.show(path)).as_posix() if path != self.root else str(path)
+        )
+
+    def err(self, path: Path, mark: Mark, code: str, message: str, field: str = "") -> None:
+        self.sink.error(self.display(path), mark.line, mark.col, code, message, field)
+
+    # -- files --------------------------------------------------------------------------
+
+    def read_text(self, path: Path) -> str | None:
+        """The file's text (BOM removed, CRLF normalised), or None after reporting why not."""
+        start = Mark(1, 1)
+        try:
+            info = path.lstat()
+        except OSError as exc:
+            self.err(path, start, "unreadable-file", f"cannot read the file: {exc.strerror}")
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            target = path.resolve()
+            if not _inside(target, self.root):
+                self.err(
+                    path,
+                    start,
+                    "path-outside-content",
+                    "this file is a link to a place outside the content folder; "
+                    "copy the file into the content folder instead",
+                )
+                return None
+            info = target.stat()
+        if not stat.S_ISREG(info.st_mode):
+            self.err(path, start, "not-a-file", "this is not a regular file; remove it")
+            return None
+        if info.st_size > MAX_CONTENT_FILE:
+            self.err(
+                path,
+                start,
+                "file-too-large",
+                f"the file is {info.st_size:,} bytes; content files may be at most "
+                f"{MAX_CONTENT_FILE:,} bytes, so split the text",
+            )
+            return None
+        data = path.read_bytes()
+        if not data.strip():
+            self.err(path, start, "empty-file", "the file is empty; add its fields or remove it")
+            return None
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            self.err(
+                path,
+                Mark(line, col),
+                "invalid-utf8",
+                "the file is not valid UTF-8 text; save it as UTF-8 (in most editors: "
+                "'Save with encoding' → UTF-8)",
+            )
+            return None
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        nul = text.find("\x00")
+        if nul >= 0:
+            line = text.count("\n", 0, nul) + 1
+            col = nul - (text.rfind("\n", 0, nul) + 1) + 1
+            self.err(path, Mark(line, col), "nul-byte", "the file contains a NUL byte; remove it")
+            return None
+        return text
+
+    def yaml(self, path: Path, text: str, line_offset: int = 0) -> Located | None:
+        try:
+            return load_yaml(text, line_offset=line_offset)
+        except YamlProblem as problem:
+            self.err(path, Mark(problem.line, problem.col), problem.code, problem.message)
+            return None
+
+    def validate(
+        self, model: type[M], data: Any, source: Source, *, field_prefix: tuple[str | int, ...] = ()
+    ) -> M | None:
+        if not isinstance(data, dict):
+            self.err(
+                source.path,
+                source.at(()),
+                "wrong-type",
+                "expected a block of fields (lines such as 'title: …'), found "
+                + ("nothing" if data is None else "something else"),
+            )
+            return None
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            for problem in translate(exc, model):
+                loc = (*field_prefix, *problem.loc)
+                target = loc[:-1] if problem.code == "missing-field" else loc
+                mark = source.at(target, key=problem.at_key)
+                self.err(source.path, mark, problem.code, problem.message, field_name(loc))
+            return None
+
+    # -- front matter documents -----------------------------------------------------------
+
+    def front_matter(self, path: Path, body_field: str) -> tuple[dict[str, Any], Source] | None:
+        text = self.read_text(path)
+        if text is None:
+            return None
+        lines = text.split("\n")
+        if lines[0].rstrip() != "---":
+            self.err(
+                path,
+                Mark(1, 1),
+                "no-front-matter",
+                "the file must start with a line '---', then the fields (title: …), then a "
+                "line '---', then the text",
+            )
+            return None
+        end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+        if end is None:
+            self.err(
+                path,
+                Mark(1, 1),
+                "no-front-matter",
+                "the front matter that starts on line 1 is never closed; add a line '---' "
+                "after the last field",
+            )
+            return None
+        located = self.yaml(path, "\n".join(lines[1:end]) + "\n", line_offset=1)
+        if located is None:
+            return None
+        source = Source(path, self.display(path), located, body_line=end + 2)
+        if located.data is None:
+            located.data = {}
+        if not isinstance(located.data, dict):
+            self.err(
+                path, Mark(2, 1), "wrong-type", "the front matter must be fields such as 'title: …'"
+            )
+            return None
+        if body_field in located.data:
+            self.err(
+                path,
+                located.mark((body_field,)),
+                "unknown-field",
+                f"'{body_field}' is not written as a field: put the text below the closing "
+                "'---' line",
+                body_field,
+            )
+            return None
+        body = "\n".join(lines[end + 1 :]).strip("\n")
+        data = dict(located.data)
+        data[body_field] = body
+        return data, source
+
+    def lint_markdown(self, source: Source, text: str, first_line: int, fieldname: str) -> None:
+        for problem in markdown.lint(text):
+            self.err(
+                source.path,
+                Mark(first_line + problem.line, 1),
+                problem.code,
+                problem.message,
+                fieldname,
+            )
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def _fold(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).casefold()
+
+
+def load_content(root: Path) -> Content:
+    """Read and validate everything under ``root``; raise :class:`ContentError` on any error."""
+    root = root.resolve()
+    reader = _Reader(root)
+    if not root.is_dir():
+        raise ContentError(
+            [
+                Diagnostic(
+                    str(root),
+                    1,
+                    1,
+                    Severity.ERROR,
+                    "no-content",
+                    "the content folder does not exist; pass --content DIR",
+                )
+            ]
+        )
+    sources: dict[str, Source] = {}
+
+    site = _load_site(reader, root / SITE_FILE, sources)
+    organisations = _load_organisations(reader, root / ORGANISATIONS_FILE, sources)
+    items: dict[str, Item] = {}
+    for path in _markdown_files(reader, root / ITEMS_DIR):
+        loaded = reader.front_matter(path, "body")
+        if loaded is None:
+            reader.broken.add(f"item:{path.stem}")
+            continue
+        data, source = loaded
+        item = reader.validate(Item, data, source)
+        if item is None:
+            reader.broken.add(f"item:{path.stem}")
+        else:
+            sources[f"item:{item.id}"] = source
+            items[item.id] = item
+        if isinstance(data.get("body"), str):
+            reader.lint_markdown(source, data["body"], source.body_line, "body")
+        _check_summary(reader, source, data)
+        _check_steps(reader, source, data)
+        _check_id(reader, source, data, path)
+    pakketten: dict[str, Pakket] = {}
+    for path in _markdown_files(reader, root / PAKKETTEN_DIR):
+        loaded = reader.front_matter(path, "intro")
+        if loaded is None:
+            continue
+        data, source = loaded
+        pakket = reader.validate(Pakket, data, source)
+        if pakket is not None:
+            sources[f"pakket:{pakket.id}"] = source
+            pakketten[pakket.id] = pakket
+        if isinstance(data.get("intro"), str):
+            reader.lint_markdown(source, data["intro"], source.body_line, "intro")
+        _check_id(reader, source, data, path)
+
+    _check_unique(reader, root, sources, items, "item")
+    _check_unique(reader, root, sources, pakketten, "pakket")
+    _cross_check(reader, site, organisations, items, pakketten, sources)
+    if site is not None and pakketten == {} and not reader.sink.errors:
+        reader.err(
+            root / PAKKETTEN_DIR,
+            Mark(1, 1),
+            "no-pakket",
+            "there is no pakket; add content/pakketten/<id>.md",
+        )
+    if reader.sink.errors or site is None:
+        if site is None and not reader.sink.errors:  # pragma: no cover - defensive
+            reader.err(root / SITE_FILE, Mark(1, 1), "missing-file", "site.yaml is missing")
+        raise ContentError(reader.sink.sorted())
+    return Content(
+        root=root,
+        site=site,
+        organisations=organisations,
+        items=dict(sorted(items.items())),
+        pakketten=dict(sorted(pakketten.items())),
+        sources=sources,
+        warnings=reader.sink.sorted(),
+    )
+
+
+def _markdown_files(reader: _Reader, folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    files: list[Path] = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        path = Path(entry.path)
+        if entry.name.startswith("."):
+            continue
+        if not entry.name.endswith(".md"):
+            reader.sink.warning(
+                reader.display(path),
+                1,
+                1,
+                "unexpected-file",
+                "only '.md' files are read in this folder; this file is ignored",
+            )
+            continue
+        files.append(path)
+    return files
+
+
+def _load_site(reader: _Reader, path: Path, sources: dict[str, Source]) -> SiteConfig | None:
+    if not path.exists() and not path.is_symlink():
+        reader.err(
+            path,
+            Mark(1, 1),
+            "missing-file",
+            "site.yaml is missing; create it with at least 'title:' and 'id:'",
+        )
+        return None
+    text = reader.read_text(path)
+    located = reader.yaml(path, text) if text is not None else None
+    if located is None:
+        return None
+    source = Source(path, reader.display(path), located)
+    sources["site"] = source
+    return reader.validate(SiteConfig, located.data, source)
+
+
+def _load_organisations(
+    reader: _Reader, path: Path, sources: dict[str, Source]
+) -> dict[str, Organisation]:
+    if not path.exists() and not path.is_symlink():
+        return {}
+    text = reader.read_text(path)
+    located = reader.yaml(path, text) if text is not None else None
+    parsed = None
+    if located is not None:
+        source = Source(path, reader.display(path), located)
+        parsed = reader.validate(OrganisationsFile, located.data, source)
+    if located is None or parsed is None:
+        reader.broken.add("organisations")
+        return {}
+    result: dict[str, Organisation] = {}
+    seen: dict[str, str] = {}
+    for index, org in enumerate(parsed.organisations):
+        folded = _fold(org.id)
+        if folded in seen:
+            reader.err(
+                path,
+                located.value_mark(("organisations", index, "id")),
+                "duplicate-id",
+                f"the organisation id '{org.id}' is used twice; give each organisation its own id",
+                f"organisations[{index}].id",
+            )
+            continue
+        seen[folded] = org.id
+        result[org.id] = org
+        sources[f"organisation:{org.id}"] = source
+    return dict(sorted(result.items()))
+
+
+def _check_id(reader: _Reader, source: Source, data: dict[str, Any], path: Path) -> None:
+    value = data.get("id")
+    if isinstance(value, str) and value != path.stem:
+        reader.err(
+            path,
+            source.at(("id",)),
+            "id-mismatch",
+            f"the id '{value}' differs from the file name '{path.name}'; rename the file to "
+            f"'{value}.md' or change the id to '{path.stem}'",
+            "id",
+        )
+
+
+def _check_summary(reader: _Reader, source: Source, data: dict[str, Any]) -> None:
+    summary = data.get("summary")
+    if isinstance(summary, str) and "\n\n" in summary.strip():
+        reader.err(
+            source.path,
+            source.at(("summary",)),
+            "invalid-value",
+            "the summary must be one paragraph (no empty line); move the rest to the text",
+            "summary",
+        )
+
+
+def _check_steps(reader: _Reader, source: Source, data: dict[str, Any]) -> None:
+    steps = data.get("steps")
+    if not isinstance(steps, list):
+        return
+    for index, step in enumerate(steps):
+        if isinstance(step, dict) and isinstance(step.get("text"), str):
+            mark = source.at(("steps", index, "text"))
+            for problem in markdown.lint(step["text"]):
+                reader.err(source.path, mark, problem.code, problem.message, f"steps[{index}].text")
+
+
+def _check_unique(
+    reader: _Reader, root: Path, sources: dict[str, Source], models: dict[str, Any], kind: str
+) -> None:
+    seen: dict[str, str] = {}
+    for key in sorted(models):
+        folded = _fold(key)
+        if folded in seen:
+            source = sources[f"{kind}:{key}"]
+            reader.err(
+                source.path,
+                source.at(("id",)),
+                "duplicate-id",
+                f"the {kind} id '{key}' is also used by '{seen[folded]}'; ids must be unique",
+                "id",
+            )
+        seen[folded] = key
+
+
+def _ref_error(
+    reader: _Reader,
+    source: Source,
+    loc: tuple[str | int, ...],
+    value: str,
+    what: str,
+    known: Iterable[str],
+) -> None:
+    if "organisations" in reader.broken and what == "organisation":
+        return
+    if f"{what}:{value}" in reader.broken:
+        return
+    guess = difflib.get_close_matches(value, list(known), n=1)
+    hint = f"did you mean '{guess[0]}'?" if guess else f"add the {what} or fix the id"
+    reader.err(
+        source.path,
+        source.at(loc),
+        "unknown-reference",
+        f"there is no {what} with id '{value}'; {hint}",
+        field_name(loc),
+    )
+
+
+def _cross_check(
+    reader: _Reader,
+    site: SiteConfig | None,
+    organisations: dict[str, Organisation],
+    items: dict[str, Item],
+    pakketten: dict[str, Pakket],
+    sources: dict[str, Source],
+) -> None:
+    if site is not None and site.publisher and site.publisher not in organisations:
+        _ref_error(
+            reader, sources["site"], ("publisher",), site.publisher, "organisation", organisations
+        )
+    for item in items.values():
+        source = sources[f"item:{item.id}"]
+        for index, org in enumerate(item.providers):
+            if org not in organisations:
+                _ref_error(reader, source, ("providers", index), org, "organisation", organisations)
+        for index, ref in enumerate(item.related):
+            if ref not in items:
+                _ref_error(reader, source, ("related", index), ref, "item", items)
+            elif ref == item.id:
+                reader.err(
+                    source.path,
+                    source.at(("related", index)),
+                    "invalid-value",
+                    "an item cannot be related to itself; remove this entry",
+                    f"related[{index}]",
+                )
+        if item.replaced_by is not None and item.replaced_by not in items:
+            _ref_error(reader, source, ("replaced_by",), item.replaced_by, "item", items)
+        for index, document in enumerate(item.documents):
+            if document.path is not None:
+                _check_document(reader, source, ("documents", index, "path"), document.path)
+    for pakket in pakketten.values():
+        source = sources[f"pakket:{pakket.id}"]
+        if pakket.publisher not in organisations:
+            _ref_error(
+                reader, source, ("publisher",), pakket.publisher, "organisation", organisations
+            )
+        seen: set[str] = set()
+        for index, ref in enumerate(pakket.items):
+            if ref in seen:
+                reader.err(
+                    source.path,
+                    source.at(("items", index)),
+                    "duplicate-id",
+                    f"the item '{ref}' is listed twice in this pakket; keep one",
+                    f"items[{index}]",
+                )
+            seen.add(ref)
+            target = items.get(ref)
+            if target is None:
+                _ref_error(reader, source, ("items", index), ref, "item", items)
+            elif pakket.status is Status.GEPUBLICEERD and target.status is not Status.GEPUBLICEERD:
+                reader.err(
+                    source.path,
+                    source.at(("items", index)),
+                    "unpublished-item",
+                    f"the item '{ref}' has status '{target.status}', so it cannot be in a "
+                    "published pakket; set its status to 'gepubliceerd' or remove it here",
+                    f"items[{index}]",
+                )
+
+
+def _check_document(
+    reader: _Reader, source: Source, loc: tuple[str | int, ...], value: str
+) -> None:
+    path = reader.root / value
+    mark = source.at(loc)
+    name = field_name(loc)
+    if not path.exists() and not path.is_symlink():
+        reader.err(
+            source.path,
+            mark,
+            "missing-file",
+            f"the document '{value}' does not exist in the content folder; add it or fix the path",
+            name,
+        )
+        return
+    resolved = path.resolve()
+    if not _inside(resolved, reader.root):
+        reader.err(
+            source.path,
+            mark,
+            "path-outside-content",
+            f"the document '{value}' leads outside the content folder (a link?); "
+            "copy the file into the content folder",
+            name,
+        )
+        return
+    info = resolved.stat()
+    if not stat.S_ISREG(info.st_mode):
+        reader.err(source.path, mark, "not-a-file", f"'{value}' is not a regular file", name)
+    elif info.st_size > MAX_DOCUMENT_FILE:
+        reader.err(
+            source.path,
+            mark,
+            "file-too-large",
+            f"'{value}' is {info.st_size:,} bytes; documents may be at most "
+            f"{MAX_DOCUMENT_FILE:,} bytes",
+            name,
+        )
