@@ -426,6 +426,8 @@ def _load_organisations(
 def _check_id(reader: _Reader, source: Source, data: dict[str, Any], path: Path) -> None:
     value = data.get("id")
     if isinstance(value, str) and value != path.stem:
+        kind = "item" if path.parent.name == ITEMS_DIR else "pakket"
+        reader.broken.update({f"{kind}:{path.stem}", f"{kind}:{value}"})
         reader.err(
             path,
             source.at(("id",)),

@@ -209,6 +209,7 @@ def _scalar(node: yaml.ScalarNode, where: Mark) -> Any:
 
 
 def _tag_problem(tag: str, where: Mark) -> YamlProblem:
+    tag = tag.replace(_CORE, "!!", 1)
     return YamlProblem(
         where.line,
         where.col,

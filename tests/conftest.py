@@ -1,0 +1,57 @@
+"""Shared fixtures: the real content, small scenario trees, and built export trees."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pakketbuild.build import BuildOptions, build
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_CONTENT = ROOT / "content"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def real_content() -> Path:
+    """The repository's own content folder (read-only: copy it before changing)."""
+    return REAL_CONTENT
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real content."""
+    target = tmp_path / "content"
+    shutil.copytree(REAL_CONTENT, target)
+    return target
+
+
+@pytest.fixture
+def make_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """Build a content folder into a fresh output folder and return that folder."""
+
+    def _build(content: Path, formats: str = "html,json", **kwargs: object) -> Path:
+        out = tmp_path_factory.mktemp("exports") / "exports"
+        build(BuildOptions(content=content, out=out, formats=formats.split(","), **kwargs))  # type: ignore[arg-type]
+        return out
+
+    return _build
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content built to HTML and JSON once per test session."""
+    out = tmp_path_factory.mktemp("real-site") / "exports"
+    build(BuildOptions(content=REAL_CONTENT, out=out, formats=["html", "json"]))
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_documents(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content built to every format once per test session."""
+    out = tmp_path_factory.mktemp("real-docs") / "exports"
+    build(BuildOptions(content=REAL_CONTENT, out=out, formats=["html", "json", "pdf", "docx"]))
+    return out

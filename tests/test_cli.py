@@ -1,0 +1,109 @@
+"""The command line: exit codes, output formats, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pakketbuild.cli import main
+from tests.content.tree import write_tree
+
+BROKEN_ITEM = "---\nid: woningscan\ntitle: Woningscan\nkind: scann\n---\n"
+
+
+def test_check_passes_on_the_real_content(
+    real_content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--content", str(real_content)]) == 0
+    assert "check passed: 0 error(s), 0 warning(s)" in capsys.readouterr().err
+
+
+def test_check_reports_errors_with_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_tree(tmp_path / "content", {"items/woningscan.md": BROKEN_ITEM})
+    assert main(["check", "--content", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "items/woningscan.md:4:7: error[invalid-value] (kind):" in err
+    assert "items/woningscan.md:2:1: error[missing-field] (summary):" in err
+    assert "check failed: 3 error(s), 0 warning(s)" in err
+
+
+def test_check_github_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = write_tree(tmp_path / "content", {"items/woningscan.md": BROKEN_ITEM})
+    assert main(["check", "--content", str(root), "--format", "github"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("::error file=")
+    assert any(
+        line.startswith("::error file=")
+        and "items/woningscan.md,line=4,col=7,title=invalid-value kind::" in line
+        for line in lines
+    )
+
+
+def test_check_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = write_tree(tmp_path / "content", {"items/woningscan.md": BROKEN_ITEM})
+    assert main(["check", "--content", str(root), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    kind = next(d for d in data if d["field"] == "kind")
+    assert kind["line"] == 4 and kind["col"] == 7
+    assert kind["severity"] == "error" and kind["code"] == "invalid-value"
+    assert kind["path"].endswith("items/woningscan.md")
+
+
+def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "content", {"items/notities.txt": "los"})
+    assert main(["check", "--content", str(root)]) == 0
+    assert main(["check", "--content", str(root), "--strict"]) == 1
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--format", "xml"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+    assert main(["bogus"]) == 2
+    assert main([]) == 2
+
+
+def test_unknown_build_format_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_tree(tmp_path / "content")
+    code = main(
+        ["build", "--content", str(root), "--out", str(tmp_path / "out"), "--formats", "htm"]
+    )
+    assert code == 2
+    assert "unknown format 'htm' (did you mean 'html'?)" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_build_with_content_errors_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "exports"
+    out.mkdir()
+    (out / "keep.txt").write_text("previous build", encoding="utf-8")
+    root = write_tree(tmp_path / "content", {"items/woningscan.md": BROKEN_ITEM})
+    assert main(["build", "--content", str(root), "--out", str(out), "--formats", "json"]) == 1
+    assert "error[invalid-value]" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+    assert list(tmp_path.glob(".pakketbuild-*")) == []
+
+
+@pytest.mark.parametrize(
+    "payload", [b"\xff\xfe\x00garbage", b"---\n: : :\n---\n", b"---\n- a\n---\n"]
+)
+def test_no_traceback_as_a_process(tmp_path: Path, payload: bytes) -> None:
+    root = write_tree(tmp_path / "content", {"items/woningscan.md": payload})
+    run = subprocess.run(
+        [sys.executable, "-m", "pakketbuild", "check", "--content", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "items/woningscan.md:" in run.stderr
