@@ -1,0 +1,434 @@
+"""``pakketbuild serve``: a local preview that rebuilds on every save and reloads the page.
+
+* The site is built with :func:`pakketbuild.build.build` into a temporary folder (never
+  ``exports/``) and served by the standard library's :class:`ThreadingHTTPServer`, bound
+  to 127.0.0.1 unless another host is asked for.
+* A watcher thread (watchfiles) rebuilds after every change in the content folder.
+* Only preview responses get live reload: the server adds one ``<script>`` to each HTML
+  page it serves; that script polls :data:`VERSION_PATH` and reloads the page when the
+  version changes. The built files themselves are untouched.
+* While the content has errors, every HTML route answers **503** with a Dutch error
+  page listing each problem as ``file:line:col`` (and the terminal prints the same), so
+  an editor never looks at stale output. A bug in pakketbuild answers **500** with the
+  traceback. Other files (CSS, JSON) answer 503 with the problems as plain text.
+* Ctrl-C stops the watcher and the server, removes the temporary folder and exits 0.
+"""
+
+from __future__ import annotations
+
+import html
+import secrets
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TextIO, cast
+from urllib.parse import urlsplit
+
+from pakketbuild.build import BuildOptions, build
+from pakketbuild.diagnostics import ContentError, Diagnostic, PakketbuildError, UsageError
+from pakketbuild.writers import WRITERS, get_writer
+
+PREFIX = "/__pakketbuild/"
+VERSION_PATH = PREFIX + "version"
+RELOAD_PATH = PREFIX + "reload.js"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_FORMATS = ("html", "json")
+
+RELOAD_JS = """\
+// pakketbuild preview: reload the page when the site has been rebuilt.
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var seen = me ? me.getAttribute("data-version") : null;
+  function poll() {
+    fetch("@VERSION_PATH@", {cache: "no-store"})
+      .then(function (response) { return response.ok ? response.text() : seen; })
+      .then(function (version) {
+        if (seen !== null && version !== seen) { location.reload(); return; }
+        setTimeout(poll, 500);
+      }, function () { setTimeout(poll, 2000); });
+  }
+  setTimeout(poll, 500);
+})();
+""".replace("@VERSION_PATH@", VERSION_PATH)
+
+_PAGE = """<!doctype html>
+<html lang="nl">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} &ndash; pakketbuild voorbeeld</title>
+<style>
+body {{ font: 1.05rem/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem;
+       padding: 0 1rem; color: #1a1a1a; }}
+h1 {{ color: #a4000f; }}
+li {{ margin: .5rem 0; }}
+code, pre {{ font: .95rem/1.4 ui-monospace, monospace; white-space: pre-wrap; }}
+.plaats {{ font-weight: bold; }}
+</style>
+</head>
+<body>
+<main>
+<h1>{title}</h1>
+{body}
+</main>
+</body>
+</html>
+"""
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    content: Path
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    formats: Sequence[str] = DEFAULT_FORMATS
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The outcome of the latest build, as the request handlers see it."""
+
+    version: str
+    problems: tuple[Diagnostic, ...] = ()
+    """Content errors (and warnings) of a failed build."""
+    failure: str = ""
+    """A failed build that is not a content error: a message or a traceback."""
+    internal: bool = False
+    """True when ``failure`` is a bug in pakketbuild (HTTP 500) rather than a user error."""
+
+
+@dataclass
+class Preview:
+    """Builds the content into ``site`` and remembers how the latest build went."""
+
+    content: Path
+    site: Path
+    formats: Sequence[str]
+    log: TextIO = field(default_factory=lambda: sys.stderr)
+    _token: str = field(default_factory=lambda: secrets.token_hex(4))
+    _count: int = 0
+    _snapshot: Snapshot = field(default_factory=lambda: Snapshot("0"))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _build_lock: threading.Lock = field(default_factory=threading.Lock)
+    building: threading.Event = field(default_factory=threading.Event)
+
+    def snapshot(self) -> Snapshot:
+        with self._lock:
+            return self._snapshot
+
+    def rebuild(self) -> Snapshot:
+        """Build once; report the outcome on the terminal and to the browser."""
+        with self._build_lock:
+            self.building.set()
+            started = time.perf_counter()
+            problems: tuple[Diagnostic, ...] = ()
+            failure, internal, summary = "", False, ""
+            try:
+                result = build(
+                    BuildOptions(content=self.content, out=self.site, formats=list(self.formats))
+                )
+                summary = result.summary()
+            except ContentError as exc:
+                problems = tuple(exc.diagnostics)
+            except PakketbuildError as exc:
+                failure = str(exc)
+            except Exception:  # a bug: show it, keep serving so a fix can be previewed
+                failure, internal = traceback.format_exc(), True
+            finally:
+                self.building.clear()
+            seconds = time.perf_counter() - started
+            with self._lock:
+                self._count += 1
+                version = f"{self._token}-{self._count}"
+                self._snapshot = Snapshot(version, problems, failure, internal)
+                snapshot = self._snapshot
+            self._report(snapshot, summary, seconds)
+            return snapshot
+
+    def _report(self, snapshot: Snapshot, summary: str, seconds: float) -> None:
+        stamp = time.strftime("%H:%M:%S")
+        if snapshot.problems:
+            lines = [d.format_text() for d in snapshot.problems]
+            errors = sum(1 for d in snapshot.problems if d.severity == "error")
+            lines.append(
+                f"[{stamp}] {errors} error(s) in the content; the preview shows them until "
+                "they are fixed"
+            )
+        elif snapshot.failure:
+            kind = "internal error (a bug; please report it)" if snapshot.internal else "error"
+            lines = [f"[{stamp}] build failed, {kind}:", snapshot.failure.rstrip()]
+        else:
+            lines = [f"[{stamp}] rebuilt in {seconds:.2f}s: {summary}"]
+        print("\n".join(lines), file=self.log, flush=True)
+
+    def watch(self, stop: threading.Event) -> None:
+        """Rebuild after every batch of changes until ``stop`` is set."""
+        import watchfiles
+
+        try:
+            for _changes in watchfiles.watch(
+                self.content, stop_event=stop, raise_interrupt=False, debounce=400
+            ):
+                if stop.is_set():
+                    break
+                self.rebuild()
+        except Exception:  # keep the server up; say that saving no longer rebuilds
+            print(
+                "watching the content folder stopped (restart 'pakketbuild serve'):\n"
+                + traceback.format_exc(),
+                file=self.log,
+                flush=True,
+            )
+
+
+# --------------------------------------------------------------------------- HTTP
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    preview: Preview
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    server_version = "pakketbuild-preview"
+
+    @property
+    def preview(self) -> Preview:
+        return cast(_Server, self.server).preview
+
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the terminal shows builds and content errors, not every request."""
+
+    def _send(
+        self,
+        status: HTTPStatus,
+        body: bytes,
+        content_type: str,
+        send_body: bool,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def _respond(self, send_body: bool) -> None:
+        path = urlsplit(self.path).path
+        snapshot = self.preview.snapshot()
+        if path == VERSION_PATH:
+            self._send(HTTPStatus.OK, snapshot.version.encode(), "text/plain", send_body)
+            return
+        if path == RELOAD_PATH:
+            self._send(
+                HTTPStatus.OK, RELOAD_JS.encode(), "text/javascript; charset=utf-8", send_body
+            )
+            return
+        if snapshot.problems or snapshot.failure:
+            self._send_problems(snapshot, path, send_body)
+            return
+        target = Path(self.translate_path(self.path))
+        if target.is_dir():
+            if not path.endswith("/"):
+                location = (
+                    path + "/" + (f"?{urlsplit(self.path).query}" if "?" in self.path else "")
+                )
+                self._send(
+                    HTTPStatus.MOVED_PERMANENTLY,
+                    b"",
+                    "text/plain",
+                    send_body,
+                    {"Location": location},
+                )
+                return
+            target = target / "index.html"
+        data = self._read(target)
+        if data is None:
+            page = _page(
+                "Pagina niet gevonden",
+                f"<p>Deze pagina bestaat niet in het voorbeeld: <code>{html.escape(path)}</code>."
+                '</p>\n<p><a href="/">Naar de beginpagina</a></p>',
+            )
+            body = _inject(page.encode(), snapshot.version)
+            self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8", send_body)
+            return
+        content_type = self.guess_type(str(target))
+        if content_type == "text/html":
+            data = _inject(data, snapshot.version)
+        if content_type.startswith("text/") or content_type in (
+            "application/json",
+            "application/javascript",
+        ):
+            content_type += "; charset=utf-8"
+        self._send(HTTPStatus.OK, data, content_type, send_body)
+
+    def _read(self, target: Path) -> bytes | None:
+        """The file's bytes; retried briefly while a build swaps the site folder."""
+        for _attempt in range(20):
+            try:
+                return target.read_bytes()
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                if not self.preview.building.is_set():
+                    return None
+                time.sleep(0.05)
+            except OSError:
+                return None
+        return None
+
+    def _send_problems(self, snapshot: Snapshot, path: str, send_body: bool) -> None:
+        status = (
+            HTTPStatus.INTERNAL_SERVER_ERROR
+            if snapshot.internal
+            else HTTPStatus.SERVICE_UNAVAILABLE
+        )
+        lines = [d.format_text() for d in snapshot.problems] or [snapshot.failure]
+        if not _is_page(path):
+            text = "The content has errors; the preview is not updated:\n" + "\n".join(lines)
+            self._send(status, text.encode() + b"\n", "text/plain; charset=utf-8", send_body)
+            return
+        page = _problems_page(snapshot)
+        self._send(
+            status, _inject(page.encode(), snapshot.version), "text/html; charset=utf-8", send_body
+        )
+
+
+def _is_page(path: str) -> bool:
+    last = path.rsplit("/", 1)[-1]
+    return last == "" or last.endswith((".html", ".htm")) or "." not in last
+
+
+def _page(title: str, body: str) -> str:
+    return _PAGE.format(title=html.escape(title), body=body)
+
+
+def _problems_page(snapshot: Snapshot) -> str:
+    if snapshot.problems:
+        items = "\n".join(
+            f'<li><code><span class="plaats">{html.escape(d.path)}:{d.line}:{d.col}</span>: '
+            f"{html.escape(str(d.severity))}[{html.escape(d.code)}]"
+            + (f" ({html.escape(d.field)})" if d.field else "")
+            + f": {html.escape(d.message)}</code></li>"
+            for d in snapshot.problems
+        )
+        errors = sum(1 for d in snapshot.problems if d.severity == "error")
+        found = "is 1 fout" if errors == 1 else f"zijn {errors} fouten"
+        body = (
+            f"<p>De voorbeeldweergave is niet bijgewerkt, want er {found} gevonden. "
+            "Verbeter de fouten en sla "
+            "het bestand op. Deze pagina laadt dan vanzelf opnieuw.</p>\n"
+            "<p>Elke regel noemt het bestand, het regelnummer en de kolom, en dan wat er mis "
+            "is. Uitleg per foutcode staat in de redactiehandleiding (docs/redactie.md).</p>\n"
+            f"<ol>\n{items}\n</ol>"
+        )
+        return _page("De inhoud bevat fouten", body)
+    if snapshot.internal:
+        body = (
+            "<p>Dit is een fout in pakketbuild zelf, niet in de inhoud. Meld de tekst hieronder "
+            "aan de beheerders. Na een wijziging in de inhoud wordt opnieuw gebouwd.</p>\n"
+            f"<pre>{html.escape(snapshot.failure)}</pre>"
+        )
+        return _page("Er ging iets mis in pakketbuild", body)
+    body = (
+        "<p>Het bouwen van het voorbeeld is mislukt:</p>\n"
+        f"<pre>{html.escape(snapshot.failure)}</pre>"
+    )
+    return _page("Het voorbeeld kon niet gebouwd worden", body)
+
+
+def _inject(page: bytes, version: str) -> bytes:
+    """Add the reload script just before ``</body>`` (or at the end)."""
+    tag = f'<script src="{RELOAD_PATH}" data-version="{html.escape(version)}"></script>\n'.encode()
+    at = page.lower().rfind(b"</body>")
+    return page + tag if at < 0 else page[:at] + tag + page[at:]
+
+
+def make_server(preview: Preview, host: str, port: int) -> _Server:
+    """Bind the preview server (not yet serving); a busy port is a usage error."""
+    server_class = _Server6 if ":" in host else _Server
+    handler = partial(_Handler, directory=str(preview.site))
+    try:
+        server = server_class((host, port), handler)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port"
+        ) from None
+    server.preview = preview
+    return server
+
+
+def _check_formats(formats: Sequence[str]) -> list[str]:
+    if not formats:
+        raise UsageError("--formats is empty; choose from " + ", ".join(WRITERS))
+    for name in formats:
+        if name not in WRITERS:
+            get_writer(name)  # raises a UsageError with a suggestion
+    return list(formats)
+
+
+def serve(options: ServeOptions, log: TextIO | None = None) -> int:
+    """Build, serve and rebuild until Ctrl-C; returns the exit code (0)."""
+    out = log or sys.stderr
+    formats = _check_formats(options.formats)
+    if not options.content.is_dir():
+        raise UsageError(
+            f"the content folder '{options.content}' does not exist; pass --content DIR"
+        )
+    workdir = Path(tempfile.mkdtemp(prefix="pakketbuild-preview-"))
+    stop = threading.Event()
+    server: _Server | None = None
+    watcher: threading.Thread | None = None
+    try:
+        preview = Preview(options.content, workdir / "site", formats, out)
+        server = make_server(preview, options.host, options.port)
+        watcher = threading.Thread(
+            target=preview.watch, args=(stop,), name="pakketbuild-watch", daemon=True
+        )
+        watcher.start()  # before the first build, so no save is missed
+        preview.rebuild()
+        host, port = str(server.server_address[0]), int(server.server_address[1])
+        shown = f"[{host}]" if ":" in host else host
+        print(f"preview on http://{shown}:{port}/ (Ctrl-C to stop)", file=out, flush=True)
+        if options.host not in (DEFAULT_HOST, "localhost", "::1"):
+            print(
+                f"warning: listening on {options.host}: other machines can see this preview",
+                file=out,
+                flush=True,
+            )
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        if server is not None:
+            server.server_close()
+        if watcher is not None:
+            watcher.join(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+    print("preview stopped", file=out, flush=True)
+    return 0
