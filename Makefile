@@ -1,0 +1,113 @@
+# pakketbuild: set-up, build and test in a few commands.
+#
+#   make build   .venv + pakketbuild, then content/ -> exports/
+#   make test    .venv + test tools (Debian packages, npm clients), then pytest, ruff, mypy
+#
+# Every step checks first and does nothing when its work is already done.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+.DELETE_ON_ERROR:
+
+# CI=true turns a missing test client into a failure instead of a skip (tests/clients).
+# Passed through unchanged; never exported empty when unset (tools such as Hypothesis
+# switch to CI settings when the variable merely exists).
+ifneq ($(origin CI),undefined)
+export CI
+endif
+
+PYTHON      ?= python3
+VENV        := .venv
+BIN         := $(VENV)/bin
+STAMP       := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+# Real clients the tests run: Debian packages (checked with dpkg-query, installed with apt-get)
+# and npm packages in tests/clients (installed with npm ci from the committed lock file).
+APT_PACKAGES := chromium libreoffice-writer-nogui poppler-utils libharfbuzz-subset0
+CLIENTS      := tests/clients
+NPM_STAMP    := $(CLIENTS)/node_modules/.package-lock.json
+
+.PHONY: build venv tools tools-apt tools-npm test lint schema clean distclean
+
+## build: content/ -> exports/ (HTML, PDF, DOCX, JSON feeds)
+build: venv
+	$(BIN)/pakketbuild build
+
+## venv: .venv with pakketbuild installed editable, re-installed when pyproject.toml changes
+venv: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e '.[test]'
+	touch $@
+
+## tools: Debian packages and npm clients the tests need (quick when all are present)
+tools: tools-apt tools-npm
+
+tools-apt:
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q 'install ok installed' \
+	    || missing="$$missing $$pkg"; \
+	done; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	cmd="apt-get update && apt-get install -y --no-install-recommends$$missing"; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "Missing Debian packages:$$missing" >&2; \
+	  echo "Run as root:  sudo sh -c '$$cmd'" >&2; \
+	  exit 1; \
+	fi; \
+	echo "Installing Debian packages:$$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -qq; \
+	apt-get install -y -qq --no-install-recommends $$missing
+
+tools-npm: $(NPM_STAMP)
+
+# --ignore-scripts: vnu-jar's postinstall would download a JDK; the machine's Java 17 runs it.
+$(NPM_STAMP): $(CLIENTS)/package-lock.json $(CLIENTS)/package.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 20+) is required for the test clients" >&2; exit 1; }
+	cd $(CLIENTS) && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+## test: every test with the real clients, then lint (pass pytest options in PYTEST_ARGS)
+test: venv tools
+	$(BIN)/pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory lint
+
+## lint: ruff and mypy (mypy's settings are in pyproject.toml)
+lint: venv
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+## schema: regenerate the JSON Schemas in schema/ from the content model
+schema: venv
+	$(BIN)/pakketbuild schema
+
+## clean: remove build output and caches (keeps .venv and node_modules)
+clean:
+	find exports -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+	rm -rf build .pakketbuild-cache .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +
+	rm -rf src/*.egg-info
+
+## distclean: clean, and also remove .venv and the npm clients
+distclean: clean
+	rm -rf $(VENV) $(CLIENTS)/node_modules
+
+## bench: measure builds against pandoc and Hugo (Debian), write docs/benchmarks.md
+.PHONY: bench
+BENCH_APT := pandoc hugo
+bench: venv
+	@missing=""; \
+	for pkg in $(BENCH_APT); do command -v "$$pkg" >/dev/null || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "Run as root: apt-get install -y$$missing" >&2; exit 1; fi; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
