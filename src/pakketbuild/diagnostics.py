@@ -96,6 +96,10 @@ class ContentError(PakketbuildError):
         self.diagnostics = list(diagnostics)
         super().__init__("\n".join(d.format_text() for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Diagnostic]]]:
+        # Keeps the diagnostics when the error crosses a process pool.
+        return (type(self), (self.diagnostics,))
+
 
 class UsageError(PakketbuildError):
     """A command-line option or argument is wrong (exit code 2)."""

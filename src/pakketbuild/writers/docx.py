@@ -1,0 +1,529 @@
+"""DOCX writer: one Word document per pakket and per item (python-docx).
+
+Design (see ``docs/documents.md``):
+
+* Styles only, no direct formatting: every paragraph and run names a built-in Word style
+  (Title, Heading 1-3, List Number, List Bullet, Strong, Hyperlink …), so staff restyle a
+  document with Word's style gallery, or the build applies a house style through a
+  reference template (``--docx-template`` / ``docx_template`` in ``site.yaml``) whose
+  styles, page set-up and numbering definitions are used.
+* Real Word structures: a TOC field Word fills on opening (``w:updateFields``),
+  ``w:hyperlink`` elements, each numbered list its own ``w:num`` restarting at 1, a
+  contacts table with a header row, PAGE/NUMPAGES fields in the footer.
+* Metadata from the content only: title, subject, author, language ``nl-NL`` (core
+  properties and the document defaults); created/modified from content dates and left
+  out when the content has none. python-docx's template leftovers (description, thumbnail,
+  app properties, bibliography part) are removed.
+* Byte-identical output: the package is re-zipped with fixed entry times and order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from typing import Any
+
+from pakketbuild.diagnostics import PakketbuildError
+from pakketbuild.publication import PubItem, Publication, PubPakket
+from pakketbuild.writers import BuildContext, Job, Writer
+from pakketbuild.writers.documents import (
+    CONTACT_HEADERS,
+    DOCX_MEDIA_TYPE,
+    LABEL_AUDIENCES,
+    LABEL_CONTACT,
+    LABEL_CONTENTS,
+    LABEL_DOCUMENTS,
+    LABEL_EDITION,
+    LABEL_INTRO,
+    LABEL_KIND,
+    LABEL_OF,
+    LABEL_PAGE,
+    LABEL_PART_OF,
+    LABEL_PROVIDERS,
+    LABEL_PUBLISHER,
+    LABEL_RELATED,
+    LABEL_STEPS,
+    DocumentMeta,
+    audiences_text,
+    contact_columns,
+    document_jobs,
+    document_kind,
+    meta_for,
+    pakketten_of,
+    providers_text,
+    subject_of,
+)
+
+ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+_TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+_DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
+
+
+class DocxWriter(Writer):
+    """``downloads/<pakket-id>.docx`` and ``downloads/items/<item-id>.docx``."""
+
+    name = "docx"
+    heavy = True
+
+    def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
+        return document_jobs(pub, "docx", "docx", DOCX_MEDIA_TYPE)
+
+    def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
+        return render_docx(pub, subject_of(pub, job), ctx.docx_template)
+
+
+class TemplateError(PakketbuildError):
+    """The reference Word template cannot be used."""
+
+
+def render_docx(pub: Publication, subject: PubPakket | PubItem, template: bytes | None) -> bytes:
+    """The DOCX bytes for a pakket or an item, styled by ``template`` when given."""
+    from pakketbuild.writers.docx_markdown import DocxState
+
+    document = open_document(template)
+    state = DocxState(document)
+    meta = meta_for(pub, subject)
+    builder = _Builder(pub, state)
+    if template is None:
+        _a4(document)
+    if isinstance(subject, PubPakket):
+        builder.pakket(subject)
+    else:
+        builder.item(subject)
+    builder.header_footer(meta.title)
+    _set_language(document, meta.language_region)
+    _set_core_properties(document, meta)
+    _tidy_settings(document, meta.language_region, update_fields=isinstance(subject, PubPakket))
+    _drop_leftovers(document, default_template=template is None)
+    raw = io.BytesIO()
+    document.save(raw)
+    return deterministic_zip(raw.getvalue())
+
+
+# --------------------------------------------------------------------------- template
+
+
+def open_document(template: bytes | None) -> Any:
+    """A python-docx document: the default template, or ``template`` with its body
+    cleared (its styles, numbering, page set-up and theme stay)."""
+    import docx
+
+    if template is None:
+        return docx.Document()
+    try:
+        document = docx.Document(io.BytesIO(_as_document_package(template)))
+    except Exception as exc:  # python-docx raises several kinds for a broken package
+        raise TemplateError(
+            "the Word template (--docx-template, or docx_template in site.yaml) is not a "
+            f"usable .docx or .dotx file ({exc}); save it again from Word as "
+            "'Word-document (.docx)'"
+        ) from None
+    body = document.element.body
+    for child in list(body):
+        if child.tag != _qn("w:sectPr"):
+            body.remove(child)
+    return document
+
+
+def _as_document_package(data: bytes) -> bytes:
+    """A .dotx announces a template main part; python-docx opens only documents, so the
+    content type is changed in memory (the file on disk is untouched)."""
+    try:
+        source = zipfile.ZipFile(io.BytesIO(data))
+        types = source.read("[Content_Types].xml")
+    except (zipfile.BadZipFile, KeyError):
+        return data
+    if _TEMPLATE_MAIN.encode() not in types:
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                content = content.replace(_TEMPLATE_MAIN.encode(), _DOCUMENT_MAIN.encode())
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return str(qn(tag))
+
+
+def _a4(document: Any) -> None:
+    from docx.shared import Mm
+
+    for section in document.sections:
+        section.page_width = Mm(210)
+        section.page_height = Mm(297)
+        section.top_margin = Mm(25)
+        section.bottom_margin = Mm(25)
+        section.left_margin = Mm(25)
+        section.right_margin = Mm(20)
+        section.header_distance = Mm(12.5)
+        section.footer_distance = Mm(12.5)
+
+
+# --------------------------------------------------------------------------- content
+
+
+class _Builder:
+    def __init__(self, pub: Publication, state: Any) -> None:
+        from pakketbuild.writers.docx_markdown import MarkdownRenderer
+
+        self.pub = pub
+        self.state = state
+        self.document = state.document
+        self.md = MarkdownRenderer(state)
+
+    # -- whole documents --------------------------------------------------------------------
+
+    def pakket(self, pakket: PubPakket) -> None:
+        from pakketbuild.writers.docx_markdown import bookmark_name
+
+        self.document.add_paragraph(pakket.title, style="Title")
+        if pakket.pakket.audiences:
+            self._subtitle(f"{LABEL_AUDIENCES} {audiences_text(pakket.pakket.audiences)}")
+        if pakket.edition_label:
+            self._subtitle(f"{LABEL_EDITION}: {pakket.edition_label}")
+        self._subtitle(f"{LABEL_PUBLISHER} {pakket.publisher.name}")
+
+        entries: list[tuple[str, str]] = []
+        intro = pakket.pakket.intro.strip()
+        if intro:
+            entries.append((LABEL_INTRO, bookmark_name("inleiding")))
+        entries.extend((item.title, bookmark_name(f"item-{item.id}")) for item in pakket.items)
+        self._toc(entries)
+
+        if intro:
+            heading = self.document.add_paragraph(LABEL_INTRO, style="Heading 1")
+            self.state.bookmark(heading, bookmark_name("inleiding"))
+            self.md.render(
+                pakket.pakket.intro, self.document, heading_offset=1, anchor_prefix="inleiding--"
+            )
+        local = {item.id for item in pakket.items}
+        for item in pakket.items:
+            heading = self.document.add_paragraph(item.title, style="Heading 1")
+            self.state.bookmark(heading, bookmark_name(f"item-{item.id}"))
+            self._item_parts(item, level=2, local=local)
+
+    def item(self, item: PubItem) -> None:
+        self.document.add_paragraph(item.title, style="Title")
+        pakketten = pakketten_of(self.pub, item)
+        if pakketten:
+            self._subtitle(f"{LABEL_PART_OF}: {', '.join(p.title for p in pakketten)}")
+        self._item_parts(item, level=1, local=set())
+
+    # -- pieces -----------------------------------------------------------------------------
+
+    def _subtitle(self, text: str) -> None:
+        self.document.add_paragraph(text, style="Subtitle")
+
+    def _labelled(self, label: str, value: str) -> None:
+        paragraph = self.document.add_paragraph(style="Normal")
+        paragraph.add_run(f"{label}: ", style="Strong")
+        paragraph.add_run(value)
+
+    def _heading(self, text: str, level: int) -> None:
+        self.document.add_paragraph(text, style=f"Heading {level}")
+
+    def _item_parts(self, item: PubItem, *, level: int, local: set[str]) -> None:
+        """Everything of an item below its title; section headings at ``level``."""
+        from pakketbuild.writers.docx_markdown import (
+            add_hyperlink,
+            add_run,
+            bookmark_name,
+            set_numbering,
+        )
+
+        self._labelled(LABEL_KIND, item.kind_label)
+        self._labelled(LABEL_AUDIENCES, audiences_text(item.item.audiences))
+        if item.providers:
+            self._labelled(LABEL_PROVIDERS, providers_text(item.providers))
+        self.document.add_paragraph(item.item.summary, style="Normal")
+        prefix = f"{item.id}--"
+        self.md.render(
+            item.item.body, self.document, heading_offset=level - 1, anchor_prefix=prefix
+        )
+
+        if item.item.steps:
+            from pakketbuild import markdown
+
+            self._heading(LABEL_STEPS, level)
+            num_id = self.state.lists.new_list(True, 1)
+            for number, step in enumerate(item.item.steps, start=1):
+                paragraph = self.document.add_paragraph(style="List Number")
+                if num_id is not None:
+                    set_numbering(paragraph, num_id)
+                paragraph.add_run(markdown.inline_text(step.title), style="Strong")
+                if step.text:
+                    self.md.render_in_list_item(
+                        step.text,
+                        self.document,
+                        level=1,
+                        heading_offset=level,
+                        anchor_prefix=f"{prefix}stap-{number}--",
+                    )
+
+        if item.item.contacts:
+            self._heading(LABEL_CONTACT, level)
+            self._contacts(item)
+
+        if item.item.documents:
+            self._heading(LABEL_DOCUMENTS, level)
+            for doc in item.item.documents:
+                paragraph = self.document.add_paragraph(style="List Bullet")
+                if doc.url:
+                    link = add_hyperlink(paragraph, url=doc.url)
+                    add_run(link, doc.title, self.state.style("Hyperlink"))
+                else:
+                    paragraph.add_run(doc.title)
+                kind = document_kind(doc.media_type)
+                if kind:
+                    paragraph.add_run(f" ({kind})")
+
+        if item.related:
+            self._heading(LABEL_RELATED, level)
+            for rel in item.related:
+                paragraph = self.document.add_paragraph(style="List Bullet")
+                if rel.id in local:
+                    link = add_hyperlink(paragraph, anchor=bookmark_name(f"item-{rel.id}"))
+                    add_run(link, rel.title, self.state.style("Hyperlink"))
+                else:
+                    paragraph.add_run(rel.title)
+
+    def _contacts(self, item: PubItem) -> None:
+        from pakketbuild.writers.docx_markdown import add_hyperlink, add_run, mark_header_row
+
+        contacts = item.item.contacts
+        columns = contact_columns(contacts)
+        table = self.document.add_table(rows=len(contacts) + 1, cols=len(columns))
+        table.style = self.document.styles["Table Grid"]
+        mark_header_row(table.rows[0])
+        strong = self.state.style("Strong")
+        hyperlink = self.state.style("Hyperlink")
+        for cell, column in zip(table.rows[0].cells, columns, strict=True):
+            add_run(cell.paragraphs[0]._p, CONTACT_HEADERS[column], strong)
+        for contact, row in zip(contacts, table.rows[1:], strict=True):
+            for cell, column in zip(row.cells, columns, strict=True):
+                paragraph = cell.paragraphs[0]
+                value = getattr(contact, column)
+                if not value:
+                    continue
+                target = {
+                    "phone": f"tel:{contact.phone_e164}",
+                    "email": f"mailto:{contact.email}",
+                    "url": contact.url,
+                }.get(column)
+                if target:
+                    add_run(add_hyperlink(paragraph, url=target), value, hyperlink)
+                else:
+                    add_run(paragraph._p, value, None)
+
+    def _toc(self, entries: list[tuple[str, str]]) -> None:
+        """A TOC field; its result holds the entries (without page numbers) until Word
+        updates the field on opening (``w:updateFields``)."""
+        from docx.enum.text import WD_BREAK
+
+        from pakketbuild.writers.docx_markdown import (
+            add_field_end,
+            add_field_start,
+            add_hyperlink,
+            add_run,
+        )
+
+        self.document.add_paragraph(LABEL_CONTENTS, style="TOC Heading")
+        hyperlink = self.state.style("Hyperlink")
+        last = None
+        for index, (title, anchor) in enumerate(entries):
+            paragraph = self.document.add_paragraph(style="toc 1")
+            if index == 0:
+                add_field_start(paragraph._p, TOC_INSTRUCTION)
+            add_run(add_hyperlink(paragraph, anchor=anchor), title, hyperlink)
+            last = paragraph
+        if last is None:  # pragma: no cover - a pakket has at least one item
+            return
+        add_field_end(last._p)
+        last.add_run().add_break(WD_BREAK.PAGE)
+
+    def header_footer(self, title: str) -> None:
+        """Running header with the title, footer "pagina X van Y" (PAGE/NUMPAGES)."""
+        from pakketbuild.writers.docx_markdown import add_field
+
+        for section in self.document.sections:
+            section.different_first_page_header_footer = False
+            header = section.header
+            header.is_linked_to_previous = False
+            _clear(header)
+            header.paragraphs[0].style = self.document.styles["Header"]
+            header.paragraphs[0].add_run(title)
+            footer = section.footer
+            footer.is_linked_to_previous = False
+            _clear(footer)
+            paragraph = footer.paragraphs[0]
+            paragraph.style = self.document.styles["Footer"]
+            paragraph.add_run(f"{LABEL_PAGE} ")
+            add_field(paragraph, "PAGE", "1")
+            paragraph.add_run(f" {LABEL_OF} ")
+            add_field(paragraph, "NUMPAGES", "1")
+
+
+def _clear(story: Any) -> None:
+    """Empty a header or footer down to one empty paragraph without direct formatting."""
+    element = story._element
+    for child in list(element):
+        element.remove(child)
+    story.add_paragraph()
+
+
+# --------------------------------------------------------------------------- package parts
+
+
+def _set_language(document: Any, language: str) -> None:
+    """Document default language (``docDefaults``) and the Normal style's, if it sets one."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    styles = document.styles.element
+    defaults = styles.find(_qn("w:docDefaults"))
+    if defaults is None:
+        defaults = parse_xml(f"<w:docDefaults {nsdecls('w')}/>")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(_qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = parse_xml(f"<w:rPrDefault {nsdecls('w')}><w:rPr/></w:rPrDefault>")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(_qn("w:rPr"))
+    if rpr is None:
+        rpr = parse_xml(f"<w:rPr {nsdecls('w')}/>")
+        rpr_default.append(rpr)
+    _set_rpr_lang(rpr, language)
+    normal = document.styles["Normal"].element.rPr
+    if normal is not None and normal.find(_qn("w:lang")) is not None:
+        _set_rpr_lang(normal, language)
+
+
+def _set_rpr_lang(rpr: Any, language: str) -> None:
+    from docx.oxml import OxmlElement
+
+    lang = rpr.find(_qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        # w:lang comes after every other child that can appear in docDefaults and styles
+        # except w:eastAsianLayout, w:specVanish and w:oMath.
+        successors = [
+            rpr.find(_qn(tag)) for tag in ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+        ]
+        following = next((s for s in successors if s is not None), None)
+        if following is not None:
+            following.addprevious(lang)
+        else:
+            rpr.append(lang)
+    lang.set(_qn("w:val"), language)
+
+
+def _set_core_properties(document: Any, meta: DocumentMeta) -> None:
+    """Core properties from the content only; whatever the template carried is dropped."""
+    props = document.core_properties
+    element = props._element
+    for child in list(element):
+        element.remove(child)
+    props.title = meta.title
+    props.subject = meta.subject
+    props.author = meta.author
+    props.keywords = ", ".join(meta.keywords)
+    props.language = meta.language_region
+    if meta.description:
+        props.comments = meta.description
+    if meta.created:
+        props.created = _midnight(meta.created)
+    if meta.modified:
+        props.modified = _midnight(meta.modified)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+_SETTINGS_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
+    "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+    "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
+    "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)  # fmt: skip
+"""Elements that follow ``w:updateFields`` in CT_Settings (schema order matters to Word)."""
+
+
+def _tidy_settings(document: Any, language: str, *, update_fields: bool) -> None:
+    from docx.oxml import OxmlElement
+
+    settings = document.settings.element
+    # Leftovers that describe the template, not this document.
+    for tag in (
+        "w:savePreviewPicture",
+        "w:proofState",
+        "w:attachedTemplate",
+        "w:evenAndOddHeaders",
+    ):
+        for element in settings.findall(_qn(tag)):
+            settings.remove(element)
+    theme_lang = settings.find(_qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(_qn("w:val"), language)
+    for element in settings.findall(_qn("w:updateFields")):
+        settings.remove(element)
+    if update_fields:
+        update = OxmlElement("w:updateFields")
+        update.set(_qn("w:val"), "true")
+        following = next(
+            (
+                found
+                for tag in _SETTINGS_AFTER_UPDATE_FIELDS
+                if (found := settings.find(_qn(tag))) is not None
+            ),
+            None,
+        )
+        if following is not None:
+            following.addprevious(update)
+        else:
+            settings.append(update)
+
+
+def _drop_leftovers(document: Any, *, default_template: bool) -> None:
+    """Remove the thumbnail and app properties (they describe the template) and, for
+    python-docx's own template, its empty bibliography part and the Word 2010 copy of the
+    styles (``stylesWithEffects.xml``, ignored by Word 2013 and later)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    package = document.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype in (RT.THUMBNAIL, RT.EXTENDED_PROPERTIES):
+            del package.rels[rid]
+    if default_template:
+        rels = document.part.rels
+        for rid, rel in list(rels.items()):
+            if rel.reltype in (RT.CUSTOM_XML, _STYLES_WITH_EFFECTS):
+                del rels[rid]
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """Re-zip a package with fixed entry times, attributes and order
+    (``[Content_Types].xml`` and ``_rels/.rels`` first, then by name)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(
+        source.namelist(), key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n)
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, source.read(name), compresslevel=6)
+    return out.getvalue()

@@ -1,0 +1,138 @@
+"""The confined URL fetcher WeasyPrint uses for every resource of a PDF.
+
+WeasyPrint's default fetcher reads any URL it is given: ``http(s)`` on the network and
+any ``file:`` on the machine (``<link rel=attachment href=file:///etc/passwd>`` would be
+embedded in the PDF). :class:`ConfinedFetcher` serves only
+
+* files of the package's own ``assets/`` folder (fonts, the PDF stylesheet), and
+* regular files inside the content folder,
+
+after resolving symbolic links, and refuses everything else with a
+:class:`~pakketbuild.diagnostics.ContentError` that names the content file the PDF was
+made from. The fetcher is created with ``fail_on_errors=True`` so that a refusal stops
+the render instead of becoming a WeasyPrint warning and a silently incomplete PDF.
+
+weasyprint is imported here, so only the PDF writer imports this module.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import stat
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import URLFetcher
+from weasyprint.urls import URLFetcherResponse
+
+from pakketbuild.diagnostics import ContentError, Diagnostic, Severity
+from pakketbuild.loader import MAX_DOCUMENT_FILE
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+"""The package's own assets folder."""
+
+_MEDIA_TYPES = {
+    ".css": "text/css",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".pdf": "application/pdf",
+}
+
+
+class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
+    """A WeasyPrint fetcher that reads only package assets and files inside the content.
+
+    ``source`` is the content file the document is made from, as shown to the user
+    (``content/items/woningscan.md``); every refusal is reported against it.
+    """
+
+    def __init__(self, *, content_root: Path, source: str, assets: Path = ASSETS) -> None:
+        super().__init__(allowed_protocols=None, allow_redirects=False, fail_on_errors=True)
+        self.content_root = content_root.resolve()
+        self.assets = assets.resolve()
+        self.source = source
+
+    # WeasyPrint calls fetch() for stylesheets, fonts, images and attachments alike.
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        path = self.resolve(url)
+        data = path.read_bytes()
+        media_type = _MEDIA_TYPES.get(path.suffix.lower()) or (
+            mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        )
+        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": media_type})
+
+    def resolve(self, url: str) -> Path:
+        """The local file ``url`` stands for, or a :class:`ContentError` saying why not."""
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme in ("http", "https"):
+            self._refuse(
+                "remote-resource",
+                f"the PDF would load '{_short(url)}' from the internet; PDFs may only use "
+                "files from the content folder",
+            )
+        if scheme != "file":
+            self._refuse(
+                "remote-resource",
+                f"the PDF would load '{_short(url)}'; only files from the content folder "
+                "can be used",
+            )
+        if parts.netloc not in ("", "localhost"):
+            self._refuse(
+                "remote-resource",
+                f"the PDF would load '{_short(url)}' from another machine; only files from "
+                "the content folder can be used",
+            )
+        raw = unquote(parts.path)
+        if any(segment == ".." for segment in raw.split("/")):
+            self._refuse(
+                "path-outside-content",
+                f"'{_short(url)}' uses '..' to leave its folder; PDFs may only use files "
+                "inside the content folder",
+            )
+        path = Path(url2pathname(parts.path))
+        try:
+            resolved = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            self._refuse("missing-file", f"the file '{_short(url)}' does not exist")
+        inside_assets = resolved.is_relative_to(self.assets)
+        inside_content = resolved.is_relative_to(self.content_root)
+        if not (inside_assets or inside_content):
+            via_link = path != resolved and (
+                path.is_relative_to(self.content_root) or path.is_relative_to(self.assets)
+            )
+            reason = (
+                "is a link to a place outside the content folder"
+                if via_link
+                else "is outside the content folder"
+            )
+            self._refuse(
+                "path-outside-content",
+                f"the file '{_short(url)}' {reason}; PDFs may only use files inside the "
+                "content folder (copy the file into it)",
+            )
+        info = resolved.stat()
+        if not stat.S_ISREG(info.st_mode):
+            self._refuse("not-a-file", f"'{_short(url)}' is not a regular file")
+        if info.st_size > MAX_DOCUMENT_FILE:
+            self._refuse(
+                "file-too-large",
+                f"'{_short(url)}' is {info.st_size:,} bytes; files used in a PDF may be at "
+                f"most {MAX_DOCUMENT_FILE:,} bytes",
+            )
+        return resolved
+
+    def _refuse(self, code: str, message: str) -> NoReturn:
+        raise ContentError([Diagnostic(self.source, 1, 1, Severity.ERROR, code, message)])
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 120 else url[:117] + "..."

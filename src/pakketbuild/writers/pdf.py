@@ -1,0 +1,426 @@
+"""PDF writer: one tagged PDF/UA-1 document per pakket and per item (WeasyPrint).
+
+The document is HTML built from the publication model with the Jinja2 templates in
+``templates/pdf/`` and the stylesheet ``assets/pdf/document.css``; it never reads the
+HTML export. WeasyPrint renders it with
+
+* a confined fetcher (:mod:`pakketbuild.writers.fetcher`): package assets and content
+  files only;
+* an empty fontconfig configuration, so only the bundled fonts (``assets/fonts/``,
+  loaded with ``@font-face``) can be used, never the machine's fonts;
+* ``pdf/ua-1``: tagged, ``/Lang``, title shown as window title;
+* a finisher that repairs two gaps in WeasyPrint 70's tagging (see :func:`finish_pdfua`);
+* metadata dates from the content only and ``SOURCE_DATE_EPOCH`` set, so two renders of
+  the same content give the same bytes.
+
+weasyprint is imported in functions of this module only, never at import time of the
+package, so commands that do not build PDFs stay fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from pakketbuild import markdown
+from pakketbuild.diagnostics import PakketbuildError
+from pakketbuild.publication import PubItem, Publication, PubPakket
+from pakketbuild.writers import BuildContext, Job, Writer
+from pakketbuild.writers.documents import (
+    CONTACT_HEADERS,
+    LABEL_AUDIENCES,
+    LABEL_CONTACT,
+    LABEL_CONTENTS,
+    LABEL_DOCUMENTS,
+    LABEL_EDITION,
+    LABEL_INTRO,
+    LABEL_KIND,
+    LABEL_PART_OF,
+    LABEL_PROVIDERS,
+    LABEL_PUBLISHER,
+    LABEL_RELATED,
+    LABEL_STEPS,
+    PDF_MEDIA_TYPE,
+    audiences_text,
+    contact_columns,
+    document_jobs,
+    document_kind,
+    meta_for,
+    pakketten_of,
+    providers_text,
+    source_file,
+    subject_of,
+)
+
+if TYPE_CHECKING:
+    from pakketbuild.writers.fetcher import ConfinedFetcher
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+FONTS_CONF = ASSETS / "pdf" / "fonts.conf"
+PDF_VARIANT = "pdf/ua-1"
+DEFAULT_SOURCE_DATE_EPOCH = "315532800"
+"""1980-01-01T00:00:00Z: the subset fonts' timestamp when the environment sets none."""
+
+LABELS = {
+    "contents": LABEL_CONTENTS,
+    "intro": LABEL_INTRO,
+    "audiences": LABEL_AUDIENCES,
+    "providers": LABEL_PROVIDERS,
+    "kind": LABEL_KIND,
+    "part_of": LABEL_PART_OF,
+    "edition": LABEL_EDITION,
+    "publisher": LABEL_PUBLISHER,
+    "steps": LABEL_STEPS,
+    "contact": LABEL_CONTACT,
+    "documents": LABEL_DOCUMENTS,
+    "related": LABEL_RELATED,
+}
+
+
+class PdfWriter(Writer):
+    """``downloads/<pakket-id>.pdf`` and ``downloads/items/<item-id>.pdf``."""
+
+    name = "pdf"
+    heavy = True
+
+    def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
+        return document_jobs(pub, "pdf", "pdf", PDF_MEDIA_TYPE)
+
+    def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
+        from pakketbuild.writers.fetcher import ConfinedFetcher
+
+        html = document_html(pub, subject_of(pub, job))
+        fetcher = ConfinedFetcher(
+            content_root=pub.content_root, source=source_file(pub, job.subject)
+        )
+        return html_to_pdf(html, fetcher)
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("pakketbuild", "templates/pdf"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
+
+
+@dataclass(frozen=True)
+class _Step:
+    title: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class _Link:
+    title: str
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class _Doc:
+    title: str
+    url: str | None
+    kind: str | None
+
+
+@dataclass(frozen=True)
+class _ItemView:
+    anchor: str
+    title: str
+    kind_label: str
+    audiences: str
+    providers: str
+    part_of: list[str]
+    summary: str
+    body_html: Markup
+    steps: list[_Step]
+    contacts: list[Any]
+    contact_columns: list[str]
+    documents: list[_Doc]
+    related: list[_Link]
+
+
+_IN_PAGE_HREF = re.compile(r'href="#([^"]*)"')
+
+
+def _prefix_in_page_links(html: str, prefix: str) -> str:
+    """Body links to ``#slug`` point at ``#<prefix><slug>``, the id the heading got."""
+    return _IN_PAGE_HREF.sub(lambda m: f'href="#{prefix}{m.group(1)}"', html)
+
+
+def _anchored(html: str, prefix: str) -> Markup:
+    """Rendered Markdown (sanitised by nh3 in ``render_html``) with its in-page links
+    pointing at the prefixed heading ids."""
+    return Markup(_prefix_in_page_links(html, prefix))
+
+
+def _step_html(text: str | None, heading_offset: int, prefix: str) -> Markup:
+    if not text:
+        return Markup("")
+    html = markdown.render_html(text, heading_offset=heading_offset, id_prefix=prefix)
+    return _anchored(html, prefix)
+
+
+def _item_view(
+    pub: Publication, item: PubItem, *, level: int, in_pakket: PubPakket | None
+) -> _ItemView:
+    anchor = f"item-{item.id}"
+    prefix = f"{item.id}--"
+    # Body headings start at '##'; they sit one level below the item title.
+    offset = level - 1
+    local = {p.id for p in in_pakket.items} if in_pakket else set()
+    related = [
+        _Link(rel.title, f"#item-{rel.id}" if rel.id in local else None) for rel in item.related
+    ]
+    documents = [
+        _Doc(doc.title, doc.url, document_kind(doc.media_type)) for doc in item.item.documents
+    ]
+    return _ItemView(
+        anchor=anchor,
+        title=item.title,
+        kind_label=item.kind_label,
+        audiences=audiences_text(item.item.audiences),
+        providers=providers_text(item.providers),
+        part_of=[] if in_pakket else [p.title for p in pakketten_of(pub, item)],
+        summary=item.item.summary,
+        body_html=_anchored(item.body_html(offset, prefix), prefix),
+        steps=[
+            _Step(
+                markdown.inline_text(step.title),
+                _step_html(step.text, offset + 1, f"{prefix}stap-{n}--"),
+            )
+            for n, step in enumerate(item.item.steps, start=1)
+        ],
+        contacts=list(item.item.contacts),
+        contact_columns=contact_columns(item.item.contacts),
+        documents=documents,
+        related=related,
+    )
+
+
+def document_html(pub: Publication, subject: PubPakket | PubItem) -> str:
+    """The HTML WeasyPrint lays out for a pakket or an item."""
+    meta = meta_for(pub, subject)
+    common: dict[str, Any] = {
+        "meta": meta,
+        "labels": LABELS,
+        "contact_headers": CONTACT_HEADERS,
+    }
+    env = _environment()
+    if isinstance(subject, PubPakket):
+        items = [_item_view(pub, item, level=2, in_pakket=subject) for item in subject.items]
+        toc = []
+        intro = (
+            _anchored(subject.intro_html(1, "inleiding--"), "inleiding--")
+            if subject.pakket.intro.strip()
+            else Markup("")
+        )
+        if intro:
+            toc.append(_Link(LABEL_INTRO, "inleiding"))
+        toc.extend(_Link(view.title, view.anchor) for view in items)
+        return env.get_template("pakket.html").render(
+            **common,
+            site_title=pub.site.title,
+            audiences=audiences_text(subject.pakket.audiences),
+            edition=subject.edition_label,
+            publisher=subject.publisher.name,
+            intro_html=intro,
+            toc=[{"anchor": link.href, "title": link.title} for link in toc],
+            items=items,
+        )
+    view = _item_view(pub, subject, level=1, in_pakket=None)
+    return env.get_template("item.html").render(**common, item=view)
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def html_to_pdf(html: str, fetcher: ConfinedFetcher) -> bytes:
+    """Render ``html`` to PDF/UA-1 bytes with the confined fetcher and bundled fonts.
+
+    A refusal of the fetcher surfaces as the :class:`ContentError` it raised.
+    """
+    with laid_out(html, fetcher) as document:
+        pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=finish_pdfua)
+    return pdf
+
+
+@contextlib.contextmanager
+def laid_out(html: str, fetcher: ConfinedFetcher) -> Iterator[Any]:
+    """The laid-out WeasyPrint ``Document`` of ``html``: fonts from the package only,
+    resources through ``fetcher``, ``SOURCE_DATE_EPOCH`` set, temporary files removed."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
+
+    with _environ(FONTCONFIG_FILE=str(FONTS_CONF)):
+        font_config = FontConfiguration()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_SOURCE_DATE_EPOCH)
+    try:
+        with _environ(SOURCE_DATE_EPOCH=epoch):
+            try:
+                html_document = weasyprint.HTML(
+                    string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher
+                )
+                yield html_document.render(font_config=font_config, pdf_variant=PDF_VARIANT)
+            except FatalURLFetchingError as exc:
+                if isinstance(exc.__cause__, PakketbuildError):
+                    raise exc.__cause__ from None
+                raise
+    finally:
+        # WeasyPrint copies @font-face fonts into a temporary folder that it removes only
+        # when the FontConfiguration is garbage-collected; remove it now.
+        folder = getattr(font_config, "_folder", None)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _environ(**values: str) -> Iterator[None]:
+    """Set environment variables for the duration of the block, then restore them."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def finish_pdfua(document: Any, pdf: Any) -> None:
+    """Repair three gaps in WeasyPrint 70's PDF/UA tagging, before the PDF is written.
+
+    1. Running headers and footers (``@page`` margin boxes) are marked as content whose
+       structure elements hang nowhere in the structure tree. PDF/UA wants page furniture
+       marked as ``/Artifact``: their marked-content sequences become
+       ``/Artifact <</Type /Pagination>> BDC`` and their parent-tree entries ``null``.
+    2. Header cells carry no ``/Scope``; every ``<th>`` pakketbuild writes is a column
+       header, so each ``/TH`` gets ``/Scope /Column``.
+    3. A list item with block content (``<li><p>…</p></li>``: loose Markdown lists,
+       steps) gets its paragraphs as direct ``/LI`` children; PDF/UA allows only ``/Lbl``
+       and ``/LBody`` there, so they are moved into one ``/LBody``.
+    """
+    import pydyf  # type: ignore[import-untyped]
+
+    root_ref = pdf.catalog.get("StructTreeRoot")
+    if root_ref is None:
+        return
+    objects = pdf.objects
+
+    def deref(ref: Any) -> Any:
+        return objects[int(bytes(ref).split()[0])]
+
+    root = deref(root_ref)
+    reachable: set[int] = set()
+    list_items: list[Any] = []
+    stack: list[Any] = list(root["K"])
+    while stack:
+        kid = stack.pop()
+        if not isinstance(kid, bytes):
+            continue
+        number = int(kid.split()[0])
+        element = objects[number]
+        if number in reachable or not isinstance(element, dict):
+            continue
+        if element.get("Type") != "/StructElem":
+            continue
+        reachable.add(number)
+        if element.get("S") == "/TH":
+            attributes = element.setdefault("A", pydyf.Dictionary({"O": "/Table"}))
+            attributes.setdefault("Scope", "/Column")
+        elif element.get("S") == "/LI":
+            list_items.append(element)
+        kids = element.get("K")
+        if isinstance(kids, list):
+            stack.extend(kids)
+    for item in list_items:
+        _wrap_list_body(pdf, item, deref)
+
+    nums = deref(root["ParentTree"])["Nums"]
+    pages = [objects[int(n)] for n in pdf.pages["Kids"][::3]]
+    for index in range(0, len(nums), 2):
+        key, value = nums[index], nums[index + 1]
+        if not isinstance(value, list) or not isinstance(key, int) or key >= len(pages):
+            continue
+        orphans = {
+            mcid
+            for mcid, ref in enumerate(value)
+            if isinstance(ref, bytes) and int(ref.split()[0]) not in reachable
+        }
+        if not orphans:
+            continue
+        stream = deref(pages[key]["Contents"])
+        _mark_artifacts(stream.stream, orphans)
+        for mcid in orphans:
+            value[mcid] = "null"
+
+
+def _wrap_list_body(pdf: Any, item: Any, deref: Callable[[Any], Any]) -> None:
+    import pydyf
+
+    kids = item.get("K")
+    if not isinstance(kids, list):
+        return
+
+    def role(kid: Any) -> str | None:
+        return deref(kid).get("S") if isinstance(kid, bytes) else None
+
+    if all(role(kid) in ("/Lbl", "/LBody") for kid in kids):
+        return
+    if any(not isinstance(kid, bytes) for kid in kids):
+        return  # marked content directly in the item: leave it alone
+    body = pydyf.Dictionary(
+        {"Type": "/StructElem", "S": "/LBody", "K": pydyf.Array(), "P": item.reference}
+    )
+    if "Pg" in item:
+        body["Pg"] = item["Pg"]
+    pdf.add_object(body)
+    labels = []
+    for kid in kids:
+        element = deref(kid)
+        if element.get("S") == "/Lbl":
+            labels.append(kid)
+        elif element.get("S") == "/LBody":
+            # An existing body (inline content) is merged, keeping reading order.
+            for grandchild in element.get("K", ()):
+                body["K"].append(grandchild)
+                if isinstance(grandchild, bytes):
+                    deref(grandchild)["P"] = body.reference
+        else:
+            body["K"].append(kid)
+            element["P"] = body.reference
+    item["K"] = pydyf.Array([*labels, body.reference])
+
+
+def _mark_artifacts(operations: list[Any], mcids: set[int]) -> None:
+    import pydyf
+
+    for position in range(1, len(operations) - 1):
+        properties = operations[position]
+        if (
+            isinstance(properties, dict)
+            and properties.get("MCID") in mcids
+            and operations[position + 1] == b"BDC"
+        ):
+            operations[position - 1] = "/Artifact"
+            operations[position] = pydyf.Dictionary({"Type": "/Pagination"})
