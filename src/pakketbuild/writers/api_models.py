@@ -1,0 +1,564 @@
+"""The documents of the JSON API and the JSON feeds, as pydantic models.
+
+The models are the single definition of these documents: the JSON writer builds every
+document through them (so a document cannot drift from its schema) and publishes their
+JSON Schemas under ``api/v1/schema/``. Field descriptions are English because they are
+read by developers of partner sites; the content itself is Dutch.
+
+Optional fields are left out of a document when they have no value (never ``null``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pakketbuild import markdown
+from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Document, Kind, Organisation
+from pakketbuild.publication import PubItem, Publication, PubPakket
+from pakketbuild.writers import BuildContext, urls
+
+API_VERSION: Final = "v1"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+MEDIA_TYPES = {
+    "html": "text/html",
+    "json": "application/json",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def feed_item_id(site_id: str, item_id: str) -> str:
+    """The stable id of an item in every feed: independent of its title and of the host."""
+    return f"urn:pakketbuild:{site_id}:item:{item_id}"
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- parts
+
+
+class Link(_Doc):
+    """Where a representation of a subject lives in the export."""
+
+    path: str = Field(description="Path relative to the export root, e.g. 'items/x/index.html'.")
+    url: str | None = Field(
+        default=None, description="Absolute URL; present only when the site has a base URL."
+    )
+    media_type: str = Field(description="Media type of the file.")
+
+
+class Links(_Doc):
+    """The representations of one subject (web page, API document, downloads)."""
+
+    html: Link = Field(description="The web page.")
+    json_: Link = Field(alias="json", description="The API document.")
+    pdf: Link | None = Field(default=None, description="PDF download, when PDFs are built.")
+    docx: Link | None = Field(default=None, description="Word download, when built.")
+
+
+class AudienceDoc(_Doc):
+    """A role the content is meant for."""
+
+    id: Audience = Field(description="Stable identifier, e.g. 'burgemeester'.")
+    label: str = Field(description="Dutch display label (singular).")
+    label_plural: str = Field(description="Dutch display label (plural).")
+
+
+class OrganisationDoc(_Doc):
+    """An organisation that publishes or provides support."""
+
+    id: str = Field(description="Stable identifier.")
+    name: str = Field(description="Full name as the source writes it.")
+    abbreviation: str | None = Field(default=None, description="Abbreviation, e.g. 'SIPA'.")
+    url: str | None = Field(default=None, description="Website (https).")
+
+
+class ContactDoc(_Doc):
+    """One way to reach someone."""
+
+    label: str = Field(description="What the contact is for.")
+    phone: str | None = Field(default=None, description="Phone number as written in the source.")
+    phone_e164: str | None = Field(
+        default=None, pattern=r"^\+[1-9][0-9]{1,14}$", description="The phone number in E.164 form."
+    )
+    email: str | None = Field(default=None, description="E-mail address.")
+    url: str | None = Field(default=None, description="Web address (https).")
+    hours: str | None = Field(default=None, description="When reachable, as the source says.")
+
+
+class DocumentDoc(_Doc):
+    """A document that belongs to an item."""
+
+    title: str = Field(description="Title of the document.")
+    url: str | None = Field(default=None, description="Web address of the document (https).")
+    path: str | None = Field(
+        default=None, description="File in the content folder (not yet published in the export)."
+    )
+    media_type: str | None = Field(default=None, description="Media type, e.g. application/pdf.")
+
+
+class StepDoc(_Doc):
+    """One step of a step plan."""
+
+    position: int = Field(ge=1, description="1-based position of the step.")
+    title: str = Field(description="Short name of the step.")
+    text_html: str | None = Field(default=None, description="Explanation, as an HTML fragment.")
+    text_text: str | None = Field(default=None, description="Explanation, as plain text.")
+
+
+class ChangeDoc(_Doc):
+    """One entry of an item's change log."""
+
+    date: dt.date = Field(description="Date of the change (YYYY-MM-DD).")
+    summary: str = Field(description="What changed.")
+
+
+class EditionDoc(_Doc):
+    """One edition of a pakket."""
+
+    date: dt.date = Field(description="Date of the edition (YYYY-MM-DD).")
+    summary: str = Field(description="What changed in this edition.")
+
+
+class ItemDates(_Doc):
+    """Dates the content records about an item (never the build time)."""
+
+    published: dt.date | None = Field(default=None, description="First change-log date.")
+    modified: dt.date | None = Field(default=None, description="Latest change-log date.")
+    last_reviewed: dt.date | None = Field(default=None, description="Last editorial review.")
+
+
+class ItemRef(_Doc):
+    """A reference to an item."""
+
+    id: str = Field(description="Item id.")
+    title: str = Field(description="Item title.")
+    links: Links
+
+
+class PakketRef(_Doc):
+    """A reference to a pakket."""
+
+    id: str = Field(description="Pakket id.")
+    title: str = Field(description="Pakket title.")
+    links: Links
+
+
+# --------------------------------------------------------------------------- documents
+
+
+class ItemDoc(_Doc):
+    """``api/v1/items/<item-id>.json``: one published item with everything resolved."""
+
+    model_config = ConfigDict(title="Item")
+
+    api_version: Literal["v1"] = Field(description="Version of this API.")
+    id: str = Field(description="Stable item id (also the file name).")
+    feed_id: str = Field(
+        pattern=r"^urn:pakketbuild:[a-z0-9-]+:item:[a-z0-9-]+$",
+        description="The item's id in the JSON feeds (a URN).",
+    )
+    title: str = Field(description="Title.")
+    kind: Kind = Field(description="Kind of support, e.g. 'support-line', 'training'.")
+    kind_label: str = Field(description="Dutch label of the kind.")
+    summary: str = Field(description="Lead paragraph, plain text.")
+    body_html: str = Field(description="The text as an HTML fragment (headings start at h2).")
+    body_text: str = Field(description="The text as plain text.")
+    audiences: list[AudienceDoc] = Field(description="Who the item is for.")
+    providers: list[OrganisationDoc] = Field(description="Organisations that provide it.")
+    contacts: list[ContactDoc] = Field(description="Contact details.")
+    documents: list[DocumentDoc] = Field(description="Related documents.")
+    steps: list[StepDoc] = Field(description="Steps, in order (step plans).")
+    related: list[ItemRef] = Field(description="Related published items.")
+    pakketten: list[PakketRef] = Field(description="Published pakketten that contain the item.")
+    dates: ItemDates
+    changes: list[ChangeDoc] = Field(description="Change log, as recorded in the content.")
+    links: Links
+
+
+class PakketDoc(_Doc):
+    """``api/v1/pakketten/<pakket-id>.json``: a pakket with its items in order."""
+
+    model_config = ConfigDict(title="Pakket")
+
+    api_version: Literal["v1"] = Field(description="Version of this API.")
+    id: str = Field(description="Stable pakket id (also the file name).")
+    title: str = Field(description="Title.")
+    intro_html: str = Field(description="Introduction as an HTML fragment.")
+    intro_text: str = Field(description="Introduction as plain text.")
+    audiences: list[AudienceDoc] = Field(description="Who the pakket is for.")
+    publisher: OrganisationDoc = Field(description="The organisation that publishes it.")
+    edition: dt.date | None = Field(default=None, description="Date of this edition.")
+    editions: list[EditionDoc] = Field(description="Editions with a summary each.")
+    items: list[ItemDoc] = Field(description="The items, in the pakket's order, complete.")
+    links: Links
+
+
+class SiteDoc(_Doc):
+    """The publication as a whole."""
+
+    id: str = Field(description="Stable id of the publication (part of the feed ids).")
+    title: str = Field(description="Name of the site and the feeds.")
+    language: str = Field(description="Language of the content, e.g. 'nl'.")
+    base_url: str | None = Field(default=None, description="Where the export is published.")
+    publisher: OrganisationDoc | None = Field(default=None, description="Who publishes it.")
+
+
+class ItemSummaryDoc(_Doc):
+    """An item as listed in the index."""
+
+    id: str
+    title: str
+    kind: Kind
+    kind_label: str
+    summary: str = Field(description="Lead paragraph, plain text.")
+    audiences: list[Audience] = Field(description="Audience ids.")
+    pakketten: list[str] = Field(description="Ids of the pakketten that contain the item.")
+    dates: ItemDates
+    links: Links
+
+
+class PakketSummaryDoc(_Doc):
+    """A pakket as listed in the index."""
+
+    id: str
+    title: str
+    audiences: list[Audience] = Field(description="Audience ids.")
+    edition: dt.date | None = Field(default=None, description="Date of this edition.")
+    items: list[str] = Field(description="Item ids, in order.")
+    links: Links
+
+
+class FeedRef(_Doc):
+    """A JSON feed."""
+
+    title: str = Field(description="Title of the feed.")
+    audience: Audience | None = Field(
+        default=None, description="Audience id; absent for the feed of all items."
+    )
+    link: Link
+
+
+class IndexDoc(_Doc):
+    """``api/v1/index.json``: the entry point of the API."""
+
+    model_config = ConfigDict(title="Index")
+
+    api_version: Literal["v1"] = Field(description="Version of this API.")
+    site: SiteDoc
+    pakketten: list[PakketSummaryDoc] = Field(description="Published pakketten, by id.")
+    items: list[ItemSummaryDoc] = Field(description="Published items, by id.")
+    feeds: list[FeedRef] = Field(description="The JSON feeds: all items, then per audience.")
+    schemas: dict[str, Link] = Field(description="JSON Schemas of the API documents, by name.")
+
+
+# --------------------------------------------------------------------------- feeds
+
+
+class FeedExtension(_Doc):
+    """The ``_pakketbuild`` object of a feed item: the item's structured fields."""
+
+    model_config = ConfigDict(title="Feed item extension")
+
+    about: str | None = Field(
+        default=None,
+        description="Absolute URL of this schema (JSON Feed's pointer to an extension's "
+        "description); present only when the site has a base URL.",
+    )
+    id: str = Field(description="Stable item id.")
+    kind: Kind = Field(description="Kind of support.")
+    kind_label: str = Field(description="Dutch label of the kind.")
+    audiences: list[AudienceDoc]
+    providers: list[OrganisationDoc]
+    contacts: list[ContactDoc]
+    documents: list[DocumentDoc]
+    steps: list[StepDoc]
+    pakketten: list[str] = Field(description="Ids of the pakketten that contain the item.")
+    dates: ItemDates
+    api: Link = Field(description="The item's API document.")
+
+
+class FeedAuthor(_Doc):
+    name: str
+    url: str | None = None
+
+
+class FeedAttachment(_Doc):
+    url: str
+    mime_type: str
+    title: str | None = None
+
+
+class FeedItem(_Doc):
+    id: str
+    url: str | None = None
+    title: str
+    summary: str
+    content_html: str
+    content_text: str
+    date_published: str | None = None
+    date_modified: str | None = None
+    tags: list[str]
+    language: str
+    attachments: list[FeedAttachment] | None = None
+    ext: FeedExtension = Field(alias="_pakketbuild")
+
+
+class JsonFeed(_Doc):
+    version: str = JSON_FEED_VERSION
+    title: str
+    home_page_url: str | None = None
+    feed_url: str | None = None
+    description: str
+    language: str
+    authors: list[FeedAuthor] | None = None
+    items: list[FeedItem]
+
+
+def dump(doc: BaseModel) -> dict[str, Any]:
+    """A document as JSON-ready data: aliases, ISO dates, no ``null`` members."""
+    return doc.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+SCHEMA_MODELS: dict[str, type[BaseModel]] = {
+    "index": IndexDoc,
+    "item": ItemDoc,
+    "pakket": PakketDoc,
+    "feed-extension": FeedExtension,
+}
+assert tuple(SCHEMA_MODELS) == urls.SCHEMA_NAMES
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the document ``name`` (see :data:`SCHEMA_MODELS`).
+
+    Optional members are left out of documents rather than set to ``null`` (see
+    :func:`dump`), so the schema does not allow ``null`` either.
+    """
+    model = SCHEMA_MODELS[name]
+    schema = model.model_json_schema(by_alias=True, mode="serialization")
+    return {"$schema": JSON_SCHEMA_DIALECT, **_without_null(schema)}
+
+
+def _without_null(node: Any) -> Any:
+    """``{"anyOf": [X, {"type": "null"}], "default": null, …}`` → ``{…X, …}``."""
+    if isinstance(node, list):
+        return [_without_null(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    result = {k: _without_null(v) for k, v in node.items()}
+    options = result.get("anyOf")
+    if isinstance(options, list) and {"type": "null"} in options:
+        rest = [o for o in options if o != {"type": "null"}]
+        del result["anyOf"]
+        if result.get("default", ...) is None:
+            del result["default"]
+        if len(rest) == 1:
+            result = {**rest[0], **result}
+        else:
+            result["anyOf"] = rest
+    return result
+
+
+# --------------------------------------------------------------------------- builders
+
+
+def links(
+    pub: Publication, ctx: BuildContext, html: str, json_path: str, downloads: dict[str, str]
+) -> Links:
+    def link(path: str, fmt: str) -> Link:
+        return Link(path=path, url=pub.absolute_url(path), media_type=MEDIA_TYPES[fmt])
+
+    extra = {fmt: link(path, fmt) for fmt, path in downloads.items() if fmt in ctx.formats}
+    return Links.model_validate(
+        {"html": link(html, "html"), "json": link(json_path, "json"), **extra}
+    )
+
+
+def item_links(pub: Publication, ctx: BuildContext, item_id: str) -> Links:
+    return links(
+        pub,
+        ctx,
+        urls.item_page(item_id),
+        urls.api_item(item_id),
+        {fmt: urls.item_download(item_id, fmt) for fmt in urls.DOWNLOAD_FORMATS},
+    )
+
+
+def pakket_links(pub: Publication, ctx: BuildContext, pakket_id: str) -> Links:
+    return links(
+        pub,
+        ctx,
+        urls.pakket_page(pakket_id),
+        urls.api_pakket(pakket_id),
+        {fmt: urls.pakket_download(pakket_id, fmt) for fmt in urls.DOWNLOAD_FORMATS},
+    )
+
+
+def audience_doc(audience: Audience) -> AudienceDoc:
+    singular, plural = AUDIENCE_LABELS[audience]
+    return AudienceDoc(id=audience, label=singular, label_plural=plural)
+
+
+def organisation_doc(org: Organisation) -> OrganisationDoc:
+    return OrganisationDoc(id=org.id, name=org.name, abbreviation=org.abbreviation, url=org.url)
+
+
+def contact_doc(contact: Contact) -> ContactDoc:
+    return ContactDoc(
+        label=contact.label,
+        phone=contact.phone,
+        phone_e164=contact.phone_e164,
+        email=contact.email,
+        url=contact.url,
+        hours=contact.hours,
+    )
+
+
+def document_doc(document: Document) -> DocumentDoc:
+    return DocumentDoc(
+        title=document.title, url=document.url, path=document.path, media_type=document.media_type
+    )
+
+
+def step_docs(item: PubItem) -> list[StepDoc]:
+    return [
+        StepDoc(
+            position=position,
+            title=step.title,
+            text_html=markdown.render_html(step.text) if step.text else None,
+            text_text=markdown.render_text(step.text) if step.text else None,
+        )
+        for position, step in enumerate(item.item.steps, start=1)
+    ]
+
+
+def item_dates(item: PubItem) -> ItemDates:
+    return ItemDates(
+        published=item.date_published,
+        modified=item.date_modified,
+        last_reviewed=item.item.last_reviewed,
+    )
+
+
+def item_doc(pub: Publication, ctx: BuildContext, item: PubItem) -> ItemDoc:
+    return ItemDoc(
+        api_version=API_VERSION,
+        id=item.id,
+        feed_id=feed_item_id(pub.site.id, item.id),
+        title=item.title,
+        kind=item.item.kind,
+        kind_label=item.kind_label,
+        summary=item.item.summary,
+        body_html=item.body_html(),
+        body_text=item.body_text,
+        audiences=[audience_doc(a) for a in item.item.audiences],
+        providers=[organisation_doc(o) for o in item.providers],
+        contacts=[contact_doc(c) for c in item.item.contacts],
+        documents=[document_doc(d) for d in item.item.documents],
+        steps=step_docs(item),
+        related=[
+            ItemRef(id=r.id, title=r.title, links=item_links(pub, ctx, r.id)) for r in item.related
+        ],
+        pakketten=[
+            PakketRef(id=pid, title=pub.pakketten[pid].title, links=pakket_links(pub, ctx, pid))
+            for pid in item.pakket_ids
+        ],
+        dates=item_dates(item),
+        changes=[ChangeDoc(date=c.date, summary=c.summary) for c in item.item.changes],
+        links=item_links(pub, ctx, item.id),
+    )
+
+
+def pakket_doc(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> PakketDoc:
+    return PakketDoc(
+        api_version=API_VERSION,
+        id=pakket.id,
+        title=pakket.title,
+        intro_html=pakket.intro_html(),
+        intro_text=pakket.intro_text,
+        audiences=[audience_doc(a) for a in pakket.pakket.audiences],
+        publisher=organisation_doc(pakket.publisher),
+        edition=pakket.pakket.edition,
+        editions=[EditionDoc(date=e.date, summary=e.summary) for e in pakket.pakket.editions],
+        items=[item_doc(pub, ctx, item) for item in pakket.items],
+        links=pakket_links(pub, ctx, pakket.id),
+    )
+
+
+def feed_title(pub: Publication, audience: Audience | None) -> str:
+    if audience is None:
+        return pub.site.title
+    return f"{pub.site.title} (voor {AUDIENCE_LABELS[audience][1]})"
+
+
+def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
+    publisher = pub.organisations.get(pub.site.publisher) if pub.site.publisher else None
+    feeds = [
+        FeedRef(title=feed_title(pub, None), link=_feed_link(pub, urls.FEED)),
+        *(
+            FeedRef(
+                title=feed_title(pub, a),
+                audience=a,
+                link=_feed_link(pub, urls.audience_feed(a.value)),
+            )
+            for a in pub.audiences
+        ),
+    ]
+    return IndexDoc(
+        api_version=API_VERSION,
+        site=SiteDoc(
+            id=pub.site.id,
+            title=pub.site.title,
+            language=pub.site.language,
+            base_url=pub.site.base_url,
+            publisher=organisation_doc(publisher) if publisher else None,
+        ),
+        pakketten=[
+            PakketSummaryDoc(
+                id=p.id,
+                title=p.title,
+                audiences=list(p.pakket.audiences),
+                edition=p.pakket.edition,
+                items=[i.id for i in p.items],
+                links=pakket_links(pub, ctx, p.id),
+            )
+            for p in pub.pakketten.values()
+        ],
+        items=[
+            ItemSummaryDoc(
+                id=i.id,
+                title=i.title,
+                kind=i.item.kind,
+                kind_label=i.kind_label,
+                summary=i.item.summary,
+                audiences=list(i.item.audiences),
+                pakketten=list(i.pakket_ids),
+                dates=item_dates(i),
+                links=item_links(pub, ctx, i.id),
+            )
+            for i in pub.items.values()
+        ],
+        feeds=feeds,
+        schemas={
+            name: Link(
+                path=urls.schema(name),
+                url=pub.absolute_url(urls.schema(name)),
+                media_type="application/schema+json",
+            )
+            for name in urls.SCHEMA_NAMES
+        },
+    )
+
+
+def _feed_link(pub: Publication, path: str) -> Link:
+    return Link(path=path, url=pub.absolute_url(path), media_type="application/feed+json")

@@ -1,0 +1,565 @@
+"""The HTML writer: a static site that works from any folder or host, without JavaScript.
+
+Output (see :mod:`pakketbuild.writers.urls` and ``docs/url-contract.md``)::
+
+    index.html                      the pakketten (and items outside every pakket)
+    <pakket-id>/index.html          the whole pakket on one page, in order, printable
+    items/<item-id>/index.html      one page per item
+    assets/site.css, assets/print.css
+
+Pages are rendered with Jinja2 (autoescape on) from ``templates/html/``; Markdown bodies
+come from :func:`pakketbuild.markdown.render_html` only (the same HTML as the JSON API).
+Links between pages are relative. Each item carries schema.org JSON-LD.
+
+Heading ids: item pages use the body's own ids (the same as the API's ``body_html``);
+the pakket page prefixes body ids with ``<item-id>--``. Ids never contain ``--`` nor
+start with ``_``, so these prefixes and the page's own ids (``_inhoud`` …) cannot clash.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from pakketbuild import markdown
+from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Kind
+from pakketbuild.publication import PubItem, Publication, PubPakket, dutch_date
+from pakketbuild.writers import BuildContext, Job, Writer, urls
+from pakketbuild.writers.api_models import feed_item_id
+
+HTML_MEDIA_TYPE = "text/html"
+CSS_MEDIA_TYPE = "text/css"
+ASSETS = {urls.SITE_CSS: "site.css", urls.PRINT_CSS: "print.css"}
+"""Export path → file in ``pakketbuild/assets/site/``."""
+MAIN_ID = "_inhoud"
+
+MEDIA_TYPE_LABELS = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
+    "application/msword": "Word",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
+    "application/vnd.oasis.opendocument.text": "ODT",
+    "text/html": "webpagina",
+    "text/plain": "tekst",
+    "text/csv": "CSV",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+}
+DOWNLOAD_LABELS = {"pdf": "PDF", "docx": "Word"}
+DOWNLOAD_MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def dutch_list(parts: list[str]) -> str:
+    """``["a", "b", "c"]`` → ``a, b en c``."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " en " + parts[-1]
+
+
+def audiences_text(audiences: list[Audience]) -> str:
+    return dutch_list([AUDIENCE_LABELS[a][1] for a in audiences])
+
+
+def json_ld(data: object) -> Markup:
+    """JSON-LD for a ``<script type="application/ld+json">`` element.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003c`` … so text from the content can never
+    close the element (``</script>``) or open a comment; the JSON value is unchanged.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+# --------------------------------------------------------------------------- view models
+
+
+@dataclass(frozen=True)
+class LinkView:
+    text: str
+    href: str | None = None
+    """Relative or absolute URL; None when there is nothing to link to."""
+    note: str | None = None
+    """Extra text after the link, such as the file type."""
+    rel: str | None = None
+    hreflang: str | None = None
+    type: str | None = None
+
+
+@dataclass(frozen=True)
+class ContactView:
+    label: str
+    phone: str | None
+    phone_href: str | None
+    email: str | None
+    url: str | None
+    hours: str | None
+
+
+@dataclass(frozen=True)
+class StepView:
+    title: str
+    text_html: Markup | None
+
+
+@dataclass(frozen=True)
+class DateView:
+    label: str
+    iso: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: str
+    title: str
+    kind_label: str
+    audiences: str
+    summary: str
+    body_html: Markup
+    dates: list[DateView]
+    steps: list[StepView]
+    contacts: list[ContactView]
+    documents: list[LinkView]
+    providers: list[LinkView]
+    related: list[LinkView]
+    downloads: list[LinkView]
+    page_href: str
+    """Link to the item's own page (used on the pakket page)."""
+
+
+def _downloads(
+    ctx: BuildContext, to: Callable[[str], str], path_for: Callable[[str], str], title: str
+) -> list[LinkView]:
+    return [
+        LinkView(
+            text=title,
+            href=to(path_for(fmt)),
+            note=f"({DOWNLOAD_LABELS[fmt]})",
+            hreflang="nl",
+            type=DOWNLOAD_MEDIA_TYPES[fmt],
+        )
+        for fmt in urls.DOWNLOAD_FORMATS
+        if fmt in ctx.formats
+    ]
+
+
+def item_view(
+    pub: Publication,
+    ctx: BuildContext,
+    item: PubItem,
+    to: Callable[[str], str],
+    *,
+    heading_offset: int,
+    id_prefix: str,
+    local_ids: frozenset[str] = frozenset(),
+) -> ItemView:
+    """What an item shows. ``local_ids`` are items on the same page (linked in-page)."""
+    data = item.item
+
+    def item_href(item_id: str) -> str:
+        return f"#{item_id}" if item_id in local_ids else to(urls.item_page(item_id))
+
+    dates = []
+    if item.date_modified:
+        dates.append(_date("Bijgewerkt", item.date_modified))
+    if data.last_reviewed:
+        dates.append(_date("Gecontroleerd", data.last_reviewed))
+    step_offset = heading_offset + 2  # step texts sit below the step's own heading
+    return ItemView(
+        id=item.id,
+        title=item.title,
+        kind_label=item.kind_label,
+        audiences=audiences_text(data.audiences),
+        summary=data.summary,
+        body_html=Markup(item.body_html(heading_offset, id_prefix)),
+        dates=dates,
+        steps=[
+            StepView(
+                title=step.title,
+                text_html=Markup(
+                    markdown.render_html(
+                        step.text,
+                        heading_offset=step_offset,
+                        id_prefix=f"{id_prefix}stap-{n}--",
+                    )
+                )
+                if step.text
+                else None,
+            )
+            for n, step in enumerate(data.steps, start=1)
+        ],
+        contacts=[
+            ContactView(
+                label=c.label,
+                phone=c.phone,
+                phone_href=f"tel:{c.phone_e164}" if c.phone_e164 else None,
+                email=c.email,
+                url=c.url,
+                hours=c.hours,
+            )
+            for c in data.contacts
+        ],
+        documents=[
+            LinkView(
+                text=d.title,
+                href=d.url,
+                note=f"({MEDIA_TYPE_LABELS.get(d.media_type, d.media_type)})"
+                if d.media_type
+                else None,
+                type=d.media_type if d.url else None,
+            )
+            for d in data.documents
+        ],
+        providers=[
+            LinkView(text=f"{o.name} ({o.abbreviation})" if o.abbreviation else o.name, href=o.url)
+            for o in item.providers
+        ],
+        related=[LinkView(text=r.title, href=item_href(r.id)) for r in item.related],
+        downloads=_downloads(ctx, to, partial(urls.item_download, item.id), item.title),
+        page_href=to(urls.item_page(item.id)),
+    )
+
+
+def _date(label: str, value: Any) -> DateView:
+    return DateView(label=label, iso=value.isoformat(), text=dutch_date(value))
+
+
+# --------------------------------------------------------------------------- JSON-LD
+
+
+def item_json_ld(pub: Publication, item: PubItem, *, context: bool = True) -> dict[str, Any]:
+    """schema.org data for an item, holding only facts the content states.
+
+    support-line and other kinds → GovernmentService (contacts as ServiceChannel with a
+    ContactPoint); training → Course; step-plan → HowTo with HowToStep entries.
+    """
+    data = item.item
+    node: dict[str, Any] = {
+        "name": item.title,
+        "description": data.summary,
+        "identifier": api_feed_id(pub, item),
+        "audience": [
+            {"@type": "Audience", "audienceType": AUDIENCE_LABELS[a][0]} for a in data.audiences
+        ],
+    }
+    if context:
+        node["@context"] = "https://schema.org"
+    url = pub.absolute_url(urls.item_page(item.id))
+    if url:
+        node["url"] = url
+    providers = [
+        {"@type": "Organization", "name": o.name, **({"url": o.url} if o.url else {})}
+        for o in item.providers
+    ]
+    documents = [
+        {
+            "@type": "DigitalDocument",
+            "name": d.title,
+            **({"url": d.url} if d.url else {}),
+            **({"encodingFormat": d.media_type} if d.media_type else {}),
+        }
+        for d in data.documents
+    ]
+    if data.kind is Kind.TRAINING:
+        node["@type"] = "Course"
+        node["inLanguage"] = pub.site.language
+        if providers:
+            node["provider"] = providers
+    elif data.kind is Kind.STEP_PLAN:
+        node["@type"] = "HowTo"
+        node["inLanguage"] = pub.site.language
+        node["step"] = [
+            {
+                "@type": "HowToStep",
+                "position": n,
+                "name": step.title,
+                **({"text": markdown.render_text(step.text)} if step.text else {}),
+            }
+            for n, step in enumerate(data.steps, start=1)
+        ]
+        if providers:
+            node["provider"] = providers
+    else:
+        node["@type"] = "GovernmentService"
+        node["serviceType"] = item.kind_label
+        if providers:
+            node["provider"] = providers
+        channels = [_channel(c) for c in data.contacts]
+        if channels:
+            node["availableChannel"] = channels
+    if documents:
+        node["subjectOf"] = documents
+    if item.date_modified and node["@type"] != "GovernmentService":
+        node["dateModified"] = item.date_modified.isoformat()
+    return node
+
+
+def _channel(contact: Contact) -> dict[str, Any]:
+    """A contact as a ServiceChannel whose ContactPoint holds the phone and e-mail."""
+    point: dict[str, Any] = {"@type": "ContactPoint", "contactType": contact.label}
+    if contact.phone_e164:
+        point["telephone"] = contact.phone_e164
+    if contact.email:
+        point["email"] = contact.email
+    if contact.hours:
+        point["description"] = contact.hours
+    channel: dict[str, Any] = {
+        "@type": "ServiceChannel",
+        "name": contact.label,
+        "servicePhone": point,
+    }
+    if contact.url:
+        channel["serviceUrl"] = contact.url
+    return channel
+
+
+def api_feed_id(pub: Publication, item: PubItem) -> str:
+    return feed_item_id(pub.site.id, item.id)
+
+
+# --------------------------------------------------------------------------- templates
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja2 environment (autoescape on, strict about undefined names)."""
+    env = Environment(
+        loader=PackageLoader("pakketbuild", "templates/html"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.globals["urls"] = urls
+    return env
+
+
+def read_asset(name: str) -> bytes:
+    """A file from ``pakketbuild/assets/site/`` (package data, never outside the package)."""
+    return resources.files("pakketbuild").joinpath("assets", "site", name).read_bytes()
+
+
+def _deps(*keys: str) -> tuple[str, ...]:
+    return tuple(sorted(set(keys)))
+
+
+def _item_block_deps(item: PubItem) -> set[str]:
+    keys = {f"item:{item.id}", *(f"item:{r.id}" for r in item.related)}
+    if item.providers:
+        keys.add("organisations")
+    return keys
+
+
+class HtmlWriter(Writer):
+    """The static site."""
+
+    name = "html"
+
+    def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
+        jobs = [Job(path, "html", f"asset:{name}", CSS_MEDIA_TYPE) for path, name in ASSETS.items()]
+        # The index lists every pakket with its items, the items outside pakketten, and
+        # a feed per audience (which any item can change): it shows everything published.
+        everything = [f"pakket:{p}" for p in pub.pakketten] + [f"item:{i}" for i in pub.items]
+        jobs.append(
+            Job(
+                urls.INDEX,
+                "html",
+                "site",
+                HTML_MEDIA_TYPE,
+                _deps("site", "organisations", *everything),
+            )
+        )
+        for pakket in pub.pakketten.values():
+            keys = {k for item in pakket.items for k in _item_block_deps(item)}
+            jobs.append(
+                Job(
+                    urls.pakket_page(pakket.id),
+                    "html",
+                    f"pakket:{pakket.id}",
+                    HTML_MEDIA_TYPE,
+                    _deps("site", "organisations", f"pakket:{pakket.id}", *keys),
+                )
+            )
+        for item in pub.items.values():
+            keys = _item_block_deps(item)
+            first = pub.pakket_for(item.id)
+            if first is not None:
+                # Breadcrumbs and previous/next show the pakket's title and neighbours.
+                keys.add(f"pakket:{first.id}")
+                keys.update(f"item:{n.id}" for n in _neighbours(first, item.id) if n)
+            # Which pakket comes first depends on every pakket that holds the item.
+            keys.update(f"pakket:{p}" for p in item.pakket_ids)
+            jobs.append(
+                Job(
+                    urls.item_page(item.id),
+                    "html",
+                    f"item:{item.id}",
+                    HTML_MEDIA_TYPE,
+                    _deps("site", *keys),
+                )
+            )
+        return jobs
+
+    def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
+        kind, _, key = job.subject.partition(":")
+        if kind == "asset":
+            return read_asset(key)
+        if job.path == urls.INDEX:
+            html = render_index(pub, ctx)
+        elif kind == "pakket":
+            html = render_pakket(pub, ctx, pub.pakketten[key])
+        elif kind == "item":
+            html = render_item(pub, ctx, pub.items[key])
+        else:
+            raise ValueError(f"html writer: unknown job {job.path}")
+        return html.encode("utf-8")
+
+
+def _neighbours(pakket: PubPakket, item_id: str) -> tuple[PubItem | None, PubItem | None]:
+    ids = [i.id for i in pakket.items]
+    index = ids.index(item_id)
+    previous = pakket.items[index - 1] if index > 0 else None
+    following = pakket.items[index + 1] if index + 1 < len(ids) else None
+    return previous, following
+
+
+def _relative_to(page: str) -> Callable[[str], str]:
+    def to(path: str) -> str:
+        return urls.relative(page, path)
+
+    return to
+
+
+def _common(pub: Publication, page: str) -> dict[str, Any]:
+    publisher = pub.organisations.get(pub.site.publisher) if pub.site.publisher else None
+    return {
+        "site": pub.site,
+        "lang": pub.site.language,
+        "to": _relative_to(page),
+        "main_id": MAIN_ID,
+        "publisher": publisher,
+        "edition": None,
+    }
+
+
+def render_index(pub: Publication, ctx: BuildContext) -> str:
+    page = urls.INDEX
+    common = _common(pub, page)
+    to = common["to"]
+    loose = [i for i in pub.items.values() if not i.pakket_ids]
+    feeds = [LinkView(text="Alle onderdelen", href=to(urls.FEED), note="(JSON Feed)")] + [
+        LinkView(
+            text=f"Voor {AUDIENCE_LABELS[a][1]}",
+            href=to(urls.audience_feed(a.value)),
+            note="(JSON Feed)",
+        )
+        for a in pub.audiences
+    ]
+    pakketten = [
+        {
+            "title": p.title,
+            "href": to(urls.pakket_page(p.id)),
+            "audiences": audiences_text(list(p.pakket.audiences)),
+            "edition": _date("Editie", p.pakket.edition) if p.pakket.edition else None,
+            "intro": _first_paragraph(p.intro_text),
+            "entries": [LinkView(text=i.title, href=to(urls.item_page(i.id))) for i in p.items],
+            "downloads": _downloads(ctx, to, partial(urls.pakket_download, p.id), p.title),
+        }
+        for p in pub.pakketten.values()
+    ]
+    return (
+        environment()
+        .get_template("index.html")
+        .render(
+            **common,
+            page_title=pub.site.title,
+            description=None,
+            pakketten=pakketten,
+            loose=[LinkView(text=i.title, href=to(urls.item_page(i.id))) for i in loose],
+            feeds=feeds,
+            api_href=to(urls.API_INDEX),
+            json_ld=None,
+        )
+    )
+
+
+def _first_paragraph(text: str) -> str:
+    return text.split("\n\n", 1)[0] if text else ""
+
+
+def render_pakket(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> str:
+    page = urls.pakket_page(pakket.id)
+    common = _common(pub, page)
+    to = common["to"]
+    local = frozenset(i.id for i in pakket.items)
+    items = [
+        item_view(pub, ctx, item, to, heading_offset=1, id_prefix=f"{item.id}--", local_ids=local)
+        for item in pakket.items
+    ]
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [item_json_ld(pub, item, context=False) for item in pakket.items],
+    }
+    common["edition"] = _date("Editie", pakket.pakket.edition) if pakket.pakket.edition else None
+    return (
+        environment()
+        .get_template("pakket.html")
+        .render(
+            **common,
+            page_title=f"{pakket.title} | {pub.site.title}",
+            description=_first_paragraph(pakket.intro_text) or None,
+            pakket=pakket,
+            audiences=audiences_text(list(pakket.pakket.audiences)),
+            intro_html=Markup(pakket.intro_html(0, "inleiding--")),
+            items=items,
+            downloads=_downloads(ctx, to, partial(urls.pakket_download, pakket.id), pakket.title),
+            json_ld=json_ld(graph),
+        )
+    )
+
+
+def render_item(pub: Publication, ctx: BuildContext, item: PubItem) -> str:
+    page = urls.item_page(item.id)
+    common = _common(pub, page)
+    to = common["to"]
+    pakket = pub.pakket_for(item.id)
+    crumbs = [LinkView(text="Home", href=to(urls.INDEX))]
+    previous = following = None
+    if pakket is not None:
+        crumbs.append(LinkView(text=pakket.title, href=to(urls.pakket_page(pakket.id))))
+        before, after = _neighbours(pakket, item.id)
+        if before:
+            previous = LinkView(text=before.title, href=to(urls.item_page(before.id)), rel="prev")
+        if after:
+            following = LinkView(text=after.title, href=to(urls.item_page(after.id)), rel="next")
+        if pakket.pakket.edition:
+            common["edition"] = _date("Editie", pakket.pakket.edition)
+    return (
+        environment()
+        .get_template("item.html")
+        .render(
+            **common,
+            page_title=f"{item.title} | {pub.site.title}",
+            description=item.item.summary,
+            item=item_view(pub, ctx, item, to, heading_offset=0, id_prefix=""),
+            crumbs=crumbs,
+            previous=previous,
+            following=following,
+            pakket_title=pakket.title if pakket else None,
+            json_ld=json_ld(item_json_ld(pub, item)),
+        )
+    )

@@ -1,0 +1,216 @@
+"""The JSON writer: JSON Feed 1.1 feeds, the JSON API and the API's JSON Schemas.
+
+Output (see :mod:`pakketbuild.writers.urls` and ``docs/url-contract.md``)::
+
+    feeds/feed.json                 every published item
+    feeds/<audience>.json           the items for one audience
+    api/v1/index.json               the entry point: site, pakketten, items, feeds, schemas
+    api/v1/items/<item-id>.json     one item, complete
+    api/v1/pakketten/<pakket-id>.json   one pakket with its items, complete
+    api/v1/schema/<name>.json       JSON Schemas of the documents above
+
+Every document is built through the models in :mod:`pakketbuild.writers.api_models`.
+Nothing depends on the clock: feed dates come from the items' change logs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from html import escape
+from typing import Any
+
+from pakketbuild.model import AUDIENCE_LABELS, Audience
+from pakketbuild.publication import PubItem, Publication
+from pakketbuild.writers import BuildContext, Job, Writer, urls
+from pakketbuild.writers import api_models as api
+
+FEED_MEDIA_TYPE = "application/feed+json"
+JSON_MEDIA_TYPE = "application/json"
+SCHEMA_MEDIA_TYPE = "application/schema+json"
+
+
+def to_json(data: Any, *, sort_keys: bool = False) -> bytes:
+    """Deterministic UTF-8 JSON with a trailing newline."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys)
+    return (text + "\n").encode("utf-8")
+
+
+def _deps(*keys: str) -> tuple[str, ...]:
+    return tuple(sorted(set(keys)))
+
+
+def item_deps(item: PubItem) -> tuple[str, ...]:
+    """What an item's API document or feed entry shows: the item, the titles of its
+    related items and pakketten, its providers, and the site (base URL, site id)."""
+    return _deps(
+        "site",
+        f"item:{item.id}",
+        *(f"item:{r.id}" for r in item.related),
+        *(f"pakket:{p}" for p in item.pakket_ids),
+        *(["organisations"] if item.providers else []),
+    )
+
+
+class JsonWriter(Writer):
+    """Feeds and API documents."""
+
+    name = "json"
+
+    def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
+        jobs = [
+            Job(urls.schema(name), "json", f"schema:{name}", SCHEMA_MEDIA_TYPE)
+            for name in urls.SCHEMA_NAMES
+        ]
+        all_keys = [f"item:{i}" for i in pub.items] + [f"pakket:{p}" for p in pub.pakketten]
+        jobs.append(
+            Job(
+                urls.API_INDEX,
+                "json",
+                "site",
+                JSON_MEDIA_TYPE,
+                _deps("site", "organisations", *all_keys),
+            )
+        )
+        for pakket in pub.pakketten.values():
+            keys = {dep for item in pakket.items for dep in item_deps(item)}
+            jobs.append(
+                Job(
+                    urls.api_pakket(pakket.id),
+                    "json",
+                    f"pakket:{pakket.id}",
+                    JSON_MEDIA_TYPE,
+                    _deps(*keys, f"pakket:{pakket.id}", "organisations"),
+                )
+            )
+        for item in pub.items.values():
+            jobs.append(
+                Job(
+                    urls.api_item(item.id),
+                    "json",
+                    f"item:{item.id}",
+                    JSON_MEDIA_TYPE,
+                    item_deps(item),
+                )
+            )
+        feed_keys = {dep for item in pub.items.values() for dep in item_deps(item)}
+        jobs.append(Job(urls.FEED, "json", "site", FEED_MEDIA_TYPE, _deps("site", *feed_keys)))
+        for audience in pub.audiences:
+            keys = {dep for item in pub.items_for(audience) for dep in item_deps(item)}
+            # An item that gains or loses this audience changes the set of keys, and with it
+            # the job; the other items' keys are not needed.
+            jobs.append(
+                Job(
+                    urls.audience_feed(audience.value),
+                    "json",
+                    f"audience:{audience.value}",
+                    FEED_MEDIA_TYPE,
+                    _deps("site", *keys),
+                )
+            )
+        return jobs
+
+    def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
+        kind, _, key = job.subject.partition(":")
+        if kind == "schema":
+            return to_json(api.json_schema(key), sort_keys=True)
+        if job.path == urls.API_INDEX:
+            return to_json(api.dump(api.index_doc(pub, ctx)))
+        if job.path == urls.FEED:
+            return to_json(api.dump(build_feed(pub, ctx, None)))
+        if kind == "audience":
+            return to_json(api.dump(build_feed(pub, ctx, Audience(key))))
+        if kind == "pakket":
+            return to_json(api.dump(api.pakket_doc(pub, ctx, pub.pakketten[key])))
+        if kind == "item":
+            return to_json(api.dump(api.item_doc(pub, ctx, pub.items[key])))
+        raise ValueError(f"json writer: unknown job {job.path}")
+
+
+# --------------------------------------------------------------------------- feeds
+
+
+def feed_date(value: dt.date | None) -> str | None:
+    """A content date as the RFC 3339 date-time JSON Feed requires (midnight UTC)."""
+    return f"{value.isoformat()}T00:00:00Z" if value else None
+
+
+def _newest_first(items: list[PubItem]) -> list[PubItem]:
+    """Newest change first; undated items last; ties by id (items arrive sorted by id)."""
+    dated = [(i.date_modified, i) for i in items if i.date_modified is not None]
+    dated.sort(key=lambda pair: pair[0], reverse=True)  # stable: ties keep id order
+    return [i for _, i in dated] + [i for i in items if i.date_modified is None]
+
+
+def build_feed(pub: Publication, ctx: BuildContext, audience: Audience | None) -> api.JsonFeed:
+    """The feed of every published item, or of the items for ``audience``."""
+    items = list(pub.items.values()) if audience is None else pub.items_for(audience)
+    path = urls.FEED if audience is None else urls.audience_feed(audience.value)
+    publisher = pub.organisations.get(pub.site.publisher) if pub.site.publisher else None
+    if audience is None:
+        description = "Alle gepubliceerde onderdelen."
+    else:
+        description = f"De onderdelen voor {AUDIENCE_LABELS[audience][1]}."
+    return api.JsonFeed(
+        title=api.feed_title(pub, audience),
+        home_page_url=pub.absolute_url(""),
+        feed_url=pub.absolute_url(path),
+        description=description,
+        language=pub.site.language,
+        authors=[api.FeedAuthor(name=publisher.name, url=publisher.url)] if publisher else None,
+        items=[feed_item(pub, ctx, item) for item in _newest_first(items)],
+    )
+
+
+def feed_item(pub: Publication, ctx: BuildContext, item: PubItem) -> api.FeedItem:
+    """One feed entry: the same HTML as the page (lead + body), and the structured fields."""
+    lead = f"<p>{escape(item.item.summary, quote=False)}</p>\n"
+    attachments = [
+        api.FeedAttachment(
+            url=d.url, mime_type=d.media_type or "application/octet-stream", title=d.title
+        )
+        for d in item.item.documents
+        if d.url
+    ]
+    for fmt in urls.DOWNLOAD_FORMATS:
+        url = pub.absolute_url(urls.item_download(item.id, fmt))
+        if fmt in ctx.formats and url:
+            label = "PDF" if fmt == "pdf" else "Word"
+            attachments.append(
+                api.FeedAttachment(
+                    url=url, mime_type=api.MEDIA_TYPES[fmt], title=f"{item.title} ({label})"
+                )
+            )
+    return api.FeedItem.model_validate(
+        {
+            "id": api.feed_item_id(pub.site.id, item.id),
+            "url": pub.absolute_url(urls.item_page(item.id)),
+            "title": item.title,
+            "summary": item.item.summary,
+            "content_html": lead + item.body_html(),
+            "content_text": item.full_text,
+            "date_published": feed_date(item.date_published),
+            "date_modified": feed_date(item.date_modified),
+            "tags": [a.value for a in item.item.audiences] + [item.item.kind.value],
+            "language": pub.site.language,
+            "attachments": attachments or None,
+            "_pakketbuild": api.FeedExtension(
+                about=pub.absolute_url(urls.schema("feed-extension")),
+                id=item.id,
+                kind=item.item.kind,
+                kind_label=item.kind_label,
+                audiences=[api.audience_doc(a) for a in item.item.audiences],
+                providers=[api.organisation_doc(o) for o in item.providers],
+                contacts=[api.contact_doc(c) for c in item.item.contacts],
+                documents=[api.document_doc(d) for d in item.item.documents],
+                steps=api.step_docs(item),
+                pakketten=list(item.pakket_ids),
+                dates=api.item_dates(item),
+                api=api.Link(
+                    path=urls.api_item(item.id),
+                    url=pub.absolute_url(urls.api_item(item.id)),
+                    media_type=JSON_MEDIA_TYPE,
+                ),
+            ),
+        }
+    )
