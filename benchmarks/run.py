@@ -1,0 +1,498 @@
+"""Measure pakketbuild against what a team would otherwise script, and write
+``docs/benchmarks.md``.
+
+    python benchmarks/run.py [--sizes real,100,1000] [--repeat 3] [--out docs/benchmarks.md]
+
+Every number is a whole process (start-up and imports included), timed from outside;
+peak memory is the largest resident set of any process of the run (the build or one of
+its workers), from ``getrusage(RUSAGE_CHILDREN)`` of a wrapper process. Each figure is
+the median of ``--repeat`` runs (runs that take longer than 20 s are done once).
+
+Scenarios, per corpus (the real content, and synthetic content of N items from
+``generate.py``) and per format set:
+
+* cold: empty cache, no previous ``exports/``;
+* no-op: the same build again;
+* edit: one item's body changed (a different change each run), then the build again.
+
+Comparisons: pandoc (Debian) making the same documents for the real pakket (one HTML,
+DOCX and PDF with ``--pdf-engine=weasyprint`` for the pakket and for each item, run one
+after the other as a team's shell script would, and with ``xargs -P2``); Hugo (Debian)
+building the same N items to HTML + JSON with a minimal layout; ``pakketbuild check``
+against only reading + parsing the same files (YAML with libyaml, Markdown with
+markdown-it-py) in one process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+REAL_CONTENT = ROOT / "content"
+ALL = "html,json,pdf,docx"
+FORMAT_SETS = ["html", "json", "pdf", "docx", "html,json", ALL]
+
+_WRAPPER = r"""
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"seconds": elapsed, "peak_mib": peak, "code": code.returncode,
+                  "stderr": code.stderr.decode(errors="replace")[-2000:]}))
+"""
+
+
+@dataclass
+class Sample:
+    seconds: float
+    peak_mib: float
+
+
+@dataclass
+class Measure:
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def peak_mib(self) -> float:
+        return max(s.peak_mib for s in self.samples)
+
+
+def run_once(command: Sequence[str], cwd: Path | None = None) -> Sample:
+    done = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *command],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=True,
+        env={**os.environ, "PAKKETBUILD_CACHE_DIR": ""},
+    )
+    data = json.loads(done.stdout)
+    if data["code"] != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{data['stderr']}")
+    return Sample(data["seconds"], data["peak_mib"])
+
+
+def measure(
+    command: Sequence[str],
+    repeat: int,
+    before: Callable[[int], None] | None = None,
+    cwd: Path | None = None,
+) -> Measure:
+    result = Measure()
+    for index in range(repeat):
+        if before is not None:
+            before(index)
+        sample = run_once(command, cwd)
+        result.samples.append(sample)
+        if sample.seconds > 20:
+            break
+    return result
+
+
+def pakketbuild(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pakketbuild", *args]
+
+
+# --------------------------------------------------------------------------- corpora
+
+
+@dataclass
+class Corpus:
+    name: str
+    content: Path
+    edit_item: Path
+
+
+def make_corpus(size: str, work: Path) -> Corpus:
+    if size == "real":
+        content = work / "content-real"
+        shutil.copytree(REAL_CONTENT, content)
+        return Corpus("real pakket (7 items)", content, content / "items" / "woningscan.md")
+    count = int(size)
+    content = work / f"content-{count}"
+    subprocess.run(
+        [sys.executable, str(HERE / "generate.py"), str(count), str(content)], check=True
+    )
+    pakket = sorted((content / "pakketten").iterdir())[0].read_text(encoding="utf-8")
+    first = re.search(r"^items:\n  - (\S+)", pakket, re.M)
+    assert first is not None
+    return Corpus(f"N = {count:,}", content, content / "items" / f"{first.group(1)}.md")
+
+
+def edit(path: Path, index: int) -> None:
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"\n\nBewerking \d+\.\n?$", "\n", text)
+    path.write_text(text.rstrip("\n") + f"\n\nBewerking {index}.\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- pakketbuild
+
+
+@dataclass
+class BuildRow:
+    corpus: str
+    formats: str
+    cold: Measure
+    noop: Measure
+    edit: Measure
+
+
+def bench_builds(corpus: Corpus, work: Path, repeat: int, format_sets: list[str]) -> list[BuildRow]:
+    rows = []
+    for formats in format_sets:
+        tag = formats.replace(",", "-")
+        out = work / f"out-{tag}" / "exports"
+        cache = work / f"cache-{tag}"
+        command = pakketbuild(
+            "build", "--content", str(corpus.content), "--out", str(out),
+            "--cache-dir", str(cache), "--formats", formats, "--quiet",
+        )  # fmt: skip
+        original = corpus.edit_item.read_bytes()
+
+        def fresh(_: int, original: bytes = original, out: Path = out, cache: Path = cache) -> None:
+            corpus.edit_item.write_bytes(original)
+            shutil.rmtree(out.parent, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+
+        cold = measure(command, repeat, fresh)
+        noop = measure(command, repeat)
+        changed = measure(command, repeat, lambda i: edit(corpus.edit_item, i))
+        corpus.edit_item.write_bytes(original)
+        rows.append(BuildRow(corpus.name, formats, cold, noop, changed))
+        print(
+            f"{corpus.name:22} {formats:20} cold {cold.seconds:7.2f}s  noop {noop.seconds:6.3f}s"
+            f"  edit {changed.seconds:6.2f}s  peak {cold.peak_mib:6.0f} MiB",
+            flush=True,
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------- comparisons
+
+PARSE_ONLY = r"""
+import sys, yaml
+from pathlib import Path
+from markdown_it import MarkdownIt
+md = MarkdownIt("commonmark").enable("table")
+root = Path(sys.argv[1])
+for path in sorted(root.glob("*.yaml")):
+    yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+for folder in ("items", "pakketten"):
+    for path in sorted((root / folder).glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        _, front, body = text.split("---\n", 2)
+        yaml.load(front, Loader=yaml.CSafeLoader)
+        md.parse(body)
+"""
+
+
+def split_front_matter(path: Path) -> tuple[str, str]:
+    text = path.read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    title = re.search(r"^title: (.+)$", front, re.M)
+    return (title.group(1) if title else path.stem), body.strip() + "\n"
+
+
+def pandoc_script(content: Path, work: Path) -> tuple[Path, Path]:
+    """Markdown files for the pakket and each item, and the scripts a team would write."""
+    src = work / "pandoc-src"
+    out = work / "pandoc-out"
+    src.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    names = []
+    for pakket in sorted((content / "pakketten").glob("*.md")):
+        title, intro = split_front_matter(pakket)
+        ids = re.findall(r"^  - (\S+)$", pakket.read_text(encoding="utf-8"), re.M)
+        parts = [f'---\ntitle: "{title}"\nlang: nl\n---\n', intro]
+        for ident in ids:
+            item_title, body = split_front_matter(content / "items" / f"{ident}.md")
+            body = re.sub(r"^## ", "### ", body, flags=re.M)
+            parts.append(f"## {item_title}\n\n{body}")
+        (src / f"{pakket.stem}.md").write_text("\n".join(parts), encoding="utf-8")
+        names.append(pakket.stem)
+    for item in sorted((content / "items").glob("*.md")):
+        title, body = split_front_matter(item)
+        (src / f"{item.stem}.md").write_text(
+            f'---\ntitle: "{title}"\nlang: nl\n---\n{body}', encoding="utf-8"
+        )
+        names.append(item.stem)
+    venv_bin = Path(sys.executable).parent  # WeasyPrint for pandoc: the same version
+    lines = ["#!/bin/sh", "set -e", f"export PATH={venv_bin}:$PATH", f"cd {src}"]
+    commands = []
+    for name in names:
+        commands += [
+            f"pandoc {name}.md -s -o {out}/{name}.html",
+            f"pandoc {name}.md -o {out}/{name}.docx",
+            f"pandoc {name}.md --pdf-engine=weasyprint -o {out}/{name}.pdf",
+        ]
+    sequential = work / "pandoc.sh"
+    sequential.write_text("\n".join(lines + commands) + "\n", encoding="utf-8")
+    parallel = work / "pandoc-parallel.sh"
+    listing = work / "pandoc-commands.txt"
+    listing.write_text("\n".join(commands) + "\n", encoding="utf-8")
+    parallel.write_text(
+        "\n".join([*lines, f"xargs -P2 -I{{}} sh -c {{}} < {listing}"]) + "\n", encoding="utf-8"
+    )
+    return sequential, parallel
+
+
+HUGO_CONFIG = """
+baseURL = "https://example.org/"
+languageCode = "nl"
+title = "Veiligheidspakketten"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+[outputs]
+home = ["HTML", "JSON"]
+page = ["HTML", "JSON"]
+section = ["HTML"]
+"""
+HUGO_LAYOUTS = {
+    "_default/baseof.html": '<!doctype html><html lang="nl"><head><meta charset="utf-8">'
+    '<title>{{ .Title }}</title></head><body>{{ block "main" . }}{{ end }}</body></html>\n',
+    "_default/single.html": '{{ define "main" }}<main><h1>{{ .Title }}</h1>'
+    "<p>{{ .Params.summary }}</p>{{ .Content }}</main>{{ end }}\n",
+    "_default/list.html": '{{ define "main" }}<main><h1>{{ .Title }}</h1><ul>'
+    '{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}'
+    "</ul></main>{{ end }}\n",
+    "_default/single.json": '{{ dict "id" .Params.id "title" .Title "summary" '
+    '.Params.summary "content_html" .Content "audiences" .Params.audiences | jsonify }}\n',
+    "index.json": "{{ $items := slice }}{{ range .Site.RegularPages }}{{ $items = $items | "
+    'append (dict "id" .Params.id "title" .Title "url" .Permalink) }}{{ end }}'
+    '{{ dict "version" "https://jsonfeed.org/version/1.1" "title" .Site.Title '
+    '"items" $items | jsonify }}\n',
+    "index.html": '{{ define "main" }}<main><h1>{{ .Site.Title }}</h1><ul>'
+    '{{ range .Site.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>'
+    "{{ end }}</ul></main>{{ end }}\n",
+}
+
+
+def hugo_site(content: Path, work: Path) -> Path:
+    site = work / "hugo-site"
+    (site / "content" / "items").mkdir(parents=True)
+    (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        target = site / "layouts" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    for item in (content / "items").glob("*.md"):
+        shutil.copyfile(item, site / "content" / "items" / item.name)
+    return site
+
+
+def version(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "not installed"
+    return done.stdout.splitlines()[0].strip()
+
+
+def machine() -> list[str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = next(
+            int(line.split()[1]) // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        mem = 0
+    from pakketbuild import __version__
+
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    return [
+        f"- CPU: {cpu}, {len(os.sched_getaffinity(0))} cores available; RAM {mem:,} MiB",
+        f"- load average when the report was written (1/5/15 min): {load}",
+        f"- OS: {platform.platform()}; Python {platform.python_version()}",
+        f"- pakketbuild {__version__}; {version(['pandoc', '--version'])}; "
+        f"{version(['hugo', 'version']).split(' BuildDate')[0]}; "
+        f"WeasyPrint {version([sys.executable, '-m', 'weasyprint', '--version'])}",
+    ]
+
+
+# --------------------------------------------------------------------------- report
+
+
+def fmt_s(value: float) -> str:
+    return f"{value:.3f} s" if value < 1 else f"{value:.2f} s"
+
+
+def verdict(value: float, target: float, smaller: bool = True) -> str:
+    ok = value <= target if smaller else value >= target
+    return "met" if ok else "**missed**"
+
+
+def write_report(
+    out: Path,
+    rows: list[BuildRow],
+    extras: dict[str, Measure],
+    notes: str,
+) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `make bench` (`benchmarks/run.py`); edit the notes in "
+        "`benchmarks/notes.md`, not here.",
+        "",
+        "## Machine",
+        "",
+        *machine(),
+        "",
+        "## pakketbuild: whole-process times (median) and peak memory",
+        "",
+        "Cold = empty cache and no previous output; no-op = the same build again; edit = "
+        "one item's body changed, then the build again. `--jobs` is the default (all "
+        "cores). Peak = largest resident set of any one process of the cold build.",
+        "",
+        "| content | formats | cold | no-op | one-item edit | edit / cold | peak (cold) |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.corpus} | {row.formats} | {fmt_s(row.cold.seconds)} | "
+            f"{fmt_s(row.noop.seconds)} | {fmt_s(row.edit.seconds)} | "
+            f"{row.edit.seconds / row.cold.seconds:.1%} | {row.cold.peak_mib:.0f} MiB |"
+        )
+    lines += ["", "## Comparisons", "", "| what | time (median) | peak |", "|---|---:|---:|"]
+    for name, value in extras.items():
+        lines.append(f"| {name} | {fmt_s(value.seconds)} | {value.peak_mib:.0f} MiB |")
+
+    def find(corpus: str, formats: str) -> BuildRow | None:
+        return next((r for r in rows if r.corpus.startswith(corpus) and r.formats == formats), None)
+
+    targets: list[tuple[str, float, float, str]] = []
+    real_all = find("real", ALL)
+    pandoc = extras.get("pandoc, real pakket: 8 x (HTML + DOCX + PDF), sequential")
+    if real_all and pandoc:
+        targets.append(
+            ("full real build (cold) / pandoc same documents", real_all.cold.seconds /
+             pandoc.seconds, 0.15, "≤ 0.15x")
+        )  # fmt: skip
+    big = find("N = 1,000", "html,json")
+    hugo = extras.get("Hugo, N = 1,000 → HTML + JSON (cold)")
+    if big and hugo:
+        targets.append(
+            ("1,000 items HTML+JSON cold / Hugo", big.cold.seconds / hugo.seconds, 2.0, "≤ 2x")
+        )
+        targets.append(
+            ("1,000 items no-op / Hugo cold", big.noop.seconds / hugo.seconds, 0.5, "≤ 0.5x")
+        )
+    for corpus in ("real", "N = 100", "N = 1,000"):
+        found = find(corpus, ALL)
+        if found:
+            targets.append(
+                (f"one-item edit / cold full build ({found.corpus})",
+                 found.edit.seconds / found.cold.seconds, 0.05, "≤ 5%")
+            )  # fmt: skip
+    checked = extras.get("pakketbuild check, N = 1,000")
+    parsed = extras.get("parse only (read + libyaml + markdown-it), N = 1,000")
+    if checked and parsed:
+        targets.append(
+            ("check / parse only (N = 1,000)", checked.seconds / parsed.seconds, 2.0, "≤ 2x")
+        )
+    if big:
+        full = find("N = 1,000", ALL)
+        if full:
+            targets.append(
+                ("peak memory, 1,000 items full build (MiB)", full.cold.peak_mib, 400, "≤ 400")
+            )
+    lines += ["", "## Targets", "", "| target | measured | goal | |", "|---|---:|---:|---|"]
+    for label, ratio, goal, text in targets:
+        shown = (
+            f"{ratio:.0f}" if goal >= 100 else (f"{ratio:.1%}" if goal < 0.1 else f"{ratio:.2f}x")
+        )
+        lines.append(f"| {label} | {shown} | {text} | {verdict(ratio, goal)} |")
+    lines += ["", notes.strip(), ""]
+    out.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="benchmark pakketbuild")
+    parser.add_argument("--sizes", default="real,100,1000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--formats", default=";".join(FORMAT_SETS), help="';'-separated sets")
+    parser.add_argument(
+        "--large-formats",
+        default=f"html,json;{ALL}",
+        help="format sets for N >= 1,000 (each PDF/DOCX-only cold run costs minutes)",
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: temp)")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="pakketbuild-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    # Measure a snapshot of the code (edits in the work tree during a run would change the
+    # code fingerprint and turn a no-op into a rebuild), byte-compiled once as an
+    # installation would be (under PYTHONDONTWRITEBYTECODE=1 an editable install would
+    # compile every module in every run).
+    snapshot = work / "src"
+    shutil.rmtree(snapshot, ignore_errors=True)
+    shutil.copytree(ROOT / "src" / "pakketbuild", snapshot / "pakketbuild")
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(snapshot)], check=True)
+    os.environ["PYTHONPATH"] = str(snapshot)
+    format_sets = args.formats.split(";")
+    rows: list[BuildRow] = []
+    extras: dict[str, Measure] = {}
+    for size in args.sizes.split(","):
+        corpus = make_corpus(size, work / size)
+        large = size != "real" and int(size) >= 1000
+        sets = args.large_formats.split(";") if large else format_sets
+        rows += bench_builds(corpus, work / size, args.repeat, sets)
+        if size == "real" and shutil.which("pandoc"):
+            sequential, parallel = pandoc_script(corpus.content, work / size)
+            for label, script in (("sequential", sequential), ("xargs -P2", parallel)):
+                name = f"pandoc, real pakket: 8 x (HTML + DOCX + PDF), {label}"
+                extras[name] = measure(["sh", str(script)], args.repeat)
+                print(f"{name}: {extras[name].seconds:.2f}s", flush=True)
+        if size != "real":
+            count = f"{int(size):,}"
+            name = f"pakketbuild check, N = {count}"
+            check = pakketbuild("check", "--content", str(corpus.content))
+            extras[name] = measure(check, args.repeat)
+            name = f"parse only (read + libyaml + markdown-it), N = {count}"
+            extras[name] = measure(
+                [sys.executable, "-c", PARSE_ONLY, str(corpus.content)], args.repeat
+            )
+            if shutil.which("hugo"):
+                site = hugo_site(corpus.content, work / size)
+                name = f"Hugo, N = {count} → HTML + JSON (cold)"
+
+                def clean(_: int, site: Path = site) -> None:
+                    shutil.rmtree(site / "public", ignore_errors=True)
+                    shutil.rmtree(site / "resources", ignore_errors=True)
+
+                extras[name] = measure(
+                    ["hugo", "--quiet", "--source", str(site)], args.repeat, clean
+                )
+            for key in list(extras)[-3:]:
+                print(f"{key}: {extras[key].seconds:.3f}s", flush=True)
+    notes_file = HERE / "notes.md"
+    notes = notes_file.read_text(encoding="utf-8") if notes_file.exists() else ""
+    write_report(args.out, rows, extras, notes)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,328 @@
+"""The build cache: fingerprints of every input, artifact bytes stored by key, and the
+record of the last build of each output folder.
+
+Layout of a cache folder (default ``.pakketbuild-cache/`` beside the content folder)::
+
+    objects/<k[:2]>/<key>       bytes of one artifact, stored under the hash of its inputs
+    state/<out-hash>.json       the last successful build of one output folder
+
+Everything in it can be deleted at any moment between builds: a missing object is
+rendered again, a missing state makes the next build a full (still cache-assisted) one.
+Writes go to a temporary file first and are renamed into place, so a build that is killed
+never leaves a half-written object or state behind.
+
+This module is imported on every build, including a no-op: it must stay cheap to import
+(standard library only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pakketbuild import __version__
+
+ENGINE_VERSION = 1
+"""Bump when the meaning of a cache key or the state format changes."""
+PACKAGE_ROOT = Path(__file__).resolve().parent
+STALE_OBJECT_SECONDS = 14 * 24 * 3600
+"""Objects no build of any output referred to for this long are pruned."""
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _digest(parts: object) -> str:
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return sha256_bytes(text.encode("utf-8"))
+
+
+def default_cache_dir(content: Path) -> Path:
+    """``$PAKKETBUILD_CACHE_DIR``, else ``.pakketbuild-cache/`` beside the content folder."""
+    env = os.environ.get("PAKKETBUILD_CACHE_DIR")
+    if env:
+        return Path(env)
+    return content.resolve().parent / ".pakketbuild-cache"
+
+
+# --------------------------------------------------------------------------- fingerprints
+
+
+def hash_tree(root: Path, *, skip_dirs: Iterable[str] = ()) -> dict[str, str]:
+    """``relative POSIX path → sha256`` of every file under ``root`` (symlinks followed
+    for files, not for folders), in sorted order. Missing root → empty."""
+    skip = set(skip_dirs)
+    result: dict[str, str] = {}
+    top = root.resolve()
+
+    def walk(folder: Path, prefix: str) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in skip:
+                    walk(Path(entry.path), rel + "/")
+                continue
+            try:
+                # Only regular files inside the tree are opened: a FIFO would block the
+                # build, /dev/zero never ends, and a link that leads out of the tree is
+                # refused by the loader anyway (security: see SECURITY.md).
+                info = entry.stat()
+                if entry.is_symlink() and not _inside(Path(entry.path).resolve(), top):
+                    result[rel] = "outside:" + os.readlink(entry.path)
+                    continue
+                if not stat.S_ISREG(info.st_mode):
+                    result[rel] = f"special:{stat.S_IFMT(info.st_mode):o}"
+                    continue
+                with open(entry.path, "rb") as handle:
+                    result[rel] = hashlib.file_digest(handle, "sha256").hexdigest()
+            except OSError as exc:  # dangling link, unreadable: the loader will report it
+                result[rel] = f"unreadable:{type(exc).__name__}"
+
+    walk(root, "")
+    return result
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def code_fingerprint() -> str:
+    """Hash of pakketbuild itself (code, templates, styles, fonts), its version, the
+    Python version and the names (with versions) of every installed distribution.
+
+    Listing the ``*.dist-info`` folders costs one ``listdir`` per ``sys.path`` entry,
+    far less than ``importlib.metadata``; any upgrade of a dependency changes it.
+    """
+    package = hash_tree(PACKAGE_ROOT, skip_dirs=("__pycache__",))
+    package = {k: v for k, v in package.items() if not k.endswith((".pyc", ".pyo"))}
+    dists: list[str] = []
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        dists.extend(n for n in names if n.endswith((".dist-info", ".egg-info")))
+    return _digest(
+        {
+            "engine": ENGINE_VERSION,
+            "version": __version__,
+            "python": sys.version,
+            "package": package,
+            "dists": sorted(set(dists)),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a build's output depends on, hashed."""
+
+    content: dict[str, str]
+    """Content file → sha256 (relative to the content folder)."""
+    code: str
+    formats: tuple[str, ...]
+    template: str | None
+    """sha256 of the ``--docx-template`` file, if one was given."""
+
+    @property
+    def fingerprint(self) -> str:
+        return _digest(
+            {
+                "content": self.content,
+                "code": self.code,
+                "formats": list(self.formats),
+                "template": self.template,
+            }
+        )
+
+    @property
+    def everything(self) -> str:
+        """The hash of all content (what a ``*`` dependency stands for)."""
+        return _digest(self.content)
+
+
+def job_key(
+    inputs: Inputs,
+    *,
+    fmt: str,
+    path: str,
+    subject: str,
+    media_type: str,
+    deps: Mapping[str, str],
+    template: str | None,
+) -> str:
+    """The cache key of one artifact: a hash over everything its bytes may depend on."""
+    return _digest(
+        {
+            "code": inputs.code,
+            "formats": list(inputs.formats),
+            "format": fmt,
+            "path": path,
+            "subject": subject,
+            "media_type": media_type,
+            "deps": dict(deps),
+            "template": template,
+        }
+    )
+
+
+# --------------------------------------------------------------------------- state
+
+
+@dataclass
+class Record:
+    """One published file as the last build left it."""
+
+    key: str
+    sha256: str
+    bytes: int
+    format: str
+    subject: str
+    media_type: str
+    mtime_ns: int = 0
+    ino: int = 0
+    seconds: float = 0.0
+    """How long rendering took when it was last rendered (to schedule long jobs first)."""
+
+    def matches(self, info: os.stat_result) -> bool:
+        """True when the file on disk is still exactly the one this build wrote."""
+        return (
+            stat.S_ISREG(info.st_mode)
+            and info.st_size == self.bytes
+            and info.st_mtime_ns == self.mtime_ns
+            and info.st_ino == self.ino
+        )
+
+
+@dataclass
+class State:
+    """The last successful build of one output folder."""
+
+    fingerprint: str = ""
+    manifest_sha256: str = ""
+    artifacts: dict[str, Record] = field(default_factory=dict)
+    kept: dict[str, list[int]] = field(default_factory=dict)
+    """Kept files (README.md) → [size, mtime_ns, ino] as published."""
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "engine": ENGINE_VERSION,
+            "fingerprint": self.fingerprint,
+            "manifest_sha256": self.manifest_sha256,
+            "artifacts": {p: vars(r) for p, r in sorted(self.artifacts.items())},
+            "kept": self.kept,
+            "warnings": self.warnings,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> State:
+        if not isinstance(data, dict) or data.get("engine") != ENGINE_VERSION:
+            return cls()
+        try:
+            return cls(
+                fingerprint=str(data["fingerprint"]),
+                manifest_sha256=str(data["manifest_sha256"]),
+                artifacts={p: Record(**r) for p, r in data["artifacts"].items()},
+                kept={k: list(v) for k, v in data.get("kept", {}).items()},
+                warnings=list(data.get("warnings", [])),
+            )
+        except (KeyError, TypeError, AttributeError):
+            return cls()
+
+
+class Cache:
+    """A cache folder (see the module docstring)."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        self.root = root
+        self.out_id = sha256_bytes(os.fsencode(out))[:20]
+
+    @property
+    def state_path(self) -> Path:
+        return self.root / "state" / f"{self.out_id}.json"
+
+    def object_path(self, key: str) -> Path:
+        return self.root / "objects" / key[:2] / key
+
+    def load_state(self) -> State:
+        try:
+            data = json.loads(self.state_path.read_bytes())
+        except (OSError, ValueError):
+            return State()
+        return State.from_json(data)
+
+    def save_state(self, state: State) -> None:
+        text = json.dumps(state.to_json(), ensure_ascii=False, separators=(",", ":"))
+        _atomic_write(self.state_path, text.encode("utf-8"))
+
+    def get(self, key: str) -> Path | None:
+        path = self.object_path(key)
+        return path if path.is_file() else None
+
+    def put_file(self, key: str, source: Path) -> None:
+        """Store a copy of ``source`` (never a hard link: the cache must not share an
+        inode with the published tree, which others may touch)."""
+        target = self.object_path(key)
+        if target.exists():
+            os.utime(target)  # mark as recently used (for pruning)
+            return
+        _atomic_write(target, source.read_bytes())
+
+    def touch(self, key: str) -> None:
+        with contextlib.suppress(OSError):
+            os.utime(self.object_path(key))
+
+    def prune(self, keep: set[str]) -> int:
+        """Remove objects not in ``keep`` that nothing used for a while, and stray
+        temporary files; returns how many files were removed."""
+        objects = self.root / "objects"
+        now = time.time()
+        removed = 0
+        try:
+            folders = list(os.scandir(objects))
+        except FileNotFoundError:
+            return 0
+        for folder in folders:
+            if not folder.is_dir():
+                continue
+            for entry in os.scandir(folder.path):
+                if entry.name in keep:
+                    continue
+                try:
+                    age = now - entry.stat().st_mtime
+                    temporary = entry.name.startswith(".tmp")
+                    if age > STALE_OBJECT_SECONDS or (temporary and age > 3600):
+                        os.unlink(entry.path)
+                        removed += 1
+                except OSError:
+                    continue
+        return removed
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
