@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from pakketbuild.model import Kind
+from pakketbuild.theme import COLOR_TOKENS, GENERIC_FAMILIES
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "pakketbuild"
@@ -16,9 +17,14 @@ GUIDE = ROOT / "docs" / "redactie.md"
 CI_DOC = ROOT / "docs" / "ci.md"
 WORKFLOW = ROOT / ".github" / "workflows" / "pakketbuild.yml"
 
-CHECK_MODULES = ("loader", "model", "messages", "markdown", "yamlsafe", "freshness")
+CHECK_MODULES = ("loader", "model", "messages", "markdown", "yamlsafe", "freshness", "theme")
 """The modules behind ``pakketbuild check``: every diagnostic code comes from these."""
-NOT_CODES = {k.value for k in Kind} | {"utf-8", "text-align"}
+NOT_CODES = (
+    {k.value for k in Kind}
+    | {"utf-8", "text-align", "alleen-voor", "passage-label"}
+    | {n for n in COLOR_TOKENS if "-" in n}  # theme token names
+    | {f for f in GENERIC_FAMILIES if "-" in f}
+)
 """Kebab-case strings in those modules that are not diagnostic codes."""
 
 

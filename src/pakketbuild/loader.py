@@ -6,6 +6,8 @@ Layout of a content folder::
     organisaties.yaml      OrganisationsFile
     items/<id>.md          Item: YAML front matter + Markdown body
     pakketten/<id>.md      Pakket: YAML front matter + Markdown intro
+    withdrawn.yaml         WithdrawnFile: removed items kept as tombstones (optional)
+    themes/<id>/tokens.json  a theme: W3C design tokens + font/logo files (optional)
     documenten/…           files that items refer to (optional)
 
 :func:`load_content` reads everything, collects all diagnostics and either returns a
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Iterable
@@ -25,23 +28,29 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from pakketbuild import markdown
+from pakketbuild import markdown, theme
 from pakketbuild.diagnostics import ContentError, Diagnostic, DiagnosticSink, Severity
 from pakketbuild.messages import field_name, translate
 from pakketbuild.model import (
+    SLUG_PATTERN,
+    Audience,
     Item,
     Organisation,
     OrganisationsFile,
     Pakket,
     SiteConfig,
     Status,
+    WithdrawnEntry,
+    WithdrawnFile,
 )
+from pakketbuild.theme import Theme
 from pakketbuild.yamlsafe import Located, Mark, YamlProblem, load_yaml
 
 SITE_FILE = "site.yaml"
 ORGANISATIONS_FILE = "organisaties.yaml"
 ITEMS_DIR = "items"
 PAKKETTEN_DIR = "pakketten"
+WITHDRAWN_FILE = "withdrawn.yaml"
 MAX_CONTENT_FILE = 1024 * 1024
 """Largest content file we read (1 MiB); real items are a few kilobytes."""
 MAX_DOCUMENT_FILE = 50 * 1024 * 1024
@@ -77,8 +86,14 @@ class Content:
     items: dict[str, Item]
     pakketten: dict[str, Pakket]
     sources: dict[str, Source] = field(default_factory=dict)
-    """Keyed ``item:<id>``, ``pakket:<id>``, ``organisation:<id>``, ``site``."""
+    """Keyed ``item:<id>``, ``pakket:<id>``, ``organisation:<id>``, ``site``,
+    ``withdrawn``, ``theme:<id>`` (its tokens.json) and ``theme-file:<id>:<name>`` (each
+    font or logo file of a theme)."""
     warnings: list[Diagnostic] = field(default_factory=list)
+    themes: dict[str, Theme] = field(default_factory=dict)
+    """Themes of ``content/themes/``, by id (the built-in default is not listed)."""
+    withdrawn: dict[str, WithdrawnEntry] = field(default_factory=dict)
+    """The register of removed items (``withdrawn.yaml``), by id."""
 
     def files(self) -> list[Path]:
         """Every content file that was read (for cache keys and watching)."""
@@ -117,17 +132,27 @@ class _Reader:
         except OSError as exc:
             self.err(path, start, "unreadable-file", f"cannot read the file: {exc.strerror}")
             return None
+        # Resolved every time: a link to a folder (items/ -> /elsewhere) leads out too.
+        target = _resolve(path)
+        if target is None:
+            self.err(
+                path,
+                start,
+                "unreadable-file",
+                "this file is a link to a file that does not exist (or a loop of links); "
+                "replace the link with the file",
+            )
+            return None
+        if not _inside(target, self.root):
+            self.err(
+                path,
+                start,
+                "path-outside-content",
+                "this file is (or lies in a folder that is) a link to a place outside the "
+                "content folder; copy the file into the content folder instead",
+            )
+            return None
         if stat.S_ISLNK(info.st_mode):
-            target = path.resolve()
-            if not _inside(target, self.root):
-                self.err(
-                    path,
-                    start,
-                    "path-outside-content",
-                    "this file is a link to a place outside the content folder; "
-                    "copy the file into the content folder instead",
-                )
-                return None
             info = target.stat()
         if not stat.S_ISREG(info.st_mode):
             self.err(path, start, "not-a-file", "this is not a regular file; remove it")
@@ -261,6 +286,14 @@ class _Reader:
             )
 
 
+def _resolve(path: Path) -> Path | None:
+    """``path`` with every link followed, or None for a dangling link or a loop of links."""
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+
+
 def _inside(path: Path, root: Path) -> bool:
     try:
         path.relative_to(root)
@@ -326,9 +359,13 @@ def load_content(root: Path) -> Content:
             reader.lint_markdown(source, data["intro"], source.body_line, "intro")
         _check_id(reader, source, data, path)
 
+    themes = _load_themes(reader, root, sources)
+    withdrawn = _load_withdrawn(reader, root / WITHDRAWN_FILE, sources)
+
     _check_unique(reader, root, sources, items, "item")
     _check_unique(reader, root, sources, pakketten, "pakket")
     _cross_check(reader, site, organisations, items, pakketten, sources)
+    _check_editions(reader, site, themes, items, withdrawn, sources)
     if site is not None and pakketten == {} and not reader.sink.errors:
         reader.err(
             root / PAKKETTEN_DIR,
@@ -348,6 +385,8 @@ def load_content(root: Path) -> Content:
         pakketten=dict(sorted(pakketten.items())),
         sources=sources,
         warnings=reader.sink.sorted(),
+        themes=themes,
+        withdrawn=withdrawn,
     )
 
 
@@ -514,6 +553,10 @@ def _cross_check(
         _ref_error(
             reader, sources["site"], ("publisher",), site.publisher, "organisation", organisations
         )
+    if site is not None and site.docx_template is not None:
+        # Like a document: check reports a template that is missing or leads out, not
+        # only the build (which refuses it again before reading it).
+        _check_document(reader, sources["site"], ("docx_template",), site.docx_template)
     for item in items.values():
         source = sources[f"item:{item.id}"]
         for index, org in enumerate(item.providers):
@@ -581,7 +624,17 @@ def _check_document(
             name,
         )
         return
-    resolved = path.resolve()
+    resolved = _resolve(path)
+    if resolved is None:
+        reader.err(
+            source.path,
+            mark,
+            "missing-file",
+            f"the document '{value}' is a link to a file that does not exist (or a loop of "
+            "links); replace the link with the file",
+            name,
+        )
+        return
     if not _inside(resolved, reader.root):
         reader.err(
             source.path,
@@ -604,3 +657,163 @@ def _check_document(
             f"{MAX_DOCUMENT_FILE:,} bytes",
             name,
         )
+
+
+# --------------------------------------------------------------------------- views, themes,
+# withdrawn items
+
+
+def _load_themes(reader: _Reader, root: Path, sources: dict[str, Source]) -> dict[str, Theme]:
+    """Every theme under ``themes/``, validated (contrast included)."""
+    folder = root / theme.THEMES_DIR
+    if not folder.is_dir():
+        return {}
+    themes: dict[str, Theme] = {}
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name.startswith(".") or not entry.is_dir():
+            continue
+        theme_dir = Path(entry.path)
+        path = theme_dir / theme.TOKENS_FILE
+        name = entry.name
+        if not _is_slug(name):
+            reader.err(
+                theme_dir,
+                Mark(1, 1),
+                "invalid-id",
+                f"the theme folder '{name}' is not a valid id: use lower-case letters a-z, "
+                "digits and single hyphens",
+            )
+            continue
+        reader.broken.add(f"theme:{name}")  # until it loads
+        if not path.exists() and not path.is_symlink():
+            reader.err(
+                path,
+                Mark(1, 1),
+                "missing-file",
+                f"the theme '{name}' has no {theme.TOKENS_FILE}; add the design tokens there",
+            )
+            continue
+        text = reader.read_text(path)
+        if text is None:
+            continue
+        loaded, problems = theme.parse_theme(name, text, theme_dir, root)
+        for problem in problems:
+            reader.err(
+                problem.path or path,
+                Mark(problem.line, problem.col),
+                problem.code,
+                problem.message,
+                problem.field,
+            )
+        if loaded is None:
+            continue
+        reader.broken.discard(f"theme:{name}")
+        themes[name] = loaded
+        sources[f"theme:{name}"] = Source(path, reader.display(path), Located(None))
+        for file_name, file_path in loaded.files().items():
+            sources[f"theme-file:{name}:{file_name}"] = Source(
+                file_path, reader.display(file_path), Located(None)
+            )
+    return themes
+
+
+def _is_slug(value: str) -> bool:
+    return re.fullmatch(SLUG_PATTERN, value) is not None and len(value) <= 80
+
+
+def _load_withdrawn(
+    reader: _Reader, path: Path, sources: dict[str, Source]
+) -> dict[str, WithdrawnEntry]:
+    if not path.exists() and not path.is_symlink():
+        return {}
+    text = reader.read_text(path)
+    located = reader.yaml(path, text) if text is not None else None
+    if located is None:
+        return {}
+    source = Source(path, reader.display(path), located)
+    parsed = reader.validate(WithdrawnFile, located.data, source)
+    if parsed is None:
+        return {}
+    sources["withdrawn"] = source
+    result: dict[str, WithdrawnEntry] = {}
+    for index, entry in enumerate(parsed.withdrawn):
+        if entry.id in result:
+            reader.err(
+                path,
+                located.value_mark(("withdrawn", index, "id")),
+                "duplicate-id",
+                f"'{entry.id}' is listed twice; keep one entry",
+                f"withdrawn[{index}].id",
+            )
+            continue
+        result[entry.id] = entry
+    return result
+
+
+def _check_editions(
+    reader: _Reader,
+    site: SiteConfig | None,
+    themes: dict[str, Theme],
+    items: dict[str, Item],
+    withdrawn: dict[str, WithdrawnEntry],
+    sources: dict[str, Source],
+) -> None:
+    """Views, themes, the withdrawn register and audience passages."""
+    known_themes = sorted({*themes, theme.DEFAULT_THEME})
+    if site is not None:
+        source = sources["site"]
+        if site.theme is not None and site.theme not in known_themes:
+            _ref_error(reader, source, ("theme",), site.theme, "theme", known_themes)
+        seen: set[str] = set()
+        for index, view in enumerate(site.views):
+            if view.id in seen:
+                reader.err(
+                    source.path,
+                    source.at(("views", index, "id")),
+                    "duplicate-id",
+                    f"the view id '{view.id}' is used twice; give each view its own id",
+                    f"views[{index}].id",
+                )
+            seen.add(view.id)
+            if view.theme is not None and view.theme not in known_themes:
+                _ref_error(
+                    reader, source, ("views", index, "theme"), view.theme, "theme", known_themes
+                )
+    if withdrawn:
+        source = sources["withdrawn"]
+        for index, entry in enumerate(withdrawn.values()):
+            if entry.id in items or f"item:{entry.id}" in reader.broken:
+                reader.err(
+                    source.path,
+                    source.at(("withdrawn", index, "id")),
+                    "duplicate-id",
+                    f"'{entry.id}' is listed as withdrawn, but items/{entry.id}.md still "
+                    "exists; remove the file, or remove this entry and give the item "
+                    "'status: gearchiveerd'",
+                    f"withdrawn[{index}].id",
+                )
+            if entry.replaced_by is not None and entry.replaced_by not in items:
+                _ref_error(
+                    reader,
+                    source,
+                    ("withdrawn", index, "replaced_by"),
+                    entry.replaced_by,
+                    "item",
+                    items,
+                )
+    for item in items.values():
+        source = sources[f"item:{item.id}"]
+        for line, names in markdown.passages(item.body):
+            others = [n for n in names if n in {a.value for a in Audience}]
+            stray = [n for n in others if n not in item.audiences]
+            if stray and source.body_line:
+                reader.sink.warning(
+                    source.display,
+                    source.body_line + line,
+                    1,
+                    "passage-audience",
+                    f"this passage is for {', '.join(stray)}, but the item is not "
+                    f"(audiences: {', '.join(item.audiences)}); add the audience to "
+                    "'audiences' or remove it here",
+                    "body",
+                )

@@ -10,6 +10,10 @@ Decisions (documented in the README):
   browsers call other hosts and need alt text management the source does not have.
 * Section headings start at ``##`` (the item title is the page heading); ``#`` is refused.
 * Headings get stable ids derived from their text (``woning-en-omgeving``), de-duplicated.
+* Passages for some audiences only are a container block ``::: alleen-voor raadslid``
+  … ``:::`` (one or more audience ids, separated by spaces or commas). The full edition
+  shows them as a labelled block; :func:`select_passages` removes or unwraps them for a
+  view, once, at the Markdown level, so every format gets the same cut.
 
 :func:`parse` gives markdown-it tokens (for the DOCX writer), :func:`render_html` the HTML
 fragment used by both the HTML pages and the JSON ``body_html``/``content_html``, and
@@ -28,8 +32,15 @@ from typing import Any
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
 
 ALLOWED_SCHEMES = ("https:", "mailto:", "tel:")
+PASSAGE = "alleen-voor"
+"""Name of the container block that holds a passage for some audiences only."""
+PASSAGE_TOKEN = f"container_{PASSAGE}"
+"""markdown-it token type (``_open``/``_close``) and syntax-tree node type of a passage."""
+_PASSAGE_SPLIT = re.compile(r"[\s,]+")
+_MARKER_LINE = re.compile(r"^\s*:{3,}\s*$")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 MAX_HEADING_LEVEL = 4
 
@@ -43,7 +54,7 @@ def link_allowed(url: str) -> bool:
         return False
     match = _SCHEME.match(stripped)
     return (
-        bool(match)
+        match is not None
         and f"{match.group(1).lower()}:" in ALLOWED_SCHEMES
         and (not stripped.lower().startswith("https:") or stripped.lower().startswith("https://"))
     )
@@ -55,7 +66,72 @@ def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
     md.validateLink = link_allowed  # type: ignore[method-assign]
+    container_plugin(md, PASSAGE, validate=_is_passage, render=_render_passage)
+    md.core.ruler.push("limit_nesting", _limit_nesting)
     return md
+
+
+MAX_INLINE_NESTING = 10
+"""Deepest nesting of inline markup (emphasis in emphasis …) that is kept. Block nesting is
+bounded by markdown-it's ``maxNesting`` (20), emphasis is not: ``*****…a…*****`` would nest
+hundreds deep and overflow the recursion of the DOCX renderer and WeasyPrint."""
+
+
+def _limit_nesting(state: Any) -> None:
+    """Drop the markers of inline markup nested deeper than :data:`MAX_INLINE_NESTING`,
+    keeping their text (security: a hostile body must not crash a writer)."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        kept: list[Token] = []
+        dropped: list[bool] = []
+        depth = 0
+        for child in token.children:
+            if child.nesting == 1:
+                dropped.append(depth >= MAX_INLINE_NESTING)
+                if dropped[-1]:
+                    continue
+                depth += 1
+            elif child.nesting == -1:
+                if dropped and dropped.pop():
+                    continue
+                depth -= 1
+            kept.append(child)
+        token.children = kept
+
+
+def _is_passage(params: str, *args: Any) -> bool:
+    return params.strip().split(maxsplit=1)[:1] == [PASSAGE]
+
+
+def passage_audiences(info: str) -> list[str]:
+    """The audience ids of a passage's opening line (``alleen-voor raadslid, statenlid``)."""
+    rest = info.strip()[len(PASSAGE) :]
+    return [name for name in _PASSAGE_SPLIT.split(rest) if name]
+
+
+def passage_label(info: str) -> str:
+    """``Alleen voor raadsleden en Statenleden``: the visible label of a passage."""
+    from pakketbuild.model import AUDIENCE_LABELS, Audience
+
+    names = []
+    for name in passage_audiences(info):
+        try:
+            names.append(AUDIENCE_LABELS[Audience(name)][1])
+        except ValueError:
+            names.append(name)
+    joined = ", ".join(names[:-1]) + " en " + names[-1] if len(names) > 1 else "".join(names)
+    return f"Alleen voor {joined}"
+
+
+def _render_passage(
+    renderer: Any, tokens: Sequence[Token], index: int, options: Any, env: Any
+) -> str:
+    token = tokens[index]
+    if token.nesting == 1:
+        label = passage_label(token.info).replace("&", "&amp;").replace("<", "&lt;")
+        return f'<div class="passage">\n<p class="passage-label">{label}</p>\n'
+    return "</div>\n"
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +140,8 @@ def _lint_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True})
     md.enable("table")
     md.validateLink = lambda url: True  # type: ignore[method-assign]
+    # Every ':::' block, whatever its name, so that a misspelt one is reported.
+    container_plugin(md, "block", validate=lambda params, *args: True)
     return md
 
 
@@ -89,9 +167,13 @@ def lint(text: str) -> list[MarkdownProblem]:
     problems: list[MarkdownProblem] = []
     tokens = _lint_parser().parse(text)
     line = 0
+    previous_level = 1  # the title is the page's h1
+    lines = text.split("\n")
     for token in tokens:
         if token.map:
             line = token.map[0]
+        if token.type == "container_block_open":
+            problems.extend(_lint_passage(token, lines))
         if token.type == "html_block":
             problems.append(_raw_html(line))
         elif token.type == "heading_open":
@@ -114,6 +196,17 @@ def lint(text: str) -> list[MarkdownProblem]:
                         "use a shallower heading",
                     )
                 )
+            elif level > previous_level + 1:
+                problems.append(
+                    MarkdownProblem(
+                        line,
+                        "heading-level",
+                        f"this heading skips a level ('{'#' * level}' after "
+                        f"'{'#' * previous_level}'); use '{'#' * (previous_level + 1)}' so "
+                        "screen readers can follow the structure",
+                    )
+                )
+            previous_level = max(level, 1) if level <= MAX_HEADING_LEVEL else previous_level
         for child in token.children or ():
             if child.type == "html_inline":
                 problems.append(_raw_html(line))
@@ -140,6 +233,131 @@ def lint(text: str) -> list[MarkdownProblem]:
     return problems
 
 
+def _lint_passage(token: Token, lines: list[str]) -> list[MarkdownProblem]:
+    from pakketbuild.model import Audience
+
+    assert token.map is not None
+    line = token.map[0]
+    words = token.info.strip().split(maxsplit=1)
+    problems: list[MarkdownProblem] = []
+    if not words:
+        return [
+            MarkdownProblem(
+                line,
+                "invalid-passage",
+                f"a '{token.markup}' line must name who the passage is for, such as "
+                f"'{token.markup} {PASSAGE} raadslid'; a lone '{token.markup}' only closes a "
+                "passage",
+            )
+        ]
+    if words[0] != PASSAGE:
+        return [
+            MarkdownProblem(
+                line,
+                "invalid-passage",
+                f"'{token.markup} {words[0][:40]}' is not a known block; a passage for some "
+                f"audiences only starts with '{token.markup} {PASSAGE} raadslid'",
+            )
+        ]
+    names = passage_audiences(token.info)
+    known = [a.value for a in Audience]
+    if not names:
+        problems.append(
+            MarkdownProblem(
+                line,
+                "invalid-passage",
+                f"name at least one audience after '{PASSAGE}', such as "
+                f"'{token.markup} {PASSAGE} raadslid'",
+            )
+        )
+    for name in names:
+        if name not in known:
+            import difflib
+
+            guess = difflib.get_close_matches(name, known, n=1)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            problems.append(
+                MarkdownProblem(
+                    line,
+                    "unknown-audience",
+                    f"'{name[:40]}' is not an audience; {hint}choose from {', '.join(known)}",
+                )
+            )
+    if not _closed(token, lines):
+        problems.append(
+            MarkdownProblem(
+                line,
+                "invalid-passage",
+                f"the passage that starts here is never closed; add a line "
+                f"'{token.markup}' after its last paragraph",
+            )
+        )
+    return problems
+
+
+def _closed(token: Token, lines: list[str]) -> bool:
+    """True when the container ``token`` opens ends with its own ':::' line."""
+    assert token.map is not None
+    start, end = token.map
+    if end >= len(lines) or not _MARKER_LINE.match(lines[end]):
+        return False
+    opening, closing = lines[start], lines[end]
+    indent = len(opening) - len(opening.lstrip())
+    return len(closing) - len(closing.lstrip()) >= indent - 3 and closing.strip().count(":") >= len(
+        token.markup
+    )
+
+
+def passages(text: str) -> list[tuple[int, list[str]]]:
+    """(0-based line, audience ids) of every passage in ``text``."""
+    if ":::" not in text:
+        return []
+    return [
+        (token.map[0], passage_audiences(token.info))
+        for token in parse(text)
+        if token.type == f"{PASSAGE_TOKEN}_open" and token.map is not None
+    ]
+
+
+def select_passages(text: str, audiences: frozenset[str] | None) -> str:
+    """``text`` as a reader in ``audiences`` sees it: passages for one of them lose their
+    ':::' lines (their content stays), other passages are removed whole. ``None`` keeps
+    every passage (the full edition, where they are shown labelled).
+
+    Works on source lines (the parser's token maps), so code blocks, lists and every
+    other construct stay exactly as written; removed lines become one empty line so the
+    paragraphs around them never merge.
+    """
+    if audiences is None or ":::" not in text:
+        return text
+    lines = text.split("\n")
+    action: dict[int, str] = {}  # line → "drop" | "blank"
+    removed_until = -1
+    for token in parse(text):
+        if token.type != f"{PASSAGE_TOKEN}_open" or token.map is None:
+            continue
+        start, end = token.map
+        if start <= removed_until:
+            continue  # inside a passage that is removed whole
+        closed = _closed(token, lines)
+        last = end if closed else len(lines) - 1 if end >= len(lines) else end - 1
+        if audiences.intersection(passage_audiences(token.info)):
+            action[start] = "blank"
+            if closed:
+                action[end] = "blank"
+        else:
+            action[start] = "blank"
+            for number in range(start + 1, last + 1):
+                action[number] = "drop"
+            removed_until = last
+    out = [
+        "" if action.get(n) == "blank" else line
+        for n, line in enumerate(lines)
+        if action.get(n) != "drop"
+    ]
+    return "\n".join(out)
+
+
 def _raw_html(line: int) -> MarkdownProblem:
     return MarkdownProblem(
         line,
@@ -161,10 +379,12 @@ def slugify(text: str) -> str:
 
 _ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "code", "pre",
-    "blockquote", "br", "hr", "table", "thead", "tbody", "tr", "th", "td",
+    "blockquote", "br", "hr", "table", "thead", "tbody", "tr", "th", "td", "div",
 }  # fmt: skip
 _ALLOWED_ATTRS = {
     "a": {"href"},
+    "div": {"class"},
+    "p": {"class"},
     "ol": {"start"},
     "th": {"style"},
     "td": {"style"},
@@ -181,11 +401,14 @@ def render_html(text: str, *, heading_offset: int = 0, id_prefix: str = "") -> s
     ``<id_prefix><slug>``. The result is also passed through nh3 (an allow-list sanitiser)
     as a second line of defence for partners who embed it."""
     md = markdown_parser()
-    tokens = md.parse(text)
+    tokens = _html_tokens(text)
     seen: dict[str, int] = {}
     for index, token in enumerate(tokens):
         if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + heading_offset, 6)
+            # The tokens are cached and reused: keep the level as parsed in ``meta``.
+            level = min(
+                token.meta.setdefault("source_level", int(token.tag[1])) + heading_offset, 6
+            )
             token.tag = f"h{level}"
             if token.type == "heading_open":
                 inline = tokens[index + 1]
@@ -206,6 +429,15 @@ def render_html(text: str, *, heading_offset: int = 0, id_prefix: str = "") -> s
     )
 
 
+@lru_cache(maxsize=4096)
+def _html_tokens(text: str) -> list[Token]:
+    """Parsed tokens for :func:`render_html` only, which renders each text several times
+    (pages, pakket pages, API, feeds) with other heading levels and ids; it rewrites the
+    heading tags and ids on every call, so sharing the parse is safe."""
+    return markdown_parser().parse(text)
+
+
+@lru_cache(maxsize=4096)
 def render_text(text: str) -> str:
     """Plain text for ``text``: paragraphs separated by blank lines, lists marked."""
     tokens = parse(text)
@@ -224,6 +456,8 @@ def render_text(text: str) -> str:
             marker = f"{counter}." if ordered else "-"
             stack[-1][1] += 1
             prefix = "  " * (len(stack) - 1) + marker + " "
+        elif token.type == f"{PASSAGE_TOKEN}_open":
+            blocks.append(("> " * quote) + passage_label(token.info))
         elif token.type == "blockquote_open":
             quote += 1
         elif token.type == "blockquote_close":

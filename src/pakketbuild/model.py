@@ -28,10 +28,12 @@ _SLUG = re.compile(SLUG_PATTERN)
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
     f"{p}{n}" for p in ("com", "lpt") for n in range(10)
 }
-# Characters that change how text is displayed without being visible: bidi overrides and
-# isolates (used to disguise text) and zero-width characters.
+# Characters that change how text is displayed without being visible: bidi overrides,
+# isolates and marks (used to disguise text), zero-width characters, and the two
+# noncharacters XML cannot hold (they would break the Word document).
 _INVISIBLE = set(
     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200c\u200d\u2060\ufeff"
+    "\u200e\u200f\u061c\ufffe\uffff"
 )
 _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
@@ -418,6 +420,27 @@ class Pakket(_Model):
     )
 
 
+class View(_Model):
+    """One audience view: its own subtree ``views/<id>/`` of the export with only the items
+    (and passages) for its audiences, in its own theme."""
+
+    id: Slug = Field(
+        description="Vaste sleutel van de weergave; de map heet views/<id>/, bijvoorbeeld "
+        "'raadsleden'."
+    )
+    title: Line = Field(
+        description="Titel van de weergave, bijvoorbeeld 'Veiligheidspakket voor raadsleden'."
+    )
+    audiences: list[Audience] = Field(
+        min_length=1, description="Voor wie deze weergave is, bijvoorbeeld [raadslid]."
+    )
+    theme: Slug | None = Field(
+        default=None,
+        description="Id van een thema in content/themes/<id>/tokens.json; leeg = het "
+        "neutrale standaardthema.",
+    )
+
+
 class SiteConfig(_Model):
     """``content/site.yaml``: settings for the whole publication."""
 
@@ -440,6 +463,31 @@ class SiteConfig(_Model):
         default=None,
         description="Word-sjabloon (.docx) in content/ waarvan de stijlen gebruikt worden.",
     )
+    theme: Slug | None = Field(
+        default=None,
+        description="Thema van de volledige editie (content/themes/<id>/tokens.json); leeg = "
+        "het neutrale standaardthema.",
+    )
+    views: list[View] = Field(
+        default_factory=list,
+        description="Weergaven per doelgroep, bijvoorbeeld één per vereniging.",
+    )
+
+
+class WithdrawnEntry(_Model):
+    """An item whose file was removed, kept as a tombstone (``content/withdrawn.yaml``)."""
+
+    id: Slug = Field(description="Id van het verwijderde onderdeel (de oude bestandsnaam).")
+    date: dt.date = Field(description="Datum van intrekking (JJJJ-MM-DD).")
+    title: Line | None = Field(default=None, description="Titel die het onderdeel had.")
+    replaced_by: Slug | None = Field(default=None, description="Id van de opvolger, als die er is.")
+    reason: Line | None = Field(default=None, description="Waarom het is ingetrokken (één zin).")
+
+
+class WithdrawnFile(_Model):
+    """``content/withdrawn.yaml``: items that were removed and must stay findable."""
+
+    withdrawn: list[WithdrawnEntry] = Field(description="Ingetrokken onderdelen.")
 
 
 def schema_models() -> dict[str, type[BaseModel]]:
@@ -449,6 +497,7 @@ def schema_models() -> dict[str, type[BaseModel]]:
         "pakket": Pakket,
         "organisations": OrganisationsFile,
         "site": SiteConfig,
+        "withdrawn": WithdrawnFile,
     }
 
 

@@ -495,10 +495,16 @@ def test_libreoffice_converts_every_docx(
         target.parent.mkdir(exist_ok=True)
         target.write_bytes(data)
         files.append(target)
-    files.extend(sorted(real.rglob("*.docx")))
+    files.extend(sorted((real / "downloads").rglob("*.docx")))  # the full edition
     converted = [clients.libreoffice_convert(f, tmp_path / "out") for f in files]
     pub = publication(REAL_CONTENT)
     by_name = {p.stem: p for p in converted}
+    # A view's pakket (its own theme, only the burgemeesters' items) converts as well.
+    view = real / "views/burgemeesters/downloads/veiligheidspakket-startende-burgemeesters.docx"
+    view_text = pdf_text(clients.libreoffice_convert(view, tmp_path / "view"))
+    for item in pub.views["burgemeesters"].items.values():
+        assert item.title in view_text
+    assert "Stappenplan melding en aangifte" not in view_text  # not for burgemeesters
     pakket = pdf_text(by_name["veiligheidspakket-startende-burgemeesters"])
     for item in pub.items.values():
         assert item.title in pakket

@@ -70,6 +70,12 @@ fenced regel 2
 
 ---
 
+::: alleen-voor raadslid, statenlid
+Een passage **alleen** voor raadsleden en Statenleden.
+
+- met een lijst
+:::
+
 ## Tweede kop
 
 Slot.
@@ -79,12 +85,14 @@ NODE_TYPES = {
     "root", "paragraph", "inline", "heading", "bullet_list", "ordered_list", "list_item",
     "blockquote", "code_block", "fence", "hr", "table", "thead", "tbody", "tr", "th", "td",
     "text", "softbreak", "hardbreak", "em", "strong", "code_inline", "link",
+    "container_alleen-voor",
 }  # fmt: skip
 """Every node type the publishing parser produces for accepted content."""
 
 ACTIVE_RULES = {
-    "core": ["normalize", "block", "inline", "text_join"],
-    "block": ["table", "code", "fence", "blockquote", "hr", "list", "reference",
+    "core": ["normalize", "block", "inline", "text_join", "limit_nesting"],
+    "block": ["table", "code", "container_alleen-voor", "fence", "blockquote", "hr", "list",
+              "reference",
               "html_block", "heading", "lheading", "paragraph"],
     "inline": ["text", "newline", "escape", "backticks", "emphasis", "link", "image",
                "autolink", "html_inline", "entity"],
@@ -264,10 +272,15 @@ def test_unknown_constructs_are_a_bug_not_silently_dropped(monkeypatch: pytest.M
         render("<div>rauw</div>\n")
 
 
-def test_images_are_refused_by_check_and_a_bug_here() -> None:
-    """check reports images (image-not-allowed); reaching the renderer would be a bug."""
+def test_images_are_refused_by_check_and_only_their_alt_text_is_rendered() -> None:
+    """check reports images (image-not-allowed); should one reach the renderer anyway, it
+    keeps the alt text and never makes a picture or a relationship to the image's host
+    (SECURITY.md: the renderers never raise on any text)."""
     assert [p.code for p in markdown.lint("![alt](https://example.nl/x.png)")] == [
         "image-not-allowed"
     ]
-    with pytest.raises(UnsupportedMarkdown, match="'image'"):
-        render("![alt](https://example.nl/x.png)")
+    document = render("![alt *tekst*](https://example.nl/x.png)")
+    assert document.paragraphs[-1].text == "alt tekst"
+    targets = [rel.target_ref for rel in document.part.rels.values()]
+    assert not any("example.nl" in target for target in targets)
+    assert not document.inline_shapes

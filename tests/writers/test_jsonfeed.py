@@ -168,7 +168,11 @@ def test_api_index(small_site: Path) -> None:
         "training-weerbaarheid",
     ]
     assert index["feeds"][0]["link"]["path"] == "feeds/feed.json"
-    assert set(index["schemas"]) == {"index", "item", "pakket", "feed-extension"}
+    assert set(index["schemas"]) == {"index", "item", "pakket", "feed-extension", "withdrawn"}
+    assert index["feeds"][0]["atom"]["path"] == "feeds/feed.atom"
+    assert index["feeds"][0]["atom"]["media_type"] == "application/atom+xml"
+    assert index["withdrawn"]["path"] == "api/v1/withdrawn.json"
+    assert "views" not in index  # the small tree has no views
     for link in index["schemas"].values():
         assert (small_site / link["path"]).is_file()
         assert link["url"] == BASE + link["path"]
@@ -265,7 +269,7 @@ def test_schemas_reject_wrong_documents(small_site: Path) -> None:
 
 
 def test_published_schemas_are_current(small_site: Path) -> None:
-    for name in ("index", "item", "pakket", "feed-extension"):
+    for name in ("index", "item", "pakket", "feed-extension", "withdrawn"):
         assert _load(small_site / f"api/v1/schema/{name}.json") == json_schema(name)
 
 
@@ -280,7 +284,9 @@ def test_jobs_and_deps() -> None:
         "api/v1/schema/item.json",
         "api/v1/schema/pakket.json",
         "api/v1/schema/feed-extension.json",
+        "api/v1/schema/withdrawn.json",
         "api/v1/index.json",
+        "api/v1/withdrawn.json",
         "api/v1/pakketten/startpakket.json",
         "api/v1/items/hulplijn.json",
         "api/v1/items/stappenplan-melden.json",
@@ -290,7 +296,13 @@ def test_jobs_and_deps() -> None:
         "feeds/wethouder.json",
         "feeds/griffier.json",
         "feeds/gezin.json",
+        "feeds/feed.atom",
+        "feeds/burgemeester.atom",
+        "feeds/wethouder.atom",
+        "feeds/griffier.atom",
+        "feeds/gezin.atom",
     }
+    assert jobs["feeds/feed.atom"].media_type == "application/atom+xml"
     assert jobs["feeds/feed.json"].media_type == "application/feed+json"
     assert jobs["api/v1/items/hulplijn.json"].media_type == "application/json"
     assert jobs["api/v1/schema/item.json"].deps == ()
@@ -313,6 +325,9 @@ def test_render_is_deterministic_and_tidy() -> None:
     for job in writer.jobs(first, ctx):
         data = writer.render(first, ctx, job)
         assert data == writer.render(second, ctx, job), job.path
+        if job.media_type == "application/atom+xml":
+            assert data.endswith(b"</feed>\n")  # checked in tests/views/test_atom.py
+            continue
         assert data.endswith(b"}\n")
         text = data.decode("utf-8")
         assert "\\u00e9" not in text  # ensure_ascii=False: 'één' stays readable

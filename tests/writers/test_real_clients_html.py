@@ -60,7 +60,7 @@ def sites(small_site: Path, real_site: Path) -> dict[str, Path]:
 
 
 def _feeds(root: Path) -> list[Path]:
-    feeds = sorted((root / "feeds").glob("*.json"))
+    feeds = sorted(root.glob("**/feeds/*.json"))  # every edition: views/<id>/feeds too
     assert feeds, f"no feeds under {root}"
     return feeds
 
@@ -72,7 +72,7 @@ def test_nu_html_checker_finds_no_errors(
     for root in [*sites.values(), small_pages_with_downloads]:
         pages = html_pages(root)
         assert len(pages) >= 5
-        files += [*pages, root / "assets/site.css", root / "assets/print.css"]
+        files += [*pages, *sorted(root.glob("**/assets/*.css"))]
     assert vnu_errors(files) == []
 
 

@@ -6,16 +6,25 @@ writer itself never touches the file system of ``exports/``.
 
 To add a format: subclass :class:`Writer`, set ``name``, implement :meth:`Writer.jobs`
 and :meth:`Writer.render`, and add it to :data:`WRITERS`.
+
+Editions: a writer plans the jobs of one edition (paths relative to that edition's root)
+and :func:`for_each_edition` repeats them for every view under ``views/<id>/``; in
+:meth:`Writer.render` the writer calls :func:`resolve` first, which hands it the view's
+publication and the job with its edition-relative path and subject. Links inside an
+edition are relative, so every view is a self-contained subtree.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
-from typing import ClassVar
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, ClassVar
 
 from pakketbuild.diagnostics import UsageError
-from pakketbuild.publication import Publication
+
+if TYPE_CHECKING:  # imported lazily: a no-op build must not pay for pydantic and babel
+    from pakketbuild.publication import Publication
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,11 @@ class Job:
     media_type: str
     deps: tuple[str, ...] = field(default=())
     """Content keys whose change must rebuild this file (``item:<id>``, ``pakket:<id>``,
-    ``organisations``, ``site``, or ``*`` for everything)."""
+    ``organisations``, ``site``, ``withdrawn``, ``theme:<id>``, ``theme-file:<id>:<name>``,
+    or ``*`` for everything)."""
+    view: str | None = None
+    """The view this file belongs to (None: the full edition). Its ``path`` then starts
+    with ``views/<view>/`` and its ``subject`` with ``view:<view>:``."""
 
 
 class Writer:
@@ -55,6 +68,51 @@ class Writer:
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
         raise NotImplementedError
+
+
+def for_each_edition(
+    pub: Publication,
+    plan: Callable[[Publication], list[Job]],
+    *,
+    themed: bool = False,
+) -> list[Job]:
+    """``plan``'s jobs for the full edition, then for every view (paths under
+    ``views/<id>/``, subjects ``view:<id>:…``, and ``site`` among the deps: the view's
+    definition lives in site.yaml). ``themed`` adds the edition's theme files to the
+    deps (formats that show the theme)."""
+    jobs: list[Job] = []
+    for view_id, edition in pub.editions():
+        extra = edition.theme.dep_keys if themed else ()
+        for job in plan(edition):
+            deps = tuple(sorted({*job.deps, *extra, *(("site",) if view_id else ())}))
+            if view_id is None:
+                jobs.append(replace(job, deps=deps))
+            else:
+                jobs.append(
+                    replace(
+                        job,
+                        path=edition.path_prefix + job.path,
+                        subject=f"view:{view_id}:{job.subject}",
+                        deps=deps,
+                        view=view_id,
+                    )
+                )
+    return jobs
+
+
+def resolve(pub: Publication, job: Job) -> tuple[Publication, Job]:
+    """The publication of ``job``'s edition and the job as that edition plans it (path and
+    subject relative to the edition)."""
+    if job.view is None:
+        return pub, job
+    edition = pub.views[job.view]
+    prefix = f"view:{job.view}:"
+    return edition, replace(
+        job,
+        path=job.path.removeprefix(edition.path_prefix),
+        subject=job.subject.removeprefix(prefix),
+        view=None,
+    )
 
 
 WRITERS: dict[str, str] = {
@@ -74,9 +132,7 @@ def get_writer(name: str) -> Writer:
 
         guess = difflib.get_close_matches(name, WRITERS, n=1)
         hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-        raise UsageError(
-            f"unknown format '{name}'{hint}; choose from {', '.join(WRITERS)}"
-        )
+        raise UsageError(f"unknown format '{name}'{hint}; choose from {', '.join(WRITERS)}")
     module_name, class_name = spec.split(":")
     writer_class = getattr(importlib.import_module(module_name), class_name)
     writer = writer_class()

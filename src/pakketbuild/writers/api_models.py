@@ -17,13 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pakketbuild import markdown
 from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Document, Kind, Organisation
-from pakketbuild.publication import PubItem, Publication, PubPakket
+from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone
 from pakketbuild.writers import BuildContext, urls
 
 API_VERSION: Final = "v1"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MEDIA_TYPES = {
+    "atom": "application/atom+xml",
+    "feed": "application/feed+json",
     "html": "text/html",
     "json": "application/json",
     "pdf": "application/pdf",
@@ -243,6 +245,44 @@ class FeedRef(_Doc):
         default=None, description="Audience id; absent for the feed of all items."
     )
     link: Link
+    atom: Link | None = Field(
+        default=None, description="The same feed as Atom 1.0 (same entry ids and dates)."
+    )
+
+
+class ViewRef(_Doc):
+    """A view: the same content cut for some audiences, in its own subtree."""
+
+    id: str = Field(description="Stable view id; the subtree is 'views/<id>/'.")
+    title: str = Field(description="Title of the view.")
+    audiences: list[Audience] = Field(description="The audiences the view is for.")
+    api: Link = Field(description="The view's own API entry point.")
+    html: Link = Field(description="The view's home page.")
+
+
+class WithdrawnItemDoc(_Doc):
+    """A withdrawn item (a tombstone): archived, or removed and listed in the register."""
+
+    id: str = Field(description="The item id it had.")
+    feed_id: str = Field(description="The id its feed entries had (a URN).")
+    title: str = Field(description="The title it had.")
+    date: dt.date | None = Field(
+        default=None, description="Date of withdrawal (the register's, or the last change)."
+    )
+    reason: str | None = Field(default=None, description="Why it was withdrawn.")
+    replaced_by: ItemRef | None = Field(
+        default=None, description="The published item that replaces it."
+    )
+    html: Link = Field(description="Its page, which now says it was withdrawn.")
+
+
+class WithdrawnDoc(_Doc):
+    """``api/v1/withdrawn.json``: every withdrawn item (JSON Feed cannot say so)."""
+
+    model_config = ConfigDict(title="Withdrawn")
+
+    api_version: Literal["v1"] = Field(description="Version of this API.")
+    withdrawn: list[WithdrawnItemDoc] = Field(description="Withdrawn items, by id.")
 
 
 class IndexDoc(_Doc):
@@ -256,6 +296,12 @@ class IndexDoc(_Doc):
     items: list[ItemSummaryDoc] = Field(description="Published items, by id.")
     feeds: list[FeedRef] = Field(description="The JSON feeds: all items, then per audience.")
     schemas: dict[str, Link] = Field(description="JSON Schemas of the API documents, by name.")
+    withdrawn: Link | None = Field(default=None, description="The withdrawn items (tombstones).")
+    views: list[ViewRef] | None = Field(
+        default=None,
+        description="Views per audience (full edition only). In a view, every 'path' is "
+        "relative to the view's own folder.",
+    )
 
 
 # --------------------------------------------------------------------------- feeds
@@ -281,6 +327,9 @@ class FeedExtension(_Doc):
     steps: list[StepDoc]
     pakketten: list[str] = Field(description="Ids of the pakketten that contain the item.")
     dates: ItemDates
+    changes: list[ChangeDoc] = Field(
+        default_factory=list, description="Change log, as recorded in the content."
+    )
     api: Link = Field(description="The item's API document.")
 
 
@@ -334,6 +383,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "item": ItemDoc,
     "pakket": PakketDoc,
     "feed-extension": FeedExtension,
+    "withdrawn": WithdrawnDoc,
 }
 assert tuple(SCHEMA_MODELS) == urls.SCHEMA_NAMES
 
@@ -504,15 +554,30 @@ def feed_title(pub: Publication, audience: Audience | None) -> str:
 def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
     publisher = pub.organisations.get(pub.site.publisher) if pub.site.publisher else None
     feeds = [
-        FeedRef(title=feed_title(pub, None), link=_feed_link(pub, urls.FEED)),
+        FeedRef(
+            title=feed_title(pub, None),
+            link=_feed_link(pub, urls.FEED),
+            atom=_feed_link(pub, urls.ATOM_FEED, "atom"),
+        ),
         *(
             FeedRef(
                 title=feed_title(pub, a),
                 audience=a,
                 link=_feed_link(pub, urls.audience_feed(a.value)),
+                atom=_feed_link(pub, urls.audience_atom(a.value), "atom"),
             )
             for a in pub.audiences
         ),
+    ]
+    views = [
+        ViewRef(
+            id=view_id,
+            title=view.site.title,
+            audiences=list(view.view.audiences) if view.view else [],
+            api=_link(pub, urls.view_root(view_id) + urls.API_INDEX, "json"),
+            html=_link(pub, urls.view_root(view_id) + urls.INDEX, "html"),
+        )
+        for view_id, view in pub.views.items()
     ]
     return IndexDoc(
         api_version=API_VERSION,
@@ -557,8 +622,38 @@ def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
             )
             for name in urls.SCHEMA_NAMES
         },
+        withdrawn=_link(pub, urls.API_WITHDRAWN, "json"),
+        views=views or None,
     )
 
 
-def _feed_link(pub: Publication, path: str) -> Link:
-    return Link(path=path, url=pub.absolute_url(path), media_type="application/feed+json")
+def _feed_link(pub: Publication, path: str, kind: str = "feed") -> Link:
+    return _link(pub, path, kind)
+
+
+def _link(pub: Publication, path: str, kind: str) -> Link:
+    return Link(path=path, url=pub.absolute_url(path), media_type=MEDIA_TYPES[kind])
+
+
+def withdrawn_doc(pub: Publication, ctx: BuildContext) -> WithdrawnDoc:
+    return WithdrawnDoc(
+        api_version=API_VERSION,
+        withdrawn=[withdrawn_item_doc(pub, ctx, stone) for stone in pub.withdrawn.values()],
+    )
+
+
+def withdrawn_item_doc(pub: Publication, ctx: BuildContext, stone: Tombstone) -> WithdrawnItemDoc:
+    successor = stone.replaced_by
+    return WithdrawnItemDoc(
+        id=stone.id,
+        feed_id=feed_item_id(pub.site.id, stone.id),
+        title=stone.title,
+        date=stone.date,
+        reason=stone.reason,
+        replaced_by=ItemRef(
+            id=successor.id, title=successor.title, links=item_links(pub, ctx, successor.id)
+        )
+        if successor
+        else None,
+        html=_link(pub, urls.item_page(stone.id), "html"),
+    )

@@ -26,7 +26,8 @@ from typing import Any
 
 from pakketbuild.diagnostics import PakketbuildError
 from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.writers import BuildContext, Job, Writer
+from pakketbuild.theme import Theme
+from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve
 from pakketbuild.writers.documents import (
     CONTACT_HEADERS,
     DOCX_MEDIA_TYPE,
@@ -69,9 +70,14 @@ class DocxWriter(Writer):
     heavy = True
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
-        return document_jobs(pub, "docx", "docx", DOCX_MEDIA_TYPE)
+        return for_each_edition(
+            pub,
+            lambda edition: document_jobs(edition, "docx", "docx", DOCX_MEDIA_TYPE),
+            themed=True,
+        )
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
+        pub, job = resolve(pub, job)
         return render_docx(pub, subject_of(pub, job), ctx.docx_template)
 
 
@@ -89,6 +95,7 @@ def render_docx(pub: Publication, subject: PubPakket | PubItem, template: bytes 
     builder = _Builder(pub, state)
     if template is None:
         _a4(document)
+    apply_theme(document, pub.theme, template=template is not None)
     if isinstance(subject, PubPakket):
         builder.pakket(subject)
     else:
@@ -154,6 +161,54 @@ def _qn(tag: str) -> str:
     return str(qn(tag))
 
 
+def apply_theme(document: Any, theme: Theme, *, template: bool) -> None:
+    """The theme's colours and bundled fonts in the styles (never as direct formatting):
+    Title, Heading 1-4 and the contents heading in ``color.heading`` and the heading
+    font, Hyperlink in ``color.link``, Normal in the body font, the passage rule in
+    ``color.brand``. With a reference template the built-in neutral theme leaves the
+    template's house style alone; a theme of its own (a view's) goes over it."""
+    from docx.shared import RGBColor
+
+    if template and theme.builtin:
+        return
+    styles = document.styles
+
+    def rgb(name: str) -> Any:
+        return RGBColor.from_string(theme.colors[name][1:].upper())
+
+    heading_font = theme.docx_font("heading") or theme.docx_font("body")
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "TOC Heading"):
+        if name in styles:
+            styles[name].font.color.rgb = rgb("heading")
+            if heading_font:
+                styles[name].font.name = heading_font
+    if "Hyperlink" in styles:
+        styles["Hyperlink"].font.color.rgb = rgb("link")
+    body_font = theme.docx_font("body")
+    if body_font:
+        styles["Normal"].font.name = body_font
+    for name in ("Passage Label", "Passage"):
+        if name in styles:
+            for border in styles[name].element.iter(_qn("w:left")):
+                border.set(_qn("w:color"), theme.colors["brand"][1:].upper())
+    if "Passage Label" in styles:
+        styles["Passage Label"].font.color.rgb = rgb("heading")
+
+
+def _logo(document: Any, theme: Theme) -> None:
+    """The theme's logo at the top of the cover, with its text alternative (Word shows
+    only PNG/JPEG: an SVG logo needs ``docx`` in the theme)."""
+    from docx.shared import Mm
+
+    logo = theme.logo
+    if logo is None or logo.docx is None:
+        return
+    shape = document.add_picture(str(logo.docx), height=Mm(20))
+    doc_pr = shape._inline.docPr
+    doc_pr.set("descr", logo.alt)
+    doc_pr.set("title", logo.alt)
+
+
 def _a4(document: Any) -> None:
     from docx.shared import Mm
 
@@ -185,6 +240,7 @@ class _Builder:
     def pakket(self, pakket: PubPakket) -> None:
         from pakketbuild.writers.docx_markdown import bookmark_name
 
+        _logo(self.document, self.pub.theme)
         self.document.add_paragraph(pakket.title, style="Title")
         if pakket.pakket.audiences:
             self._subtitle(f"{LABEL_AUDIENCES} {audiences_text(pakket.pakket.audiences)}")
@@ -508,6 +564,24 @@ def _drop_leftovers(document: Any, *, default_template: bool) -> None:
         rels = document.part.rels
         for rid, rel in list(rels.items()):
             if rel.reltype in (RT.CUSTOM_XML, _STYLES_WITH_EFFECTS):
+                del rels[rid]
+    _drop_external_references(document)
+
+
+def _drop_external_references(document: Any) -> None:
+    """Security (SECURITY.md): a Word template may carry relationships that make Word call
+    another host when the document is opened: a remote attached template, an external
+    image (a tracking pixel, or a UNC path that hands the reader's Windows credentials to
+    that host). Only hyperlinks to https, mailto and tel targets stay external."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from pakketbuild.markdown import link_allowed
+
+    package = document.part.package
+    for rels in [package.rels, *(part.rels for part in package.iter_parts())]:
+        for rid, rel in list(rels.items()):
+            allowed = rel.reltype == RT.HYPERLINK and link_allowed(rel.target_ref)
+            if rel.is_external and not (allowed and not rel.target_ref.startswith("#")):
                 del rels[rid]
 
 

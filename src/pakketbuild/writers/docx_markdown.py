@@ -96,6 +96,20 @@ _PARAGRAPH_STYLES: dict[str, tuple[str | None, str, str]] = {
     "TOC Heading": ("Heading 1", '<w:outlineLvl w:val="9"/>', ""),
     "toc 1": ("Normal", '<w:spacing w:after="100"/>', ""),
     "toc 2": ("Normal", '<w:spacing w:after="100"/><w:ind w:left="220"/>', ""),
+    # A passage for some audiences only (full edition): a label, then its paragraphs, both
+    # with a rule on the left (the theme sets its colour).
+    "Passage Label": (
+        "Normal",
+        '<w:keepNext/><w:pBdr><w:left w:val="single" w:sz="24" w:space="8" '
+        'w:color="154273"/></w:pBdr><w:spacing w:after="60"/><w:ind w:left="284"/>',
+        "<w:b/><w:bCs/>",
+    ),
+    "Passage": (
+        "Normal",
+        '<w:pBdr><w:left w:val="single" w:sz="24" w:space="8" w:color="154273"/></w:pBdr>'
+        '<w:ind w:left="284"/>',
+        "",
+    ),
 }
 _CHARACTER_STYLES: dict[str, str] = {
     "Strong": "<w:b/><w:bCs/>",
@@ -107,7 +121,7 @@ _CHARACTER_STYLES: dict[str, str] = {
         '<w:sz w:val="20"/>'
     ),
 }
-_NOT_BUILT_IN = {"Strong Emphasis", "Horizontal Line"}
+_NOT_BUILT_IN = {"Strong Emphasis", "Horizontal Line", "Passage Label", "Passage"}
 """Styles pakketbuild adds that Word does not know by name (still styles, so restylable)."""
 
 _TABLE_STYLE = "Table Grid"
@@ -256,6 +270,11 @@ def set_numbering(paragraph: Paragraph, num_id: int) -> None:
 # --------------------------------------------------------------------------- inline OOXML
 
 
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold. The content model refuses them; the renderer replaces
+them (with U+FFFD) so that no text can make it raise."""
+
+
 def add_run(parent: Any, text: str, style: str | None) -> Any:
     """A ``w:r`` with ``text`` and character style id ``style``, appended to ``parent``
     (a ``w:p`` or ``w:hyperlink``)."""
@@ -264,7 +283,7 @@ def add_run(parent: Any, text: str, style: str | None) -> Any:
         run.style = style
     parent.append(run)
     if text:
-        run.text = text
+        run.text = _NOT_XML.sub("\ufffd", text)
     return run
 
 
@@ -374,6 +393,8 @@ class _Block:
     num_id: int | None = None
     ordered: bool = False
     quote: bool = False
+    passage: bool = False
+    """Inside a passage for some audiences only (paragraphs get the Passage style)."""
 
 
 class MarkdownRenderer:
@@ -396,6 +417,7 @@ class MarkdownRenderer:
             "fence": self._code,
             "hr": self._hr,
             "table": self._table,
+            markdown.PASSAGE_TOKEN: self._passage,
         }
         self._inlines: dict[str, Callable[[Paragraph, Any, _Inline], None]] = {
             "text": self._text,
@@ -405,6 +427,7 @@ class MarkdownRenderer:
             "strong": self._strong,
             "code_inline": self._code_inline,
             "link": self._link,
+            "image": self._image,
         }
         self._offset = 0
         self._prefix = ""
@@ -454,6 +477,8 @@ class MarkdownRenderer:
             style = continue_style(ctx.list_level)
         elif ctx.quote:
             style = "Quote"
+        elif ctx.passage and default == "Normal":
+            style = "Passage"
         else:
             style = default
         paragraph: Paragraph = container.add_paragraph(style=style)
@@ -484,7 +509,13 @@ class MarkdownRenderer:
         ordered = node.type == "ordered_list"
         level = ctx.list_level + 1
         num_id = self.state.lists.new_list(ordered, level)
-        inner = _Block(list_level=level, num_id=num_id, ordered=ordered, quote=ctx.quote)
+        inner = _Block(
+            list_level=level,
+            num_id=num_id,
+            ordered=ordered,
+            quote=ctx.quote,
+            passage=ctx.passage,
+        )
         for child in node.children:
             self._block(child, container, inner)
 
@@ -500,6 +531,7 @@ class MarkdownRenderer:
                 num_id=ctx.num_id,
                 ordered=ctx.ordered,
                 quote=ctx.quote,
+                passage=ctx.passage,
             )
             self._block(child, container, block)
             first = False
@@ -515,7 +547,16 @@ class MarkdownRenderer:
             )
 
     def _blockquote(self, node: Any, container: Any, ctx: _Block) -> None:
-        inner = _Block(list_level=ctx.list_level, quote=True)
+        inner = _Block(list_level=ctx.list_level, quote=True, passage=ctx.passage)
+        for child in node.children:
+            self._block(child, container, inner)
+
+    def _passage(self, node: Any, container: Any, ctx: _Block) -> None:
+        """A passage for some audiences only: its label, then its blocks (full edition;
+        views never see the container, :func:`pakketbuild.markdown.select_passages`
+        removed or unwrapped it)."""
+        container.add_paragraph(markdown.passage_label(node.info), style="Passage Label")
+        inner = _Block(list_level=ctx.list_level, quote=ctx.quote, passage=True)
         for child in node.children:
             self._block(child, container, inner)
 
@@ -620,6 +661,11 @@ class MarkdownRenderer:
         else:
             link = add_hyperlink(paragraph, url=href)
         self._inline_children(paragraph, node, _replace(ctx, link=link))
+
+    def _image(self, paragraph: Paragraph, node: Any, ctx: _Inline) -> None:
+        # ``check`` refuses images (image-not-allowed); should one reach the renderer,
+        # only its alt text is kept: never a picture, never a relationship to its URL.
+        self._inline_children(paragraph, node, ctx)
 
     # -- errors ---------------------------------------------------------------------------
 

@@ -4,8 +4,10 @@ Output (see :mod:`pakketbuild.writers.urls` and ``docs/url-contract.md``)::
 
     index.html                      the pakketten (and items outside every pakket)
     <pakket-id>/index.html          the whole pakket on one page, in order, printable
-    items/<item-id>/index.html      one page per item
+    items/<item-id>/index.html      one page per item (a withdrawn item: a notice)
     assets/site.css, assets/print.css
+    assets/theme.css, assets/theme/…  the edition's theme (custom properties, fonts, logo)
+    views/<view-id>/…               the same for every view
 
 Pages are rendered with Jinja2 (autoescape on) from ``templates/html/``; Markdown bodies
 come from :func:`pakketbuild.markdown.render_html` only (the same HTML as the JSON API).
@@ -30,8 +32,8 @@ from markupsafe import Markup
 
 from pakketbuild import markdown
 from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Kind
-from pakketbuild.publication import PubItem, Publication, PubPakket, dutch_date
-from pakketbuild.writers import BuildContext, Job, Writer, urls
+from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone, dutch_date
+from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve, urls
 from pakketbuild.writers.api_models import feed_item_id
 
 HTML_MEDIA_TYPE = "text/html"
@@ -137,6 +139,8 @@ class ItemView:
     downloads: list[LinkView]
     page_href: str
     """Link to the item's own page (used on the pakket page)."""
+    changes: list[tuple[DateView, str]]
+    """The change log, newest first: (date, summary)."""
 
 
 def _downloads(
@@ -229,6 +233,10 @@ def item_view(
         related=[LinkView(text=r.title, href=item_href(r.id)) for r in item.related],
         downloads=_downloads(ctx, to, partial(urls.item_download, item.id), item.title),
         page_href=to(urls.item_page(item.id)),
+        changes=[
+            (_date("Gewijzigd", c.date), c.summary)
+            for c in sorted(data.changes, key=lambda c: c.date, reverse=True)
+        ],
     )
 
 
@@ -370,7 +378,20 @@ class HtmlWriter(Writer):
     name = "html"
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
+        return for_each_edition(pub, lambda edition: self._jobs(edition, ctx), themed=True)
+
+    def _jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         jobs = [Job(path, "html", f"asset:{name}", CSS_MEDIA_TYPE) for path, name in ASSETS.items()]
+        jobs.append(Job(urls.THEME_CSS, "html", "theme", CSS_MEDIA_TYPE))
+        for name, path in pub.theme.files().items():
+            jobs.append(
+                Job(
+                    urls.theme_file(name),
+                    "html",
+                    f"theme-file:{name}",
+                    _MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream"),
+                )
+            )
         # The index lists every pakket with its items, the items outside pakketten, and
         # a feed per audience (which any item can change): it shows everything published.
         everything = [f"pakket:{p}" for p in pub.pakketten] + [f"item:{i}" for i in pub.items]
@@ -412,12 +433,30 @@ class HtmlWriter(Writer):
                     _deps("site", *keys),
                 )
             )
+        for stone in pub.withdrawn.values():
+            replacement = [f"item:{stone.replaced_by.id}"] if stone.replaced_by else []
+            jobs.append(
+                Job(
+                    urls.item_page(stone.id),
+                    "html",
+                    f"withdrawn:{stone.id}",
+                    HTML_MEDIA_TYPE,
+                    _deps("site", "withdrawn", f"item:{stone.id}", *replacement),
+                )
+            )
         return jobs
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
+        pub, job = resolve(pub, job)
         kind, _, key = job.subject.partition(":")
         if kind == "asset":
             return read_asset(key)
+        if kind == "theme":
+            return pub.theme.site_css().encode("utf-8")
+        if kind == "theme-file":
+            return pub.theme.files()[key].read_bytes()
+        if kind == "withdrawn":
+            return render_withdrawn(pub, ctx, pub.withdrawn[key]).encode("utf-8")
         if job.path == urls.INDEX:
             html = render_index(pub, ctx)
         elif kind == "pakket":
@@ -446,6 +485,7 @@ def _relative_to(page: str) -> Callable[[str], str]:
 
 def _common(pub: Publication, page: str) -> dict[str, Any]:
     publisher = pub.organisations.get(pub.site.publisher) if pub.site.publisher else None
+    logo = pub.theme.logo
     return {
         "site": pub.site,
         "lang": pub.site.language,
@@ -453,6 +493,7 @@ def _common(pub: Publication, page: str) -> dict[str, Any]:
         "main_id": MAIN_ID,
         "publisher": publisher,
         "edition": None,
+        "logo": {"src": urls.theme_file(logo.name), "alt": logo.alt} if logo else None,
     }
 
 
@@ -461,13 +502,22 @@ def render_index(pub: Publication, ctx: BuildContext) -> str:
     common = _common(pub, page)
     to = common["to"]
     loose = [i for i in pub.items.values() if not i.pakket_ids]
-    feeds = [LinkView(text="Alle onderdelen", href=to(urls.FEED), note="(JSON Feed)")] + [
+    feeds = [
+        LinkView(text="Alle onderdelen", href=to(urls.FEED), note="(JSON Feed)"),
+        LinkView(text="Alle onderdelen", href=to(urls.ATOM_FEED), note="(Atom)"),
+    ]
+    for a in pub.audiences:
+        label = f"Voor {AUDIENCE_LABELS[a][1]}"
+        feeds.append(LinkView(text=label, href=to(urls.audience_feed(a.value)), note="(JSON Feed)"))
+        feeds.append(LinkView(text=label, href=to(urls.audience_atom(a.value)), note="(Atom)"))
+    views = [
         LinkView(
-            text=f"Voor {AUDIENCE_LABELS[a][1]}",
-            href=to(urls.audience_feed(a.value)),
-            note="(JSON Feed)",
+            text=view.view.title,
+            href=to(urls.view_root(view_id) + urls.INDEX),
+            note=f"(voor {audiences_text(list(view.view.audiences))})",
         )
-        for a in pub.audiences
+        for view_id, view in pub.views.items()
+        if view.view is not None
     ]
     pakketten = [
         {
@@ -491,6 +541,7 @@ def render_index(pub: Publication, ctx: BuildContext) -> str:
             pakketten=pakketten,
             loose=[LinkView(text=i.title, href=to(urls.item_page(i.id))) for i in loose],
             feeds=feeds,
+            views=views,
             api_href=to(urls.API_INDEX),
             json_ld=None,
         )
@@ -561,5 +612,42 @@ def render_item(pub: Publication, ctx: BuildContext, item: PubItem) -> str:
             following=following,
             pakket_title=pakket.title if pakket else None,
             json_ld=json_ld(item_json_ld(pub, item)),
+        )
+    )
+
+
+_MEDIA_TYPES = {
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+}
+
+
+def render_withdrawn(pub: Publication, ctx: BuildContext, stone: Tombstone) -> str:
+    """The page of a withdrawn item: it says so and points to the replacement."""
+    page = urls.item_page(stone.id)
+    common = _common(pub, page)
+    to = common["to"]
+    replacement = (
+        LinkView(text=stone.replaced_by.title, href=to(urls.item_page(stone.replaced_by.id)))
+        if stone.replaced_by
+        else None
+    )
+    return (
+        environment()
+        .get_template("withdrawn.html")
+        .render(
+            **common,
+            page_title=f"Ingetrokken: {stone.title} | {pub.site.title}",
+            description=None,
+            stone=stone,
+            date=_date("Ingetrokken", stone.date) if stone.date else None,
+            replacement=replacement,
+            crumbs=[LinkView(text="Home", href=to(urls.INDEX))],
+            json_ld=None,
         )
     )

@@ -3,11 +3,14 @@
 Output (see :mod:`pakketbuild.writers.urls` and ``docs/url-contract.md``)::
 
     feeds/feed.json                 every published item
-    feeds/<audience>.json           the items for one audience
+    feeds/<audience>.json           the items for one audience (passages for it only)
+    feeds/feed.atom, feeds/<audience>.atom   the same feeds as Atom 1.0
     api/v1/index.json               the entry point: site, pakketten, items, feeds, schemas
+    api/v1/withdrawn.json           withdrawn items (tombstones)
     api/v1/items/<item-id>.json     one item, complete
     api/v1/pakketten/<pakket-id>.json   one pakket with its items, complete
     api/v1/schema/<name>.json       JSON Schemas of the documents above
+    views/<view-id>/…               the same for every view
 
 Every document is built through the models in :mod:`pakketbuild.writers.api_models`.
 Nothing depends on the clock: feed dates come from the items' change logs.
@@ -22,8 +25,9 @@ from typing import Any
 
 from pakketbuild.model import AUDIENCE_LABELS, Audience
 from pakketbuild.publication import PubItem, Publication
-from pakketbuild.writers import BuildContext, Job, Writer, urls
+from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve, urls
 from pakketbuild.writers import api_models as api
+from pakketbuild.writers.atom import ATOM_MEDIA_TYPE, build_atom
 
 FEED_MEDIA_TYPE = "application/feed+json"
 JSON_MEDIA_TYPE = "application/json"
@@ -58,6 +62,9 @@ class JsonWriter(Writer):
     name = "json"
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
+        return for_each_edition(pub, lambda edition: self._jobs(edition, ctx))
+
+    def _jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         jobs = [
             Job(urls.schema(name), "json", f"schema:{name}", SCHEMA_MEDIA_TYPE)
             for name in urls.SCHEMA_NAMES
@@ -93,8 +100,28 @@ class JsonWriter(Writer):
                     item_deps(item),
                 )
             )
+        stones = {f"item:{i}" for i in pub.withdrawn}
+        stones |= {f"item:{s.replaced_by.id}" for s in pub.withdrawn.values() if s.replaced_by}
+        jobs.append(
+            Job(
+                urls.API_WITHDRAWN,
+                "json",
+                "withdrawn",
+                JSON_MEDIA_TYPE,
+                _deps("site", "withdrawn", *stones),
+            )
+        )
         feed_keys = {dep for item in pub.items.values() for dep in item_deps(item)}
         jobs.append(Job(urls.FEED, "json", "site", FEED_MEDIA_TYPE, _deps("site", *feed_keys)))
+        jobs.append(
+            Job(
+                urls.ATOM_FEED,
+                "json",
+                "atom",
+                ATOM_MEDIA_TYPE,
+                _deps("site", "withdrawn", *feed_keys, *stones),
+            )
+        )
         for audience in pub.audiences:
             keys = {dep for item in pub.items_for(audience) for dep in item_deps(item)}
             # An item that gains or loses this audience changes the set of keys, and with it
@@ -108,16 +135,30 @@ class JsonWriter(Writer):
                     _deps("site", *keys),
                 )
             )
+            jobs.append(
+                Job(
+                    urls.audience_atom(audience.value),
+                    "json",
+                    f"atom:{audience.value}",
+                    ATOM_MEDIA_TYPE,
+                    _deps("site", "withdrawn", *keys, *stones),
+                )
+            )
         return jobs
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
+        pub, job = resolve(pub, job)
         kind, _, key = job.subject.partition(":")
         if kind == "schema":
             return to_json(api.json_schema(key), sort_keys=True)
         if job.path == urls.API_INDEX:
             return to_json(api.dump(api.index_doc(pub, ctx)))
+        if kind == "withdrawn":
+            return to_json(api.dump(api.withdrawn_doc(pub, ctx)))
         if job.path == urls.FEED:
             return to_json(api.dump(build_feed(pub, ctx, None)))
+        if kind == "atom":
+            return build_atom(pub, ctx, Audience(key) if key else None)
         if kind == "audience":
             return to_json(api.dump(build_feed(pub, ctx, Audience(key))))
         if kind == "pakket":
@@ -135,16 +176,24 @@ def feed_date(value: dt.date | None) -> str | None:
     return f"{value.isoformat()}T00:00:00Z" if value else None
 
 
-def _newest_first(items: list[PubItem]) -> list[PubItem]:
+def newest_first(items: list[PubItem]) -> list[PubItem]:
     """Newest change first; undated items last; ties by id (items arrive sorted by id)."""
     dated = [(i.date_modified, i) for i in items if i.date_modified is not None]
     dated.sort(key=lambda pair: pair[0], reverse=True)  # stable: ties keep id order
     return [i for _, i in dated] + [i for i in items if i.date_modified is None]
 
 
+def feed_items(pub: Publication, audience: Audience | None) -> list[PubItem]:
+    """The items of a feed, newest first; an audience feed holds that audience's cut
+    (passages for other audiences left out)."""
+    if audience is None:
+        return newest_first(list(pub.items.values()))
+    return newest_first(pub.audience_cut(audience).items_for(audience))
+
+
 def build_feed(pub: Publication, ctx: BuildContext, audience: Audience | None) -> api.JsonFeed:
     """The feed of every published item, or of the items for ``audience``."""
-    items = list(pub.items.values()) if audience is None else pub.items_for(audience)
+    items = feed_items(pub, audience)
     path = urls.FEED if audience is None else urls.audience_feed(audience.value)
     publisher = pub.organisations.get(pub.site.publisher) if pub.site.publisher else None
     if audience is None:
@@ -158,7 +207,7 @@ def build_feed(pub: Publication, ctx: BuildContext, audience: Audience | None) -
         description=description,
         language=pub.site.language,
         authors=[api.FeedAuthor(name=publisher.name, url=publisher.url)] if publisher else None,
-        items=[feed_item(pub, ctx, item) for item in _newest_first(items)],
+        items=[feed_item(pub, ctx, item) for item in newest_first(items)],
     )
 
 
@@ -206,6 +255,7 @@ def feed_item(pub: Publication, ctx: BuildContext, item: PubItem) -> api.FeedIte
                 steps=api.step_docs(item),
                 pakketten=list(item.pakket_ids),
                 dates=api.item_dates(item),
+                changes=[api.ChangeDoc(date=c.date, summary=c.summary) for c in item.item.changes],
                 api=api.Link(
                     path=urls.api_item(item.id),
                     url=pub.absolute_url(urls.api_item(item.id)),

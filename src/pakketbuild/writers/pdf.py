@@ -35,7 +35,7 @@ from markupsafe import Markup
 from pakketbuild import markdown
 from pakketbuild.diagnostics import PakketbuildError
 from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.writers import BuildContext, Job, Writer
+from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve
 from pakketbuild.writers.documents import (
     CONTACT_HEADERS,
     LABEL_AUDIENCES,
@@ -94,11 +94,14 @@ class PdfWriter(Writer):
     heavy = True
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
-        return document_jobs(pub, "pdf", "pdf", PDF_MEDIA_TYPE)
+        return for_each_edition(
+            pub, lambda edition: document_jobs(edition, "pdf", "pdf", PDF_MEDIA_TYPE), themed=True
+        )
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
         from pakketbuild.writers.fetcher import ConfinedFetcher
 
+        pub, job = resolve(pub, job)
         html = document_html(pub, subject_of(pub, job))
         fetcher = ConfinedFetcher(
             content_root=pub.content_root, source=source_file(pub, job.subject)
@@ -218,10 +221,14 @@ def _item_view(
 def document_html(pub: Publication, subject: PubPakket | PubItem) -> str:
     """The HTML WeasyPrint lays out for a pakket or an item."""
     meta = meta_for(pub, subject)
+    logo = pub.theme.logo
     common: dict[str, Any] = {
         "meta": meta,
         "labels": LABELS,
         "contact_headers": CONTACT_HEADERS,
+        # Generated from validated tokens only (hex colours, plain names, file URLs).
+        "theme_css": Markup(pub.theme.pdf_css()),
+        "logo": {"src": logo.path.as_uri(), "alt": logo.alt} if logo else None,
     }
     env = _environment()
     if isinstance(subject, PubPakket):

@@ -15,10 +15,13 @@ import posixpath
 INDEX = "index.html"
 SITE_CSS = "assets/site.css"
 PRINT_CSS = "assets/print.css"
+THEME_CSS = "assets/theme.css"
 FEED = "feeds/feed.json"
+ATOM_FEED = "feeds/feed.atom"
 API_INDEX = "api/v1/index.json"
+API_WITHDRAWN = "api/v1/withdrawn.json"
 SCHEMA_DIR = "api/v1/schema"
-SCHEMA_NAMES = ("index", "item", "pakket", "feed-extension")
+SCHEMA_NAMES = ("index", "item", "pakket", "feed-extension", "withdrawn")
 """The JSON Schemas published under :data:`SCHEMA_DIR`, by file stem."""
 DOWNLOAD_FORMATS = ("pdf", "docx")
 
@@ -33,6 +36,20 @@ def item_page(item_id: str) -> str:
 
 def audience_feed(audience: str) -> str:
     return f"feeds/{audience}.json"
+
+
+def audience_atom(audience: str) -> str:
+    return f"feeds/{audience}.atom"
+
+
+def theme_file(name: str) -> str:
+    """A bundled font or logo of the edition's theme: ``assets/theme/<name>``."""
+    return f"assets/theme/{name}"
+
+
+def view_root(view_id: str) -> str:
+    """Folder of a view's subtree; every path above exists under it too."""
+    return f"views/{view_id}/"
 
 
 def api_item(item_id: str) -> str:

@@ -1,0 +1,695 @@
+"""Themes: the house style of an edition, from a W3C Design Tokens file.
+
+A theme is ``content/themes/<id>/tokens.json`` in the Design Tokens Community Group
+format (the format the NL Design System uses: groups, ``$value``, ``$type`` inherited
+from the group, ``{group.token}`` aliases) plus optional font and logo files in the same
+folder. One theme drives the HTML stylesheet (``assets/theme.css``), the PDF styles and
+the Word styles. The tokens pakketbuild reads (everything else is ignored, so a file
+made for a design system can be used as it is):
+
+===========================  ===========  =============================================
+token                        ``$type``    used for
+===========================  ===========  =============================================
+``color.text``               color        body text (all formats)
+``color.muted``              color        labels and notes
+``color.background``         color        page background
+``color.surface``            color        cards, footer, contact blocks, table heads
+``color.border``             color        rules and borders
+``color.link``               color        links (HTML, PDF, Word's Hyperlink style)
+``color.link-visited``       color        visited links (HTML)
+``color.heading``            color        headings (HTML, PDF, Word's Title/Heading)
+``color.brand``              color        header band, cover rule, passage rule
+``color.on-brand``           color        text on ``color.brand``
+``color.focus``              color        focus ring and skip link (HTML)
+``color.focus-text``         color        text on ``color.focus``
+``font.family.body``         fontFamily   body text
+``font.family.heading``      fontFamily   headings
+``font.family.mono``         fontFamily   code
+``spacing.1`` … ``spacing.5``  dimension  spacing steps (HTML)
+``spacing.radius``           dimension    corner radius (HTML)
+===========================  ===========  =============================================
+
+Tokens a theme leaves out come from the built-in neutral theme
+(``assets/themes/default/tokens.json``, the values of ``assets/site/site.css``).
+
+Font files and the logo are declared under ``$extensions`` → ``nl.pakketbuild``::
+
+    "$extensions": {"nl.pakketbuild": {
+        "fonts": [{"family": "Voorbeeld Sans", "file": "fonts/VoorbeeldSans-Regular.ttf",
+                   "weight": 400, "style": "normal"}],
+        "logo": {"file": "logo.svg", "alt": "Logo van …", "docx": "logo.png"}}}
+
+A family with bundled files is used in every format (the PDF embeds only bundled fonts);
+a family without files is used by the web pages only, where the reader's machine has it.
+Word cannot show SVG, so the Word cover uses ``docx`` (PNG or JPEG) when the logo is SVG.
+
+Every colour pair that carries text must reach the WCAG AA contrast of 4.5:1; a theme
+that does not is refused (``low-contrast``) with the file, the line, both colours and the
+ratio. Only validated values reach CSS (hex colours, plain family names, numeric
+dimensions, file names of letters, digits, ``.``, ``_`` and ``-``), so a theme cannot
+inject CSS.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pakketbuild.yamlsafe import Located, Mark, YamlProblem, load_yaml
+
+THEMES_DIR = "themes"
+TOKENS_FILE = "tokens.json"
+DEFAULT_THEME = "default"
+EXTENSION = "nl.pakketbuild"
+MIN_CONTRAST = 4.5
+MAX_THEME_FILE = 10 * 1024 * 1024
+"""Largest font or logo file a theme may bundle (10 MiB)."""
+
+COLOR_TOKENS = (
+    "text", "muted", "background", "surface", "border", "link", "link-visited",
+    "heading", "brand", "on-brand", "focus", "focus-text",
+)  # fmt: skip
+FONT_TOKENS = ("body", "heading", "mono")
+SPACING_TOKENS = ("1", "2", "3", "4", "5", "radius")
+CONTRAST_PAIRS = (
+    ("text", "background"),
+    ("muted", "background"),
+    ("link", "background"),
+    ("link-visited", "background"),
+    ("heading", "background"),
+    ("text", "surface"),
+    ("muted", "surface"),
+    ("link", "surface"),
+    ("link-visited", "surface"),
+    ("on-brand", "brand"),
+    ("focus-text", "focus"),
+)
+"""(text colour, background colour) pairs that occur in the output."""
+
+GENERIC_FAMILIES = frozenset(
+    {
+        "serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "ui-serif",
+        "ui-sans-serif", "ui-monospace", "ui-rounded", "math", "emoji", "fangsong",
+        "-apple-system",
+    }
+)  # fmt: skip
+PDF_SANS = "Pakket Sans"
+PDF_MONO = "Pakket Mono"
+"""The bundled DejaVu families of the PDF stylesheet (always the last fallback there)."""
+
+_FAMILY = re.compile(r"^-?[A-Za-z0-9][A-Za-z0-9 _-]{0,62}$")
+_DIMENSION = re.compile(r"^(?:0|\d{1,4}(?:\.\d{1,4})?(?:px|rem|em|pt|mm))$")
+_FILE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$")
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+_ALIAS = re.compile(r"^\{([^{}]+)\}$")
+_FONT_TYPES = {".ttf": "truetype", ".otf": "opentype", ".woff": "woff", ".woff2": "woff2"}
+_FONT_MAGIC = (b"\x00\x01\x00\x00", b"true", b"OTTO", b"wOFF", b"wOF2")
+_LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
+
+
+@dataclass(frozen=True)
+class ThemeProblem:
+    """A problem in a theme file: 1-based position, code, message, token path."""
+
+    line: int
+    col: int
+    code: str
+    message: str
+    field: str = ""
+    path: Path | None = None
+    """The file the problem is in when it is not ``tokens.json`` itself."""
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """One bundled font file."""
+
+    family: str
+    path: Path
+    """Absolute path of the file (inside the content folder)."""
+    name: str
+    """Path inside the theme folder (``fonts/x.ttf``), also its place under
+    ``assets/theme/`` in the export."""
+    weight: int
+    style: str
+
+    @property
+    def format(self) -> str:
+        return _FONT_TYPES[PurePosixPath(self.name).suffix.lower()]
+
+
+@dataclass(frozen=True)
+class Logo:
+    """The logo with its text alternative."""
+
+    path: Path
+    name: str
+    alt: str
+    media_type: str
+    docx: Path | None = None
+    """A PNG/JPEG for Word (the logo itself when it is not SVG)."""
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A validated theme."""
+
+    id: str
+    colors: Mapping[str, str]
+    """Token name (``text``, ``link`` …) → ``#rrggbb``."""
+    fonts: Mapping[str, tuple[str, ...]]
+    """``body``/``heading``/``mono`` → family names in order of preference."""
+    spacing: Mapping[str, str]
+    font_files: tuple[FontFile, ...] = ()
+    logo: Logo | None = None
+    folder: Path | None = None
+    """The theme's folder in the content (None for the built-in theme)."""
+    source: Path | None = None
+    """``tokens.json`` in the content (None for the built-in theme)."""
+
+    @property
+    def builtin(self) -> bool:
+        return self.source is None
+
+    @property
+    def dep_keys(self) -> tuple[str, ...]:
+        """Content keys of this theme's files (``theme:<id>`` and one per bundled file);
+        none for the built-in theme, which is package data like the templates."""
+        if self.builtin:
+            return ()
+        return (f"theme:{self.id}", *(f"theme-file:{self.id}:{n}" for n in self.files()))
+
+    def files(self) -> dict[str, Path]:
+        """Bundled files: name inside the theme folder → absolute path."""
+        out = {f.name: f.path for f in self.font_files}
+        if self.logo is not None:
+            out[self.logo.name] = self.logo.path
+        return dict(sorted(out.items()))
+
+    def bundled(self, role: str) -> list[str]:
+        """The families of ``role`` that have bundled font files, in order."""
+        have = {f.family for f in self.font_files}
+        return [family for family in self.fonts[role] if family in have]
+
+    def docx_font(self, role: str) -> str | None:
+        """The family Word styles use for ``role``: the first bundled one, else None (the
+        template's font stays)."""
+        bundled = self.bundled(role)
+        return bundled[0] if bundled else None
+
+    # -- CSS --------------------------------------------------------------------------
+
+    def site_css(self) -> str:
+        """``assets/theme.css``: custom properties for ``site.css``; font files are
+        served from ``assets/theme/…`` next to it."""
+        lines = [f"/* Theme '{self.id}', generated by pakketbuild from its design tokens. */"]
+        for font in self.font_files:
+            lines.append(_font_face(font, f"theme/{font.name}"))
+        lines.append(":root {")
+        lines += [f"  --color-{name}: {value};" for name, value in self.colors.items()]
+        lines.append(f"  --font-body: {css_families(self.fonts['body'])};")
+        lines.append(f"  --font-heading: {css_families(self.fonts['heading'])};")
+        lines.append(f"  --font-mono: {css_families(self.fonts['mono'])};")
+        for name, value in self.spacing.items():
+            lines.append(f"  --{'radius' if name == 'radius' else 'space-' + name}: {value};")
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+    def pdf_css(self) -> str:
+        """Custom properties for ``assets/pdf/document.css``; only bundled fonts (the
+        theme's and DejaVu), loaded from the content folder through the confined fetcher."""
+        lines = [_font_face(font, font.path.as_uri()) for font in self.font_files]
+        lines.append(":root {")
+        lines += [f"  --color-{name}: {value};" for name, value in self.colors.items()]
+        lines.append(f"  --font-body: {css_families((*self.bundled('body'), PDF_SANS))};")
+        lines.append(
+            f"  --font-heading: {css_families((*self.bundled('heading'), *self.bundled('body'), PDF_SANS))};"  # noqa: E501
+        )
+        lines.append(f"  --font-mono: {css_families((*self.bundled('mono'), PDF_MONO))};")
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+
+def css_families(families: tuple[str, ...] | list[str]) -> str:
+    """A CSS ``font-family`` list: generic names bare, other names quoted."""
+    return ", ".join(f if f in GENERIC_FAMILIES else f'"{f}"' for f in families)
+
+
+def _font_face(font: FontFile, url: str) -> str:
+    return (
+        f'@font-face {{ font-family: "{font.family}"; src: url("{url}") '
+        f'format("{font.format}"); font-weight: {font.weight}; font-style: {font.style}; '
+        "font-display: swap; }"
+    )
+
+
+# --------------------------------------------------------------------------- contrast
+
+
+def relative_luminance(color: str) -> float:
+    """WCAG 2.x relative luminance of ``#rrggbb``."""
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours (1 … 21)."""
+    la, lb = relative_luminance(a), relative_luminance(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass
+class _Token:
+    value: Any
+    type: str | None
+    mark: Mark
+    origin: str
+    """``theme`` (the file being read) or ``default``."""
+
+
+@dataclass
+class _Parse:
+    theme_id: str
+    located: Located | None
+    problems: list[ThemeProblem] = field(default_factory=list)
+
+    def mark(self, loc: tuple[str | int, ...]) -> Mark:
+        if self.located is None:
+            return Mark(1, 1)
+        return self.located.value_mark(loc)
+
+    def problem(self, mark: Mark, code: str, message: str, name: str = "") -> None:
+        self.problems.append(ThemeProblem(mark.line, mark.col, code, message, name))
+
+
+def _flatten(
+    node: Any,
+    prefix: tuple[str, ...],
+    inherited: str | None,
+    out: dict[str, _Token],
+    parse: _Parse | None,
+    origin: str,
+) -> None:
+    if not isinstance(node, dict):
+        return
+    group_type = node.get("$type", inherited)
+    if "$value" in node:
+        mark = parse.mark((*prefix, "$value")) if parse else Mark(1, 1)
+        out[".".join(prefix)] = _Token(
+            node["$value"], group_type if isinstance(group_type, str) else None, mark, origin
+        )
+        return
+    for key, child in node.items():
+        if not key.startswith("$"):
+            _flatten(child, (*prefix, key), group_type, out, parse, origin)
+
+
+@lru_cache(maxsize=1)
+def _default_data() -> dict[str, Any]:
+    text = (
+        resources.files("pakketbuild")
+        .joinpath("assets", "themes", DEFAULT_THEME, TOKENS_FILE)
+        .read_text(encoding="utf-8")
+    )
+    data = json.loads(text)
+    assert isinstance(data, dict)
+    return data
+
+
+@lru_cache(maxsize=1)
+def default_theme() -> Theme:
+    """The built-in neutral theme."""
+    theme, problems = _build(DEFAULT_THEME, None, _Parse(DEFAULT_THEME, None), None, None)
+    assert theme is not None and not problems, problems
+    return theme
+
+
+def parse_theme(
+    theme_id: str, text: str, folder: Path, content_root: Path
+) -> tuple[Theme | None, list[ThemeProblem]]:
+    """Read ``tokens.json`` of the theme in ``folder``; problems carry 1-based positions."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [
+            ThemeProblem(
+                exc.lineno,
+                exc.colno,
+                "invalid-theme",
+                f"the file is not valid JSON ({exc.msg}); design-token files are JSON",
+            )
+        ]
+    if not isinstance(data, dict):
+        return None, [
+            ThemeProblem(1, 1, "invalid-theme", "the file must hold one JSON object { … }")
+        ]
+    try:
+        located: Located | None = load_yaml(text)  # JSON is YAML: gives line numbers
+    except YamlProblem:
+        located = None  # valid JSON that libyaml cannot read (tabs): no positions
+    parse = _Parse(theme_id, located)
+    return _build(theme_id, data, parse, folder, content_root)
+
+
+def _build(
+    theme_id: str,
+    data: dict[str, Any] | None,
+    parse: _Parse,
+    folder: Path | None,
+    content_root: Path | None,
+) -> tuple[Theme | None, list[ThemeProblem]]:
+    tokens: dict[str, _Token] = {}
+    _flatten(_default_data(), (), None, tokens, None, "default")
+    if data is not None:
+        _flatten(data, (), None, tokens, parse, "theme")
+
+    colors: dict[str, str] = {}
+    for name in COLOR_TOKENS:
+        value, token = _resolve(f"color.{name}", tokens, parse)
+        if token is None:
+            continue
+        color = _color(value)
+        if token.type not in (None, "color") or color is None:
+            parse.problem(
+                token.mark,
+                "invalid-theme",
+                f"'color.{name}' must be a colour such as \"#154273\" (found {_show(value)})",
+                f"color.{name}",
+            )
+            continue
+        colors[name] = color
+    fonts: dict[str, tuple[str, ...]] = {}
+    for name in FONT_TOKENS:
+        value, token = _resolve(f"font.family.{name}", tokens, parse)
+        if token is None:
+            continue
+        families = [value] if isinstance(value, str) else value
+        if (
+            token.type not in (None, "fontFamily")
+            or not isinstance(families, list)
+            or not families
+            or not all(isinstance(f, str) and _FAMILY.match(f) for f in families)
+        ):
+            parse.problem(
+                token.mark,
+                "invalid-theme",
+                f"'font.family.{name}' must be a font name or a list of names made of "
+                f"letters, digits, spaces and hyphens (found {_show(value)})",
+                f"font.family.{name}",
+            )
+            continue
+        fonts[name] = tuple(families)
+    spacing: dict[str, str] = {}
+    for name in SPACING_TOKENS:
+        value, token = _resolve(f"spacing.{name}", tokens, parse)
+        if token is None:
+            continue
+        dimension = _dimension(value)
+        if token.type not in (None, "dimension") or dimension is None:
+            parse.problem(
+                token.mark,
+                "invalid-theme",
+                f'\'spacing.{name}\' must be a dimension such as "1rem" or "4px" (found '
+                f"{_show(value)})",
+                f"spacing.{name}",
+            )
+            continue
+        spacing[name] = dimension
+
+    font_files: tuple[FontFile, ...] = ()
+    logo: Logo | None = None
+    extension = (data or {}).get("$extensions", {})
+    ours = extension.get(EXTENSION) if isinstance(extension, dict) else None
+    if ours is not None and folder is not None and content_root is not None:
+        font_files, logo = _extensions(ours, parse, folder, content_root)
+
+    if len(colors) == len(COLOR_TOKENS):
+        for text_name, back_name in CONTRAST_PAIRS:
+            ratio = contrast_ratio(colors[text_name], colors[back_name])
+            if ratio + 1e-9 < MIN_CONTRAST:
+                text_token = tokens[f"color.{text_name}"]
+                back_token = tokens[f"color.{back_name}"]
+                at = text_token if text_token.origin == "theme" else back_token
+                parse.problem(
+                    at.mark,
+                    "low-contrast",
+                    f"'color.{text_name}' ({colors[text_name]}) on 'color.{back_name}' "
+                    f"({colors[back_name]}) has a contrast of {ratio:.2f}:1; WCAG AA needs "
+                    f"at least {MIN_CONTRAST}:1 for text, so choose a darker or lighter "
+                    "colour",
+                    f"color.{text_name}",
+                )
+    if parse.problems:
+        return None, parse.problems
+    return (
+        Theme(
+            id=theme_id,
+            colors=colors,
+            fonts=fonts,
+            spacing=spacing,
+            font_files=font_files,
+            logo=logo,
+            folder=folder if data is not None else None,
+            source=(folder / TOKENS_FILE) if data is not None and folder is not None else None,
+        ),
+        [],
+    )
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _resolve(name: str, tokens: dict[str, _Token], parse: _Parse) -> tuple[Any, _Token | None]:
+    """The value of token ``name`` after following ``{aliases}``; the token returned is
+    the one named (where a problem is reported)."""
+    first = tokens.get(name)
+    if first is None:  # pragma: no cover - the default theme defines every token
+        return None, None
+    token = first
+    seen = [name]
+    while isinstance(token.value, str) and (match := _ALIAS.match(token.value.strip())):
+        target = match.group(1).strip()
+        if target in seen:
+            parse.problem(
+                first.mark,
+                "invalid-theme",
+                f"the aliases of '{name}' go round in a circle ({' → '.join([*seen, target])})",
+                name,
+            )
+            return None, None
+        seen.append(target)
+        found = tokens.get(target)
+        if found is None:
+            parse.problem(
+                first.mark,
+                "invalid-theme",
+                f"'{name}' refers to '{{{target}}}', but there is no token '{target}'",
+                name,
+            )
+            return None, None
+        token = found
+    return token.value, first
+
+
+def _color(value: Any) -> str | None:
+    if isinstance(value, dict):  # DTCG 2025: {"colorSpace": "srgb", "components": […]}
+        if isinstance(value.get("hex"), str):
+            value = value["hex"]
+        elif value.get("colorSpace") == "srgb" and isinstance(value.get("components"), list):
+            parts = value["components"]
+            alpha = value.get("alpha", 1)
+            if (
+                len(parts) != 3
+                or alpha != 1
+                or not all(isinstance(p, int | float) and 0 <= p <= 1 for p in parts)
+            ):
+                return None
+            return "#" + "".join(f"{round(p * 255):02x}" for p in parts)
+        else:
+            return None
+    if not isinstance(value, str) or not _HEX.match(value):
+        return None
+    digits = value[1:].lower()
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    if len(digits) == 8:
+        if digits[6:] != "ff":
+            return None  # a translucent colour has no fixed contrast
+        digits = digits[:6]
+    return "#" + digits
+
+
+def _dimension(value: Any) -> str | None:
+    if isinstance(value, dict):  # DTCG 2025: {"value": 1, "unit": "rem"}
+        number, unit = value.get("value"), value.get("unit")
+        if not isinstance(number, int | float) or unit not in ("px", "rem"):
+            return None
+        value = f"{number:g}{unit}"
+    if isinstance(value, str) and _DIMENSION.match(value):
+        return value
+    return None
+
+
+def _extensions(
+    ours: Any, parse: _Parse, folder: Path, content_root: Path
+) -> tuple[tuple[FontFile, ...], Logo | None]:
+    base = ("$extensions", EXTENSION)
+    if not isinstance(ours, dict):
+        parse.problem(parse.mark(base), "invalid-theme", f"'{EXTENSION}' must be an object")
+        return (), None
+    unknown = sorted(set(ours) - {"fonts", "logo"})
+    if unknown:
+        parse.problem(
+            parse.mark((*base, unknown[0])),
+            "invalid-theme",
+            f"'{unknown[0]}' is not known under '{EXTENSION}'; use 'fonts' and 'logo'",
+        )
+    fonts: list[FontFile] = []
+    entries = ours.get("fonts", [])
+    if not isinstance(entries, list):
+        parse.problem(parse.mark((*base, "fonts")), "invalid-theme", "'fonts' must be a list")
+        entries = []
+    for index, entry in enumerate(entries):
+        loc = (*base, "fonts", index)
+        if not isinstance(entry, dict) or set(entry) - {"family", "file", "weight", "style"}:
+            parse.problem(
+                parse.mark(loc),
+                "invalid-theme",
+                "a font is an object with 'family', 'file', and optionally 'weight' (100-900) "
+                "and 'style' ('normal' or 'italic')",
+            )
+            continue
+        family, weight, style = (
+            entry.get("family"),
+            entry.get("weight", 400),
+            entry.get("style", "normal"),
+        )
+        if not isinstance(family, str) or not _FAMILY.match(family):
+            parse.problem(
+                parse.mark((*loc, "family")),
+                "invalid-theme",
+                "'family' must be a font name of letters, digits, spaces and hyphens",
+            )
+            continue
+        if weight == "normal":
+            weight = 400
+        elif weight == "bold":
+            weight = 700
+        if not isinstance(weight, int) or weight not in range(100, 1000, 100):
+            parse.problem(
+                parse.mark((*loc, "weight")),
+                "invalid-theme",
+                "'weight' must be 100, 200, … 900 (400 regular, 700 bold)",
+            )
+            continue
+        if style not in ("normal", "italic"):
+            parse.problem(
+                parse.mark((*loc, "style")), "invalid-theme", "'style' must be normal or italic"
+            )
+            continue
+        path = _theme_file(
+            entry.get("file"), (*loc, "file"), tuple(_FONT_TYPES), parse, folder, content_root
+        )
+        if path is not None and not path[1].read_bytes()[:4].startswith(_FONT_MAGIC):
+            parse.problem(
+                parse.mark((*loc, "file")),
+                "invalid-theme",
+                f"'{path[0]}' is not a TrueType, OpenType or WOFF font",
+            )
+            continue
+        if path is not None:
+            fonts.append(FontFile(family, path[1], path[0], weight, style))
+    logo: Logo | None = None
+    entry = ours.get("logo")
+    if entry is not None:
+        where = (*base, "logo")
+        alt = entry.get("alt") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or set(entry) - {"file", "alt", "docx"}:
+            parse.problem(
+                parse.mark(where),
+                "invalid-theme",
+                "'logo' is an object with 'file' (SVG or PNG), 'alt' (its text alternative) "
+                "and optionally 'docx' (a PNG for Word when the logo is SVG)",
+            )
+        elif not isinstance(alt, str) or not alt.strip() or "\n" in alt or len(alt) > 200:
+            parse.problem(
+                parse.mark((*where, "alt") if "alt" in entry else where),
+                "invalid-theme",
+                "the logo needs 'alt': one line of text that says what the logo shows, "
+                "such as 'Logo van de vereniging'",
+            )
+        else:
+            found = _theme_file(
+                entry.get("file"), (*where, "file"), (".svg", ".png"), parse, folder, content_root
+            )
+            docx = None
+            if "docx" in entry:
+                extra = _theme_file(
+                    entry.get("docx"), (*where, "docx"), (".png", ".jpg"), parse, folder,
+                    content_root,
+                )  # fmt: skip
+                docx = extra[1] if extra else None
+            if found is not None:
+                logo_name, logo_path = found
+                suffix = PurePosixPath(logo_name).suffix.lower()
+                if suffix == ".png" and docx is None:
+                    docx = logo_path
+                logo = Logo(logo_path, logo_name, alt.strip(), _LOGO_TYPES[suffix], docx)
+    return tuple(fonts), logo
+
+
+def _theme_file(
+    value: Any,
+    loc: tuple[str | int, ...],
+    suffixes: tuple[str, ...],
+    parse: _Parse,
+    folder: Path,
+    content_root: Path,
+) -> tuple[str, Path] | None:
+    mark = parse.mark(loc)
+    if not isinstance(value, str):
+        parse.problem(mark, "invalid-theme", "give the file as a path inside the theme folder")
+        return None
+    parts = value.split("/")
+    if not all(_FILE_PART.match(part) for part in parts) or len(parts) > 4:
+        parse.problem(
+            mark,
+            "path-outside-content",
+            f"'{value[:80]}' must be a path inside the theme folder made of letters, digits, "
+            "'.', '_' and '-', such as 'fonts/Sans-Regular.ttf'",
+        )
+        return None
+    if PurePosixPath(value).suffix.lower() not in suffixes:
+        parse.problem(mark, "invalid-theme", f"'{value}' must be a {', '.join(suffixes)} file")
+        return None
+    path = folder / value
+    if not path.exists():
+        parse.problem(mark, "missing-file", f"'{value}' does not exist in the theme folder")
+        return None
+    resolved = path.resolve()
+    if not resolved.is_relative_to(content_root.resolve()):
+        parse.problem(
+            mark,
+            "path-outside-content",
+            f"'{value}' leads outside the content folder (a link?); copy the file in",
+        )
+        return None
+    if not resolved.is_file():
+        parse.problem(mark, "not-a-file", f"'{value}' is not a regular file")
+        return None
+    if resolved.stat().st_size > MAX_THEME_FILE:
+        parse.problem(mark, "file-too-large", f"'{value}' is larger than {MAX_THEME_FILE:,} bytes")
+        return None
+    return value, resolved

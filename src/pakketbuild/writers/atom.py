@@ -1,0 +1,150 @@
+"""Atom 1.0 (RFC 4287) next to every JSON Feed: ``feeds/feed.atom`` and
+``feeds/<audience>.atom`` in every edition, for CMS importers (Drupal, WordPress) that read
+Atom but not JSON Feed.
+
+The same entries in the same order as the JSON Feed, with the same ids
+(``urn:pakketbuild:<site-id>:item:<item-id>``), the same content (``content type="html"``:
+the lead and the body as in ``content_html``) and the same dates. Atom requires an
+``updated`` date on the feed and on every entry, but the content records dates only in
+change logs: an entry without a recorded change gets **1970-01-01T00:00:00Z**, which
+means "unknown" (never the build clock, so the bytes stay the same between builds); the
+feed's ``updated`` is the latest entry or tombstone date, else the same value.
+
+Withdrawn items are Atom Tombstones (RFC 6721, ``at:deleted-entry``), something JSON
+Feed cannot express. Links are absolute when ``site.yaml`` has a ``base_url``, otherwise
+relative to the feed (allowed by RFC 4287; readers resolve them against the feed's URL).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from xml.sax.saxutils import escape, quoteattr
+
+from pakketbuild.model import AUDIENCE_LABELS, Audience
+from pakketbuild.publication import PubItem, Publication, Tombstone
+from pakketbuild.writers import BuildContext, urls
+from pakketbuild.writers import api_models as api
+
+ATOM_MEDIA_TYPE = "application/atom+xml"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"
+UNKNOWN_DATE = "1970-01-01T00:00:00Z"
+"""``updated`` of an entry whose content records no date (Atom requires one)."""
+
+
+def atom_date(value: dt.date | None) -> str:
+    return f"{value.isoformat()}T00:00:00Z" if value else UNKNOWN_DATE
+
+
+def feed_id(pub: Publication, audience: Audience | None) -> str:
+    """A stable id per feed: ``urn:pakketbuild:<site>[:view:<view>]:feed[:<audience>]``."""
+    view = f":view:{pub.view.id}" if pub.view is not None else ""
+    tail = f":{audience.value}" if audience is not None else ""
+    return f"urn:pakketbuild:{pub.site.id}{view}:feed{tail}"
+
+
+def build_atom(pub: Publication, ctx: BuildContext, audience: Audience | None) -> bytes:
+    """The Atom document of every item of ``pub``, or of ``audience``'s items."""
+    from pakketbuild.writers.jsonfeed import feed_items
+
+    path = urls.ATOM_FEED if audience is None else urls.audience_atom(audience.value)
+    json_path = urls.FEED if audience is None else urls.audience_feed(audience.value)
+
+    def href(target: str) -> str:
+        return pub.absolute_url(target) or urls.relative(path, target)
+
+    items = feed_items(pub, audience)
+    stones = [
+        s
+        for s in pub.withdrawn.values()
+        if audience is None or not s.audiences or audience in s.audiences
+    ]
+    dates = [i.date_modified for i in items if i.date_modified]
+    dates += [s.date for s in stones if s.date]
+    publisher = pub.organisations.get(pub.site.publisher) if pub.site.publisher else None
+    if audience is None:
+        subtitle = "Alle gepubliceerde onderdelen."
+    else:
+        subtitle = f"De onderdelen voor {AUDIENCE_LABELS[audience][1]}."
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="{ATOM_NS}" xmlns:at="{TOMBSTONES_NS}" '
+        f"xml:lang={quoteattr(pub.site.language)}>",
+        f"  <id>{escape(feed_id(pub, audience))}</id>",
+        f"  <title>{escape(api.feed_title(pub, audience))}</title>",
+        f"  <subtitle>{escape(subtitle)}</subtitle>",
+        f"  <updated>{atom_date(max(dates, default=None))}</updated>",
+        "  <author>",
+        f"    <name>{escape(publisher.name if publisher else pub.site.title)}</name>",
+        *([f"    <uri>{escape(publisher.url)}</uri>"] if publisher and publisher.url else []),
+        "  </author>",
+        f'  <link rel="self" type="{ATOM_MEDIA_TYPE}" href={quoteattr(href(path))}/>',
+        f'  <link rel="alternate" type="text/html" href={quoteattr(href(urls.INDEX))}/>',
+        f'  <link rel="alternate" type="application/feed+json" href={quoteattr(href(json_path))}/>',
+        "  <generator>pakketbuild</generator>",
+    ]
+    for item in items:
+        out += _entry(pub, ctx, item, href)
+    for stone in stones:
+        out += _tombstone(pub, stone, href)
+    out.append("</feed>")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _entry(pub: Publication, ctx: BuildContext, item: PubItem, href: object) -> list[str]:
+    from pakketbuild.writers.jsonfeed import feed_item
+
+    assert callable(href)
+    doc = feed_item(pub, ctx, item)
+    lines = [
+        "  <entry>",
+        f"    <id>{escape(doc.id)}</id>",
+        f"    <title>{escape(doc.title)}</title>",
+        f"    <updated>{doc.date_modified or UNKNOWN_DATE}</updated>",
+    ]
+    if doc.date_published:
+        lines.append(f"    <published>{doc.date_published}</published>")
+    lines.append(
+        f'    <link rel="alternate" type="text/html" '
+        f"href={quoteattr(href(urls.item_page(item.id)))}/>"
+    )
+    for attachment in doc.attachments or []:
+        title = f" title={quoteattr(attachment.title)}" if attachment.title else ""
+        lines.append(
+            f'    <link rel="enclosure" type={quoteattr(attachment.mime_type)} '
+            f"href={quoteattr(attachment.url)}{title}/>"
+        )
+    for audience in item.item.audiences:
+        label = AUDIENCE_LABELS[audience][1]
+        lines.append(
+            f'    <category term="{audience.value}" scheme="urn:pakketbuild:audience" '
+            f"label={quoteattr(label)}/>"
+        )
+    lines.append(
+        f'    <category term="{item.item.kind.value}" scheme="urn:pakketbuild:kind" '
+        f"label={quoteattr(item.kind_label)}/>"
+    )
+    lines += [
+        f'    <summary type="text">{escape(doc.summary)}</summary>',
+        f'    <content type="html">{escape(doc.content_html)}</content>',
+        "  </entry>",
+    ]
+    return lines
+
+
+def _tombstone(pub: Publication, stone: Tombstone, href: object) -> list[str]:
+    assert callable(href)
+    ref = api.feed_item_id(pub.site.id, stone.id)
+    lines = [f"  <at:deleted-entry ref={quoteattr(ref)} when={quoteattr(atom_date(stone.date))}>"]
+    lines.append(
+        f'    <link rel="alternate" type="text/html" '
+        f"href={quoteattr(href(urls.item_page(stone.id)))}/>"
+    )
+    comment = "Ingetrokken."
+    if stone.reason:
+        comment += f" {stone.reason}"
+    if stone.replaced_by is not None:
+        comment += f" Vervangen door: {stone.replaced_by.title}."
+    lines.append(f"    <at:comment>{escape(comment)}</at:comment>")
+    lines.append("  </at:deleted-entry>")
+    return lines

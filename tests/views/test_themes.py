@@ -1,0 +1,188 @@
+"""Themes from design tokens: one theme changes the HTML, the PDF and the Word styles; a
+theme whose text would be hard to read is refused with file, line, colours and ratio."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from pakketbuild.cli import main
+from pakketbuild.theme import contrast_ratio, default_theme
+from tests.views.trees import LOGO_ALT, PURPLE, SITE, THEME_FONT, write_views_tree
+from tests.writers.document_tools import pdf_fonts
+
+DEFAULT_HEADING = default_theme().colors["heading"]
+
+
+def _fill_colours(path: Path) -> set[str]:
+    """Every non-stroking RGB colour (``r g b rg``) drawn on the PDF's pages, as hex."""
+    found: set[str] = set()
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "rg":
+                    rgb = [round(float(v) * 255) for v in operands]
+                    found.add("#" + "".join(f"{c:02x}" for c in rgb))
+    return found
+
+
+def _docx_part(path: Path, name: str) -> str:
+    with zipfile.ZipFile(path) as package:
+        return package.read(name).decode("utf-8")
+
+
+def _style(styles_xml: str, style_id: str) -> str:
+    match = re.search(rf'<w:style [^>]*w:styleId="{style_id}".*?</w:style>', styles_xml, re.S)
+    assert match, style_id
+    return match.group(0)
+
+
+def test_the_theme_drives_the_html_css(views_site: Path) -> None:
+    themed = (views_site / "views/raadsleden/assets/theme.css").read_text("utf-8")
+    plain = (views_site / "assets/theme.css").read_text("utf-8")
+    assert f"--color-heading: {PURPLE};" in themed and f"--color-brand: {PURPLE};" in themed
+    assert f"--color-heading: {DEFAULT_HEADING};" in plain
+    assert f'--font-heading: "{THEME_FONT}", sans-serif;' in themed
+    assert 'src: url("theme/fonts/VoorbeeldMono.ttf") format("truetype")' in themed
+    font = views_site / "views/raadsleden/assets/theme/fonts/VoorbeeldMono.ttf"
+    assert font.read_bytes()[:4] == b"\x00\x01\x00\x00"
+    page = (views_site / "views/raadsleden/items/hulp/index.html").read_text("utf-8")
+    assert f'<img class="site-logo" src="../../assets/theme/logo.png" alt="{LOGO_ALT}">' in page
+    assert '<link rel="stylesheet" href="../../assets/theme.css">' in page
+    # A view without a theme of its own uses the neutral one.
+    other = (views_site / "views/wethouders/assets/theme.css").read_text("utf-8")
+    assert other == plain
+
+
+def test_the_theme_drives_the_pdf(views_site: Path) -> None:
+    themed = views_site / "views/raadsleden/downloads/pakket.pdf"
+    plain = views_site / "views/wethouders/downloads/pakket.pdf"
+    assert PURPLE in _fill_colours(themed) and PURPLE not in _fill_colours(plain)
+    assert DEFAULT_HEADING in _fill_colours(plain)
+    assert "Voorbeeld-Mono" in pdf_fonts(themed)  # headings in the bundled theme font
+    assert "Voorbeeld-Mono" not in pdf_fonts(plain)
+    with pikepdf.open(themed) as pdf:
+        cover = pdf.pages[0]
+        images = list(cover.get_images())
+        assert len(images) == 1  # the logo
+        alts = [
+            str(element.get("/Alt"))
+            for element in _struct_elements(pdf.Root.StructTreeRoot)
+            if element.get("/S") == "/Figure"
+        ]
+    assert alts == [LOGO_ALT]
+
+
+def _struct_elements(node: pikepdf.Object) -> list[pikepdf.Dictionary]:
+    found: list[pikepdf.Dictionary] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        kids = current.get("/K") if isinstance(current, pikepdf.Dictionary) else None
+        if kids is None:
+            continue
+        children = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        for child in children:
+            if isinstance(child, pikepdf.Dictionary) and child.get("/S") is not None:
+                found.append(child)
+                stack.append(child)
+    return found
+
+
+def test_the_theme_drives_the_word_styles(views_site: Path) -> None:
+    themed = views_site / "views/raadsleden/downloads/pakket.docx"
+    plain = views_site / "downloads/pakket.docx"
+    styles = _docx_part(themed, "word/styles.xml")
+    for style_id in ("Title", "Heading1", "Heading2"):
+        style = _style(styles, style_id)
+        assert f'<w:color w:val="{PURPLE[1:].upper()}"/>' in style, style_id
+        assert f'w:ascii="{THEME_FONT}"' in style, style_id
+    assert f'<w:color w:val="{PURPLE[1:].upper()}"/>' in _style(styles, "Hyperlink")
+    default = _style(_docx_part(plain, "word/styles.xml"), "Heading1")
+    assert f'<w:color w:val="{DEFAULT_HEADING[1:].upper()}"/>' in default
+    # Style-based only: no colour or font as direct formatting in the text.
+    body = _docx_part(themed, "word/document.xml")
+    assert "<w:color " not in body and "<w:rFonts " not in body
+    # The cover logo, with its text alternative.
+    assert f'descr="{LOGO_ALT}"' in body
+    assert "word/media/image1.png" in zipfile.ZipFile(themed).namelist()
+
+
+def test_contrast_ratio_matches_wcag() -> None:
+    assert round(contrast_ratio("#000000", "#ffffff"), 1) == 21.0
+    assert round(contrast_ratio("#777777", "#ffffff"), 2) == 4.48
+    assert round(contrast_ratio("#767676", "#ffffff"), 2) == 4.54
+
+
+LOW = """\
+{
+  "color": {
+    "$type": "color",
+    "text": { "$value": "#999999" }
+  }
+}
+"""
+
+
+def test_a_low_contrast_theme_is_refused_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_views_tree(tmp_path / "content", {"themes/grijs/tokens.json": LOW})
+    assert main(["check", "--content", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "content/themes/grijs/tokens.json:4:25: error[low-contrast] (color.text): "
+        "'color.text' (#999999) on 'color.background' (#ffffff) has a contrast of 2.85:1; "
+        "WCAG AA needs at least 4.5:1"
+    ) in err
+    out = tmp_path / "exports"
+    assert main(["build", "--content", str(root), "--out", str(out), "--formats", "html"]) == 1
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("tokens", "expected"),
+    [
+        ('{"color": {"link": {"$value": "blauw"}}}', "1:31: error[invalid-theme] (color.link)"),
+        ('{"color": {"link": {"$value": "{color.nergens}"}}}', "refers to '{color.nergens}'"),
+        ('{"color": {\n  "text": {"$value": "#000"},,\n}}', "2:30: error[invalid-theme]"),
+        (
+            '{"font": {"family": {"body": {"$value": "x; } body { color: red"}}}}',
+            "error[invalid-theme] (font.family.body)",
+        ),
+        (
+            '{"$extensions": {"nl.pakketbuild": {"logo": {"file": "../../site.yaml", '
+            '"alt": "x"}}}}',
+            "error[path-outside-content]",
+        ),
+        (
+            '{"$extensions": {"nl.pakketbuild": {"logo": {"file": "logo.png"}}}}',
+            "the logo needs 'alt'",
+        ),
+    ],
+)
+def test_a_broken_theme_is_a_content_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tokens: str, expected: str
+) -> None:
+    root = write_views_tree(tmp_path / "content", {"themes/paars/tokens.json": tokens})
+    assert main(["check", "--content", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "content/themes/paars/tokens.json:" in err and expected in err, err
+
+
+def test_an_unknown_theme_is_an_unknown_reference(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_views_tree(
+        tmp_path / "content", {"site.yaml": SITE.replace("theme: paars", "theme: paarss")}
+    )
+    assert main(["check", "--content", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "content/site.yaml:10:12: error[unknown-reference] (views[0].theme): there is no "
+        "theme with id 'paarss'; did you mean 'paars'?"
+    ) in err
