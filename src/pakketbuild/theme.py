@@ -646,8 +646,68 @@ def _extensions(
                 suffix = PurePosixPath(logo_name).suffix.lower()
                 if suffix == ".png" and docx is None:
                     docx = logo_path
-                logo = Logo(logo_path, logo_name, alt.strip(), _LOGO_TYPES[suffix], docx)
+                unsafe = svg_problem(logo_path.read_bytes()) if suffix == ".svg" else None
+                if unsafe is not None:
+                    parse.problem(
+                        parse.mark((*where, "file")),
+                        "unsafe-svg",
+                        f"the logo '{logo_name}' {unsafe}; a logo must be a plain picture "
+                        "(export it again without scripts, links or external files, or use "
+                        "a PNG)",
+                        "logo.file",
+                    )
+                else:
+                    logo = Logo(logo_path, logo_name, alt.strip(), _LOGO_TYPES[suffix], docx)
     return tuple(fonts), logo
+
+
+_SVG_ACTIVE = frozenset(
+    {"script", "foreignObject", "iframe", "embed", "object", "handler", "listener", "a",
+     "set", "animate", "animateMotion", "animateTransform", "animateColor", "discard"}
+)  # fmt: skip
+_SVG_REFERENCE = re.compile(r"^(?:#|data:image/(?:png|jpeg|gif|webp)[;,])", re.IGNORECASE)
+_SVG_DECLARATIONS = re.compile(r"<!ENTITY|<!DOCTYPE[^>\[]*\[|<\?xml-stylesheet", re.IGNORECASE)
+"""An internal DTD subset or entity, or a stylesheet instruction (the usual public
+``<!DOCTYPE svg PUBLIC …>`` of older exports is harmless and allowed)."""
+_CSS_URL = re.compile(r"""url\(\s*(?!['"]?\s*#)|@import|expression\(""", re.IGNORECASE)
+
+
+def svg_problem(data: bytes) -> str | None:
+    """Why an SVG logo is unsafe to publish, or None. The logo is served beside the pages
+    (``assets/theme/``): opened on its own, an SVG runs its scripts with the site's origin,
+    and it may make the reader's browser, or WeasyPrint, fetch other files. So only
+    drawing elements pass: no script, event handler, link, animation, foreign content,
+    DTD or entity, stylesheet instruction, and no reference other than ``#id`` or an
+    embedded PNG/JPEG/GIF/WebP (security: see SECURITY.md)."""
+    from xml.etree import ElementTree
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "is not UTF-8 text"
+    if _SVG_DECLARATIONS.search(text):
+        return "declares entities or a stylesheet"
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        return f"is not a readable SVG file ({exc})"
+    if root.tag != "{http://www.w3.org/2000/svg}svg":
+        return "is not an SVG drawing (its first element is not <svg>)"
+    for element in root.iter():
+        name = str(element.tag).rsplit("}", 1)[-1]
+        if name in _SVG_ACTIVE:
+            return f"contains <{name}>"
+        if name == "style" and _CSS_URL.search(element.text or ""):
+            return "has a stylesheet that loads other files"
+        for key, value in element.attrib.items():
+            attribute = key.rsplit("}", 1)[-1]
+            if attribute.lower().startswith("on"):
+                return f"has an event handler ({attribute}=…)"
+            if attribute == "href" and not _SVG_REFERENCE.match(value.strip()):
+                return f"refers to '{value[:60]}'"
+            if _CSS_URL.search(value):
+                return f"loads another file in '{attribute}'"
+    return None
 
 
 def _theme_file(
