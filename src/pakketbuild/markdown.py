@@ -483,12 +483,6 @@ def _inline_text(children: Sequence[Token]) -> str:
     return "".join(parts)
 
 
-def inline_text(text: str) -> str:
-    """Plain text of a single inline Markdown string (for titles of steps and the like)."""
-    tokens = parse(text)
-    return " ".join(_inline_text(t.children or []) for t in tokens if t.type == "inline")
-
-
 def token_tree(text: str) -> Any:
     """markdown-it's ``SyntaxTreeNode`` of ``text`` (the shape the DOCX writer walks)."""
     from markdown_it.tree import SyntaxTreeNode

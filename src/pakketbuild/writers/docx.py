@@ -315,7 +315,7 @@ class _Builder:
                 paragraph = self.document.add_paragraph(style="List Number")
                 if num_id is not None:
                     set_numbering(paragraph, num_id)
-                paragraph.add_run(markdown.inline_text(step.title), style="Strong")
+                paragraph.add_run(step.title, style="Strong")
                 if step.text:
                     self.md.render_in_list_item(
                         step.text,

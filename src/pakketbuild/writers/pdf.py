@@ -206,7 +206,7 @@ def _item_view(
         body_html=_anchored(item.body_html(offset, prefix), prefix),
         steps=[
             _Step(
-                markdown.inline_text(step.title),
+                step.title,  # plain text, like the HTML page shows it
                 _step_html(step.text, offset + 1, f"{prefix}stap-{n}--"),
             )
             for n, step in enumerate(item.item.steps, start=1)
