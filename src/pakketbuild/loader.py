@@ -21,6 +21,7 @@ import os
 import re
 import stat
 import unicodedata
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -553,10 +554,14 @@ def _cross_check(
         _ref_error(
             reader, sources["site"], ("publisher",), site.publisher, "organisation", organisations
         )
-    if site is not None and site.docx_template is not None:
-        # Like a document: check reports a template that is missing or leads out, not
-        # only the build (which refuses it again before reading it).
-        _check_document(reader, sources["site"], ("docx_template",), site.docx_template)
+    # Like a document: check reports a template that is missing, leads out or is no Word
+    # file, not only the build (which refuses it again before reading it).
+    if (
+        site is not None
+        and site.docx_template is not None
+        and _check_document(reader, sources["site"], ("docx_template",), site.docx_template)
+    ):
+        _check_docx_template(reader, sources["site"], site.docx_template)
     for item in items.values():
         source = sources[f"item:{item.id}"]
         for index, org in enumerate(item.providers):
@@ -609,9 +614,30 @@ def _cross_check(
                 )
 
 
+def _check_docx_template(reader: _Reader, source: Source, value: str) -> None:
+    """A Word template must be a real .docx/.dotx (a zip with a main document part)."""
+    path = reader.root / value
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        names = set()
+    if not {"[Content_Types].xml", "word/document.xml"} <= names:
+        reader.err(
+            source.path,
+            source.at(("docx_template",)),
+            "invalid-template",
+            f"'{value}' is not a Word document (.docx or .dotx); open it in Word and save it "
+            "again as 'Word-document (.docx)'",
+            "docx_template",
+        )
+
+
 def _check_document(
     reader: _Reader, source: Source, loc: tuple[str | int, ...], value: str
-) -> None:
+) -> bool:
+    """Report a document path that is missing, leads out or is not a usable file;
+    True when the file is fine."""
     path = reader.root / value
     mark = source.at(loc)
     name = field_name(loc)
@@ -623,7 +649,7 @@ def _check_document(
             f"the document '{value}' does not exist in the content folder; add it or fix the path",
             name,
         )
-        return
+        return False
     resolved = _resolve(path)
     if resolved is None:
         reader.err(
@@ -634,7 +660,7 @@ def _check_document(
             "links); replace the link with the file",
             name,
         )
-        return
+        return False
     if not _inside(resolved, reader.root):
         reader.err(
             source.path,
@@ -644,11 +670,12 @@ def _check_document(
             "copy the file into the content folder",
             name,
         )
-        return
+        return False
     info = resolved.stat()
     if not stat.S_ISREG(info.st_mode):
         reader.err(source.path, mark, "not-a-file", f"'{value}' is not a regular file", name)
-    elif info.st_size > MAX_DOCUMENT_FILE:
+        return False
+    if info.st_size > MAX_DOCUMENT_FILE:
         reader.err(
             source.path,
             mark,
@@ -657,6 +684,8 @@ def _check_document(
             f"{MAX_DOCUMENT_FILE:,} bytes",
             name,
         )
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------- views, themes,

@@ -13,7 +13,7 @@ import pytest
 
 from pakketbuild.diagnostics import ContentError
 from pakketbuild.loader import load_content
-from tests.content.tree import write_tree
+from tests.content.tree import SITE, write_tree
 
 ITEM_HEAD = "---\nid: woningscan\ntitle: Woningscan\nkind: scan\nsummary: Een korte inleiding.\naudiences: [burgemeester]\n"
 ITEM_TAIL = "status: gepubliceerd\n---\nDe tekst.\n"
@@ -98,6 +98,10 @@ CASES = {
         )
     },
     "no-pakket": {"pakketten/pakket.md": None},
+    "invalid-template": {
+        "site.yaml": SITE + "docx_template: sjabloon.docx\n",
+        "sjabloon.docx": "geen Word-document",
+    },
 }
 
 EXPECTED: dict[str, list[str]] = {
@@ -211,6 +215,9 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "missing-file": [
         "content/items/woningscan.md:9:11: error[missing-file] (documents[0].path): the document 'documenten/factsheet.pdf' does not exist in the content folder; add it or fix the path"
+    ],
+    "invalid-template": [
+        "content/site.yaml:5:16: error[invalid-template] (docx_template): 'sjabloon.docx' is not a Word document (.docx or .dotx); open it in Word and save it again as 'Word-document (.docx)'"
     ],
     "no-pakket": [
         "content/pakketten:1:1: error[no-pakket]: there is no pakket; add content/pakketten/<id>.md"

@@ -307,8 +307,6 @@ class _Builder:
         )
 
         if item.item.steps:
-            from pakketbuild import markdown
-
             self._heading(LABEL_STEPS, level)
             num_id = self.state.lists.new_list(True, 1)
             for number, step in enumerate(item.item.steps, start=1):
