@@ -12,8 +12,9 @@ incrementally. The design is described in ``docs/build-engine.md``; in short:
 * **No-op in milliseconds.** When no input file changed and the published tree is still
   exactly the one the last build wrote, the build stops before importing the content
   model, the writers or any rendering library.
-* **Parallel.** PDF and DOCX jobs (``Writer.heavy``) render in a process pool; results
-  never depend on completion order.
+* **Parallel.** PDF and DOCX jobs (``Writer.heavy``) render in worker processes when that
+  pays; large builds also share the Markdown checks and the HTML/JSON rendering with a
+  forked helper. Results never depend on which process rendered what, or when.
 
 This module is imported by every ``pakketbuild build``, so it imports only what a no-op
 needs; everything else is imported inside the functions that use it.
@@ -21,7 +22,9 @@ needs; everything else is imported inside the functions that use it.
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import gc
 import os
 import shutil
 import signal
@@ -48,14 +51,14 @@ from pakketbuild.cache import (
 )
 from pakketbuild.diagnostics import PakketbuildError, UsageError
 from pakketbuild.report import Reporter, Verbosity, make_reporter
-from pakketbuild.writers import WRITERS, BuildContext, Job, Writer, get_writer
+from pakketbuild.writers import WRITERS, BuildContext, Job, Writer, get_writer, resolve
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
     from pakketbuild.loader import Content
-    from pakketbuild.publication import Publication
+    from pakketbuild.publication import Publication, Shared
 
 STAGING_PREFIX = ".pakketbuild-staging-"
 OLD_PREFIX = ".pakketbuild-old-"
@@ -65,6 +68,17 @@ KEEP_FILES = ("README.md",)
 MIN_SECONDS_PER_WORKER = 2.0
 """Without an explicit ``--jobs``, start one worker per this much expected PDF/DOCX
 rendering (previous render times, else an estimate), at most one per core."""
+STARTUP_SECONDS = {"pdf": 0.6, "docx": 0.2}
+"""CPU a process spends before its first file of a heavy format (importing WeasyPrint,
+python-docx); other heavy formats are assumed to cost this much."""
+DEFAULT_STARTUP_SECONDS = 0.5
+MIN_OVERLAP_SECONDS = 0.2
+"""A small build starts a worker for its costliest heavy format only when the worker and
+the build process both get at least this much work (what running side by side saves)."""
+MIN_LIGHT_JOBS_PER_PROCESS = 300
+"""HTML and JSON render in the build process; when no PDF/DOCX pool keeps the other cores
+busy, one more process per this many HTML/JSON files to render shares the work (a few
+milliseconds each: below a few hundred, starting a process costs more than it saves)."""
 
 
 @dataclass(frozen=True)
@@ -329,17 +343,26 @@ class _Build:
         self.staging = out.parent / f"{STAGING_PREFIX}{out.name}-{os.getpid()}"
         self.records: dict[str, Record] = {}
         self.new_objects: list[tuple[str, Path]] = []
+        """Rendered PDF/DOCX files to copy into the cache when the build succeeds."""
+        self.folders: set[Path] = set()
+        self.salvaged = 0
+        self.pub: Publication | None = None
+        self.renders_before = (0, 0)
         self.result = BuildResult()
 
     def run(self) -> BuildResult:
         from pakketbuild.loader import load_content
-        from pakketbuild.publication import build_publication
+        from pakketbuild.publication import build_publication, restore_renders, shared_mark
 
         loaded = time.perf_counter()
-        content = load_content(self.content_root)
+        processes = min(self.options.jobs or default_jobs(), default_jobs())
+        content = load_content(self.content_root, processes=processes)
         _check_replaceable(self.out)
         template = _read_template(self.options, content.root, content)
         pub = build_publication(content)
+        if not self.options.force:  # what the last build of this folder rendered
+            restore_renders(self.cache.load_renders(self.inputs.code))
+        self.pub, self.renders_before = pub, shared_mark()
         ctx = BuildContext(formats=self.inputs.formats, docx_template=template)
         warnings = [{"text": d.format_text()} for d in content.warnings]
         for warning in warnings:
@@ -350,12 +373,19 @@ class _Build:
         )
         plan = self._plan(pub, ctx, content)
         self.staging.mkdir()
+        # The content and the publication live until the end: keep them out of the cyclic
+        # garbage collector's full collections (up to a second of a 1,000-item build), and
+        # out of the workers' copy-on-write pages (a collection writes to every object).
+        # Unfrozen at the end, so that a long-lived process (serve) collects them later.
+        gc.freeze()
         try:
             self._produce(plan, pub, ctx)
             self._finish(warnings)
         except BaseException:
             shutil.rmtree(self.staging, ignore_errors=True)
             raise
+        finally:
+            gc.unfreeze()
         return self.result
 
     # -- planning ----------------------------------------------------------------------
@@ -403,40 +433,59 @@ class _Build:
         heavy.sort(key=lambda p: (-self._expected_seconds(p), p.job.path))
 
         def done(planned: _Planned, data: bytes, secs: float) -> None:
+            placed(planned, self._place_rendered(planned, data, secs), secs)
+
+        def placed(planned: _Planned, status: str, secs: float) -> None:
             fmt = planned.job.format
             seconds[fmt] += secs
-            status = self._place_rendered(planned, data, secs)
             counts[fmt][status] += 1
             counts[fmt]["rendered"] += 1
             self.reporter.artifact(fmt, planned.job.path, status)
 
-        workers = min(jobs, len(heavy))
-        if self.options.jobs is None:
-            # Default: a worker only pays off when it gets enough work to cover its own
-            # imports (WeasyPrint alone is ~0.5 s of CPU); small builds stay in-process.
-            expected = sum(self._expected_seconds(p) for p in heavy)
-            workers = min(workers, int(expected / MIN_SECONDS_PER_WORKER))
-        pool = _Pool(pub, ctx, self.content_root, workers) if workers > 1 else None
+        workers, pooled = self._heavy_plan(heavy, light, jobs)
+        pool = _Pool(pub, ctx, self.content_root, workers) if pooled else None
+        in_pool = {p.job.path for p in pooled}
+        here = [p for p in heavy if p.job.path not in in_pool]
+        helpers = None if pool is not None else self._light_helpers(plan, light, pub, ctx)
         futures: list[tuple[_Planned, Future[tuple[bytes, float]]]] = []
+        shares: list[Future[_Placed]] = []
         try:
             if pool is not None:  # the parent renders the light jobs meanwhile
-                futures = [(p, pool.submit(p)) for p in heavy]
-            else:
-                light = light + heavy
+                futures = [(p, pool.submit(p)) for p in pooled]
             self.reporter.start(totals)
             rendering = {p.job.path for p in to_render}
             for planned in plan:
                 if planned.job.path not in rendering:
                     self.reporter.artifact(planned.job.format, planned.job.path, "reused")
-            for planned in light:
+            with _gc_paused():
+                if helpers is not None:
+                    own, others, light = _split_light(light, pub, helpers.processes + 1)
+                    index = {id(planned): n for n, planned in enumerate(plan)}
+                    shares = [helpers.submit_many([index[id(p)] for p in part]) for part in others]
+                    for planned in own:
+                        data, secs = _render(planned.writer, pub, ctx, planned.job)
+                        done(planned, data, secs)
+                    for share in shares:
+                        results, shared = share.result()
+                        pub.adopt_shared(shared)
+                        for n, status, record in results:
+                            self.records[record_path := plan[n].job.path] = record
+                            if status == "written":
+                                self.result.written.append(record_path)
+                            placed(plan[n], status, record.seconds)
+                for planned in light:
+                    data, secs = _render(planned.writer, pub, ctx, planned.job)
+                    done(planned, data, secs)
+            for planned in here:
                 data, secs = _render(planned.writer, pub, ctx, planned.job)
                 done(planned, data, secs)
             for planned, future in futures:
                 data, secs = future.result()
                 done(planned, data, secs)
         finally:
-            if pool is not None:
-                pool.close()
+            for other in (pool, helpers):
+                if other is not None:
+                    other.close()
             self.reporter.close()
         for fmt, count in counts.items():
             self.result.seconds_per_format[fmt] = seconds[fmt]
@@ -448,11 +497,68 @@ class _Build:
         self.result.rendered = sum(c["rendered"] for c in counts.values())
         self.result.reused = sum(c["reused"] for c in counts.values())
 
+    def _heavy_plan(
+        self, heavy: list[_Planned], light: list[_Planned], jobs: int
+    ) -> tuple[int, list[_Planned]]:
+        """How many worker processes render which PDF/DOCX jobs (the rest render here).
+
+        ``--jobs N``: N workers for all of them (none for ``--jobs 1``). By default, a
+        large build (at least :data:`MIN_SECONDS_PER_WORKER` of expected rendering per
+        core) gets a worker per core for all of them, while this process renders HTML and
+        JSON. A small build gets one worker for its costliest format (PDF: WeasyPrint's
+        import and layout) while this process renders the rest, when both sides have
+        enough to do (:data:`MIN_OVERLAP_SECONDS`): every worker imports its libraries
+        again, so a worker per format or per core would cost more than it saves.
+        """
+        if not heavy:
+            return 0, []
+        if self.options.jobs is not None:
+            workers = min(jobs, len(heavy))
+            return (workers, heavy) if workers > 1 else (0, [])
+        expected: dict[str, float] = {}
+        for planned in heavy:
+            fmt = planned.job.format
+            expected[fmt] = expected.get(fmt, 0.0) + self._expected_seconds(planned)
+        if sum(expected.values()) >= jobs * MIN_SECONDS_PER_WORKER:
+            workers = min(jobs, len(heavy))
+            return (workers, heavy) if workers > 1 else (0, [])
+        if jobs < 2:
+            return 0, []
+
+        def cost(fmt: str) -> float:
+            return STARTUP_SECONDS.get(fmt, DEFAULT_STARTUP_SECONDS) + expected[fmt]
+
+        costliest = max(expected, key=lambda fmt: (cost(fmt), fmt))
+        here = len(light) * 0.002 + sum(cost(fmt) for fmt in expected if fmt != costliest)
+        if min(here, cost(costliest)) < MIN_OVERLAP_SECONDS:
+            return 0, []
+        return 1, [p for p in heavy if p.job.format == costliest]
+
+    def _light_helpers(
+        self, plan: list[_Planned], light: list[_Planned], pub: Publication, ctx: BuildContext
+    ) -> _Pool | None:
+        """Processes that render a share of the HTML and JSON files alongside this one and
+        write them into the staging folder, for builds with many of them (None: render
+        them all here). They are forked from this process and place files exactly as it
+        would (:meth:`_place`), so they need ``fork``."""
+        global _PLACER
+        from pakketbuild.loader import may_fork
+
+        allowed = min(self.options.jobs or default_jobs(), default_jobs())
+        processes = min(allowed, len(light) // MIN_LIGHT_JOBS_PER_PROCESS) - 1
+        if processes < 1 or not may_fork():
+            return None
+        _PLACER = (self, plan)
+        return _Pool(pub, ctx, self.content_root, processes)
+
     def _expected_seconds(self, planned: _Planned) -> float:
         record = self.old.artifacts.get(planned.job.path)
         if record is not None and record.seconds:
             return record.seconds
-        return 0.4 if planned.job.subject.startswith("pakket:") else 0.05
+        subject = planned.job.subject
+        if planned.job.view is not None:  # view:<id>:pakket:<pakket-id>
+            subject = subject.removeprefix(f"view:{planned.job.view}:")
+        return 0.4 if subject.startswith("pakket:") else 0.05
 
     def _old_file(self, path: str, record: Record | None) -> Path | None:
         """The previous tree's file at ``path`` if it is still exactly what we wrote."""
@@ -488,7 +594,11 @@ class _Build:
 
     def _place_rendered(self, planned: _Planned, data: bytes, secs: float) -> str:
         status = self._place(planned, data, secs)
-        self.new_objects.append((planned.key, self.staging / planned.job.path))
+        if planned.writer.heavy:
+            # Light (HTML, JSON) files reach the cache only when a later build replaces
+            # them (see _salvage): copying thousands of them at every cold build costs
+            # more than rendering them again if the output folder is ever deleted.
+            self.new_objects.append((planned.key, self.staging / planned.job.path))
         return status
 
     def _place(self, planned: _Planned, data: bytes, secs: float) -> str:
@@ -501,23 +611,48 @@ class _Build:
         if source is not None and old is not None and old.sha256 == sha:
             self._link(source, job.path)
             status = "reused"
+            info = None
         else:
-            target = self.staging / job.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            info = self._write(job.path, data)
             status = "written"
             self.result.written.append(job.path)
-        self._record(planned, sha, len(data), secs)
+        self._record(planned, sha, len(data), secs, info)
         return status
 
-    def _link(self, source: Path, path: str) -> None:
+    def _folder(self, path: str) -> Path:
+        """The staging path of ``path``, its folder created (once per build)."""
         target = self.staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _link_or_copy(source, target)
+        folder = target.parent
+        if folder not in self.folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
+        return target
 
-    def _record(self, planned: _Planned, sha: str, size: int, secs: float) -> None:
+    def _write(self, path: str, data: bytes) -> os.stat_result:
+        """Write a new file into staging; returns its status (size, mtime, inode) without
+        looking the file up again."""
+        fd = os.open(self._folder(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        try:
+            with os.fdopen(fd, "wb", closefd=False) as handle:
+                handle.write(data)
+            return os.fstat(fd)
+        finally:
+            os.close(fd)
+
+    def _link(self, source: Path, path: str) -> None:
+        _link_or_copy(source, self._folder(path))
+
+    def _record(
+        self,
+        planned: _Planned,
+        sha: str,
+        size: int,
+        secs: float,
+        info: os.stat_result | None = None,
+    ) -> None:
         job = planned.job
-        info = os.stat(self.staging / job.path)
+        if info is None:
+            info = os.stat(self.staging / job.path)
         self.records[job.path] = Record(
             key=planned.key,
             sha256=sha,
@@ -533,7 +668,7 @@ class _Build:
     # -- publishing --------------------------------------------------------------------
 
     def _finish(self, warnings: list[dict[str, Any]]) -> None:
-        import json
+        from pakketbuild import jsonout
 
         if hash_tree(self.content_root) != self.inputs.content:
             raise PakketbuildError(
@@ -542,7 +677,7 @@ class _Build:
             )
         self.result.artifacts = _manifest_entries(self.records)
         manifest = {"generator": "pakketbuild", "artifacts": self.result.artifacts}
-        text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        text = jsonout.dumps(manifest, indent=2, sort_keys=True) + "\n"
         data = text.encode("utf-8")
         kept: dict[str, list[int]] = {}
         old_manifest = self.out / MANIFEST
@@ -559,7 +694,7 @@ class _Build:
             for key, path in self.new_objects:
                 self.cache.put_file(key, path)
             _checkpoint("before-swap")
-            _swap(self.staging, self.out)
+            _swap(self.staging, self.out, self._salvage)
             self.result.published = True
             _checkpoint("after-swap")
             published_manifest = self.out / MANIFEST
@@ -573,13 +708,44 @@ class _Build:
             warnings=warnings,
         )
         self.cache.save_state(state)
-        if self.new_objects:
+        self._save_renders()
+        if self.new_objects or self.salvaged:
             self.cache.prune({r.key for r in self.records.values()})
         self.reporter.step(
             f"published {self.out.name}/ ({len(self.records)} files)"
             if self.result.published
             else f"{self.out.name}/ is unchanged"
         )
+
+    def _save_renders(self) -> None:
+        """Keep the rendered Markdown of the current texts for the next build, when this
+        build rendered any it did not have (a 1,000-item edit then parses one body
+        instead of every body, which the feeds show)."""
+        from pakketbuild.publication import saved_renders, shared_mark
+
+        if self.pub is None or shared_mark() == self.renders_before:
+            return
+        # The tree is published: a failure here only makes a later build slower.
+        with contextlib.suppress(OSError):
+            self.cache.save_renders(self.inputs.code, saved_renders(self.pub.markdown_texts()))
+
+    def _salvage(self, tree: Path) -> None:
+        """Keep what the previous tree (``tree``, just replaced) held for keys this build
+        no longer has, in the cache under those keys: a reverted edit then finds them
+        there. A file this build no longer publishes is moved (a rename); one it
+        publishes again, unchanged but under a new key (it shows content that changed
+        without changing it), is copied. A file that is not exactly as the previous
+        build wrote it (edited since) is left."""
+        for path, record in self.old.artifacts.items():
+            new = self.records.get(path)
+            if new is not None and new.key == record.key:
+                continue  # the same key: it is this build's, published or in the cache
+            if new is not None and new.ino == record.ino:
+                source, published = self.out / path, True  # linked into the new tree
+            else:
+                source, published = tree / path, False
+            if self.cache.adopt(record.key, source, record.matches, published=published):
+                self.salvaged += 1
 
 
 def _read(path: Path) -> bytes | None:
@@ -653,6 +819,60 @@ def _check_job_path(job: Job, seen: set[str]) -> None:
     seen.add(job.path)
 
 
+def _split_light(
+    light: list[_Planned], pub: Publication, parts: int
+) -> tuple[list[_Planned], list[list[_Planned]], list[_Planned]]:
+    """Share HTML/JSON jobs between ``parts`` processes: (this process's share, the other
+    processes' shares, the jobs left for this process once the others are done).
+
+    Jobs about one pakket (its page and API document, the pages and API documents of the
+    items it holds first, in every edition) stay together, so each body is parsed in one
+    process. Jobs about everything render in this process: indexes and schemas first,
+    feeds (every item's text) last, after it has taken over what the other processes
+    derived (rendered Markdown, feed entries).
+    """
+    groups: dict[str, list[_Planned]] = {}
+    first: list[_Planned] = []
+    last: list[_Planned] = []
+    for planned in light:
+        group = _group(pub, planned.job)
+        if group is not None:
+            groups.setdefault(group, []).append(planned)
+        elif planned.job.media_type in _FEED_MEDIA_TYPES:
+            last.append(planned)
+        else:
+            first.append(planned)
+    # Contiguous runs of groups, the same amount of work each; this process also renders
+    # the indexes first (about AGGREGATE_WEIGHT pages' worth each) and the feeds last.
+    total = sum(len(jobs) for jobs in groups.values()) + AGGREGATE_WEIGHT * len(first)
+    shares: list[list[_Planned]] = [[] for _ in range(parts)]
+    shares[0].extend(first)
+    done = AGGREGATE_WEIGHT * len(first)
+    for key in sorted(groups):
+        jobs = groups[key]
+        index = min(parts - 1, done * parts // max(total, 1))
+        shares[index].extend(jobs)
+        done += len(jobs)
+    return shares[0], [share for share in shares[1:] if share], last
+
+
+_FEED_MEDIA_TYPES = ("application/feed+json", "application/atom+xml")
+AGGREGATE_WEIGHT = 10
+"""Rendering an index costs about as much as this many item pages (for sharing work)."""
+
+
+def _group(pub: Publication, job: Job) -> str | None:
+    """The pakket a job belongs to (see :func:`_split_light`), None for the others."""
+    edition, local = resolve(pub, job)
+    kind, _, key = local.subject.partition(":")
+    if kind == "pakket":
+        return key
+    if kind == "item":
+        first = edition.pakket_for(key)
+        return first.id if first is not None else local.subject
+    return None
+
+
 def _render(writer: Writer, pub: Publication, ctx: BuildContext, job: Job) -> tuple[bytes, float]:
     started = time.perf_counter()
     data = writer.render(pub, ctx, job)
@@ -669,6 +889,7 @@ _WORKER: tuple[Publication, BuildContext, dict[str, Writer]] | None = None
 
 def _worker_init(spec: tuple[Path, bytes | None, tuple[str, ...]] | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    gc.enable()  # PDF and DOCX layout is cyclic garbage, whatever the parent did
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (fork)
     _die_with_parent()
     global _WORKER
@@ -695,6 +916,46 @@ def _worker_render(fmt: str, job: Job) -> tuple[bytes, float]:
         # Exceptions must cross the process boundary as something picklable.
         text = "".join(traceback.format_exception(exc))
         raise RuntimeError(f"{fmt} writer failed on {job.path}:\n{text}") from None
+
+
+_PLACER: tuple[_Build, list[_Planned]] | None = None
+"""The build and its plan, for light helpers (inherited under ``fork``)."""
+_Placed = tuple[list[tuple[int, str, Record]], "Shared"]
+
+
+def _worker_render_many(indexes: list[int]) -> _Placed:
+    """Render light jobs (by their index in the plan) and write them into the staging
+    folder; returns how each was placed, and what was derived for them (rendered
+    Markdown, feed entries), which the build process then does not derive again for its
+    indexes and feeds. The build process merges the records into its own."""
+    from pakketbuild.publication import shared_mark
+
+    assert _WORKER is not None and _PLACER is not None
+    build, plan = _PLACER
+    mark = shared_mark()
+    results: list[tuple[int, str, Record]] = []
+    with _gc_paused():
+        for n in indexes:
+            planned = plan[n]
+            data, secs = _worker_render(planned.job.format, planned.job)
+            status = build._place_rendered(planned, data, secs)
+            results.append((n, status, build.records[planned.job.path]))
+    return results, _WORKER[0].shared_since(mark)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while HTML and JSON render: they leave next to no
+    cyclic garbage, but the caches they fill (rendered Markdown, API documents) would be
+    scanned by every full collection, a tenth of a 1,000-item build. Not used around PDF
+    and DOCX rendering, whose layout objects are cyclic garbage."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _die_with_parent() -> None:
@@ -730,6 +991,7 @@ class _Pool:
         else:  # pragma: no cover - not Linux
             context = multiprocessing.get_context()
             spec = (root, ctx.docx_template, ctx.formats)
+        self.processes = jobs
         self.executor: ProcessPoolExecutor = ProcessPoolExecutor(
             max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(spec,)
         )
@@ -737,8 +999,11 @@ class _Pool:
     def submit(self, planned: _Planned) -> Future[tuple[bytes, float]]:
         return self.executor.submit(_worker_render, planned.job.format, planned.job)
 
+    def submit_many(self, indexes: list[int]) -> Future[_Placed]:
+        return self.executor.submit(_worker_render_many, indexes)
+
     def close(self) -> None:
-        global _WORKER
+        global _WORKER, _PLACER
         processes = list(getattr(self.executor, "_processes", {}).values())
         self.executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
@@ -746,7 +1011,7 @@ class _Pool:
                 process.terminate()
         for process in processes:
             process.join(timeout=5)
-        _WORKER = None
+        _WORKER = _PLACER = None
 
 
 # --------------------------------------------------------------------------- publishing
@@ -793,8 +1058,9 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a), None, str(b))
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging``.
+def _swap(staging: Path, out: Path, salvage: Callable[[Path], None] | None = None) -> None:
+    """Replace ``out`` by ``staging``; ``salvage`` may take files out of the old tree
+    before it is removed.
 
     Where the file system can exchange two folders atomically (Linux: ext4, xfs, btrfs,
     tmpfs …), readers see the old tree until the instant they see the new one, and the
@@ -804,12 +1070,16 @@ def _swap(staging: Path, out: Path) -> None:
     """
     if out.exists():
         if _exchange(staging, out):
+            if salvage is not None:
+                salvage(staging)
             shutil.rmtree(staging, ignore_errors=True)
             return
         old = out.parent / f"{OLD_PREFIX}{out.name}-{os.getpid()}"
         os.replace(out, old)
         _checkpoint("between-renames")
         os.replace(staging, out)
+        if salvage is not None:
+            salvage(old)
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(staging, out)

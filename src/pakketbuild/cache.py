@@ -5,6 +5,7 @@ Layout of a cache folder (default ``.pakketbuild-cache/`` beside the content fol
 
     objects/<k[:2]>/<key>       bytes of one artifact, stored under the hash of its inputs
     state/<out-hash>.json       the last successful build of one output folder
+    state/<out-hash>.renders.json   its rendered Markdown (an edit then parses one text)
 
 Everything in it can be deleted at any moment between builds: a missing object is
 rendered again, a missing state makes the next build a full (still cache-assisted) one.
@@ -18,6 +19,7 @@ This module is imported on every build, including a no-op: it must stay cheap to
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -25,7 +27,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -271,6 +273,28 @@ class Cache:
         text = json.dumps(state.to_json(), ensure_ascii=False, separators=(",", ":"))
         _atomic_write(self.state_path, text.encode("utf-8"))
 
+    @property
+    def renders_path(self) -> Path:
+        return self.root / "state" / f"{self.out_id}.renders.json"
+
+    def load_renders(self, code: str) -> object:
+        """What :meth:`save_renders` stored for the same code, else None."""
+        try:
+            data = json.loads(self.renders_path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("code") != code:
+            return None
+        return data.get("renders")
+
+    def save_renders(self, code: str, renders: object) -> None:
+        """Rendered Markdown for the next build of this output folder (see
+        :func:`pakketbuild.publication.saved_renders`)."""
+        text = json.dumps(
+            {"code": code, "renders": renders}, ensure_ascii=False, separators=(",", ":")
+        )
+        _atomic_write(self.renders_path, text.encode("utf-8"))
+
     def get(self, key: str) -> Path | None:
         path = self.object_path(key)
         return path if path.is_file() else None
@@ -283,6 +307,41 @@ class Cache:
             os.utime(target)  # mark as recently used (for pruning)
             return
         _atomic_write(target, source.read_bytes())
+
+    def adopt(
+        self,
+        key: str,
+        source: Path,
+        intact: Callable[[os.stat_result], bool],
+        *,
+        published: bool = False,
+    ) -> bool:
+        """Take ``source``, a file an earlier build made for ``key``, into the cache, if
+        there is no object ``key`` yet and ``intact`` says the file is still the one that
+        was built. A file of a replaced output tree is moved (a rename; nothing else links
+        to it, or the new tree would); a file that is ``published`` is copied. Either way
+        the cache never shares an inode with a published file."""
+        target = self.object_path(key)
+        try:
+            info = os.lstat(source)
+            if not intact(info) or target.exists():
+                return False
+            if published:
+                _atomic_write(target, source.read_bytes())
+            elif info.st_nlink != 1:
+                return False
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.rename(source, target)
+                except OSError as exc:
+                    if exc.errno != errno.EXDEV:
+                        raise
+                    _atomic_write(target, source.read_bytes())  # another file system
+                os.utime(target)  # recently used (for pruning)
+        except OSError:
+            return False
+        return True
 
     def touch(self, key: str) -> None:
         with contextlib.suppress(OSError):

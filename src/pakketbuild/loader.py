@@ -17,12 +17,14 @@ Layout of a content folder::
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 import re
 import stat
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -307,8 +309,37 @@ def _fold(value: str) -> str:
     return unicodedata.normalize("NFKC", value).casefold()
 
 
-def load_content(root: Path) -> Content:
-    """Read and validate everything under ``root``; raise :class:`ContentError` on any error."""
+PARALLEL_LINT_MIN_FILES = 400
+"""With ``processes`` > 1, :func:`load_content` checks the Markdown of this many item files
+or more partly in a second process (below, starting it costs more than it saves)."""
+
+
+def load_content(root: Path, *, processes: int = 1) -> Content:
+    """Read and validate everything under ``root``; raise :class:`ContentError` on any error.
+
+    ``processes`` > 1 allows a second process for the Markdown checks of large content
+    folders (see :class:`_LintElsewhere`); the result is the same.
+    """
+    with _gc_paused():
+        return _load_content(root, processes)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while loading: loading keeps almost everything it
+    creates (models, source positions), which the collector would scan again and again
+    (a tenth of the time of ``check`` for 1,000 items). Memory stays bounded by the size
+    of the content; what is cyclic garbage is collected afterwards, as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_content(root: Path, processes: int) -> Content:
     root = root.resolve()
     reader = _Reader(root)
     if not root.is_dir():
@@ -329,23 +360,30 @@ def load_content(root: Path) -> Content:
     site = _load_site(reader, root / SITE_FILE, sources)
     organisations = _load_organisations(reader, root / ORGANISATIONS_FILE, sources)
     items: dict[str, Item] = {}
-    for path in _markdown_files(reader, root / ITEMS_DIR):
-        loaded = reader.front_matter(path, "body")
-        if loaded is None:
-            reader.broken.add(f"item:{path.stem}")
-            continue
-        data, source = loaded
-        item = reader.validate(Item, data, source)
-        if item is None:
-            reader.broken.add(f"item:{path.stem}")
-        else:
-            sources[f"item:{item.id}"] = source
-            items[item.id] = item
-        if isinstance(data.get("body"), str):
-            reader.lint_markdown(source, data["body"], source.body_line, "body")
-        _check_summary(reader, source, data)
-        _check_steps(reader, source, data)
-        _check_id(reader, source, data, path)
+    item_files = _markdown_files(reader, root / ITEMS_DIR)
+    elsewhere = _LintElsewhere.start(root, item_files) if processes > 1 else None
+    try:
+        for path in item_files:
+            loaded = reader.front_matter(path, "body")
+            if loaded is None:
+                reader.broken.add(f"item:{path.stem}")
+                continue
+            data, source = loaded
+            item = reader.validate(Item, data, source)
+            if item is None:
+                reader.broken.add(f"item:{path.stem}")
+            else:
+                sources[f"item:{item.id}"] = source
+                items[item.id] = item
+            if elsewhere is None or path not in elsewhere.paths:
+                _lint_item(reader, source, data)
+            _check_summary(reader, source, data)
+            _check_id(reader, source, data, path)
+        if elsewhere is not None:
+            reader.sink.extend(elsewhere.result())
+    finally:
+        if elsewhere is not None:
+            elsewhere.close()
     pakketten: dict[str, Pakket] = {}
     for path in _markdown_files(reader, root / PAKKETTEN_DIR):
         loaded = reader.front_matter(path, "intro")
@@ -488,6 +526,107 @@ def _check_summary(reader: _Reader, source: Source, data: dict[str, Any]) -> Non
             "the summary must be one paragraph (no empty line); move the rest to the text",
             "summary",
         )
+
+
+def _lint_item(reader: _Reader, source: Source, data: dict[str, Any]) -> None:
+    """The Markdown checks of one item file: its body and its step texts."""
+    if isinstance(data.get("body"), str):
+        reader.lint_markdown(source, data["body"], source.body_line, "body")
+    _check_steps(reader, source, data)
+
+
+class _LintElsewhere:
+    """The Markdown checks of some item files, run in a forked process while this one
+    reads and validates every file: the checks parse every text once more, the largest
+    part of loading. The other process reads the same files (parsing their front matter
+    too) and returns only the diagnostics of the checks, which then stand next to this
+    process's own; ``sorted()`` makes the order the same as in one process."""
+
+    def __init__(self, root: Path, paths: list[Path], executor: Any, future: Any) -> None:
+        self.root = root
+        self.paths = set(paths)
+        self.ordered = paths
+        self.executor = executor
+        self.future = future
+
+    @classmethod
+    def start(cls, root: Path, files: list[Path]) -> _LintElsewhere | None:
+        if len(files) < PARALLEL_LINT_MIN_FILES or not may_fork():
+            return None
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # Two thirds of the files: this process also reads and validates all of them.
+        paths = [path for index, path in enumerate(files) if index % 3]
+        executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_lint_worker_init,
+        )
+        try:
+            future = executor.submit(_lint_files, root, paths)
+        except Exception:
+            executor.shutdown(wait=False, cancel_futures=True)
+            return None
+        return cls(root, paths, executor, future)
+
+    def result(self) -> list[Diagnostic]:
+        """The other process's diagnostics; if it failed, the checks run here instead."""
+        try:
+            diagnostics: list[Diagnostic] = self.future.result()
+        except Exception:
+            diagnostics = _lint_files(self.root, self.ordered)
+        return diagnostics
+
+    def close(self) -> None:
+        """Let the other process end (stop it at once when loading stopped early)."""
+        if self.future.done():
+            self.executor.shutdown(wait=True)
+            return
+        processes = list(getattr(self.executor, "_processes", {}).values())
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+
+
+def may_fork() -> bool:
+    """``fork`` exists and this process runs no other thread (a thread holding a lock at
+    the moment of the fork would leave it locked forever in the child; ``serve`` runs
+    builds next to its web server)."""
+    import multiprocessing
+    import threading
+
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _lint_worker_init() -> None:
+    import signal
+
+    from pakketbuild.build import _die_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the loading process handles Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a handler inherited by fork
+    _die_with_parent()  # never outlive a loading process that was killed
+
+
+def _lint_files(root: Path, paths: list[Path]) -> list[Diagnostic]:
+    """The diagnostics of :func:`_lint_item` for ``paths`` (nothing else: problems with
+    reading or front matter are reported by the process that loads the content)."""
+    reader = _Reader(root)
+    found: list[Diagnostic] = []
+    with _gc_paused():
+        for path in paths:
+            loaded = reader.front_matter(path, "body")
+            if loaded is None:
+                continue
+            data, source = loaded
+            before = len(reader.sink.items)
+            _lint_item(reader, source, data)
+            found.extend(reader.sink.items[before:])
+    return found
 
 
 def _check_steps(reader: _Reader, source: Source, data: dict[str, Any]) -> None:

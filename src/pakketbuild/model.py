@@ -15,6 +15,7 @@ import datetime as dt
 import re
 import unicodedata
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -102,7 +103,14 @@ class Status(StrEnum):
 # --------------------------------------------------------------------------- value checks
 
 
+_SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(_INVISIBLE)) + "]")
+"""Every character :func:`_check_text` refuses (Unicode category Cc is U+0000 to U+001F and
+U+007F to U+009F; tab and newline are allowed): one regex search over text that is fine."""
+
+
 def _check_text(value: str) -> str:
+    if _SUSPECT.search(value) is None:
+        return value
     bad = sorted(
         {
             c
@@ -183,13 +191,21 @@ def _check_email(value: str) -> str:
     return value
 
 
-def _check_phone(value: str) -> str:
-    _check_line(value)
+@lru_cache(maxsize=4096)
+def _parse_phone(value: str) -> tuple[bool, str | None]:
+    """(valid?, E.164 form) of a phone number as written (Dutch numbers without a
+    country code); cached, as ``phonenumbers`` is slow and every page shows the number."""
     try:
         number = phonenumbers.parse(value, "NL")
     except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+        return False, None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return phonenumbers.is_valid_number(number), e164
+
+
+def _check_phone(value: str) -> str:
+    _check_line(value)
+    if not _parse_phone(value)[0]:
         raise PydanticCustomError(
             "invalid-phone",
             "'{value}' is not a valid phone number; write it as a Dutch number such as "
@@ -254,8 +270,7 @@ class Contact(_Model):
     def phone_e164(self) -> str | None:
         if self.phone is None:
             return None
-        number = phonenumbers.parse(self.phone, "NL")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return _parse_phone(self.phone)[1]
 
     @model_validator(mode="after")
     def _one_channel(self) -> Contact:

@@ -15,9 +15,10 @@ only reach the formats of the editions whose bodies still hold it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
@@ -40,8 +41,9 @@ from pakketbuild.theme import DEFAULT_THEME, Theme, default_theme
 VIEWS_DIR = "views"
 
 
+@lru_cache(maxsize=4096)
 def dutch_date(value: dt.date) -> str:
-    """``2026-11-29`` → ``29 november 2026``."""
+    """``2026-11-29`` → ``29 november 2026`` (cached: pages repeat the same dates)."""
     return format_date(value, format="long", locale="nl")
 
 
@@ -53,6 +55,14 @@ class PubItem:
     providers: tuple[Organisation, ...]
     related: tuple[Item, ...]
     pakket_ids: tuple[str, ...]
+    memo: dict[tuple[object, ...], object] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """What writers derive from this item in its edition and need in several files (its API
+    document, its feed entry …), computed once per process; keys start with the writer's
+    name. Text values (``str``) are handed to the other processes of a build (see
+    :meth:`Publication.shared_since`). An audience cut (:func:`dataclasses.replace`)
+    starts with an empty memo."""
 
     @property
     def id(self) -> str:
@@ -82,12 +92,12 @@ class PubItem:
 
     def body_html(self, heading_offset: int = 0, id_prefix: str = "") -> str:
         """The body as an HTML fragment (see :func:`pakketbuild.markdown.render_html`)."""
-        return _render_html(self.item.body, heading_offset, id_prefix)
+        return render_html(self.item.body, heading_offset, id_prefix)
 
     @cached_property
     def body_text(self) -> str:
         """The body as plain text."""
-        return markdown.render_text(self.item.body)
+        return render_text(self.item.body)
 
     @cached_property
     def full_text(self) -> str:
@@ -112,11 +122,11 @@ class PubPakket:
         return self.pakket.title
 
     def intro_html(self, heading_offset: int = 0, id_prefix: str = "") -> str:
-        return _render_html(self.pakket.intro, heading_offset, id_prefix)
+        return render_html(self.pakket.intro, heading_offset, id_prefix)
 
     @cached_property
     def intro_text(self) -> str:
-        return markdown.render_text(self.pakket.intro)
+        return render_text(self.pakket.intro)
 
     @property
     def edition_label(self) -> str | None:
@@ -140,15 +150,75 @@ class Tombstone:
 
 
 _HTML_CACHE: dict[tuple[str, int, str], str] = {}
+_TEXT_CACHE: dict[str, str] = {}
 
 
-def _render_html(text: str, heading_offset: int, id_prefix: str) -> str:
+def render_html(text: str, heading_offset: int = 0, id_prefix: str = "") -> str:
+    """:func:`pakketbuild.markdown.render_html`, once per ``(text, heading_offset,
+    id_prefix)`` in a process: bodies, intros and step texts are shown on item pages,
+    pakket pages, API documents and feeds, in every format that is built."""
     key = (text, heading_offset, id_prefix)
-    if key not in _HTML_CACHE:
-        _HTML_CACHE[key] = markdown.render_html(
+    html = _HTML_CACHE.get(key)
+    if html is None:
+        html = _HTML_CACHE[key] = markdown.render_html(
             text, heading_offset=heading_offset, id_prefix=id_prefix
         )
-    return _HTML_CACHE[key]
+    return html
+
+
+def render_text(text: str) -> str:
+    """:func:`pakketbuild.markdown.render_text`, once per text in a process."""
+    plain = _TEXT_CACHE.get(text)
+    if plain is None:
+        plain = _TEXT_CACHE[text] = markdown.render_text(text)
+    return plain
+
+
+def saved_renders(texts: set[str]) -> dict[str, list[list[str | int]]]:
+    """The rendered Markdown of ``texts`` (all renderings of each), as JSON-ready lists,
+    for the next build of the same code (:func:`restore_renders`): a build after an
+    edit then parses only the texts that changed."""
+    return {
+        "html": [[text, offset, prefix, html] for (text, offset, prefix), html in
+                 _HTML_CACHE.items() if text in texts],
+        "text": [[text, plain] for text, plain in _TEXT_CACHE.items() if text in texts],
+    }  # fmt: skip
+
+
+def restore_renders(saved: object) -> None:
+    """Take over what :func:`saved_renders` wrote (the same functions of the same texts
+    under the same code; anything malformed is ignored)."""
+    if not isinstance(saved, dict):
+        return
+    for entry in saved.get("html", ()):
+        if (
+            isinstance(entry, list)
+            and len(entry) == 4
+            and isinstance(entry[0], str)
+            and type(entry[1]) is int
+            and isinstance(entry[2], str)
+            and isinstance(entry[3], str)
+        ):
+            _HTML_CACHE.setdefault((entry[0], entry[1], entry[2]), entry[3])
+    for entry in saved.get("text", ()):
+        if isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str) for x in entry):
+            _TEXT_CACHE.setdefault(entry[0], entry[1])
+
+
+SharedMark = tuple[int, int]
+Shared = tuple[
+    list[tuple[tuple[str, int, str], str]],
+    list[tuple[str, str]],
+    dict[tuple[str | None, str], dict[tuple[object, ...], str]],
+]
+"""What one process of a build hands to another: rendered Markdown (HTML, plain text) and
+the text entries of the items' memos, by (view id, item id)."""
+
+
+def shared_mark() -> SharedMark:
+    """Where the rendered-Markdown caches of this process stand (see
+    :meth:`Publication.shared_since`)."""
+    return len(_HTML_CACHE), len(_TEXT_CACHE)
 
 
 @dataclass
@@ -174,6 +244,54 @@ class Publication:
     views: dict[str, Publication] = field(default_factory=dict)
     """The views of the full edition, by id (empty in a view)."""
     _cuts: dict[Audience, Publication] = field(default_factory=dict, repr=False)
+    _first_pakket: dict[str, PubPakket] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def shared_since(self, mark: SharedMark) -> Shared:
+        """The Markdown this process rendered since ``mark`` (dicts keep insertion order)
+        and the text its items' memos hold, to hand to another process of the same build
+        (:meth:`adopt_shared`): a build that renders its pages in two processes then
+        parses every text, and encodes every feed entry, in one of them only."""
+        html_from, text_from = mark
+        memos = {
+            (view_id, item_id): texts
+            for view_id, edition in self.editions()
+            for item_id, pub in edition.items.items()
+            if (texts := {k: v for k, v in pub.memo.items() if isinstance(v, str)})
+        }
+        return (
+            list(itertools.islice(_HTML_CACHE.items(), html_from, None)),
+            list(itertools.islice(_TEXT_CACHE.items(), text_from, None)),
+            memos,
+        )
+
+    def adopt_shared(self, shared: Shared) -> None:
+        """Take over what another process of this build derived (the same functions of
+        the same content, so the same values this process would compute)."""
+        html, text, memos = shared
+        for key, value in html:
+            _HTML_CACHE.setdefault(key, value)
+        for source, value in text:
+            _TEXT_CACHE.setdefault(source, value)
+        for (view_id, item_id), texts in memos.items():
+            edition = self if view_id is None else self.views.get(view_id)
+            pub = edition.items.get(item_id) if edition is not None else None
+            if pub is not None:
+                for name, value in texts.items():
+                    pub.memo.setdefault(name, value)
+
+    def markdown_texts(self) -> set[str]:
+        """Every Markdown text this edition and its views render: bodies and step texts
+        (audience cuts included) and pakket intros."""
+        texts: set[str] = set()
+        for _, edition in self.editions():
+            for cut in (edition, *edition._cuts.values()):
+                for pub in cut.items.values():
+                    texts.add(pub.item.body)
+                    texts.update(step.text for step in pub.item.steps if step.text)
+            texts.update(pakket.pakket.intro for pakket in edition.pakketten.values())
+        return texts
 
     def editions(self) -> list[tuple[str | None, Publication]]:
         """``(None, full edition)`` followed by ``(view id, view)`` for every view."""
@@ -194,7 +312,7 @@ class Publication:
         if audience not in self._cuts:
             chosen = frozenset({audience.value})
             items = {
-                item_id: replace(pub, item=_cut_item(self.all_items[item_id], chosen))
+                item_id: _recut(pub, self.all_items[item_id], chosen)
                 for item_id, pub in self.items.items()
                 if audience in pub.item.audiences
             }
@@ -212,10 +330,13 @@ class Publication:
 
     def pakket_for(self, item_id: str) -> PubPakket | None:
         """The first pakket (by id) that contains ``item_id``."""
-        for pakket in self.pakketten.values():
-            if any(pub.id == item_id for pub in pakket.items):
-                return pakket
-        return None
+        if self._first_pakket is None:
+            first: dict[str, PubPakket] = {}
+            for pakket in self.pakketten.values():
+                for pub in pakket.items:
+                    first.setdefault(pub.id, pakket)
+            self._first_pakket = first
+        return self._first_pakket.get(item_id)
 
 
 def build_publication(content: Content) -> Publication:
@@ -235,6 +356,19 @@ def _theme(content: Content, theme_id: str | None) -> Theme:
         return content.themes[theme_id]
     assert theme_id in (None, DEFAULT_THEME), theme_id  # the loader checked the reference
     return default_theme()
+
+
+def _recut(pub: PubItem, source: Item, audiences: frozenset[str]) -> PubItem:
+    """``pub`` with its item cut from ``source`` for ``audiences``; ``pub`` itself when the
+    cut shows the same text (no passage for another audience), so that everything derived
+    from it (rendered Markdown, feed entries) is shared with the edition."""
+    body = markdown.select_passages(source.body, audiences)
+    steps = [
+        markdown.select_passages(s.text, audiences) if s.text else s.text for s in source.steps
+    ]
+    if body == pub.item.body and steps == [s.text for s in pub.item.steps]:
+        return pub
+    return replace(pub, item=_cut_item(source, audiences))
 
 
 def _cut_item(item: Item, audiences: frozenset[str]) -> Item:

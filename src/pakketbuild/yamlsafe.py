@@ -35,6 +35,8 @@ MAX_DEPTH = 40
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_SEQ, _MAP, _STR, _MERGE = (f"{_CORE}{t}" for t in ("seq", "map", "str", "merge"))
+_NULL, _BOOL_TAG, _INT, _FLOAT = (f"{_CORE}{t}" for t in ("null", "bool", "int", "float"))
 _FLOW_OPEN = re.compile(r"[\[{]")
 
 
@@ -86,19 +88,23 @@ def _mark(node: yaml.Node, line_offset: int) -> Mark:
 
 def _check_flow_depth(text: str, line_offset: int) -> None:
     """Refuse absurd ``[[[[…`` nesting before libyaml recurses into it."""
+    if "[" not in text and "{" not in text:
+        return
     depth = 0
     for line_no, line in enumerate(text.split("\n")):
-        for match in _FLOW_OPEN.finditer(line):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise YamlProblem(
-                    line_no + 1 + line_offset,
-                    match.start() + 1,
-                    "yaml-too-deep",
-                    f"the YAML is nested more than {MAX_DEPTH} levels deep; "
-                    "content never needs that, so flatten it",
-                )
-        depth = max(0, depth - line.count("]") - line.count("}"))
+        opening = line.count("[") + line.count("{")
+        if depth + opening > MAX_DEPTH:  # the opening bracket that goes too deep
+            for match in _FLOW_OPEN.finditer(line):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlProblem(
+                        line_no + 1 + line_offset,
+                        match.start() + 1,
+                        "yaml-too-deep",
+                        f"the YAML is nested more than {MAX_DEPTH} levels deep; "
+                        "content never needs that, so flatten it",
+                    )
+        depth = max(0, depth + opening - line.count("]") - line.count("}"))
 
 
 def load_yaml(text: str, *, line_offset: int = 0) -> Located:
@@ -141,7 +147,7 @@ def _convert(
     out.values.setdefault(path, where)
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node, where)
-    if node.tag != f"{_CORE}seq" and node.tag != f"{_CORE}map":
+    if node.tag != _SEQ and node.tag != _MAP:
         raise _tag_problem(node.tag, where)
     if isinstance(node, yaml.SequenceNode):
         return [
@@ -152,14 +158,14 @@ def _convert(
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         key_mark = _mark(key_node, offset)
-        if key_node.tag == f"{_CORE}merge":
+        if key_node.tag == _MERGE:
             raise YamlProblem(
                 key_mark.line,
                 key_mark.col,
                 "yaml-merge-key",
                 "merge keys ('<<') are not supported; write the fields out",
             )
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != f"{_CORE}str":
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
             raise YamlProblem(
                 key_mark.line,
                 key_mark.col,
@@ -191,16 +197,18 @@ def _scalar(node: yaml.ScalarNode, where: Mark) -> Any:
     tag, value = node.tag, str(node.value)
     if tag not in _SCALAR_TAGS:
         raise _tag_problem(tag, where)
-    if tag == f"{_CORE}null":
+    if tag == _STR:
+        return value
+    if tag == _NULL:
         return None
-    if tag == f"{_CORE}bool":
+    if tag == _BOOL_TAG:
         return _BOOL.get(value, value)
-    if tag == f"{_CORE}int":
+    if tag == _INT:
         try:
             return int(value.replace("_", ""), 0)
         except ValueError:
             return value  # YAML 1.1 oddities (sexagesimal, 0755): leave as text
-    if tag == f"{_CORE}float":
+    if tag == _FLOAT:
         try:
             return float(value.replace("_", ""))
         except ValueError:

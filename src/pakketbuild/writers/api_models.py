@@ -15,9 +15,15 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pakketbuild import markdown
 from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Document, Kind, Organisation
-from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone
+from pakketbuild.publication import (
+    PubItem,
+    Publication,
+    PubPakket,
+    Tombstone,
+    render_html,
+    render_text,
+)
 from pakketbuild.writers import BuildContext, urls
 
 API_VERSION: Final = "v1"
@@ -375,6 +381,22 @@ def dump(doc: BaseModel) -> dict[str, Any]:
     return doc.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
+def dump_with(doc: BaseModel, field: str, value: object) -> dict[str, Any]:
+    """:func:`dump` of ``doc`` with ``value`` as the member ``field`` (in its place), for a
+    member whose data was dumped already (a list of encoded JSON fragments)."""
+    data = doc.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={field})
+    result: dict[str, Any] = {}
+    for name, info in type(doc).model_fields.items():
+        key = info.serialization_alias or info.alias or name
+        if name == field:
+            result[key] = value
+        elif key in data:
+            result[key] = data.pop(key)
+    if data:  # pragma: no cover - a member that is not a field (computed fields)
+        raise ValueError(f"dump_with: unexpected members {sorted(data)}")
+    return result
+
+
 # --------------------------------------------------------------------------- schemas
 
 
@@ -485,8 +507,8 @@ def step_docs(item: PubItem) -> list[StepDoc]:
         StepDoc(
             position=position,
             title=step.title,
-            text_html=markdown.render_html(step.text) if step.text else None,
-            text_text=markdown.render_text(step.text) if step.text else None,
+            text_html=render_html(step.text) if step.text else None,
+            text_text=render_text(step.text) if step.text else None,
         )
         for position, step in enumerate(item.item.steps, start=1)
     ]
@@ -501,6 +523,17 @@ def item_dates(item: PubItem) -> ItemDates:
 
 
 def item_doc(pub: Publication, ctx: BuildContext, item: PubItem) -> ItemDoc:
+    """The API document of ``item`` (its own file, and part of its pakketten' documents);
+    built once per edition and item."""
+    key = ("api.item_doc", ctx.formats)
+    doc = item.memo.get(key)
+    if doc is None:
+        doc = item.memo[key] = _item_doc(pub, ctx, item)
+    assert isinstance(doc, ItemDoc)
+    return doc
+
+
+def _item_doc(pub: Publication, ctx: BuildContext, item: PubItem) -> ItemDoc:
     return ItemDoc(
         api_version=API_VERSION,
         id=item.id,

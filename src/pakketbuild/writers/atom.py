@@ -18,6 +18,7 @@ relative to the feed (allowed by RFC 4287; readers resolve them against the feed
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from xml.sax.saxutils import escape, quoteattr
 
 from pakketbuild.model import AUDIENCE_LABELS, Audience
@@ -84,11 +85,26 @@ def build_atom(pub: Publication, ctx: BuildContext, audience: Audience | None) -
         "  <generator>pakketbuild</generator>",
     ]
     for item in items:
-        out += _entry(pub, ctx, item, href)
+        out.append(atom_entry(pub, ctx, item, path))
     for stone in stones:
         out += _tombstone(pub, stone, href)
     out.append("</feed>")
     return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def atom_entry(pub: Publication, ctx: BuildContext, item: PubItem, path: str) -> str:
+    """The ``<entry>`` of ``item`` in the feed at ``path`` (lines without the last line
+    break); the same in every feed of the folder, so made once per build."""
+    key = ("atom.entry", ctx.formats, posixpath.dirname(path))
+    text = item.memo.get(key)
+    if text is None:
+
+        def href(target: str) -> str:
+            return pub.absolute_url(target) or urls.relative(path, target)
+
+        text = item.memo[key] = "\n".join(_entry(pub, ctx, item, href))
+    assert isinstance(text, str)
+    return text
 
 
 def _entry(pub: Publication, ctx: BuildContext, item: PubItem, href: object) -> list[str]:

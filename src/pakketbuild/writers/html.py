@@ -20,7 +20,6 @@ start with ``_``, so these prefixes and the page's own ids (``_inhoud`` …) can
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -30,9 +29,17 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from pakketbuild import markdown
+from pakketbuild import jsonout
 from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Kind
-from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone, dutch_date
+from pakketbuild.publication import (
+    PubItem,
+    Publication,
+    PubPakket,
+    Tombstone,
+    dutch_date,
+    render_html,
+    render_text,
+)
 from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve, urls
 from pakketbuild.writers.api_models import feed_item_id
 
@@ -79,7 +86,7 @@ def json_ld(data: object) -> Markup:
     ``<``, ``>`` and ``&`` are written as ``\\u003c`` … so text from the content can never
     close the element (``</script>``) or open a comment; the JSON value is unchanged.
     """
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    text = jsonout.dumps(data, indent=2, sort_keys=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 
@@ -192,13 +199,7 @@ def item_view(
         steps=[
             StepView(
                 title=step.title,
-                text_html=Markup(
-                    markdown.render_html(
-                        step.text,
-                        heading_offset=step_offset,
-                        id_prefix=f"{id_prefix}stap-{n}--",
-                    )
-                )
+                text_html=Markup(render_html(step.text, step_offset, f"{id_prefix}stap-{n}--"))
                 if step.text
                 else None,
             )
@@ -293,7 +294,7 @@ def item_json_ld(pub: Publication, item: PubItem, *, context: bool = True) -> di
                 "@type": "HowToStep",
                 "position": n,
                 "name": step.title,
-                **({"text": markdown.render_text(step.text)} if step.text else {}),
+                **({"text": render_text(step.text)} if step.text else {}),
             }
             for n, step in enumerate(data.steps, start=1)
         ]
@@ -477,10 +478,34 @@ def _neighbours(pakket: PubPakket, item_id: str) -> tuple[PubItem | None, PubIte
 
 
 def _relative_to(page: str) -> Callable[[str], str]:
+    """``urls.relative(page, …)``, computed once per target on the page and without
+    ``posixpath.relpath`` (which asks the operating system for the current folder twice
+    per link) when both paths are plain relative paths."""
+    start = [part for part in page.split("/")[:-1] if part]
+    plain = _plain_path(page)
+    memo: dict[str, str] = {}
+
     def to(path: str) -> str:
-        return urls.relative(page, path)
+        link = memo.get(path)
+        if link is None:
+            if plain and _plain_path(path):
+                parts = path.split("/")
+                common = 0
+                while common < min(len(start), len(parts)) and start[common] == parts[common]:
+                    common += 1
+                link = "/".join([".."] * (len(start) - common) + parts[common:]) or "."
+            else:
+                link = urls.relative(page, path)
+            memo[path] = link
+        return link
 
     return to
+
+
+def _plain_path(path: str) -> bool:
+    """A relative POSIX path without empty, ``.`` or ``..`` parts (what relpath keeps)."""
+    parts = path.split("/")
+    return bool(path) and not path.startswith("/") and all(p not in ("", ".", "..") for p in parts)
 
 
 def _common(pub: Publication, page: str) -> dict[str, Any]:

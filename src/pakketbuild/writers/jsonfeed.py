@@ -19,15 +19,15 @@ Nothing depends on the clock: feed dates come from the items' change logs.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from html import escape
 from typing import Any
 
+from pakketbuild import jsonout
 from pakketbuild.model import AUDIENCE_LABELS, Audience
-from pakketbuild.publication import PubItem, Publication
+from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve, urls
 from pakketbuild.writers import api_models as api
-from pakketbuild.writers.atom import ATOM_MEDIA_TYPE, build_atom
+from pakketbuild.writers.atom import ATOM_MEDIA_TYPE, atom_entry, build_atom
 
 FEED_MEDIA_TYPE = "application/feed+json"
 JSON_MEDIA_TYPE = "application/json"
@@ -36,7 +36,7 @@ SCHEMA_MEDIA_TYPE = "application/schema+json"
 
 def to_json(data: Any, *, sort_keys: bool = False) -> bytes:
     """Deterministic UTF-8 JSON with a trailing newline."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys)
+    text = jsonout.dumps(data, indent=2, sort_keys=sort_keys)
     return (text + "\n").encode("utf-8")
 
 
@@ -156,16 +156,41 @@ class JsonWriter(Writer):
         if kind == "withdrawn":
             return to_json(api.dump(api.withdrawn_doc(pub, ctx)))
         if job.path == urls.FEED:
-            return to_json(api.dump(build_feed(pub, ctx, None)))
+            return feed_document(pub, ctx, None)
         if kind == "atom":
             return build_atom(pub, ctx, Audience(key) if key else None)
         if kind == "audience":
-            return to_json(api.dump(build_feed(pub, ctx, Audience(key))))
+            return feed_document(pub, ctx, Audience(key))
         if kind == "pakket":
-            return to_json(api.dump(api.pakket_doc(pub, ctx, pub.pakketten[key])))
+            return pakket_document(pub, ctx, pub.pakketten[key])
         if kind == "item":
-            return to_json(api.dump(api.item_doc(pub, ctx, pub.items[key])))
+            item = pub.items[key]
+            # The feeds of this build show the item too: derive its entries with the rest
+            # of it, so that a build that renders in several processes derives them in
+            # the process that parsed the item (see ``pakketbuild.build._split_light``).
+            feed_entry(pub, ctx, item)
+            atom_entry(pub, ctx, item, urls.ATOM_FEED)
+            return (item_fragment(pub, ctx, item) + "\n").encode("utf-8")
         raise ValueError(f"json writer: unknown job {job.path}")
+
+
+def item_fragment(pub: Publication, ctx: BuildContext, item: PubItem) -> jsonout.Fragment:
+    """The encoded API document of ``item``: its own file, and part of its pakketten'."""
+    key = ("json.item_doc", ctx.formats)
+    text = item.memo.get(key)
+    if text is None:
+        text = item.memo[key] = jsonout.Fragment(
+            jsonout.dumps(api.dump(api.item_doc(pub, ctx, item)))
+        )
+    assert isinstance(text, jsonout.Fragment)
+    return text
+
+
+def pakket_document(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> bytes:
+    """``api/v1/pakketten/<id>.json``: the pakket document, its items encoded once."""
+    doc = api.pakket_doc(pub, ctx, pakket)
+    items = [item_fragment(pub, ctx, item) for item in pakket.items]
+    return to_json(api.dump_with(doc, "items", items))
 
 
 # --------------------------------------------------------------------------- feeds
@@ -194,6 +219,17 @@ def feed_items(pub: Publication, audience: Audience | None) -> list[PubItem]:
 def build_feed(pub: Publication, ctx: BuildContext, audience: Audience | None) -> api.JsonFeed:
     """The feed of every published item, or of the items for ``audience``."""
     items = feed_items(pub, audience)
+    return _feed(pub, audience, [feed_item(pub, ctx, item) for item in newest_first(items)])
+
+
+def feed_document(pub: Publication, ctx: BuildContext, audience: Audience | None) -> bytes:
+    """The file of :func:`build_feed`, every entry encoded once per build."""
+    items = newest_first(feed_items(pub, audience))
+    entries = [feed_entry(pub, ctx, item) for item in items]
+    return to_json(api.dump_with(_feed(pub, audience, []), "items", entries))
+
+
+def _feed(pub: Publication, audience: Audience | None, items: list[api.FeedItem]) -> api.JsonFeed:
     path = urls.FEED if audience is None else urls.audience_feed(audience.value)
     publisher = pub.organisations.get(pub.site.publisher) if pub.site.publisher else None
     if audience is None:
@@ -207,12 +243,33 @@ def build_feed(pub: Publication, ctx: BuildContext, audience: Audience | None) -
         description=description,
         language=pub.site.language,
         authors=[api.FeedAuthor(name=publisher.name, url=publisher.url)] if publisher else None,
-        items=[feed_item(pub, ctx, item) for item in newest_first(items)],
+        items=items,
     )
 
 
 def feed_item(pub: Publication, ctx: BuildContext, item: PubItem) -> api.FeedItem:
-    """One feed entry: the same HTML as the page (lead + body), and the structured fields."""
+    """One feed entry: the same HTML as the page (lead + body), and the structured fields.
+    Built once per edition and item (an item is in the feed of all items, in the feeds of
+    its audiences and in the Atom feeds)."""
+    key = ("json.feed_item", ctx.formats)
+    entry = item.memo.get(key)
+    if entry is None:
+        entry = item.memo[key] = _feed_item(pub, ctx, item)
+    assert isinstance(entry, api.FeedItem)
+    return entry
+
+
+def feed_entry(pub: Publication, ctx: BuildContext, item: PubItem) -> jsonout.Fragment:
+    """:func:`feed_item`, encoded (the same in every feed that holds the item)."""
+    key = ("json.feed_entry", ctx.formats)
+    text = item.memo.get(key)
+    if text is None:
+        text = item.memo[key] = jsonout.Fragment(jsonout.dumps(api.dump(feed_item(pub, ctx, item))))
+    assert isinstance(text, jsonout.Fragment)
+    return text
+
+
+def _feed_item(pub: Publication, ctx: BuildContext, item: PubItem) -> api.FeedItem:
     lead = f"<p>{escape(item.item.summary, quote=False)}</p>\n"
     attachments = [
         api.FeedAttachment(
