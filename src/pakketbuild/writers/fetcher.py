@@ -17,7 +17,6 @@ weasyprint is imported here, so only the PDF writer imports this module.
 
 from __future__ import annotations
 
-import mimetypes
 import stat
 from pathlib import Path
 from typing import Any, NoReturn
@@ -29,22 +28,10 @@ from weasyprint.urls import URLFetcherResponse
 
 from pakketbuild.diagnostics import ContentError, Diagnostic, Severity
 from pakketbuild.loader import MAX_DOCUMENT_FILE
+from pakketbuild.writers import urls
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 """The package's own assets folder."""
-
-_MEDIA_TYPES = {
-    ".css": "text/css",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".pdf": "application/pdf",
-}
 
 
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
@@ -64,10 +51,8 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         path = self.resolve(url)
         data = path.read_bytes()
-        media_type = _MEDIA_TYPES.get(path.suffix.lower()) or (
-            mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        )
-        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": media_type})
+        headers = {"Content-Type": urls.media_type(path.name)}
+        return URLFetcherResponse(path.as_uri(), data, headers)
 
     def resolve(self, url: str) -> Path:
         """The local file ``url`` stands for, or a :class:`ContentError` saying why not."""

@@ -390,7 +390,7 @@ class HtmlWriter(Writer):
                     urls.theme_file(name),
                     "html",
                     f"theme-file:{name}",
-                    _MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream"),
+                    urls.media_type(path.name),
                 )
             )
         # The index lists every pakket with its items, the items outside pakketten, and
@@ -639,17 +639,6 @@ def render_item(pub: Publication, ctx: BuildContext, item: PubItem) -> str:
             json_ld=json_ld(item_json_ld(pub, item)),
         )
     )
-
-
-_MEDIA_TYPES = {
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-}
 
 
 def render_withdrawn(pub: Publication, ctx: BuildContext, stone: Tombstone) -> str:

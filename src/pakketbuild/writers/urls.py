@@ -84,3 +84,24 @@ def relative(from_path: str, to_path: str) -> str:
     """
     start = posixpath.dirname(from_path) or "."
     return posixpath.relpath(to_path, start)
+
+
+MEDIA_TYPES = {
+    ".css": "text/css",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".pdf": "application/pdf",
+}
+"""Media types of the files a build copies or feeds to WeasyPrint, by suffix. A fixed
+table rather than :mod:`mimetypes`, which reads the machine's ``/etc/mime.types``."""
+
+
+def media_type(name: str) -> str:
+    """The media type of a file name (``application/octet-stream`` when unknown)."""
+    return MEDIA_TYPES.get(posixpath.splitext(name)[1].lower(), "application/octet-stream")
