@@ -50,6 +50,7 @@ from pakketbuild.cache import (
     sha256_bytes,
 )
 from pakketbuild.diagnostics import PakketbuildError, UsageError
+from pakketbuild.gctools import gc_paused
 from pakketbuild.report import Reporter, Verbosity, make_reporter
 from pakketbuild.writers import WRITERS, BuildContext, Job, Writer, get_writer, resolve
 
@@ -457,7 +458,7 @@ class _Build:
             for planned in plan:
                 if planned.job.path not in rendering:
                     self.reporter.artifact(planned.job.format, planned.job.path, "reused")
-            with _gc_paused():
+            with gc_paused():
                 if helpers is not None:
                     own, others, light = _split_light(light, pub, helpers.processes + 1)
                     index = {id(planned): n for n, planned in enumerate(plan)}
@@ -934,28 +935,13 @@ def _worker_render_many(indexes: list[int]) -> _Placed:
     build, plan = _PLACER
     mark = shared_mark()
     results: list[tuple[int, str, Record]] = []
-    with _gc_paused():
+    with gc_paused():
         for n in indexes:
             planned = plan[n]
             data, secs = _worker_render(planned.job.format, planned.job)
             status = build._place_rendered(planned, data, secs)
             results.append((n, status, build.records[planned.job.path]))
     return results, _WORKER[0].shared_since(mark)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while HTML and JSON render: they leave next to no
-    cyclic garbage, but the caches they fill (rendered Markdown, API documents) would be
-    scanned by every full collection, a tenth of a 1,000-item build. Not used around PDF
-    and DOCX rendering, whose layout objects are cyclic garbage."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _die_with_parent() -> None:

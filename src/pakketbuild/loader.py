@@ -17,14 +17,12 @@ Layout of a content folder::
 from __future__ import annotations
 
 import difflib
-import gc
 import os
 import re
 import stat
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,6 +31,7 @@ from pydantic import BaseModel, ValidationError
 
 from pakketbuild import markdown, theme
 from pakketbuild.diagnostics import ContentError, Diagnostic, DiagnosticSink, Severity
+from pakketbuild.gctools import gc_paused
 from pakketbuild.messages import field_name, translate
 from pakketbuild.model import (
     SLUG_PATTERN,
@@ -320,23 +319,8 @@ def load_content(root: Path, *, processes: int = 1) -> Content:
     ``processes`` > 1 allows a second process for the Markdown checks of large content
     folders (see :class:`_LintElsewhere`); the result is the same.
     """
-    with _gc_paused():
+    with gc_paused():
         return _load_content(root, processes)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while loading: loading keeps almost everything it
-    creates (models, source positions), which the collector would scan again and again
-    (a tenth of the time of ``check`` for 1,000 items). Memory stays bounded by the size
-    of the content; what is cyclic garbage is collected afterwards, as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load_content(root: Path, processes: int) -> Content:
@@ -617,7 +601,7 @@ def _lint_files(root: Path, paths: list[Path]) -> list[Diagnostic]:
     reading or front matter are reported by the process that loads the content)."""
     reader = _Reader(root)
     found: list[Diagnostic] = []
-    with _gc_paused():
+    with gc_paused():
         for path in paths:
             loaded = reader.front_matter(path, "body")
             if loaded is None:

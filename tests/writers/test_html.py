@@ -15,7 +15,8 @@ import pytest
 
 from pakketbuild import markdown
 from pakketbuild.writers import BuildContext
-from pakketbuild.writers.html import HtmlWriter, dutch_list, json_ld
+from pakketbuild.writers.documents import dutch_join
+from pakketbuild.writers.html import HtmlWriter, json_ld
 from tests.writers.html_tools import (
     SMALL,
     Page,
@@ -391,10 +392,10 @@ def test_body_is_the_shared_markdown_rendering(small_site: Path) -> None:
     assert api["body_html"] == body
 
 
-def test_dutch_list() -> None:
-    assert dutch_list([]) == ""
-    assert dutch_list(["a"]) == "a"
-    assert dutch_list(["a", "b", "c"]) == "a, b en c"
+def test_dutch_join() -> None:
+    assert dutch_join([]) == ""
+    assert dutch_join(["a"]) == "a"
+    assert dutch_join(["a", "b", "c"]) == "a, b en c"
 
 
 def test_css_has_print_rules_only_in_print_css(small_site: Path) -> None:

@@ -30,7 +30,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from pakketbuild import jsonout
-from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Kind
+from pakketbuild.model import AUDIENCE_LABELS, Contact, Kind
 from pakketbuild.publication import (
     PubItem,
     Publication,
@@ -42,6 +42,7 @@ from pakketbuild.publication import (
 )
 from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve, urls
 from pakketbuild.writers.api_models import feed_item_id
+from pakketbuild.writers.documents import audiences_text
 
 HTML_MEDIA_TYPE = "text/html"
 CSS_MEDIA_TYPE = "text/css"
@@ -67,17 +68,6 @@ DOWNLOAD_MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-
-
-def dutch_list(parts: list[str]) -> str:
-    """``["a", "b", "c"]`` → ``a, b en c``."""
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " en " + parts[-1]
-
-
-def audiences_text(audiences: list[Audience]) -> str:
-    return dutch_list([AUDIENCE_LABELS[a][1] for a in audiences])
 
 
 def json_ld(data: object) -> Markup:
@@ -539,7 +529,7 @@ def render_index(pub: Publication, ctx: BuildContext) -> str:
         LinkView(
             text=view.view.title,
             href=to(urls.view_root(view_id) + urls.INDEX),
-            note=f"(voor {audiences_text(list(view.view.audiences))})",
+            note=f"(voor {audiences_text(view.view.audiences)})",
         )
         for view_id, view in pub.views.items()
         if view.view is not None
@@ -548,7 +538,7 @@ def render_index(pub: Publication, ctx: BuildContext) -> str:
         {
             "title": p.title,
             "href": to(urls.pakket_page(p.id)),
-            "audiences": audiences_text(list(p.pakket.audiences)),
+            "audiences": audiences_text(p.pakket.audiences),
             "edition": _date("Editie", p.pakket.edition) if p.pakket.edition else None,
             "intro": _first_paragraph(p.intro_text),
             "entries": [LinkView(text=i.title, href=to(urls.item_page(i.id))) for i in p.items],
@@ -599,7 +589,7 @@ def render_pakket(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> str
             page_title=f"{pakket.title} | {pub.site.title}",
             description=_first_paragraph(pakket.intro_text) or None,
             pakket=pakket,
-            audiences=audiences_text(list(pakket.pakket.audiences)),
+            audiences=audiences_text(pakket.pakket.audiences),
             intro_html=Markup(pakket.intro_html(0, "inleiding--")),
             items=items,
             downloads=_downloads(ctx, to, partial(urls.pakket_download, pakket.id), pakket.title),
