@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from pakketbuild.provenance import version_text
 from pakketbuild.diagnostics import (
     ContentError,
     Diagnostic,
@@ -24,6 +23,7 @@ from pakketbuild.diagnostics import (
     UsageError,
     format_diagnostics,
 )
+from pakketbuild.provenance import version_text
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
