@@ -61,7 +61,7 @@ $(TEST_STAMP): $(LOCK_TEST) $(STAMP)
 ## lock: regenerate requirements/*.txt from pyproject.toml (uv, universal, with hashes)
 UV_VERSION := 0.13.8
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
-	--generate-hashes --quiet --custom-compile-command 'make lock'
+	--generate-hashes --quiet
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 	$(UV_COMPILE) -o $(LOCK_BUILD)
