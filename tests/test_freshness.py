@@ -81,9 +81,7 @@ def test_dates_on_a_concept_do_not_start_the_reviews(tmp_path: Path) -> None:
 
 
 def test_policy_verplicht_always_warns(tmp_path: Path) -> None:
-    root = write_tree(
-        tmp_path / "content", {"site.yaml": SITE + "review_policy: verplicht\n"}
-    )
+    root = write_tree(tmp_path / "content", {"site.yaml": SITE + "review_policy: verplicht\n"})
     [diagnostic] = freshness_diagnostics(load_content(root), dt.date(2026, 11, 29))
     assert (diagnostic.severity, diagnostic.code) == ("warning", "review-missing")
 
