@@ -669,7 +669,7 @@ class _Build:
     # -- publishing --------------------------------------------------------------------
 
     def _finish(self, warnings: list[dict[str, Any]]) -> None:
-        from pakketbuild import jsonout
+        from pakketbuild import jsonout, provenance
 
         if hash_tree(self.content_root) != self.inputs.content:
             raise PakketbuildError(
@@ -677,7 +677,11 @@ class _Build:
                 "run the build again"
             )
         self.result.artifacts = _manifest_entries(self.records)
-        manifest = {"generator": "pakketbuild", "artifacts": self.result.artifacts}
+        manifest = {
+            "generator": "pakketbuild",
+            "versions": provenance.versions(),
+            "artifacts": self.result.artifacts,
+        }
         text = jsonout.dumps(manifest, indent=2, sort_keys=True) + "\n"
         data = text.encode("utf-8")
         kept: dict[str, list[int]] = {}

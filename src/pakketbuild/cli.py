@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from pakketbuild import __version__
 from pakketbuild.diagnostics import (
     ContentError,
     Diagnostic,
@@ -24,6 +23,7 @@ from pakketbuild.diagnostics import (
     UsageError,
     format_diagnostics,
 )
+from pakketbuild.provenance import version_text
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -34,8 +34,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="pakketbuild", description=__doc__.splitlines()[0] if __doc__ else "")
-    parser.add_argument("--version", action="version", version=f"pakketbuild {__version__}")
+    parser = _Parser(
+        prog="pakketbuild",
+        description=__doc__.splitlines()[0] if __doc__ else "",
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # --version: one line per library
+    )
+    parser.add_argument("--version", action="version", version=version_text())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = sub.add_parser("check", help="validate the content and report every problem")
@@ -220,16 +224,24 @@ def _check(args: argparse.Namespace) -> int:
         diagnostics = exc.diagnostics
     else:
         diagnostics = sorted([*content.warnings, *freshness_diagnostics(content, _today(args))])
-    if args.strict:  # warnings become errors, in the report as well as in the exit code
-        diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
-    errors = [d for d in diagnostics if d.severity == "error"]
+    if args.strict:  # warnings become errors, in the report as well as in the exit code;
+        # notices stay notices (the review policy's way of saying "not yet a problem")
+        diagnostics = [
+            replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d
+            for d in diagnostics
+        ]
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    warnings = [d for d in diagnostics if d.severity is Severity.WARNING]
+    notices = len(diagnostics) - len(errors) - len(warnings)
     if args.format == "json":
         print(json.dumps([d.as_json() for d in diagnostics], ensure_ascii=False, indent=2))
     else:
         _print_diagnostics(diagnostics, args.format)
-    failed = bool(errors) or (args.strict and bool(diagnostics))
+    failed = bool(errors) or (args.strict and bool(warnings))
     if args.format == "text":
-        summary = f"{len(errors)} error(s), {len(diagnostics) - len(errors)} warning(s)"
+        summary = f"{len(errors)} error(s), {len(warnings)} warning(s)"
+        if notices:
+            summary += f", {notices} notice(s)"
         print(("check failed: " if failed else "check passed: ") + summary, file=sys.stderr)
     return EXIT_CONTENT if failed else EXIT_OK
 

@@ -456,6 +456,16 @@ class View(_Model):
     )
 
 
+class ReviewPolicy(StrEnum):
+    """How ``check`` treats a published item without review dates."""
+
+    GELEIDELIJK = "geleidelijk"
+    """A missing review date is a notice while no published item has review dates yet, and
+    a warning (which fails ``check --strict``) from the first review date on."""
+    VERPLICHT = "verplicht"
+    """A missing review date is always a warning."""
+
+
 class SiteConfig(_Model):
     """``content/site.yaml``: settings for the whole publication."""
 
@@ -486,6 +496,14 @@ class SiteConfig(_Model):
     views: list[View] = Field(
         default_factory=list,
         description="Weergaven per doelgroep, bijvoorbeeld één per vereniging.",
+    )
+    review_policy: ReviewPolicy = Field(
+        default=ReviewPolicy.GELEIDELIJK,
+        description="Hoe streng de controle is op ontbrekende controledatums. 'geleidelijk': "
+        "een ontbrekende datum is een opmerking zolang nog geen enkel gepubliceerd onderdeel "
+        "controledatums heeft, en een waarschuwing zodra het eerste onderdeel ze heeft. "
+        "'verplicht': altijd een waarschuwing. Een verlopen controledatum is altijd een "
+        "waarschuwing.",
     )
 
 
