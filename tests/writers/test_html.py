@@ -27,6 +27,7 @@ from tests.writers.html_tools import (
 )
 
 ALLOWED_SCHEMES = {"https", "mailto", "tel"}
+BASE_URL = "https://voorbeeld.nl/pakket/"  # tests/data/small/site.yaml
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +134,11 @@ def test_links_are_relative_and_resolve(site: Path) -> None:
             parts = urlsplit(href)
             if link["tag"] == "link" and link.get("rel") == "icon":
                 assert href == "data:,"
+                continue
+            if link["tag"] == "link" and link.get("rel") == "canonical":
+                # The full edition's own address (base URL + path): not a request.
+                full = path.split("/", 2)[2] if path.startswith("views/") else path
+                assert href == BASE_URL + full, f"{path}: canonical {href}"
                 continue
             if parts.scheme:
                 assert parts.scheme in ALLOWED_SCHEMES, f"{path}: {href}"

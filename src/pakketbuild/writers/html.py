@@ -46,6 +46,8 @@ from pakketbuild.writers.documents import audiences_text
 
 HTML_MEDIA_TYPE = "text/html"
 CSS_MEDIA_TYPE = "text/css"
+SITEMAP_MEDIA_TYPE = "application/xml"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 ASSETS = {urls.SITE_CSS: "site.css", urls.PRINT_CSS: "print.css"}
 """Export path → file in ``pakketbuild/assets/site/``."""
 MAIN_ID = "_inhoud"
@@ -369,7 +371,13 @@ class HtmlWriter(Writer):
     name = "html"
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
-        return for_each_edition(pub, lambda edition: self._jobs(edition, ctx), themed=True)
+        jobs = for_each_edition(pub, lambda edition: self._jobs(edition, ctx), themed=True)
+        if pub.site.base_url is not None:  # a sitemap needs absolute URLs
+            everything = [f"pakket:{p}" for p in pub.pakketten] + [f"item:{i}" for i in pub.items]
+            jobs.append(
+                Job(urls.SITEMAP, "html", "sitemap", SITEMAP_MEDIA_TYPE, _deps("site", *everything))
+            )
+        return jobs
 
     def _jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         jobs = [Job(path, "html", f"asset:{name}", CSS_MEDIA_TYPE) for path, name in ASSETS.items()]
@@ -446,6 +454,8 @@ class HtmlWriter(Writer):
             return pub.theme.site_css().encode("utf-8")
         if kind == "theme-file":
             return pub.theme.files()[key].read_bytes()
+        if kind == "sitemap":
+            return render_sitemap(pub)
         if kind == "withdrawn":
             return render_withdrawn(pub, ctx, pub.withdrawn[key]).encode("utf-8")
         if job.path == urls.INDEX:
@@ -505,6 +515,7 @@ def _common(pub: Publication, page: str) -> dict[str, Any]:
         "site": pub.site,
         "lang": pub.site.language,
         "to": _relative_to(page),
+        "canonical": pub.canonical_url(page),
         "main_id": MAIN_ID,
         "publisher": publisher,
         "edition": None,
@@ -655,3 +666,25 @@ def render_withdrawn(pub: Publication, ctx: BuildContext, stone: Tombstone) -> s
             json_ld=None,
         )
     )
+
+
+def render_sitemap(pub: Publication) -> bytes:
+    """``sitemap.xml`` (sitemaps.org 0.9): the full edition's home, pakket and item pages
+    with absolute URLs; ``lastmod`` only where the content records a date (the pakket's
+    edition, the item's latest change or first publication). View pages are left out:
+    their canonical page is the full edition's."""
+    from xml.sax.saxutils import escape
+
+    entries: list[tuple[str, Any]] = [(urls.INDEX, None)]
+    entries += [(urls.pakket_page(p.id), p.pakket.edition) for p in pub.pakketten.values()]
+    entries += [
+        (urls.item_page(i.id), i.date_modified or i.date_published) for i in pub.items.values()
+    ]
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
+    for path, date in entries:
+        url = pub.canonical_url(path)
+        assert url is not None
+        lastmod = f"<lastmod>{date.isoformat()}</lastmod>" if date else ""
+        lines.append(f"  <url><loc>{escape(url)}</loc>{lastmod}</url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")

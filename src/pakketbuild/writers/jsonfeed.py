@@ -243,6 +243,19 @@ def _feed(pub: Publication, audience: Audience | None, items: list[api.FeedItem]
         description=description,
         language=pub.site.language,
         authors=[api.FeedAuthor(name=publisher.name, url=publisher.url)] if publisher else None,
+        _pakketbuild=api.FeedTopExtension(
+            path_root=api.path_root(path),
+            api=api.Link(
+                path=urls.API_INDEX,
+                url=pub.absolute_url(urls.API_INDEX),
+                media_type=JSON_MEDIA_TYPE,
+            ),
+            withdrawn=api.Link(
+                path=urls.API_WITHDRAWN,
+                url=pub.absolute_url(urls.API_WITHDRAWN),
+                media_type=JSON_MEDIA_TYPE,
+            ),
+        ),
         items=items,
     )
 
