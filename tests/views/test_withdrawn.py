@@ -83,7 +83,9 @@ def test_atom_feeds_carry_tombstones(views_site: Path) -> None:
 def test_tombstones_without_audiences_reach_only_the_feeds_of_all_items(
     tmp_path: Path, make_build: Callable[..., Path]
 ) -> None:
-    changes = {"withdrawn.yaml": WITHDRAWN.replace("    audiences: [raadslid, wethouder]\n", "")}
+    changes: dict[str, str | None] = {
+        "withdrawn.yaml": WITHDRAWN.replace("    audiences: [raadslid, wethouder]\n", "")
+    }
     out = make_build(write_views_tree(tmp_path / "content", changes), "json")
     assert "item:weg" in (out / "feeds/feed.atom").read_text("utf-8")
     for audience in ("raadslid", "wethouder"):
