@@ -194,7 +194,7 @@ def test_item_page_shows_everything(small_pages: dict[str, Page]) -> None:
     assert "Folder voor partners (PDF)" in page.text  # document without address: no link
     assert "15 november 2026" in page.text  # Dutch date of the latest change
     assert "Editie: 29 november 2026" in page.text  # footer edition of its pakket
-    # Heading ids of the body are the same as in the API's body_html.
+    # Heading ids of the body: the API's body_html has them with the item's prefix.
     assert "wat-de-hulplijn-doet" in page.ids
 
 
@@ -395,7 +395,11 @@ def test_body_is_the_shared_markdown_rendering(small_site: Path) -> None:
     body = markdown.render_html(pub.items["hulplijn"].item.body)
     assert body.strip() in html
     api = json.loads((small_site / "api/v1/items/hulplijn.json").read_text(encoding="utf-8"))
-    assert api["body_html"] == body
+    # The same rendering, its heading ids prefixed for embedding (as on the pakket page).
+    assert api["body_html"] == markdown.render_html(
+        pub.items["hulplijn"].item.body, id_prefix="hulplijn--"
+    )
+    assert api["body_html"].replace('id="hulplijn--', 'id="') == body
 
 
 def test_dutch_join() -> None:

@@ -118,3 +118,30 @@ def test_dates_come_only_from_the_content(make_build: Callable[..., Path]) -> No
         "modified": "2026-09-01",
         "last_reviewed": "2026-11-01",
     }
+
+
+def test_embeddable_html_has_unique_ids_and_marks_audience_passages(
+    tmp_path: Path, make_build: Callable[..., Path]
+) -> None:
+    """A partner page that shows every item of a pakket (from the API or a feed) gets no
+    duplicate id, and can tell which passage is for whom."""
+    import re
+
+    out = make_build(write_views_tree(tmp_path / "content"), "json")
+    pakket = _json(out / "api/v1/pakketten/pakket.json")
+    html = "".join(
+        item["body_html"] + "".join(s.get("text_html", "") for s in item["steps"])
+        for item in pakket["items"]
+    )
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert ids and len(ids) == len(set(ids))
+    for item in pakket["items"]:
+        own = re.findall(r'id="([^"]+)"', item["body_html"])
+        assert all(i.startswith(item["id"] + "--") for i in own), own
+    hulp = _json(out / "api/v1/items/hulp.json")
+    assert '<div class="passage" data-audience="raadslid">' in hulp["body_html"]
+    assert '<div class="passage" data-audience="wethouder">' in hulp["body_html"]
+    assert 'data-audience="raadslid"' in hulp["steps"][0]["text_html"]
+    feed = _json(out / "feeds/feed.json")
+    entry = next(i for i in feed["items"] if i["_pakketbuild"]["id"] == "hulp")
+    assert 'id="hulp--daarna"' in entry["content_html"]

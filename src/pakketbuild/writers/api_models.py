@@ -211,7 +211,11 @@ class ItemDoc(_Doc):
     kind: Kind = Field(description="Kind of support, e.g. 'support-line', 'training'.")
     kind_label: str = Field(description="Dutch label of the kind.")
     summary: str = Field(description="Lead paragraph, plain text.")
-    body_html: str = Field(description="The text as an HTML fragment (headings start at h2).")
+    body_html: str = Field(
+        description="The text as an HTML fragment, ready to embed: headings start at h2 and "
+        "their ids start with '<item-id>--' (unique on a page with several items); a "
+        'passage for some audiences only is <div class="passage" data-audience="id …">.'
+    )
     body_text: str = Field(description="The text as plain text.")
     audiences: list[AudienceDoc] = Field(description="Who the item is for.")
     providers: list[OrganisationDoc] = Field(description="Organisations that provide it.")
@@ -625,11 +629,19 @@ def step_docs(item: PubItem) -> list[StepDoc]:
         StepDoc(
             position=position,
             title=step.title,
-            text_html=render_html(step.text) if step.text else None,
+            text_html=render_html(step.text, 0, f"{embed_prefix(item)}stap-{position}--")
+            if step.text
+            else None,
             text_text=render_text(step.text) if step.text else None,
         )
         for position, step in enumerate(item.item.steps, start=1)
     ]
+
+
+def embed_prefix(item: PubItem) -> str:
+    """The prefix of heading ids in the API's and feeds' HTML: ``<item-id>--`` (the ids of
+    the pakket page), so that a page that embeds several items has unique ids."""
+    return f"{item.id}--"
 
 
 def item_dates(item: PubItem) -> ItemDates:
@@ -662,7 +674,7 @@ def _item_doc(pub: Publication, ctx: BuildContext, item: PubItem) -> ItemDoc:
         kind=item.item.kind,
         kind_label=item.kind_label,
         summary=item.item.summary,
-        body_html=item.body_html(),
+        body_html=item.body_html(0, embed_prefix(item)),
         body_text=item.body_text,
         audiences=[audience_doc(a) for a in item.item.audiences],
         providers=[organisation_doc(o) for o in item.providers],
