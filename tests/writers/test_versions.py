@@ -100,13 +100,13 @@ def test_editing_one_item_changes_exactly_what_shows_it(
     assert versions(make_build(content, "json")) == passage
 
 
-def test_dates_come_only_from_the_content(make_build: Callable[..., Path]) -> None:
+def test_dates_come_only_from_the_content(tmp_path: Path) -> None:
     """``date_published`` from ``published:`` only (not the first change-log entry: an item
     may be years older than its first logged change); ``date_modified`` from the newest
     change."""
-    from tests.writers.html_tools import SMALL
+    from tests.writers.html_tools import SMALL, build_tree
 
-    out = make_build(SMALL, "json")
+    out = build_tree(SMALL, tmp_path / "exports", "json")  # private cache, not beside SMALL
     feed = {i["_pakketbuild"]["id"]: i for i in _json(out / "feeds/feed.json")["items"]}
     assert feed["hulplijn"]["date_published"] == "2026-10-01T00:00:00Z"  # published:
     assert feed["hulplijn"]["date_modified"] == "2026-11-15T00:00:00Z"
