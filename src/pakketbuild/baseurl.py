@@ -79,8 +79,8 @@ def from_environment(cli_value: str | None, env: Mapping[str, str] | None = None
     environ = os.environ if env is None else env
     if cli_value is not None:
         return normalise(cli_value, "--base-url")
-    value = environ.get(ENV_BASE_URL)
-    if value:
+    value = environ.get(ENV_BASE_URL, "")
+    if value.strip():  # CI sets it empty on pull requests: empty means not set
         return normalise(value, f"de omgevingsvariabele {ENV_BASE_URL}")
     return None
 
@@ -96,7 +96,7 @@ def publishing_diagnostics(
 ) -> list[Diagnostic]:
     """The warning ``check`` gives when a publishing build has no base URL."""
     environ = os.environ if env is None else env
-    if not is_publishing(environ) or site_base_url or environ.get(ENV_BASE_URL):
+    if not is_publishing(environ) or site_base_url or environ.get(ENV_BASE_URL, "").strip():
         return []
     return [
         Diagnostic(
