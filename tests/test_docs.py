@@ -17,11 +17,13 @@ GUIDE = ROOT / "docs" / "redactie.md"
 CI_DOC = ROOT / "docs" / "ci.md"
 WORKFLOW = ROOT / ".github" / "workflows" / "pakketbuild.yml"
 
-CHECK_MODULES = ("loader", "model", "messages", "markdown", "yamlsafe", "freshness", "theme")
+CHECK_MODULES = (
+    "loader", "model", "messages", "markdown", "yamlsafe", "freshness", "theme", "baseurl",
+)  # fmt: skip
 """The modules behind ``pakketbuild check``: every diagnostic code comes from these."""
 NOT_CODES = (
     {k.value for k in Kind}
-    | {"utf-8", "text-align", "alleen-voor", "passage-label"}
+    | {"utf-8", "text-align", "alleen-voor", "passage-label", "data-audience"}
     | {n for n in COLOR_TOKENS if "-" in n}  # theme token names
     | {f for f in GENERIC_FAMILIES if "-" in f}
 )

@@ -83,6 +83,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="cache folder (default: .pakketbuild-cache/ beside the content folder)",
     )
+    build.add_argument(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help="where exports/ will be published, for absolute links (default: "
+        "$PAKKETBUILD_BASE_URL, else base_url in site.yaml)",
+    )
     noise = build.add_mutually_exclusive_group()
     noise.add_argument("--quiet", "-q", action="store_true", help="print errors only")
     noise.add_argument("--verbose", "-v", action="store_true", help="list every file")
@@ -215,15 +222,24 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from pakketbuild.baseurl import from_environment, publishing_diagnostics
     from pakketbuild.freshness import freshness_diagnostics
     from pakketbuild.loader import load_content
+
+    from_environment(None)  # a malformed PAKKETBUILD_BASE_URL is an error here too
 
     try:
         content = load_content(args.content, processes=_cores())
     except ContentError as exc:
         diagnostics = exc.diagnostics
     else:
-        diagnostics = sorted([*content.warnings, *freshness_diagnostics(content, _today(args))])
+        site = content.sources.get("site")
+        publishing = publishing_diagnostics(
+            content.site.base_url, site.display if site is not None else "site.yaml"
+        )
+        diagnostics = sorted(
+            [*content.warnings, *freshness_diagnostics(content, _today(args)), *publishing]
+        )
     if args.strict:  # warnings become errors, in the report as well as in the exit code;
         # notices stay notices (the review policy's way of saying "not yet a problem")
         diagnostics = [
@@ -265,8 +281,10 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from pakketbuild.baseurl import from_environment
     from pakketbuild.build import BuildOptions, build
 
+    base_url = from_environment(args.base_url)
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     options = BuildOptions(
         content=args.content,
@@ -276,6 +294,7 @@ def _build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         force=args.force,
         cache_dir=args.cache_dir,
+        base_url=base_url,
         verbosity="quiet" if args.quiet else "verbose" if args.verbose else "normal",
     )
     result = build(options)

@@ -393,6 +393,12 @@ class Item(_Model):
     status: Status = Field(
         default=Status.CONCEPT, description="concept, gepubliceerd of gearchiveerd."
     )
+    published: dt.date | None = Field(
+        default=None,
+        description="Datum waarop dit onderdeel voor het eerst gepubliceerd is (JJJJ-MM-DD). "
+        "Alleen invullen als die datum vaststaat; los van het wijzigingslog. Partners zien "
+        "hem als publicatiedatum in de feeds.",
+    )
     last_reviewed: dt.date | None = Field(
         default=None, description="Datum van de laatste inhoudelijke controle (JJJJ-MM-DD)."
     )
@@ -515,6 +521,12 @@ class WithdrawnEntry(_Model):
     title: Line | None = Field(default=None, description="Titel die het onderdeel had.")
     replaced_by: Slug | None = Field(default=None, description="Id van de opvolger, als die er is.")
     reason: Line | None = Field(default=None, description="Waarom het is ingetrokken (één zin).")
+    audiences: list[Audience] = Field(
+        default_factory=list,
+        description="Voor wie het onderdeel was, bijvoorbeeld [burgemeester]. De intrekking "
+        "verschijnt dan ook in de feeds van die doelgroepen; leeg = alleen in de feeds met "
+        "alle onderdelen.",
+    )
 
 
 class WithdrawnFile(_Model):
