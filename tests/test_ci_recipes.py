@@ -51,7 +51,10 @@ GITHUB_CONDITIONS = {
     "github.ref == 'refs/heads/main' && github.event_name != 'pull_request'": True,
 }
 """Every `if:` the GitHub recipe may use, and how it is taken here (a push to main)."""
-GITHUB_EXPRESSIONS = {"steps.pages.outputs.base_url": BASE_URL}
+GITHUB_EXPRESSIONS = {
+    "steps.pages.outputs.base_url": BASE_URL,
+    "steps.pages.outputs.base_url && '1' || ''": "1",
+}
 """Every expression allowed in a step's `env:`, with the value its host would give."""
 GITLAB_VARIABLES = {
     "CI_PAGES_URL": BASE_URL,
@@ -132,7 +135,7 @@ def run_recipe(steps: list[Step], workdir: Path, venv: Path, extra_env: dict[str
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"VIRTUAL_ENV", "PYTHONPATH", "PAKKETBUILD_BASE_URL"}
+        if key not in {"VIRTUAL_ENV", "PYTHONPATH", "PAKKETBUILD_BASE_URL", "PAKKETBUILD_PUBLISH"}
     }
     env.update(extra_env)
     env["PATH"] = os.pathsep.join([str(venv / "bin"), str(shims), env.get("PATH", "")])
@@ -228,6 +231,10 @@ def test_recipe_passes_and_publishes_the_shipped_content(
     for library in ("weasyprint", "python-docx", "markdown-it-py"):
         assert manifest["versions"][library] == _locked(library)
     assert (published / "index.html").is_file()
+    # the host's deploy address reached the build: absolute links for partners
+    feed = yaml.safe_load((published / "feeds/feed.json").read_text(encoding="utf-8"))
+    assert feed["home_page_url"] == BASE_URL + "/"
+    assert all(entry["url"].startswith(BASE_URL + "/") for entry in feed["items"])
     assert any(a["path"].endswith(".pdf") for a in manifest["artifacts"])
     assert "review-missing" in run.log  # told as a notice, not hidden
     if recipe == "github":
