@@ -330,11 +330,14 @@ def _check(args: argparse.Namespace) -> int:
         _print_diagnostics(diagnostics, args.format)
     failed = bool(errors) or (args.strict and bool(diagnostics))
     if args.format == "text":
-        warnings = len(diagnostics) - len(errors)
+        warnings = sum(1 for d in diagnostics if str(d.severity) == "warning")
+        notices = len(diagnostics) - len(errors) - warnings  # the review policy's notices
         summary = _("{errors}, {warnings}").format(
             errors=ngettext("{n} error", "{n} errors", len(errors)).format(n=len(errors)),
             warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings),
         )
+        if notices:
+            summary += ", " + ngettext("{n} notice", "{n} notices", notices).format(n=notices)
         line = _("check failed: {summary}") if failed else _("check passed: {summary}")
         print(line.format(summary=summary), file=sys.stderr)
     return EXIT_CONTENT if failed else EXIT_OK
@@ -381,11 +384,24 @@ def _build(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from pakketbuild.serve import ServeOptions, serve
 
-    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
-    if args.documenten:
-        formats += [f for f in ("pdf", "docx") if f not in formats]
+    formats = serve_formats(args.formats, documents=args.documenten)
     options = ServeOptions(content=args.content, host=args.host, port=args.port, formats=formats)
     return serve(options)
+
+
+DOCUMENT_FORMATS = ("pdf", "docx", "odt")
+"""The formats of the files to hand out, in the order ``serve --documenten`` adds them."""
+
+
+def serve_formats(text: str, *, documents: bool) -> list[str]:
+    """The formats ``serve`` builds: those of ``--formats``, plus every document format
+    there is (PDF, Word and, where its writer exists, ODT) with ``--documenten``."""
+    from pakketbuild.writers import WRITERS
+
+    formats = [f.strip() for f in text.split(",") if f.strip()]
+    if documents:
+        formats += [f for f in DOCUMENT_FORMATS if f in WRITERS and f not in formats]
+    return formats
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -14,8 +14,10 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from pakketbuild.i18n import _
+from pakketbuild.i18n import N_, _
 
+SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning"), "notice": N_("notice")}
+"""The severities as words (``notice`` comes with the review policy of the lead's branch)."""
 BODY_FIELDS = frozenset({"body", "intro"})
 """Fields that are the Markdown text below the front matter, not lines an editor writes."""
 
@@ -46,8 +48,9 @@ class Diagnostic:
 
     @property
     def severity_word(self) -> str:
-        """``error``/``warning`` in the reader's language (``fout``/``waarschuwing``)."""
-        return _("error") if self.severity is Severity.ERROR else _("warning")
+        """``error``/``warning``/``notice`` in the reader's language (``fout``,
+        ``waarschuwing``, ``opmerking``)."""
+        return _(SEVERITY_WORDS.get(str(self.severity), str(self.severity)))
 
     @property
     def shown_field(self) -> str:
