@@ -118,6 +118,9 @@ class _Reader:
         self.broken: set[str] = set()
         """Ids (``item:x``, ``organisations``) that exist but failed to load: references to
         them are not reported again, so one mistake gives one message."""
+        self.invalid: list[tuple[str, Source, dict[str, Any]]] = []
+        """Item and pakket files that failed validation, with their raw fields: their
+        references are still checked, so no mistake waits for another to be fixed."""
 
     def show(self, path: Path) -> str:
         try:
@@ -394,6 +397,7 @@ def _load_content(root: Path, processes: int) -> Content:
             item = reader.validate(Item, data, source)
             if item is None:
                 reader.broken.add(f"item:{path.stem}")
+                reader.invalid.append(("item", source, data))
             else:
                 sources[f"item:{item.id}"] = source
                 items[item.id] = item
@@ -417,6 +421,8 @@ def _load_content(root: Path, processes: int) -> Content:
         if pakket is not None:
             sources[f"pakket:{pakket.id}"] = source
             pakketten[pakket.id] = pakket
+        else:
+            reader.invalid.append(("pakket", source, data))
         if isinstance(data.get("intro"), str):
             reader.lint_markdown(source, data["intro"], source.body_line, "intro")
         _check_placeholders(reader, source, data, ("summary", "intro"))
@@ -732,7 +738,9 @@ def _ref_error(
         return
     if f"{what}:{value}" in reader.broken:
         return
-    guess = difflib.get_close_matches(value, list(known), n=1)
+    # Files that exist but have other errors are candidates for "did you mean" too.
+    failed = [b.split(":", 1)[1] for b in reader.broken if b.startswith(f"{what}:")]
+    guess = difflib.get_close_matches(value, sorted({*known, *failed}), n=1)
     hint = (
         _("did you mean '{guess}'?").format(guess=guess[0])
         if guess
@@ -790,6 +798,8 @@ def _cross_check(
         for index, document in enumerate(item.documents):
             if document.path is not None:
                 _check_document(reader, source, ("documents", index, "path"), document.path)
+    for kind, source, data in reader.invalid:
+        _check_raw_references(reader, kind, source, data, organisations, items)
     for pakket in pakketten.values():
         source = sources[f"pakket:{pakket.id}"]
         if pakket.publisher not in organisations:
@@ -821,6 +831,36 @@ def _cross_check(
                     ).format(id=ref, status=target.status),
                     f"items[{index}]",
                 )
+
+
+_REFERENCE_FIELDS = {
+    "item": (("providers", "organisation"), ("related", "item"), ("replaced_by", "item")),
+    "pakket": (("publisher", "organisation"), ("items", "item")),
+}
+"""The fields of a file that name other files, and what they name."""
+
+
+def _check_raw_references(
+    reader: _Reader,
+    kind: str,
+    source: Source,
+    data: dict[str, Any],
+    organisations: dict[str, Organisation],
+    items: dict[str, Item],
+) -> None:
+    """References in a file that failed validation for other reasons. Only values that are
+    well-formed ids are looked up: a value that is itself wrong was reported already."""
+    for name, target in _REFERENCE_FIELDS[kind]:
+        value = data.get(name)
+        entries: list[tuple[tuple[str | int, ...], Any]]
+        if isinstance(value, list):
+            entries = [((name, index), entry) for index, entry in enumerate(value)]
+        else:
+            entries = [((name,), value)]
+        known: dict[str, Any] = organisations if target == "organisation" else items
+        for loc, entry in entries:
+            if isinstance(entry, str) and _is_slug(entry) and entry not in known:
+                _ref_error(reader, source, loc, entry, target, known)
 
 
 def _check_docx_template(reader: _Reader, source: Source, value: str) -> None:
