@@ -167,7 +167,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     started = time.perf_counter()
     formats = _check_formats(options.formats)
     if options.jobs is not None and options.jobs < 1:
-        raise UsageError("--jobs must be 1 or more")
+        raise UsageError(_("--jobs must be 1 or more"))
     reporter = reporter or make_reporter(options.verbosity, options.progress)
     content_root = options.content.resolve()
     out = options.out.resolve()
@@ -203,7 +203,7 @@ def _read_template(
     if path is None:
         return _site_template(content) if content is not None else None
     if not path.is_file():
-        raise UsageError(f"--docx-template {path}: no such file")
+        raise UsageError(_("--docx-template {path}: there is no such file").format(path=path))
     return path.read_bytes()
 
 
@@ -261,17 +261,21 @@ def _template_hash(options: BuildOptions) -> str | None:
     try:
         return sha256_bytes(path.read_bytes())
     except OSError:
-        raise UsageError(f"--docx-template {path}: no such file") from None
+        raise UsageError(
+            _("--docx-template {path}: there is no such file").format(path=path)
+        ) from None
 
 
 def _check_out(out: Path, content: Path) -> None:
     """Refuse output folders whose replacement would destroy something else."""
     if out == content or out in content.parents or content in out.parents:
         raise UsageError(
-            f"--out {out}: the output folder must not contain or be inside the content folder"
+            _(
+                "--out {out}: the output folder must not contain or be inside the content folder"
+            ).format(out=out)
         )
     if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: exists and is not a folder")
+        raise UsageError(_("--out {out}: exists and is not a folder").format(out=out))
 
 
 def _check_replaceable(out: Path) -> None:
@@ -281,9 +285,10 @@ def _check_replaceable(out: Path) -> None:
         strangers = sorted(name for name in os.listdir(out) if name not in KEEP_FILES)
         if strangers:
             raise UsageError(
-                f"--out {out}: this folder holds files that pakketbuild did not write "
-                f"({', '.join(strangers[:3])}…) and would be replaced as a whole; "
-                "choose a new or empty folder"
+                _(
+                    "--out {out}: this folder holds files that pakketbuild did not write "
+                    "({names}…) and would be replaced as a whole; choose a new or empty folder"
+                ).format(out=out, names=", ".join(strangers[:3]))
             )
 
 

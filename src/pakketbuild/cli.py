@@ -253,6 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     set_language(_requested_language(args_list))
+    args: argparse.Namespace | None = None
     try:
         args = _parser().parse_args(args_list)
         if args.command is None:
@@ -277,6 +278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_("error: {message}").format(message=exc), file=sys.stderr)
         return EXIT_USAGE
     except ContentError as exc:
+        if _no_content(exc.diagnostics):
+            return EXIT_CONTENT
         _print_diagnostics(exc.diagnostics, "text")
         print(
             ngettext(
@@ -294,7 +297,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_("interrupted; exports/ was left as it was."), file=sys.stderr)
         return 130
     except OSError as exc:  # the machine, not the content: a full disk, no permission
-        print(_("error: {message}").format(message=machine_failure(exc)), file=sys.stderr)
+        out = getattr(args, "out", None) if getattr(args, "command", "") == "build" else None
+        message = machine_failure(exc, where=out, out=out)
+        print(_("error: {message}").format(message=message), file=sys.stderr)
         return EXIT_CONTENT
     except Exception:  # a bug, not a content problem
         print(
@@ -303,6 +308,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         traceback.print_exc()
         return EXIT_USAGE
+
+
+def _no_content(diagnostics: Sequence[Diagnostic]) -> bool:
+    """Say in one line that the content folder is missing or unreadable (no file:line:col
+    and no count: there is nothing else to report); True when that was the problem."""
+    if len(diagnostics) != 1 or diagnostics[0].code != "no-content":
+        return False
+    where = diagnostics[0]
+    print(_("error: {message}").format(message=f"{where.path}: {where.message}"), file=sys.stderr)
+    return True
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
@@ -432,6 +447,8 @@ def _status(args: argparse.Namespace) -> int:
     try:
         content = load_content(args.content)
     except ContentError as exc:
+        if _no_content(exc.diagnostics):
+            return EXIT_CONTENT
         _print_diagnostics(exc.diagnostics, "text")
         print(_("status needs valid content; fix these problems first."), file=sys.stderr)
         return EXIT_CONTENT

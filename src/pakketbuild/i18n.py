@@ -116,35 +116,50 @@ def os_reason(exc: OSError) -> str:
     return _("the system refused it")
 
 
-def machine_failure(exc: OSError) -> str:
+def machine_failure(exc: OSError, where: object = None, out: object = None) -> str:
     """One line for a failure of the machine (disk full, no permission): the path and what
-    to do. The build never changes ``exports/`` when it fails, so the line says so."""
+    to do. ``where`` names the place when the system did not (a full disk says no file);
+    ``out`` is the output folder, which a failed build never changes."""
     import errno
 
-    path = exc.filename if exc.filename is not None else ""
+    path = str(exc.filename if exc.filename is not None else where or "")
+    kept = _("; {out} was left as it was").format(out=out) if out is not None else ""
     name = errno.errorcode.get(exc.errno or 0, "")
     if name in ("ENOSPC", "EDQUOT"):
-        return _(
-            "the disk is full (while writing '{path}'); make room on the disk, or build "
-            "to another folder with --out, and run the command again; exports/ was left as "
-            "it was"
-        ).format(path=path)
+        return (
+            _(
+                "the disk is full (while writing '{path}'); make room on the disk, or build "
+                "to another folder with --out, and run the command again"
+            ).format(path=path)
+            + kept
+        )
     if name in ("EACCES", "EPERM"):
-        return _(
-            "no permission to use '{path}'; ask for access to this folder, or work in a "
-            "folder of your own; exports/ was left as it was"
-        ).format(path=path)
+        return (
+            _(
+                "no permission to use '{path}'; ask for access to this folder, or work in a "
+                "folder of your own"
+            ).format(path=path)
+            + kept
+        )
     if name == "EROFS":
-        return _(
-            "'{path}' is on a disk that cannot be written to; choose another folder with "
-            "--out; exports/ was left as it was"
-        ).format(path=path)
+        return (
+            _(
+                "'{path}' is on a disk that cannot be written to; choose another folder with --out"
+            ).format(path=path)
+            + kept
+        )
     if name == "ENOENT":
-        return _("'{path}' does not exist; check the name of the folder or file").format(path=path)
-    return _(
-        "'{path}' could not be read or written ({reason}); check the disk and run the "
-        "command again; exports/ was left as it was"
-    ).format(path=path, reason=os_reason(exc))
+        return (
+            _("'{path}' does not exist; check the name of the folder or file").format(path=path)
+            + kept
+        )
+    return (
+        _(
+            "'{path}' could not be read or written ({reason}); check the disk and run the "
+            "command again"
+        ).format(path=path, reason=os_reason(exc))
+        + kept
+    )
 
 
 ARGPARSE_TEXTS = (

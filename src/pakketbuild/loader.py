@@ -380,6 +380,24 @@ def _load_content(root: Path, processes: int) -> Content:
                 )
             ]
         )
+    try:
+        os.listdir(root)
+    except OSError as exc:  # a folder one may not open: every file would look missing
+        raise ContentError(
+            [
+                Diagnostic(
+                    str(root),
+                    1,
+                    1,
+                    Severity.ERROR,
+                    "no-content",
+                    _(
+                        "the content folder cannot be read ({reason}); ask for access to it, "
+                        "or copy it to a folder of your own"
+                    ).format(reason=os_reason(exc)),
+                )
+            ]
+        ) from None
     sources: dict[str, Source] = {}
 
     site = _load_site(reader, root / SITE_FILE, sources)

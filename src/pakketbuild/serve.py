@@ -146,7 +146,7 @@ class Preview:
             except PakketbuildError as exc:
                 failure = str(exc)
             except OSError as exc:  # the machine (a full disk), not pakketbuild
-                failure = machine_failure(exc)
+                failure = machine_failure(exc, where=self.site)
             except Exception:  # a bug: show it, keep serving so a fix can be previewed
                 failure, internal = traceback.format_exc(), True
             finally:
