@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import threading
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -171,3 +172,24 @@ def test_the_guide_explains_the_markdown_editors_need() -> None:
         assert example in text, example
     for english_doc in ("views-themes.md", "(in het Engels)"):
         assert english_doc not in text
+
+
+def test_a_download_missing_from_a_preview_without_documents_says_how_to_get_it(
+    tmp_path: Path,
+) -> None:
+    content = write_tree(tmp_path / "content")
+    preview = Preview(content, tmp_path / "site", ["html", "json"], open(os.devnull, "w"))  # noqa: SIM115
+    preview.rebuild()
+    server = make_server(preview, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/downloads/items/woningscan.pdf"
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(url, timeout=30)
+        assert caught.value.code == 404
+        assert "make serve" in caught.value.read().decode()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

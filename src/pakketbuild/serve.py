@@ -289,7 +289,15 @@ class _Handler(SimpleHTTPRequestHandler):
             page = _page(
                 "Pagina niet gevonden",
                 f"<p>Deze pagina bestaat niet in het voorbeeld: <code>{html.escape(path)}</code>."
-                '</p>\n<p><a href="/">Naar de beginpagina</a></p>',
+                "</p>\n"
+                + (
+                    "<p>PDF- en Word-bestanden staan alleen in het voorbeeld als u het start "
+                    "met <code>make serve</code> (of <code>pakketbuild serve --documenten"
+                    "</code>).</p>\n"
+                    if "/downloads/" in path
+                    else ""
+                )
+                + '<p><a href="/">Naar de beginpagina</a></p>',
             )
             body = _inject(page.encode(), snapshot.version)
             self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8", send_body)
