@@ -133,3 +133,44 @@ bench: venv
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+# --------------------------------------------------------------------------- editors
+# The editors' commands, without activating .venv: run them in this folder.
+#   make check                      check the texts (every problem, in Dutch)
+#   make serve                      preview on http://127.0.0.1:8000/, PDF and Word included
+#   make status                     overview: statuses and reviews due
+#   make new-item ID=woningscan [KIND=scan] [TITLE="Woningscan"]
+#   make new-pakket ID=mijn-pakket ITEMS=woningscan,stappenplan [TITLE="…"]
+# Extra options go in ARGS, e.g. make check ARGS=--strict; English: make check ARGS="--lang en".
+# (make build, above, puts the site and the PDF/Word/ODT files in exports/.)
+
+.PHONY: check serve status new-item new-pakket messages
+ARGS  ?=
+KIND  ?= other
+TITLE ?=
+
+## check: check the texts in content/ and report every problem
+check: venv
+	$(BIN)/pakketbuild check $(ARGS)
+
+## serve: preview the site (and its PDF and Word files) on this computer; Ctrl-C stops it
+serve: venv
+	$(BIN)/pakketbuild serve --documenten $(ARGS)
+
+## status: editorial overview (statuses, reviews due)
+status: venv
+	$(BIN)/pakketbuild status $(ARGS)
+
+## new-item: a new item file, content/items/$(ID).md
+new-item: venv
+	@test -n "$(ID)" || { echo "Geef een id mee, bijvoorbeeld: make new-item ID=woningscan" >&2; exit 2; }
+	$(BIN)/pakketbuild new item "$(ID)" --kind "$(KIND)" $(if $(TITLE),--title "$(TITLE)") $(ARGS)
+
+## new-pakket: a new pakket file, content/pakketten/$(ID).md
+new-pakket: venv
+	@test -n "$(ID)" -a -n "$(ITEMS)" || { echo "Geef een id en onderdelen mee, bijvoorbeeld: make new-pakket ID=mijn-pakket ITEMS=woningscan" >&2; exit 2; }
+	$(BIN)/pakketbuild new pakket "$(ID)" --items "$(ITEMS)" $(if $(TITLE),--title "$(TITLE)") $(ARGS)
+
+## messages: update the message catalogs (src/pakketbuild/locale) after changing texts
+messages: venv
+	$(BIN)/python scripts/messages.py

@@ -95,20 +95,20 @@ def test_unknown_policy_is_refused_at_its_line(tmp_path: Path) -> None:
     ("changes", "today", "exit_code", "summary"),
     [
         # shipped situation: no review dates anywhere -> notices only, strict passes
-        ({}, "2026-11-29", 0, "check passed: 0 error(s), 0 warning(s), 1 notice(s)"),
+        ({}, "2026-11-29", 0, "check passed: 0 errors, 0 warnings, 1 notice"),
         # an overdue review fails strict
         (
             {"items/woningscan.md": item_with(DATES)},
             "2026-10-02",
             1,
-            "check failed: 1 error(s), 0 warning(s)",
+            "check failed: 1 error, 0 warnings",
         ),
         # reviews have started: a published item without dates fails strict
         (
             {"items/training.md": item_with(DATES, item_id="training")},
             "2026-05-01",
             1,
-            "check failed: 1 error(s), 0 warning(s)",
+            "check failed: 1 error, 0 warnings",
         ),
     ],
 )
@@ -173,17 +173,17 @@ def test_check_uses_today_and_strict_makes_it_an_error(
     dated: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["check", "--content", str(dated), "--today", "2026-10-01"]) == 0
-    assert "check passed: 0 error(s), 0 warning(s)" in capsys.readouterr().err
+    assert "check passed: 0 errors, 0 warnings" in capsys.readouterr().err
     assert main(["check", "--content", str(dated), "--today", "2026-10-02"]) == 0
     err = capsys.readouterr().err
     assert (
         "warning[review-overdue] (review_by): review was due on 2026-10-01 (owner: Team X)" in err
     )
-    assert "check passed: 0 error(s), 1 warning(s)" in err
+    assert "check passed: 0 errors, 1 warning" in err
     assert main(["check", "--content", str(dated), "--today", "2026-10-02", "--strict"]) == 1
     err = capsys.readouterr().err
     assert "error[review-overdue]" in err
-    assert "check failed: 1 error(s), 0 warning(s)" in err
+    assert "check failed: 1 error, 0 warnings" in err
 
 
 def test_check_github_format_under_strict(dated: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from pakketbuild.diagnostics import Diagnostic, Severity, UsageError
+from pakketbuild.i18n import _
 from pakketbuild.loader import Content
 from pakketbuild.model import Item, ReviewPolicy, Status
 
@@ -58,7 +59,10 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(
-            f"'{text}' is not a date; write an existing date as YYYY-MM-DD, for example 2026-11-29"
+            _(
+                "'{text}' is not a date; write an existing date as YYYY-MM-DD, "
+                "for example 2026-11-29"
+            ).format(text=text)
         ) from None
 
 
@@ -112,20 +116,20 @@ def freshness_diagnostics(content: Content, today: dt.date) -> list[Diagnostic]:
     for review in reviews(content, today):
         item = review.item
         source = content.sources[f"item:{item.id}"]
-        owner = f"owner: {item.owner}" if item.owner else "no owner set"
+        owner = _("owner: {owner}").format(owner=item.owner) if item.owner else _("no owner set")
         if review.state is ReviewState.OVERDUE:
             mark = source.at(("review_by",))
-            message = (
-                f"review was due on {item.review_by} ({owner}); check the text and set new "
+            message = _(
+                "review was due on {date} ({owner}); check the text and set new "
                 "review dates (last_reviewed and review_by)"
-            )
+            ).format(date=item.review_by, owner=owner)
             code, field, severity = "review-overdue", "review_by", Severity.WARNING
         elif review.state is ReviewState.MISSING:
             mark = source.at(("id",), key=True)
-            message = (
-                f"this published item has no review date ({owner}); add 'last_reviewed' and "
+            message = _(
+                "this published item has no review date ({owner}); add 'last_reviewed' and "
                 "'review_by' (YYYY-MM-DD) so it is checked again in time"
-            )
+            ).format(owner=owner)
             code, field, severity = "review-missing", "review_by", missing
         else:
             continue

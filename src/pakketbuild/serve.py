@@ -36,6 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from pakketbuild.build import BuildOptions, build
 from pakketbuild.diagnostics import ContentError, Diagnostic, PakketbuildError, UsageError
+from pakketbuild.i18n import _, machine_failure, ngettext, os_reason
 from pakketbuild.writers import WRITERS, get_writer
 
 PREFIX = "/__pakketbuild/"
@@ -166,6 +167,8 @@ class Preview:
                 problems = tuple(exc.diagnostics)
             except PakketbuildError as exc:
                 failure = str(exc)
+            except OSError as exc:  # the machine (a full disk), not pakketbuild
+                failure = machine_failure(exc, where=self.site)
             except Exception:  # a bug: show it, keep serving so a fix can be previewed
                 failure, internal = traceback.format_exc(), True
             finally:
@@ -187,14 +190,26 @@ class Preview:
             lines = [d.format_text() for d in snapshot.problems]
             errors = sum(1 for d in snapshot.problems if d.severity == "error")
             lines.append(
-                f"[{stamp}] {errors} error(s) in the content; the preview shows them until "
-                "they are fixed"
+                ngettext(
+                    "[{time}] {count} error in the content; the preview shows it until it is fixed",
+                    "[{time}] {count} errors in the content; the preview shows them until "
+                    "they are fixed",
+                    errors,
+                ).format(time=stamp, count=errors)
             )
         elif snapshot.failure:
-            kind = "internal error (a bug; please report it)" if snapshot.internal else "error"
-            lines = [f"[{stamp}] build failed, {kind}:", snapshot.failure.rstrip()]
+            line = (
+                _("[{time}] build failed, internal error (a bug; please report it):")
+                if snapshot.internal
+                else _("[{time}] build failed:")
+            )
+            lines = [line.format(time=stamp), snapshot.failure.rstrip()]
         else:
-            lines = [f"[{stamp}] rebuilt in {seconds:.2f}s: {summary}"]
+            lines = [
+                _("[{time}] rebuilt in {seconds}s: {summary}").format(
+                    time=stamp, seconds=f"{seconds:.2f}", summary=summary
+                )
+            ]
         print("\n".join(lines), file=self.log, flush=True)
 
     def watch(self, stop: threading.Event) -> None:
@@ -210,7 +225,8 @@ class Preview:
                 self.rebuild()
         except Exception:  # keep the server up; say that saving no longer rebuilds
             print(
-                "watching the content folder stopped (restart 'pakketbuild serve'):\n"
+                _("watching the content folder stopped (restart 'make serve'):")
+                + "\n"
                 + traceback.format_exc(),
                 file=self.log,
                 flush=True,
@@ -300,7 +316,15 @@ class _Handler(SimpleHTTPRequestHandler):
             page = _page(
                 "Pagina niet gevonden",
                 f"<p>Deze pagina bestaat niet in het voorbeeld: <code>{html.escape(path)}</code>."
-                '</p>\n<p><a href="/">Naar de beginpagina</a></p>',
+                "</p>\n"
+                + (
+                    "<p>PDF- en Word-bestanden staan alleen in het voorbeeld als u het start "
+                    "met <code>make serve</code> (of <code>pakketbuild serve --documenten"
+                    "</code>).</p>\n"
+                    if "/downloads/" in path
+                    else ""
+                )
+                + '<p><a href="/">Naar de beginpagina</a></p>',
             )
             body = _inject(page.encode(), snapshot.version)
             self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8", send_body)
@@ -336,7 +360,8 @@ class _Handler(SimpleHTTPRequestHandler):
         )
         lines = [d.format_text() for d in snapshot.problems] or [snapshot.failure]
         if not _is_page(path):
-            text = "The content has errors; the preview is not updated:\n" + "\n".join(lines)
+            text = _("The content has errors; the preview is not updated:") + "\n"
+            text += "\n".join(lines)
             self._send(status, text.encode() + b"\n", "text/plain; charset=utf-8", send_body)
             return
         page = _problems_page(snapshot)
@@ -358,8 +383,8 @@ def _problems_page(snapshot: Snapshot) -> str:
     if snapshot.problems:
         items = "\n".join(
             f'<li><code><span class="plaats">{html.escape(d.path)}:{d.line}:{d.col}</span>: '
-            f"{html.escape(str(d.severity))}[{html.escape(d.code)}]"
-            + (f" ({html.escape(d.field)})" if d.field else "")
+            f"{html.escape(d.severity_word)}[{html.escape(d.code)}]"
+            + (f" ({html.escape(d.shown_field)})" if d.shown_field else "")
             + f": {html.escape(d.message)}</code></li>"
             for d in snapshot.problems
         )
@@ -403,7 +428,9 @@ def make_server(preview: Preview, host: str, port: int) -> _Server:
         server = server_class((host, port), handler)
     except OSError as exc:
         raise UsageError(
-            f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port"
+            _("cannot listen on {host}:{port} ({reason}); choose another --port").format(
+                host=host, port=port, reason=os_reason(exc)
+            )
         ) from None
     server.preview = preview
     return server
@@ -411,7 +438,9 @@ def make_server(preview: Preview, host: str, port: int) -> _Server:
 
 def _check_formats(formats: Sequence[str]) -> list[str]:
     if not formats:
-        raise UsageError("--formats is empty; choose from " + ", ".join(WRITERS))
+        raise UsageError(
+            _("--formats is empty; choose from {formats}").format(formats=", ".join(WRITERS))
+        )
     for name in formats:
         if name not in WRITERS:
             get_writer(name)  # raises a UsageError with a suggestion
@@ -424,7 +453,10 @@ def serve(options: ServeOptions, log: TextIO | None = None) -> int:
     formats = _check_formats(options.formats)
     if not options.content.is_dir():
         raise UsageError(
-            f"the content folder '{options.content}' does not exist; pass --content DIR"
+            _(
+                "the content folder '{folder}' does not exist; run the command in the folder "
+                "that holds 'content/', or name the folder with --content"
+            ).format(folder=options.content)
         )
     workdir = Path(tempfile.mkdtemp(prefix="pakketbuild-preview-"))
     stop = threading.Event()
@@ -440,10 +472,18 @@ def serve(options: ServeOptions, log: TextIO | None = None) -> int:
         preview.rebuild()
         host, port = str(server.server_address[0]), int(server.server_address[1])
         shown = f"[{host}]" if ":" in host else host
-        print(f"preview on http://{shown}:{port}/ (Ctrl-C to stop)", file=out, flush=True)
+        print(
+            _("preview on http://{host}:{port}/ (open it in your browser; Ctrl-C to stop)").format(
+                host=shown, port=port
+            ),
+            file=out,
+            flush=True,
+        )
         if options.host not in (DEFAULT_HOST, "localhost", "::1"):
             print(
-                f"warning: listening on {options.host}: other machines can see this preview",
+                _("warning: listening on {host}: other machines can see this preview").format(
+                    host=options.host
+                ),
                 file=out,
                 flush=True,
             )
@@ -457,5 +497,5 @@ def serve(options: ServeOptions, log: TextIO | None = None) -> int:
         if watcher is not None:
             watcher.join(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
-    print("preview stopped", file=out, flush=True)
+    print(_("preview stopped"), file=out, flush=True)
     return 0
