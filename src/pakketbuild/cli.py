@@ -372,9 +372,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.format == "text":
         summary = _("{errors}, {warnings}").format(
             errors=ngettext("{n} error", "{n} errors", len(errors)).format(n=len(errors)),
-            warnings=ngettext("{n} warning", "{n} warnings", len(warnings)).format(
-                n=len(warnings)
-            ),
+            warnings=ngettext("{n} warning", "{n} warnings", len(warnings)).format(n=len(warnings)),
         )
         if notices:
             summary += ", " + ngettext("{n} notice", "{n} notices", notices).format(n=notices)
