@@ -97,6 +97,14 @@ def _parser() -> argparse.ArgumentParser:
         "--formats", default="html,json", help="formats to build (default: html,json)"
     )
 
+    cms = sub.add_parser("cms", help="write admin/: the browser editor (Decap CMS) for content/")
+    cms.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    cms.add_argument(
+        "--out", type=Path, default=Path("exports/admin"), metavar="DIR",
+        help="folder to write (default: exports/admin; run after 'build', which replaces "
+        "exports/)",
+    )  # fmt: skip
+
     new = sub.add_parser("new", help="create a new item or pakket file with every field")
     kinds = new.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser, required=True)
     new_item = kinds.add_parser("item", help="create content/items/<id>.md")
@@ -180,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args)
         if args.command == "new":
             return _new(args)
+        if args.command == "cms":
+            return _cms(args)
         if args.command == "status":
             return _status(args)
         if args.command == "diff":
@@ -278,6 +288,14 @@ def _serve(args: argparse.Namespace) -> int:
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     options = ServeOptions(content=args.content, host=args.host, port=args.port, formats=formats)
     return serve(options)
+
+
+def _cms(args: argparse.Namespace) -> int:
+    from pakketbuild.cms import write_admin
+
+    written = write_admin(args.content, args.out)
+    print(f"wrote {len(written)} files to {args.out}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _new(args: argparse.Namespace) -> int:
