@@ -137,6 +137,12 @@ def _by_name(fields: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {f["name"]: f for f in fields}
 
 
+def _nested_models() -> list[type[BaseModel]]:
+    from pakketbuild.model import CmsSettings, Contact, Document, Edition, Step, View
+
+    return [CmsSettings, Contact, Document, Edition, Step, View]
+
+
 def _model_names(model: type[BaseModel]) -> set[str]:
     return set(model.model_fields)
 
@@ -156,6 +162,9 @@ def test_every_model_field_is_in_the_config_with_a_dutch_label_and_hint() -> Non
     for name, field in items.items():
         assert field["label"] == cms.LABELS[name]
         assert field["hint"] == Item.model_fields[name].description
+    for model in (Item, Pakket, SiteConfig, Organisation, *_nested_models()):
+        missing = set(model.model_fields) - set(cms.LABELS)
+        assert not missing, f"add Dutch labels to cms.LABELS for {model.__name__}: {missing}"
     assert pakketten["body"]["label"] == "Inleiding" and pakketten["body"]["widget"] == "markdown"
     assert items["body"]["widget"] == "markdown"
 

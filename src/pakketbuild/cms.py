@@ -134,6 +134,7 @@ LABELS: dict[str, str] = {
     "branch": "Tak (branch)",
     "content_folder": "Map met de inhoud",
     "api_root": "API-adres (eigen GitLab)",
+    "review_policy": "Controlebeleid",
 }
 """Short Dutch labels per field name; the hint under each field is its description."""
 
@@ -221,6 +222,12 @@ documented options)."""
 # --------------------------------------------------------------------------- fields
 
 
+def label(name: str) -> str:
+    """The Dutch label of a field (a new field without one shows its name until
+    :data:`LABELS` has it; a test lists the missing ones)."""
+    return LABELS.get(name, name.replace("_", " ").capitalize())
+
+
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
     """(the type without ``| None``, optional?)."""
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
@@ -268,7 +275,7 @@ def _options(enum: type[Enum]) -> list[dict[str, str]]:
 
 def _field(model: type[BaseModel], name: str, info: FieldInfo) -> dict[str, Any]:
     annotation, optional = _unwrap(info.annotation)
-    out: dict[str, Any] = {"name": name, "label": LABELS[name]}
+    out: dict[str, Any] = {"name": name, "label": label(name)}
     if info.description:
         out["hint"] = info.description
     has_default = not info.is_required()
@@ -281,7 +288,7 @@ def _field(model: type[BaseModel], name: str, info: FieldInfo) -> dict[str, Any]
         if (model, name) in ORDERED_REFERENCES:
             out |= {
                 "widget": "list",
-                "field": {"name": "id", "label": LABELS[name], **ref},
+                "field": {"name": "id", "label": label(name), **ref},
             }
         else:
             out |= {**ref, "multiple": True}
@@ -356,7 +363,7 @@ def _markdown(label: str, hint: str | None) -> dict[str, Any]:
 def _with_body(model: type[BaseModel], body: str) -> list[dict[str, Any]]:
     """The model's fields with its Markdown text as Decap's ``body`` (after the front matter)."""
     fields = model_fields(model, skip=(body,))
-    fields.append(_markdown(LABELS[body], model.model_fields[body].description))
+    fields.append(_markdown(label(body), model.model_fields[body].description))
     return fields
 
 
@@ -543,10 +550,65 @@ opnieuw met <code>pakketbuild cms</code>.</p>
 """
 
 PREVIEW_JS = """\
-// pakketbuild: the preview pane uses the site's own style sheets.
-CMS.registerPreviewStyle("preview/site.css");
-CMS.registerPreviewStyle("preview/theme.css");
+// pakketbuild: the preview pane looks like the published page: the site's own style sheets
+// and the same structure as templates/html (article.item, h1, dl.meta, p.lead, div.prose).
+(function () {
+  "use strict";
+  var KINDS = @KINDS@;
+  var AUDIENCES = @AUDIENCES@;
+  CMS.registerPreviewStyle("preview/site.css");
+  CMS.registerPreviewStyle("preview/theme.css");
+  function list(value) {
+    return value && value.toJS ? value.toJS() : (value || []);
+  }
+  function meta(rows) {
+    return h("dl", {className: "meta"}, rows.filter(function (row) { return row[1]; })
+      .map(function (row) {
+        return h("div", {key: row[0]}, h("dt", {}, row[0]), h("dd", {}, row[1]));
+      }));
+  }
+  function voor(entry) {
+    return list(entry.getIn(["data", "audiences"])).map(function (a) {
+      return AUDIENCES[a] || a;
+    }).join(", ");
+  }
+  var ItemPreview = createClass({
+    render: function () {
+      var entry = this.props.entry;
+      var steps = list(entry.getIn(["data", "steps"]));
+      return h("main", {className: "wrap"}, h("article", {className: "item"},
+        h("h1", {}, entry.getIn(["data", "title"])),
+        meta([["Soort", KINDS[entry.getIn(["data", "kind"])]], ["Voor", voor(entry)]]),
+        h("p", {className: "lead"}, entry.getIn(["data", "summary"])),
+        h("div", {className: "prose"}, this.props.widgetFor("body")),
+        steps.length ? h("section", {className: "steps"}, h("h2", {}, "Stappen"),
+          h("ol", {}, steps.map(function (step, i) {
+            return h("li", {key: i}, h("strong", {}, step.title || ""), " ", step.text || "");
+          }))) : null));
+    }
+  });
+  var PakketPreview = createClass({
+    render: function () {
+      var entry = this.props.entry;
+      return h("main", {className: "wrap"}, h("article", {className: "pakket"},
+        h("h1", {}, entry.getIn(["data", "title"])),
+        meta([["Voor", voor(entry)]]),
+        h("div", {className: "prose"}, this.props.widgetFor("body"))));
+    }
+  });
+  CMS.registerPreviewTemplate("items", ItemPreview);
+  CMS.registerPreviewTemplate("pakketten", PakketPreview);
+})();
 """
+
+
+def preview_js() -> str:
+    """``preview.js`` with the Dutch labels of kinds and audiences (as the site shows them)."""
+    kinds = {k.value: label for k, label in KIND_LABELS.items()}
+    audiences = {a.value: labels[1] for a, labels in AUDIENCE_LABELS.items()}
+    return PREVIEW_JS.replace("@KINDS@", json.dumps(kinds, ensure_ascii=False)).replace(
+        "@AUDIENCES@", json.dumps(audiences, ensure_ascii=False)
+    )
 
 
 @cache
@@ -591,7 +653,7 @@ def admin_files(
         BUNDLE: bundle(),
         BUNDLE + ".LICENSE.txt": _asset(BUNDLE + ".LICENSE.txt"),
         "LICENSE-decap-cms.txt": _asset("LICENSE"),
-        "preview.js": PREVIEW_JS.encode("utf-8"),
+        "preview.js": preview_js().encode("utf-8"),
         "preview/site.css": read_asset("site.css"),
         "preview/theme.css": theme.site_css().encode("utf-8"),
     }

@@ -9,7 +9,9 @@
 // publishes ("Publiceer" → "Publiceer nu", which in the local backend writes the file).
 // Prints ONE JSON object on stdout:
 //   {"saved": bool, "notification": text, "before": old value, "config_errors": [text],
-//    "page_errors": [text], "blocked_requests": [url], "ui_locale_dutch": bool}
+//    "page_errors": [text], "blocked_requests": [url], "ui_locale_dutch": bool,
+//    "preview_title": the h1 of the preview pane after the edit,
+//    "preview_styles": [path of each style sheet in the preview pane]}
 // Every request that leaves the preview's origin is aborted and listed (the editor must
 // work offline: no CDN, no fonts, no analytics). Exit 0 when the harness ran; the Python
 // side judges the results. Exit 2 on a usage error, 1 on a harness failure.
@@ -43,6 +45,8 @@ const result = {
   page_errors: [],
   blocked_requests: [],
   ui_locale_dutch: false,
+  preview_title: null,
+  preview_styles: [],
 };
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
@@ -80,6 +84,14 @@ try {
     result.before = await field.inputValue();
     result.ui_locale_dutch = await page.getByRole('button', { name: 'Publiceer' }).isVisible();
     await field.fill(newValue);
+    // The preview pane: our template (article.item > h1) with the site's style sheets.
+    const pane = page.frameLocator('iframe').first();
+    const heading = pane.locator('article h1');
+    await heading.filter({ hasText: newValue }).waitFor();
+    result.preview_title = (await heading.innerText()).trim();
+    result.preview_styles = await pane.locator('link[rel="stylesheet"]').evaluateAll(
+      (links) => links.map((link) => new URL(link.href).pathname),
+    );
     await page.getByRole('button', { name: 'Publiceer' }).click();
     const persisted = page.waitForResponse(
       (r) => r.url().startsWith(origin) && (r.request().postData() || '').includes('"persistEntry"'),

@@ -100,6 +100,11 @@ def test_edit_an_item_title_in_the_browser(
     assert result["ui_locale_dutch"], result
     assert result["before"] == "Woningscan", result
     assert result["saved"], result
+    # the preview pane shows the edit in the page's structure, with the site's own CSS
+    assert result["preview_title"] == NEW_TITLE, result
+    assert {"/admin/preview/site.css", "/admin/preview/theme.css"} <= set(
+        result["preview_styles"]
+    ), result
 
     # The file on disk changed, and only in its title (Decap drops the comment and
     # rewrites the YAML layout; the data and the body stay the same).
