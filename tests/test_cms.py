@@ -219,6 +219,11 @@ def test_references_are_relations_and_nested_lists_have_their_fields() -> None:
     assert _by_name(items["changes"]["fields"])["date"]["widget"] == "datetime"
     assert _by_name(items["documents"]["fields"])["path"]["widget"] == "file"
     assert _by_name(items["contacts"]["fields"])["phone"]["required"] is False
+    # an optional block (site.yaml's cms): Decap would demand its required children even
+    # when the block is absent and refuse to save; the model still requires them
+    cms_block = site["cms"]
+    assert cms_block["widget"] == "object" and cms_block["required"] is False
+    assert all(child["required"] is False for child in cms_block["fields"])
 
 
 def test_file_name_comes_from_the_id() -> None:

@@ -310,7 +310,12 @@ def _field(model: type[BaseModel], name: str, info: FieldInfo) -> dict[str, Any]
         if has_default and isinstance(info.default, Enum):
             out["default"] = str(info.default.value)
     elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        out |= {"widget": "object", "collapsed": True, "fields": model_fields(annotation)}
+        children = model_fields(annotation)
+        if optional:
+            # Decap validates an empty optional object's required children too, and would
+            # refuse to save site.yaml without 'cms'; check still requires them when present.
+            children = [{**child, "required": False} for child in children]
+        out |= {"widget": "object", "collapsed": True, "fields": children}
     elif _base(annotation) is dt.date:
         # date only, stored as the text YYYY-MM-DD; empty stays empty (no "now" default)
         out |= {"widget": "datetime", "date_format": "YYYY-MM-DD", "time_format": False}

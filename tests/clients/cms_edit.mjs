@@ -71,7 +71,7 @@ try {
   const login = page.getByRole('button', { name: 'Inloggen' });
 
   // A configuration Decap's own validator refuses shows "Error loading the CMS configuration".
-  const field = page.getByLabel(fieldLabel, { exact: true });
+  const field = page.getByLabel(fieldLabel, { exact: true }).first();
   const configError = page.getByText(/configuration|configuratie/i).first();
   await Promise.race([field.waitFor(), configError.waitFor(), login.waitFor()]);
   if (await login.isVisible().catch(() => false)) {
@@ -84,14 +84,17 @@ try {
     result.before = await field.inputValue();
     result.ui_locale_dutch = await page.getByRole('button', { name: 'Publiceer' }).isVisible();
     await field.fill(newValue);
-    // The preview pane: our template (article.item > h1) with the site's style sheets.
-    const pane = page.frameLocator('iframe').first();
-    const heading = pane.locator('article h1');
-    await heading.filter({ hasText: newValue }).waitFor();
-    result.preview_title = (await heading.innerText()).trim();
-    result.preview_styles = await pane.locator('link[rel="stylesheet"]').evaluateAll(
-      (links) => links.map((link) => new URL(link.href).pathname),
-    );
+    // The preview pane (items and pakketten; settings have none): our template
+    // (article > h1) with the site's style sheets.
+    if (await page.locator('iframe').count()) {
+      const pane = page.frameLocator('iframe').first();
+      const heading = pane.locator('article h1');
+      await heading.filter({ hasText: newValue }).waitFor();
+      result.preview_title = (await heading.innerText()).trim();
+      result.preview_styles = await pane.locator('link[rel="stylesheet"]').evaluateAll(
+        (links) => links.map((link) => new URL(link.href).pathname),
+      );
+    }
     await page.getByRole('button', { name: 'Publiceer' }).click();
     const persisted = page.waitForResponse(
       (r) => r.url().startsWith(origin) && (r.request().postData() || '').includes('"persistEntry"'),

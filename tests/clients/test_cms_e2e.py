@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -45,6 +46,24 @@ def _page(url: str) -> tuple[int, str]:
             return int(reply.status), reply.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", "replace")
+
+
+def _drive(base: str, collection: str, slug: str, label: str, value: str) -> dict[str, Any]:
+    """Run ``cms_edit.mjs``: open the entry, change one field, publish; its JSON report."""
+    env = {**os.environ, "PAKKETBUILD_CHROMIUM": str(CHROMIUM)}
+    proc = subprocess.run(
+        ["node", str(CMS_EDIT), base + ADMIN_PATH, collection, slug, label, value],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=CLIENTS_DIR,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert isinstance(result, dict)
+    return result
 
 
 @pytest.fixture
@@ -81,18 +100,7 @@ def test_edit_an_item_title_in_the_browser(
     before = item.read_text(encoding="utf-8")
     assert NEW_TITLE not in _page(f"{base}/items/woningscan/")[1]
 
-    env = {**os.environ, "PAKKETBUILD_CHROMIUM": str(CHROMIUM)}
-    proc = subprocess.run(
-        ["node", str(CMS_EDIT), base + ADMIN_PATH, "items", "woningscan", "Titel", NEW_TITLE],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=CLIENTS_DIR,
-        env=env,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout)
+    result = _drive(base, "items", "woningscan", "Titel", NEW_TITLE)
     assert result["config_errors"] == [], result  # Decap's own validator took the config
     assert result["page_errors"] == [], result
     assert result["blocked_requests"] == [], result  # offline: nothing from a CDN
@@ -127,3 +135,33 @@ def test_edit_an_item_title_in_the_browser(
         time.sleep(0.1)
     else:
         raise AssertionError(f"the preview never showed the new title: {status}\n{page[:500]}")
+
+
+def test_edit_the_site_settings_in_the_browser(
+    preview_server: tuple[str, Preview],
+    content_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A file entry: site.yaml, with its nested list of views, written back by Decap."""
+    for tool in ("node", "chromium", "playwright-core"):
+        require(tool)
+    base, _preview = preview_server
+    site = content_copy / "site.yaml"
+    before = yaml.safe_load(site.read_text(encoding="utf-8"))
+    new_title = "Netwerk Weerbaar Bestuur: veiligheidspakketten"
+    result = _drive(base, "instellingen", "site", "Titel", new_title)
+    assert result["config_errors"] == [] and result["page_errors"] == [], result
+    assert result["blocked_requests"] == [] and result["saved"], result
+    after_text = site.read_text(encoding="utf-8")
+    assert yaml.safe_load(after_text) == {**before, "title": new_title}
+    assert "# " not in after_text  # Decap dropped the comments; that must not matter
+    capsys.readouterr()
+    assert main(["check", "--content", str(content_copy)]) == 0, capsys.readouterr().err
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        status, page = _page(f"{base}/")
+        if status == 200 and new_title in page:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"the preview never showed the new site title: {status}")
