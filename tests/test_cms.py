@@ -278,7 +278,7 @@ def test_cms_command_writes_admin_without_a_backend(
     names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert names == {
         "index.html", "config.yml", "decap-cms.js", "decap-cms.js.LICENSE.txt",
-        "LICENSE-decap-cms.txt", "preview.js", "preview/site.css", "preview/theme.css",
+        "LICENSE-decap-cms.txt", "pakketbuild.js", "preview/site.css", "preview/theme.css",
     }  # fmt: skip
     index = (out / "index.html").read_text()
     assert "nog niet ingesteld" in index and "decap-cms.js" not in index

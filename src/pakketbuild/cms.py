@@ -3,6 +3,7 @@
 What this module makes
     :func:`admin_files` returns the files of an ``admin/`` folder: ``index.html`` (loads the
     editor), ``config.yml`` (generated from :mod:`pakketbuild.model` by :func:`cms_config`),
+    ``pakketbuild.js`` (drops fields left empty before saving; preview templates),
     ``decap-cms.js`` (the editor, vendored from npm ``decap-cms`` as
     ``assets/cms/decap-cms.js.gz``, so nothing comes from a CDN), its licence notices, and
     ``preview/`` with the site's own CSS (``site.css`` + the edition's ``theme.css`` and
@@ -525,7 +526,7 @@ _INDEX = """<!doctype html>
 <body>
 {notice}<script>window.CMS_MANUAL_INIT = false;</script>
 <script src="{bundle}"></script>
-<script src="preview.js"></script>
+<script src="pakketbuild.js"></script>
 </body>
 </html>
 """
@@ -554,11 +555,33 @@ opnieuw met <code>pakketbuild cms</code>.</p>
 </html>
 """
 
-PREVIEW_JS = """\
-// pakketbuild: the preview pane looks like the published page: the site's own style sheets
-// and the same structure as templates/html (article.item, h1, dl.meta, p.lead, div.prose).
+ADMIN_JS = """\
+// pakketbuild's additions to Decap CMS.
+// 1. Before saving, drop fields left empty ('' or null, at any depth; the Markdown body
+//    stays): Decap writes a cleared optional field as owner: "", which check refuses,
+//    while a field that is absent is simply not filled in.
+// 2. The preview pane looks like the published page: the site's own style sheets and the
+//    same structure as templates/html (article.item, h1, dl.meta, p.lead, div.prose).
 (function () {
   "use strict";
+  function filled(value) {
+    return value !== "" && value !== null && value !== undefined;
+  }
+  function clean(value) {
+    if (value && typeof value.map === "function" && typeof value.filter === "function" &&
+        typeof value.toJS === "function") {
+      return value.map(clean).filter(filled);
+    }
+    return value;
+  }
+  CMS.registerEventListener({
+    name: "preSave",
+    handler: function (event) {
+      var data = event.entry.get("data");
+      return data.map(function (value, key) { return key === "body" ? value : clean(value); })
+        .filter(function (value, key) { return key === "body" || filled(value); });
+    }
+  });
   var KINDS = @KINDS@;
   var AUDIENCES = @AUDIENCES@;
   CMS.registerPreviewStyle("preview/site.css");
@@ -607,11 +630,11 @@ PREVIEW_JS = """\
 """
 
 
-def preview_js() -> str:
-    """``preview.js`` with the Dutch labels of kinds and audiences (as the site shows them)."""
+def admin_js() -> str:
+    """``pakketbuild.js`` with the Dutch labels of kinds and audiences (as the site shows)."""
     kinds = {k.value: label for k, label in KIND_LABELS.items()}
     audiences = {a.value: labels[1] for a, labels in AUDIENCE_LABELS.items()}
-    return PREVIEW_JS.replace("@KINDS@", json.dumps(kinds, ensure_ascii=False)).replace(
+    return ADMIN_JS.replace("@KINDS@", json.dumps(kinds, ensure_ascii=False)).replace(
         "@AUDIENCES@", json.dumps(audiences, ensure_ascii=False)
     )
 
@@ -658,7 +681,7 @@ def admin_files(
         BUNDLE: bundle(),
         BUNDLE + ".LICENSE.txt": _asset(BUNDLE + ".LICENSE.txt"),
         "LICENSE-decap-cms.txt": _asset("LICENSE"),
-        "preview.js": preview_js().encode("utf-8"),
+        "pakketbuild.js": admin_js().encode("utf-8"),
         "preview/site.css": read_asset("site.css"),
         "preview/theme.css": theme.site_css().encode("utf-8"),
     }

@@ -2,8 +2,11 @@
 // Drive the browser editor (Decap CMS, /admin/ of `pakketbuild serve`) as an editor would,
 // in Debian's /usr/bin/chromium through playwright-core (which never downloads a browser).
 //
-//   node cms_edit.mjs ADMIN_URL COLLECTION SLUG FIELD_LABEL NEW_VALUE
+//   node cms_edit.mjs ADMIN_URL COLLECTION SLUG FIELD_LABEL NEW_VALUE [LABEL=VALUE ...]
 //
+// Each LABEL=VALUE fills one more field (a date field takes YYYY-MM-DD); LABEL= with no
+// value types a text into the field and then clears it again, as an editor who changes
+// their mind does.
 // Opens ADMIN_URL#/collections/COLLECTION/entries/SLUG, replaces the text of the field
 // labelled FIELD_LABEL (the Dutch label from the generated config.yml) with NEW_VALUE, and
 // publishes ("Publiceer" → "Publiceer nu", which in the local backend writes the file).
@@ -30,7 +33,7 @@ const LAUNCH_ARGS = [
 ];
 const TIMEOUT_MS = 30_000;
 
-const [adminUrl, collection, slug, fieldLabel, newValue] = process.argv.slice(2);
+const [adminUrl, collection, slug, fieldLabel, newValue, ...extra] = process.argv.slice(2);
 if (!newValue) {
   process.stderr.write('usage: node cms_edit.mjs ADMIN_URL COLLECTION SLUG FIELD_LABEL NEW_VALUE\n');
   process.exit(2);
@@ -84,6 +87,17 @@ try {
     result.before = await field.inputValue();
     result.ui_locale_dutch = await page.getByRole('button', { name: 'Publiceer' }).isVisible();
     await field.fill(newValue);
+    for (const pair of extra) {
+      const at = pair.indexOf('=');
+      const other = page.getByLabel(pair.slice(0, at), { exact: true }).first();
+      const value = pair.slice(at + 1);
+      if (value === '') {
+        await other.fill('iets');
+        await other.fill('');
+      } else {
+        await other.fill(value);
+      }
+    }
     // The preview pane (items and pakketten; settings have none): our template
     // (article > h1) with the site's style sheets.
     if (await page.locator('iframe').count()) {

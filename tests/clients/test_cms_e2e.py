@@ -7,6 +7,7 @@ Chromium driven by ``cms_edit.mjs`` (playwright-core), and ``pakketbuild check``
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -48,11 +49,13 @@ def _page(url: str) -> tuple[int, str]:
         return error.code, error.read().decode("utf-8", "replace")
 
 
-def _drive(base: str, collection: str, slug: str, label: str, value: str) -> dict[str, Any]:
-    """Run ``cms_edit.mjs``: open the entry, change one field, publish; its JSON report."""
+def _drive(
+    base: str, collection: str, slug: str, label: str, value: str, *extra: str
+) -> dict[str, Any]:
+    """Run ``cms_edit.mjs``: open the entry, change fields, publish; its JSON report."""
     env = {**os.environ, "PAKKETBUILD_CHROMIUM": str(CHROMIUM)}
     proc = subprocess.run(
-        ["node", str(CMS_EDIT), base + ADMIN_PATH, collection, slug, label, value],
+        ["node", str(CMS_EDIT), base + ADMIN_PATH, collection, slug, label, value, *extra],
         capture_output=True,
         text=True,
         timeout=180,
@@ -100,7 +103,17 @@ def test_edit_an_item_title_in_the_browser(
     before = item.read_text(encoding="utf-8")
     assert NEW_TITLE not in _page(f"{base}/items/woningscan/")[1]
 
-    result = _drive(base, "items", "woningscan", "Titel", NEW_TITLE)
+    # also: a date through the date picker, and an optional field typed in and cleared
+    # again (Decap would save that as owner: "", which check refuses; pakketbuild.js drops it)
+    result = _drive(
+        base,
+        "items",
+        "woningscan",
+        "Titel",
+        NEW_TITLE,
+        "Laatst gecontroleerd (optioneel)=2026-11-30",
+        "Eigenaar (optioneel)=",
+    )
     assert result["config_errors"] == [], result  # Decap's own validator took the config
     assert result["page_errors"] == [], result
     assert result["blocked_requests"] == [], result  # offline: nothing from a CDN
@@ -119,7 +132,8 @@ def test_edit_an_item_title_in_the_browser(
     assert after != before
     old_data, old_body = _split(before)
     new_data, new_body = _split(after)
-    assert new_data == {**old_data, "title": NEW_TITLE}
+    assert new_data == {**old_data, "title": NEW_TITLE, "last_reviewed": dt.date(2026, 11, 30)}
+    assert "owner" not in after
     assert new_body == old_body
 
     # `pakketbuild check` passes on what the editor wrote.
