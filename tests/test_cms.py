@@ -305,6 +305,20 @@ def test_cms_command_with_a_backend_loads_the_editor(tmp_path: Path, content_cop
     assert config["backend"]["name"] == "github" and config["locale"] == "nl"
 
 
+def test_cms_command_never_replaces_a_folder_it_did_not_write(
+    tmp_path: Path, content_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "important.txt").write_text("keep")
+    assert main(["cms", "--content", str(content_copy), "--out", str(other)]) == 2
+    assert (other / "important.txt").read_text() == "keep"
+    inside = content_copy / "admin"
+    assert main(["cms", "--content", str(content_copy), "--out", str(inside)]) == 2
+    assert not inside.exists()
+    assert "--out" in capsys.readouterr().err
+
+
 def test_cms_command_refuses_content_with_errors(
     tmp_path: Path, content_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -484,6 +484,9 @@ def cms_config(
     return config
 
 
+_HEADER = "# Gemaakt door 'pakketbuild cms' uit het inhoudsmodel; niet met de hand wijzigen."
+
+
 def config_yaml(config: dict[str, Any], site: SiteConfig | None, *, local: bool) -> str:
     """``config.yml`` text: a Dutch header comment, then the configuration (stable order)."""
     if local:
@@ -504,7 +507,7 @@ def config_yaml(config: dict[str, Any], site: SiteConfig | None, *, local: bool)
             f"tak {site.cms.branch}.",
         ]
     lines = [
-        "# Gemaakt door 'pakketbuild cms' uit het inhoudsmodel; niet met de hand wijzigen.",
+        _HEADER,
         f"# Editor: Decap CMS {DECAP_VERSION}.",
         *(f"# {line}" for line in head),
     ]
@@ -700,6 +703,15 @@ def write_admin(content_root: Path, out: Path) -> list[Path]:
     import shutil
     import tempfile
 
+    from pakketbuild.diagnostics import UsageError
+
+    if out.resolve().is_relative_to(content_root.resolve()):
+        raise UsageError(f"--out {out} is inside the content folder; choose a folder outside it")
+    if out.is_symlink() or (out.exists() and not _ours(out)):
+        raise UsageError(
+            f"{out} exists and was not written by 'pakketbuild cms'; choose another --out or "
+            "remove it first"
+        )
     files = admin_files(content_root)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".admin-", dir=out.parent))
@@ -716,6 +728,19 @@ def write_admin(content_root: Path, out: Path) -> list[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return [out / name for name in sorted(files)]
+
+
+def _ours(folder: Path) -> bool:
+    """An empty folder, or an ``admin/`` that this command wrote (safe to replace)."""
+    if not folder.is_dir():
+        return False
+    if not any(folder.iterdir()):
+        return True
+    config = folder / "config.yml"
+    try:
+        return config.read_text(encoding="utf-8").startswith(_HEADER)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 # --------------------------------------------------------------------------- local backend
