@@ -21,6 +21,9 @@ PYTHON      ?= python3
 VENV        := .venv
 BIN         := $(VENV)/bin
 STAMP       := $(VENV)/.installed
+TEST_STAMP  := $(VENV)/.installed-test
+LOCK_BUILD  := requirements/build.txt
+LOCK_TEST   := requirements/test.txt
 PYTEST_ARGS ?=
 
 # Real clients the tests run: Debian packages (checked with dpkg-query, installed with apt-get)
@@ -29,21 +32,41 @@ APT_PACKAGES := chromium libreoffice-writer-nogui poppler-utils libharfbuzz-subs
 CLIENTS      := tests/clients
 NPM_STAMP    := $(CLIENTS)/node_modules/.package-lock.json
 
-.PHONY: build venv tools tools-apt tools-npm test lint schema clean distclean vendor-cms
+.PHONY: build venv test-venv lock tools tools-apt tools-npm test lint schema clean distclean \
+        vendor-cms
 
 ## build: content/ -> exports/ (HTML, PDF, DOCX, JSON feeds)
 build: venv
 	$(BIN)/pakketbuild build
 
-## venv: .venv with pakketbuild installed editable, re-installed when pyproject.toml changes
+## venv: .venv with pakketbuild installed editable, re-installed when pyproject.toml or the lock changes
 venv: $(STAMP)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e '.[test]'
+# Exact versions with hashes from requirements/ (see requirements/README.md): the same
+# libraries everywhere, so the same bytes. make build installs only what building needs.
+$(STAMP): pyproject.toml $(LOCK_BUILD) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK_BUILD)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+## test-venv: the test and lint tools as well (pytest, ruff, mypy, PDF checkers, ...)
+test-venv: $(TEST_STAMP)
+
+$(TEST_STAMP): $(LOCK_TEST) $(STAMP)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK_TEST)
+	touch $@
+
+## lock: regenerate requirements/*.txt from pyproject.toml (uv, universal, with hashes)
+UV_VERSION := 0.13.8
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --quiet
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(UV_COMPILE) -o $(LOCK_BUILD)
+	$(UV_COMPILE) --extra test --constraint $(LOCK_BUILD) -o $(LOCK_TEST)
 
 ## tools: Debian packages and npm clients the tests need (quick when all are present)
 tools: tools-apt tools-npm
@@ -76,12 +99,12 @@ $(NPM_STAMP): $(CLIENTS)/package-lock.json $(CLIENTS)/package.json
 	touch $@
 
 ## test: every test with the real clients, then lint (pass pytest options in PYTEST_ARGS)
-test: venv tools
+test: test-venv tools
 	$(BIN)/pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory lint
 
 ## lint: ruff and mypy (mypy's settings are in pyproject.toml)
-lint: venv
+lint: test-venv
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 

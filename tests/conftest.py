@@ -15,6 +15,14 @@ REAL_CONTENT = ROOT / "content"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.fixture(autouse=True)
+def _no_deploy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CI job that publishes sets PAKKETBUILD_BASE_URL / PAKKETBUILD_PUBLISH; the tests
+    must not see them (they would change every build run through the CLI)."""
+    monkeypatch.delenv("PAKKETBUILD_BASE_URL", raising=False)
+    monkeypatch.delenv("PAKKETBUILD_PUBLISH", raising=False)
+
+
 @pytest.fixture
 def real_content() -> Path:
     """The repository's own content folder (read-only: copy it before changing)."""

@@ -96,6 +96,9 @@ class BuildOptions:
     """Render and write every artifact again, ignoring the cache and the previous tree."""
     cache_dir: Path | None = None
     """None = ``$PAKKETBUILD_CACHE_DIR`` or ``.pakketbuild-cache/`` beside the content."""
+    base_url: str | None = None
+    """The base URL for absolute links (``--base-url`` or ``$PAKKETBUILD_BASE_URL``,
+    normalised by :mod:`pakketbuild.baseurl`); None = ``base_url`` in site.yaml."""
     verbosity: Verbosity = "normal"
     progress: bool | None = None
     """Show a progress bar; None = only when stderr is a terminal."""
@@ -171,6 +174,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
             code=code_fingerprint(),
             formats=formats,
             template=_template_hash(options),
+            base_url=options.base_url,
         )
         state = cache.load_state()
         if not options.force and _up_to_date(state, inputs, out):
@@ -360,7 +364,7 @@ class _Build:
         content = load_content(self.content_root, processes=processes)
         _check_replaceable(self.out)
         template = _read_template(self.options, content.root, content)
-        pub = build_publication(content)
+        pub = build_publication(content, base_url=self.options.base_url)
         if not self.options.force:  # what the last build of this folder rendered
             restore_renders(self.cache.load_renders(self.inputs.code))
         self.pub, self.renders_before = pub, shared_mark()
@@ -669,7 +673,7 @@ class _Build:
     # -- publishing --------------------------------------------------------------------
 
     def _finish(self, warnings: list[dict[str, Any]]) -> None:
-        from pakketbuild import jsonout
+        from pakketbuild import jsonout, provenance
 
         if hash_tree(self.content_root) != self.inputs.content:
             raise PakketbuildError(
@@ -677,7 +681,11 @@ class _Build:
                 "run the build again"
             )
         self.result.artifacts = _manifest_entries(self.records)
-        manifest = {"generator": "pakketbuild", "artifacts": self.result.artifacts}
+        manifest = {
+            "generator": "pakketbuild",
+            "versions": provenance.versions(),
+            "artifacts": self.result.artifacts,
+        }
         text = jsonout.dumps(manifest, indent=2, sort_keys=True) + "\n"
         data = text.encode("utf-8")
         kept: dict[str, list[int]] = {}

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from pakketbuild import __version__
 from pakketbuild.diagnostics import (
     ContentError,
     Diagnostic,
@@ -24,6 +23,7 @@ from pakketbuild.diagnostics import (
     UsageError,
     format_diagnostics,
 )
+from pakketbuild.provenance import version_text
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -34,8 +34,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="pakketbuild", description=__doc__.splitlines()[0] if __doc__ else "")
-    parser.add_argument("--version", action="version", version=f"pakketbuild {__version__}")
+    parser = _Parser(
+        prog="pakketbuild",
+        description=__doc__.splitlines()[0] if __doc__ else "",
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # --version: one line per library
+    )
+    parser.add_argument("--version", action="version", version=version_text())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     check = sub.add_parser("check", help="validate the content and report every problem")
@@ -78,6 +82,13 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="DIR",
         help="cache folder (default: .pakketbuild-cache/ beside the content folder)",
+    )
+    build.add_argument(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help="where exports/ will be published, for absolute links (default: "
+        "$PAKKETBUILD_BASE_URL, else base_url in site.yaml)",
     )
     noise = build.add_mutually_exclusive_group()
     noise.add_argument("--quiet", "-q", action="store_true", help="print errors only")
@@ -221,25 +232,42 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from pakketbuild.baseurl import from_environment, publishing_diagnostics
     from pakketbuild.freshness import freshness_diagnostics
     from pakketbuild.loader import load_content
+
+    from_environment(None)  # a malformed PAKKETBUILD_BASE_URL is an error here too
 
     try:
         content = load_content(args.content, processes=_cores())
     except ContentError as exc:
         diagnostics = exc.diagnostics
     else:
-        diagnostics = sorted([*content.warnings, *freshness_diagnostics(content, _today(args))])
-    if args.strict:  # warnings become errors, in the report as well as in the exit code
-        diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
-    errors = [d for d in diagnostics if d.severity == "error"]
+        site = content.sources.get("site")
+        publishing = publishing_diagnostics(
+            content.site.base_url, site.display if site is not None else "site.yaml"
+        )
+        diagnostics = sorted(
+            [*content.warnings, *freshness_diagnostics(content, _today(args)), *publishing]
+        )
+    if args.strict:  # warnings become errors, in the report as well as in the exit code;
+        # notices stay notices (the review policy's way of saying "not yet a problem")
+        diagnostics = [
+            replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d
+            for d in diagnostics
+        ]
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    warnings = [d for d in diagnostics if d.severity is Severity.WARNING]
+    notices = len(diagnostics) - len(errors) - len(warnings)
     if args.format == "json":
         print(json.dumps([d.as_json() for d in diagnostics], ensure_ascii=False, indent=2))
     else:
         _print_diagnostics(diagnostics, args.format)
-    failed = bool(errors) or (args.strict and bool(diagnostics))
+    failed = bool(errors) or (args.strict and bool(warnings))
     if args.format == "text":
-        summary = f"{len(errors)} error(s), {len(diagnostics) - len(errors)} warning(s)"
+        summary = f"{len(errors)} error(s), {len(warnings)} warning(s)"
+        if notices:
+            summary += f", {notices} notice(s)"
         print(("check failed: " if failed else "check passed: ") + summary, file=sys.stderr)
     return EXIT_CONTENT if failed else EXIT_OK
 
@@ -263,8 +291,10 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from pakketbuild.baseurl import from_environment
     from pakketbuild.build import BuildOptions, build
 
+    base_url = from_environment(args.base_url)
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     options = BuildOptions(
         content=args.content,
@@ -274,6 +304,7 @@ def _build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         force=args.force,
         cache_dir=args.cache_dir,
+        base_url=base_url,
         verbosity="quiet" if args.quiet else "verbose" if args.verbose else "normal",
     )
     result = build(options)

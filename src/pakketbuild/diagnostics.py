@@ -16,10 +16,12 @@ from pathlib import Path
 
 
 class Severity(StrEnum):
-    """How bad a diagnostic is: errors stop a build, warnings do not (unless ``--strict``)."""
+    """How bad a diagnostic is: errors stop a build, warnings do not (unless ``--strict``),
+    notices never do (not even with ``--strict``): they tell, they do not block."""
 
     ERROR = "error"
     WARNING = "warning"
+    NOTICE = "notice"
 
 
 @dataclass(frozen=True, order=True)
@@ -40,7 +42,7 @@ class Diagnostic:
         return f"{where}: {self.severity}[{self.code}]{what}: {self.message}"
 
     def format_github(self) -> str:
-        kind = "error" if self.severity is Severity.ERROR else "warning"
+        kind = str(self.severity)  # GitHub's workflow commands: ::error, ::warning, ::notice
         message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         title = f"{self.code} {self.field}".strip()
         return f"::{kind} file={self.path},line={self.line},col={self.col},title={title}::{message}"

@@ -100,6 +100,9 @@ def _limit_nesting(state: Any) -> None:
         token.children = kept
 
 
+_AUDIENCE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 def _is_passage(params: str, *args: Any) -> bool:
     return params.strip().split(maxsplit=1)[:1] == [PASSAGE]
 
@@ -130,7 +133,12 @@ def _render_passage(
     token = tokens[index]
     if token.nesting == 1:
         label = passage_label(token.info).replace("&", "&amp;").replace("<", "&lt;")
-        return f'<div class="passage">\n<p class="passage-label">{label}</p>\n'
+        # Machine-readable audience ids for partners who embed the HTML (ids are slugs;
+        # anything else was refused by check and is dropped here).
+        ids = " ".join(a for a in passage_audiences(token.info) if _AUDIENCE_ID.fullmatch(a))
+        return (
+            f'<div class="passage" data-audience="{ids}">\n<p class="passage-label">{label}</p>\n'
+        )
     return "</div>\n"
 
 
@@ -383,7 +391,7 @@ _ALLOWED_TAGS = {
 }  # fmt: skip
 _ALLOWED_ATTRS = {
     "a": {"href"},
-    "div": {"class"},
+    "div": {"class", "data-audience"},
     "p": {"class"},
     "ol": {"start"},
     "th": {"style"},

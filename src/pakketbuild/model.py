@@ -393,6 +393,12 @@ class Item(_Model):
     status: Status = Field(
         default=Status.CONCEPT, description="concept, gepubliceerd of gearchiveerd."
     )
+    published: dt.date | None = Field(
+        default=None,
+        description="Datum waarop dit onderdeel voor het eerst gepubliceerd is (JJJJ-MM-DD). "
+        "Alleen invullen als die datum vaststaat; los van het wijzigingslog. Partners zien "
+        "hem als publicatiedatum in de feeds.",
+    )
     last_reviewed: dt.date | None = Field(
         default=None, description="Datum van de laatste inhoudelijke controle (JJJJ-MM-DD)."
     )
@@ -454,6 +460,16 @@ class View(_Model):
         description="Id van een thema in content/themes/<id>/tokens.json; leeg = het "
         "neutrale standaardthema.",
     )
+
+
+class ReviewPolicy(StrEnum):
+    """How ``check`` treats a published item without review dates."""
+
+    GELEIDELIJK = "geleidelijk"
+    """A missing review date is a notice while no published item has review dates yet, and
+    a warning (which fails ``check --strict``) from the first review date on."""
+    VERPLICHT = "verplicht"
+    """A missing review date is always a warning."""
 
 
 class GitHost(StrEnum):
@@ -520,6 +536,14 @@ class SiteConfig(_Model):
         default_factory=list,
         description="Weergaven per doelgroep, bijvoorbeeld één per vereniging.",
     )
+    review_policy: ReviewPolicy = Field(
+        default=ReviewPolicy.GELEIDELIJK,
+        description="Hoe streng de controle is op ontbrekende controledatums. 'geleidelijk': "
+        "een ontbrekende datum is een opmerking zolang nog geen enkel gepubliceerd onderdeel "
+        "controledatums heeft, en een waarschuwing zodra het eerste onderdeel ze heeft. "
+        "'verplicht': altijd een waarschuwing. Een verlopen controledatum is altijd een "
+        "waarschuwing.",
+    )
     cms: CmsSettings | None = Field(
         default=None,
         description="Bewerken in de browser (pakketbuild cms): de git-repository waarin de "
@@ -535,6 +559,12 @@ class WithdrawnEntry(_Model):
     title: Line | None = Field(default=None, description="Titel die het onderdeel had.")
     replaced_by: Slug | None = Field(default=None, description="Id van de opvolger, als die er is.")
     reason: Line | None = Field(default=None, description="Waarom het is ingetrokken (één zin).")
+    audiences: list[Audience] = Field(
+        default_factory=list,
+        description="Voor wie het onderdeel was, bijvoorbeeld [burgemeester]. De intrekking "
+        "verschijnt dan ook in de feeds van die doelgroepen; leeg = alleen in de feeds met "
+        "alle onderdelen.",
+    )
 
 
 class WithdrawnFile(_Model):

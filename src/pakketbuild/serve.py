@@ -38,7 +38,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO, cast
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from pakketbuild import cms
 from pakketbuild.build import BuildOptions, build
@@ -51,6 +51,9 @@ RELOAD_PATH = PREFIX + "reload.js"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_FORMATS = ("html", "json")
+LONG_POLL_SECONDS = 25.0
+"""How long a version request with ``?seen=`` waits for a new build before it answers with
+the same version (well under the usual 60 s proxy and browser idle limits)."""
 
 RELOAD_JS = """\
 // pakketbuild preview: reload the page when the site has been rebuilt.
@@ -58,17 +61,23 @@ RELOAD_JS = """\
   "use strict";
   var me = document.currentScript;
   var seen = me ? me.getAttribute("data-version") : null;
+  if (seen === null) { return; }
+  // Long poll: the server answers as soon as a rebuild gives a new version (or after
+  // @WAIT@ s with the same one), so a save shows without a polling delay.
   function poll() {
-    fetch("@VERSION_PATH@", {cache: "no-store"})
-      .then(function (response) { return response.ok ? response.text() : seen; })
+    fetch("@VERSION_PATH@?seen=" + encodeURIComponent(seen), {cache: "no-store"})
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
       .then(function (version) {
-        if (seen !== null && version !== seen) { location.reload(); return; }
-        setTimeout(poll, 500);
+        if (version !== seen) { location.reload(); return; }
+        poll();
       }, function () { setTimeout(poll, 2000); });
   }
-  setTimeout(poll, 500);
+  poll();
 })();
-""".replace("@VERSION_PATH@", VERSION_PATH)
+""".replace("@VERSION_PATH@", VERSION_PATH).replace("@WAIT@", f"{LONG_POLL_SECONDS:.0f}")
 
 _PAGE = """<!doctype html>
 <html lang="nl">
@@ -129,11 +138,24 @@ class Preview:
     _snapshot: Snapshot = field(default_factory=lambda: Snapshot("0"))
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _build_lock: threading.Lock = field(default_factory=threading.Lock)
+    _changed: threading.Condition = field(default_factory=threading.Condition)
     building: threading.Event = field(default_factory=threading.Event)
 
     def snapshot(self) -> Snapshot:
         with self._lock:
             return self._snapshot
+
+    def wait_for_change(self, seen: str, timeout: float) -> Snapshot:
+        """The latest snapshot as soon as its version differs from ``seen``, or after
+        ``timeout`` seconds (the browser's long poll)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                snapshot = self.snapshot()
+                remaining = deadline - time.monotonic()
+                if snapshot.version != seen or remaining <= 0:
+                    return snapshot
+                self._changed.wait(remaining)
 
     def rebuild(self) -> Snapshot:
         """Build once; report the outcome on the terminal and to the browser."""
@@ -161,6 +183,8 @@ class Preview:
                 version = f"{self._token}-{self._count}"
                 self._snapshot = Snapshot(version, problems, failure, internal)
                 snapshot = self._snapshot
+            with self._changed:  # wake the waiting long polls: the page reloads now
+                self._changed.notify_all()
             self._report(snapshot, summary, seconds)
             return snapshot
 
@@ -330,6 +354,9 @@ class _Handler(SimpleHTTPRequestHandler):
         path = urlsplit(self.path).path
         snapshot = self.preview.snapshot()
         if path == VERSION_PATH:
+            seen = parse_qs(urlsplit(self.path).query).get("seen")
+            if seen:
+                snapshot = self.preview.wait_for_change(seen[0], LONG_POLL_SECONDS)
             self._send(HTTPStatus.OK, snapshot.version.encode(), "text/plain", send_body)
             return
         if path == RELOAD_PATH:

@@ -10,6 +10,8 @@ Output (see :mod:`pakketbuild.writers.urls` and ``docs/url-contract.md``)::
     api/v1/items/<item-id>.json     one item, complete
     api/v1/pakketten/<pakket-id>.json   one pakket with its items, complete
     api/v1/schema/<name>.json       JSON Schemas of the documents above
+    api/v1/openapi.json             OpenAPI 3.1 description of the API and the feeds
+    _headers                        host configuration (full edition root only)
     views/<view-id>/…               the same for every view
 
 Every document is built through the models in :mod:`pakketbuild.writers.api_models`.
@@ -62,7 +64,9 @@ class JsonWriter(Writer):
     name = "json"
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
-        return for_each_edition(pub, lambda edition: self._jobs(edition, ctx))
+        jobs = for_each_edition(pub, lambda edition: self._jobs(edition, ctx))
+        jobs.append(Job(urls.HOST_HEADERS, "json", "host-headers", "text/plain", ("site",)))
+        return jobs
 
     def _jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         jobs = [
@@ -77,6 +81,16 @@ class JsonWriter(Writer):
                 "site",
                 JSON_MEDIA_TYPE,
                 _deps("site", "organisations", *all_keys),
+            )
+        )
+        # Examples come from this build's documents (the first item, the tombstones).
+        jobs.append(
+            Job(
+                urls.API_OPENAPI,
+                "json",
+                "openapi",
+                JSON_MEDIA_TYPE,
+                ("*",),
             )
         )
         for pakket in pub.pakketten.values():
@@ -153,6 +167,14 @@ class JsonWriter(Writer):
             return to_json(api.json_schema(key), sort_keys=True)
         if job.path == urls.API_INDEX:
             return to_json(api.dump(api.index_doc(pub, ctx)))
+        if kind == "openapi":
+            from pakketbuild.writers.openapi import openapi_document
+
+            return to_json(openapi_document(pub, ctx))
+        if kind == "host-headers":
+            from pakketbuild.writers.hosting import netlify_headers
+
+            return netlify_headers(pub).encode("utf-8")
         if kind == "withdrawn":
             return to_json(api.dump(api.withdrawn_doc(pub, ctx)))
         if job.path == urls.FEED:
@@ -243,6 +265,19 @@ def _feed(pub: Publication, audience: Audience | None, items: list[api.FeedItem]
         description=description,
         language=pub.site.language,
         authors=[api.FeedAuthor(name=publisher.name, url=publisher.url)] if publisher else None,
+        _pakketbuild=api.FeedTopExtension(
+            path_root=api.path_root(path),
+            api=api.Link(
+                path=urls.API_INDEX,
+                url=pub.absolute_url(urls.API_INDEX),
+                media_type=JSON_MEDIA_TYPE,
+            ),
+            withdrawn=api.Link(
+                path=urls.API_WITHDRAWN,
+                url=pub.absolute_url(urls.API_WITHDRAWN),
+                media_type=JSON_MEDIA_TYPE,
+            ),
+        ),
         items=items,
     )
 
@@ -293,7 +328,7 @@ def _feed_item(pub: Publication, ctx: BuildContext, item: PubItem) -> api.FeedIt
             "url": pub.absolute_url(urls.item_page(item.id)),
             "title": item.title,
             "summary": item.item.summary,
-            "content_html": lead + item.body_html(),
+            "content_html": lead + item.body_html(0, api.embed_prefix(item)),
             "content_text": item.full_text,
             "date_published": feed_date(item.date_published),
             "date_modified": feed_date(item.date_modified),
