@@ -136,6 +136,7 @@ LABELS: dict[str, str] = {
     "content_folder": "Map met de inhoud",
     "api_root": "API-adres (eigen GitLab)",
     "review_policy": "Controlebeleid",
+    "published": "Eerste publicatie",
 }
 """Short Dutch labels per field name; the hint under each field is its description."""
 
