@@ -32,7 +32,8 @@ APT_PACKAGES := chromium libreoffice-writer-nogui poppler-utils libharfbuzz-subs
 CLIENTS      := tests/clients
 NPM_STAMP    := $(CLIENTS)/node_modules/.package-lock.json
 
-.PHONY: build venv test-venv lock tools tools-apt tools-npm test lint schema clean distclean
+.PHONY: build venv test-venv lock tools tools-apt tools-npm test lint schema clean distclean \
+        vendor-cms
 
 ## build: content/ -> exports/ (HTML, PDF, DOCX, JSON feeds)
 build: venv
@@ -106,6 +107,18 @@ test: test-venv tools
 lint: test-venv
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
+
+## vendor-cms: refresh the vendored Decap CMS bundle from tools/cms (npm; maintainers only)
+CMS_TOOLS := tools/cms
+CMS_ASSET := src/pakketbuild/assets/cms
+vendor-cms:
+	@command -v npm >/dev/null || { echo "npm (Node.js 20+) is required" >&2; exit 1; }
+	cd $(CMS_TOOLS) && npm ci --ignore-scripts --no-audit --no-fund
+	gzip -9 -n -c $(CMS_TOOLS)/node_modules/decap-cms/dist/decap-cms.js > $(CMS_ASSET)/decap-cms.js.gz
+	cp $(CMS_TOOLS)/node_modules/decap-cms/dist/decap-cms.js.LICENSE.txt $(CMS_ASSET)/
+	sha=$$(sha256sum $(CMS_TOOLS)/node_modules/decap-cms/dist/decap-cms.js | cut -d' ' -f1); \
+	sed -i "s/^sha256 of the uncompressed decap-cms.js: .*/sha256 of the uncompressed decap-cms.js: $$sha/" $(CMS_ASSET)/LICENSE
+	@echo "Now set DECAP_VERSION in src/pakketbuild/cms.py and the version line in $(CMS_ASSET)/LICENSE."
 
 ## schema: regenerate the JSON Schemas in schema/ from the content model
 schema: venv

@@ -166,6 +166,18 @@ def _parser() -> argparse.ArgumentParser:
         help=_("also make the PDF and Word files, so the download links in the preview work"),
     )
 
+    cms = command("cms", _("write admin/: the browser editor (Decap CMS) for content/"))
+    _content_option(cms)
+    cms.add_argument(
+        "--out",
+        type=Path,
+        default=Path("exports/admin"),
+        metavar=_("FOLDER"),
+        help=_(
+            "folder to write (default: exports/admin; run after 'build', which replaces exports/)"
+        ),
+    )
+
     new = command("new", _("make a new item or pakket file with every field"))
     kinds = new.add_subparsers(dest="what", metavar=_("WHAT"), parser_class=_Parser, required=True)
     new_item = kinds.add_parser("item", help=_("make content/items/<id>.md"))
@@ -279,6 +291,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args)
         if args.command == "new":
             return _new(args)
+        if args.command == "cms":
+            return _cms(args)
         if args.command == "status":
             return _status(args)
         if args.command == "diff":
@@ -443,6 +457,17 @@ def serve_formats(text: str, *, documents: bool) -> list[str]:
     if documents:
         formats += [f for f in DOCUMENT_FORMATS if f in WRITERS and f not in formats]
     return formats
+
+
+def _cms(args: argparse.Namespace) -> int:
+    from pakketbuild.cms import write_admin
+
+    written = write_admin(args.content, args.out)
+    print(
+        _("wrote {count} files to {folder}").format(count=len(written), folder=args.out),
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -500,6 +500,39 @@ class ReviewPolicy(StrEnum):
     """A missing review date is always a warning."""
 
 
+class GitHost(StrEnum):
+    """Git hosts the browser editor (Decap CMS) can save to."""
+
+    GITHUB = "github"
+    GITLAB = "gitlab"
+
+
+class CmsSettings(_Model):
+    """Where the browser editor (``pakketbuild cms``, Decap CMS) saves: the git repository
+    that holds the content folder."""
+
+    backend: GitHost = Field(
+        description="Waar de bestanden staan: github of gitlab. De redacteur logt in bij die "
+        "dienst en elke opslag wordt daar een commit."
+    )
+    repo: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$")] = Field(
+        description="Naam van de repository als 'eigenaar/naam', bijvoorbeeld "
+        "'vereniging/veiligheidspakket' (bij GitLab mag ook 'groep/subgroep/naam')."
+    )
+    branch: Line = Field(
+        default="main", description="Tak (branch) waarin de editor opslaat, meestal 'main'."
+    )
+    content_folder: ContentPath = Field(
+        default="content",
+        description="Pad van de map content/ binnen de repository, meestal 'content'.",
+    )
+    api_root: HttpsUrl | None = Field(
+        default=None,
+        description="Alleen voor een eigen GitLab-server: het API-adres, bijvoorbeeld "
+        "'https://gitlab.example.nl/api/v4'. Leeg = gitlab.com of github.com.",
+    )
+
+
 class SiteConfig(_Model):
     """``content/site.yaml``: settings for the whole publication."""
 
@@ -538,6 +571,11 @@ class SiteConfig(_Model):
         "controledatums heeft, en een waarschuwing zodra het eerste onderdeel ze heeft. "
         "'verplicht': altijd een waarschuwing. Een verlopen controledatum is altijd een "
         "waarschuwing.",
+    )
+    cms: CmsSettings | None = Field(
+        default=None,
+        description="Bewerken in de browser (pakketbuild cms): de git-repository waarin de "
+        "editor opslaat. Leeg = de editor werkt alleen lokaal via 'pakketbuild serve'.",
     )
 
 

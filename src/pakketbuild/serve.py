@@ -11,12 +11,18 @@
   page listing each problem as ``file:line:col`` (and the terminal prints the same), so
   an editor never looks at stale output. A bug in pakketbuild answers **500** with the
   traceback. Other files (CSS, JSON) answer 503 with the problems as plain text.
+* ``/admin/`` is the browser editor (:mod:`pakketbuild.cms`, Decap CMS) with a local
+  backend: POSTs to :data:`pakketbuild.cms.API_PATH` read and write files in the content
+  folder only, and the watcher rebuilds the preview after each save. Writes are accepted
+  only from this preview's own pages (JSON requests whose ``Host``/``Origin`` are the
+  loopback address being served) and only while serving on a loopback address.
 * Ctrl-C stops the watcher and the server, removes the temporary folder and exits 0.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import secrets
 import shutil
 import socket
@@ -34,6 +40,7 @@ from pathlib import Path
 from typing import TextIO, cast
 from urllib.parse import parse_qs, urlsplit
 
+from pakketbuild import cms
 from pakketbuild.build import BuildOptions, build
 from pakketbuild.diagnostics import ContentError, Diagnostic, PakketbuildError, UsageError
 from pakketbuild.i18n import _, machine_failure, ngettext, os_reason
@@ -239,6 +246,22 @@ class Preview:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     preview: Preview
+    editable: bool = False
+    """The editor may write (only when serving on a loopback address)."""
+    _admin: tuple[str, dict[str, bytes]] | None = None
+    _admin_lock: threading.Lock
+
+    def admin_files(self, site_url: str) -> dict[str, bytes]:
+        """The local editor's ``admin/`` files (made again after each rebuild)."""
+        key = self.preview.snapshot().version + " " + site_url
+        with self._admin_lock:
+            if self._admin is None or self._admin[0] != key:
+                files = cms.admin_files(self.preview.content, local=True, site_url=site_url)
+                self._admin = (key, files)
+            return self._admin[1]
+
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class _Server6(_Server):
@@ -257,6 +280,70 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_HEAD(self) -> None:
         self._respond(send_body=False)
+
+    def do_POST(self) -> None:
+        """The editor's local backend (the Decap proxy protocol), nothing else."""
+        if urlsplit(self.path).path != cms.API_PATH:
+            self._json(HTTPStatus.METHOD_NOT_ALLOWED, {"error": "alleen voor de editor"})
+            return
+        refusal = self._refuse_write()
+        if refusal:
+            self._json(HTTPStatus.FORBIDDEN, {"error": refusal})
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or "0")
+        except ValueError:
+            length = -1
+        if not 0 <= length <= cms.MAX_UPLOAD * 2:
+            self._json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": "verzoek te groot"})
+            return
+        backend = cms.LocalBackend(self.preview.content)
+        try:
+            status, body = backend.handle(cms.parse_request(self.rfile.read(length)))
+        except cms.BackendError as exc:
+            status, body = exc.status, {"error": str(exc)}
+        self._json(HTTPStatus(status), body)
+
+    def _refuse_write(self) -> str:
+        """Why this POST may not touch the content folder ('' when it may)."""
+        if not cast(_Server, self.server).editable:
+            return (
+                "de editor kan alleen opslaan als 'pakketbuild serve' op deze computer luistert "
+                "(--host 127.0.0.1)"
+            )
+        if not (self.headers.get("Content-Type") or "").startswith("application/json"):
+            return "alleen JSON-verzoeken van de editor"
+        host = self.headers.get("Host") or ""
+        if urlsplit(f"http://{host}").hostname not in _LOOPBACK:
+            return "onbekende Host"
+        origin = self.headers.get("Origin")
+        if origin is not None and origin != f"http://{host}":
+            return "verzoek van een andere website geweigerd"
+        return ""
+
+    def _json(self, status: HTTPStatus, body: object) -> None:
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self._send(status, data, "application/json; charset=utf-8", send_body=True)
+
+    def _admin(self, path: str, send_body: bool) -> None:
+        if path == "/admin":
+            self._send(
+                HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", send_body, {"Location": "/admin/"}
+            )
+            return
+        name = path[len(cms.ADMIN_PATH) :] or "index.html"
+        host = self.headers.get("Host") or f"{DEFAULT_HOST}:{DEFAULT_PORT}"
+        files = cast(_Server, self.server).admin_files(f"http://{host}")
+        data = files.get(name)
+        if data is None:
+            self._send(HTTPStatus.NOT_FOUND, b"niet gevonden\n", "text/plain", send_body)
+            return
+        content_type = self.guess_type(name)
+        if name.endswith(".yml"):
+            content_type = "text/yaml"
+        if content_type.startswith("text/") or content_type.endswith("javascript"):
+            content_type += "; charset=utf-8"
+        self._send(HTTPStatus.OK, data, content_type, send_body)
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the terminal shows builds and content errors, not every request."""
@@ -292,6 +379,9 @@ class _Handler(SimpleHTTPRequestHandler):
             self._send(
                 HTTPStatus.OK, RELOAD_JS.encode(), "text/javascript; charset=utf-8", send_body
             )
+            return
+        if path == "/admin" or path.startswith(cms.ADMIN_PATH):
+            self._admin(path, send_body)  # the editor also works while the content has errors
             return
         if snapshot.problems or snapshot.failure:
             self._send_problems(snapshot, path, send_body)
@@ -433,6 +523,8 @@ def make_server(preview: Preview, host: str, port: int) -> _Server:
             )
         ) from None
     server.preview = preview
+    server.editable = host in _LOOPBACK
+    server._admin_lock = threading.Lock()
     return server
 
 
@@ -475,6 +567,13 @@ def serve(options: ServeOptions, log: TextIO | None = None) -> int:
         print(
             _("preview on http://{host}:{port}/ (open it in your browser; Ctrl-C to stop)").format(
                 host=shown, port=port
+            ),
+            file=out,
+            flush=True,
+        )
+        print(
+            _("editor on http://{host}:{port}{path}").format(
+                host=shown, port=port, path=cms.ADMIN_PATH
             ),
             file=out,
             flush=True,
