@@ -182,6 +182,81 @@ def test_pakket_pdf_is_tagged_pdf_ua_with_language_and_title(scenario: dict[str,
         assert [round(float(v)) for v in page.MediaBox] == [0, 0, 595, 842]  # A4
 
 
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+
+
+def _xmp_packet(path: Path) -> bytes:
+    with pikepdf.open(path) as pdf:
+        return bytes(pdf.Root.Metadata.read_bytes())
+
+
+def test_every_pdf_declares_pdf_a_2a_and_pdf_ua_1_in_one_xmp_packet(
+    scenario: dict[str, Path], real: Path
+) -> None:
+    from xml.etree import ElementTree as ET
+
+    for path in [*scenario.values(), *real_pdfs(real)]:
+        raw = path.read_bytes()
+        # one packet in the whole file (a second one would be a second metadata stream)
+        assert raw.count(b"<?xpacket begin=") == 1, path.name
+        packet = _xmp_packet(path)
+        assert packet.count(b"<rdf:RDF") == 1, path.name
+        body = packet[packet.index(b"<x:xmpmeta") : packet.rindex(b"</x:xmpmeta>") + 12]
+        descriptions = ET.fromstring(body).findall(f"{RDF}RDF/{RDF}Description")
+        assert len(descriptions) == 1, path.name
+        with pikepdf.open(path) as pdf, pdf.open_metadata() as xmp:
+            assert pdf.pdf_version == "1.7"
+            assert xmp.get("pdfaid:part") == "2", path.name
+            assert xmp.get("pdfaid:conformance") == "A", path.name
+            assert xmp.get("pdfuaid:part") == "1", path.name
+            # PDF/A-2 accepts pdfuaid only when the file describes that schema itself
+            assert b"<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/<" in packet
+            # metadata stream uncompressed, the same text as the document information
+            assert "/Filter" not in pdf.Root.Metadata.stream_dict
+            assert xmp.get("dc:title") == str(pdf.docinfo.Title), path.name
+            assert xmp.get("dc:creator") == [str(pdf.docinfo.Author)], path.name
+            assert xmp.get("pdf:Producer") == str(pdf.docinfo.Producer)
+            assert xmp.get("xmp:CreatorTool") == str(pdf.docinfo.Creator)
+
+
+def test_every_pdf_has_an_srgb_output_intent_and_embeds_every_font(
+    scenario: dict[str, Path], real: Path
+) -> None:
+    for path in [*scenario.values(), *real_pdfs(real)]:
+        with pikepdf.open(path) as pdf:
+            intents = list(pdf.Root.OutputIntents)
+            assert len(intents) == 1, path.name
+            intent = intents[0]
+            assert intent.S == "/GTS_PDFA1"
+            assert "sRGB" in str(intent.OutputConditionIdentifier)
+            profile = intent.DestOutputProfile
+            assert int(profile.N) == 3
+            assert profile.read_bytes()[36:40] == b"acsp"  # an ICC profile
+            fonts = 0
+            for page in pdf.pages:
+                for font in page.Resources.get("/Font", {}).values():
+                    fonts += 1
+                    descendants = font.get("/DescendantFonts")
+                    target = descendants[0] if descendants is not None else font
+                    descriptor = target.FontDescriptor
+                    assert any(
+                        key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                    ), (path.name, str(target.get("/BaseFont")))
+            assert fonts, path.name
+            # the structure tree is kept (PDF/A level A and PDF/UA both need it)
+            assert "/StructTreeRoot" in pdf.Root and bool(pdf.Root.MarkInfo.Marked)
+            # PDF/A: every annotation is printable
+            for page in pdf.pages:
+                for annot in page.get("/Annots", []):
+                    assert int(annot.F) & 4, path.name
+
+
+def test_xmp_dates_match_the_document_information(scenario: dict[str, Path]) -> None:
+    with pikepdf.open(scenario[PAKKET]) as pdf, pdf.open_metadata() as xmp:
+        assert xmp.get("xmp:CreateDate", "").startswith("2023-01-10")
+        assert xmp.get("xmp:ModifyDate", "").startswith("2024-03-15")
+
+
 def test_metadata_dates_come_from_the_content(scenario: dict[str, Path], real: Path) -> None:
     # editions 2023-01-10 and 2024-03-15, item changes 2023-02-01 and 2024-03-01
     info = docinfo(scenario[PAKKET])
