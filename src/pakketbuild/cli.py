@@ -52,8 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("exports"), metavar="DIR")
     build.add_argument(
         "--formats",
-        default="html,json,pdf,docx",
-        help="comma-separated formats to build (default: html,json,pdf,docx)",
+        default="html,json,pdf,docx,odt",
+        help="comma-separated formats to build (default: html,json,pdf,docx,odt)",
     )
     build.add_argument(
         "--docx-template",

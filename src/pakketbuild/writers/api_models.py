@@ -36,6 +36,7 @@ MEDIA_TYPES = {
     "json": "application/json",
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
 }
 
 
@@ -68,6 +69,7 @@ class Links(_Doc):
     json_: Link = Field(alias="json", description="The API document.")
     pdf: Link | None = Field(default=None, description="PDF download, when PDFs are built.")
     docx: Link | None = Field(default=None, description="Word download, when built.")
+    odt: Link | None = Field(default=None, description="OpenDocument download, when built.")
 
 
 class AudienceDoc(_Doc):

@@ -1,4 +1,4 @@
-"""What the PDF and DOCX writers share: the download jobs, metadata and Dutch labels.
+"""What the PDF, DOCX and ODT writers share: the download jobs, metadata and Dutch labels.
 
 Both formats make one document per pakket (``downloads/<pakket-id>.<ext>``) and one per
 published item (``downloads/items/<item-id>.<ext>``) with the same parts in the same order;
@@ -17,6 +17,7 @@ from pakketbuild.writers import Job, urls
 
 PDF_MEDIA_TYPE = "application/pdf"
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ODT_MEDIA_TYPE = "application/vnd.oasis.opendocument.text"
 
 # Dutch labels used in both formats.
 LABEL_CONTENTS = "Inhoud"
@@ -131,6 +132,7 @@ def document_kind(media_type: str | None) -> str | None:
     return {
         PDF_MEDIA_TYPE: "pdf",
         DOCX_MEDIA_TYPE: "docx",
+        ODT_MEDIA_TYPE: "odt",
         "text/html": "webpagina",
     }.get(media_type, media_type.split("/")[-1])
 

@@ -63,10 +63,11 @@ MEDIA_TYPE_LABELS = {
     "image/png": "PNG",
     "image/jpeg": "JPEG",
 }
-DOWNLOAD_LABELS = {"pdf": "PDF", "docx": "Word"}
+DOWNLOAD_LABELS = {"pdf": "PDF", "docx": "Word", "odt": "OpenDocument"}
 DOWNLOAD_MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
 }
 
 

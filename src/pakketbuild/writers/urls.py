@@ -23,7 +23,7 @@ API_WITHDRAWN = "api/v1/withdrawn.json"
 SCHEMA_DIR = "api/v1/schema"
 SCHEMA_NAMES = ("index", "item", "pakket", "feed-extension", "withdrawn")
 """The JSON Schemas published under :data:`SCHEMA_DIR`, by file stem."""
-DOWNLOAD_FORMATS = ("pdf", "docx")
+DOWNLOAD_FORMATS = ("pdf", "docx", "odt")
 
 
 def pakket_page(pakket_id: str) -> str:
