@@ -26,6 +26,11 @@ SCHEMA_NAMES = ("index", "item", "pakket", "feed-extension", "withdrawn")
 DOWNLOAD_FORMATS = ("pdf", "docx", "odt")
 
 
+def view_download(view_id: str, ext: str) -> str:
+    """A view's combined document, relative to the view's folder (``views/<id>/``)."""
+    return f"downloads/{view_id}.{ext}"
+
+
 def pakket_page(pakket_id: str) -> str:
     return f"{pakket_id}/index.html"
 
