@@ -206,17 +206,21 @@ def test_in_document_links_point_at_bookmarks(scenario: dict[str, bytes]) -> Non
     assert len(ids) == len(set(ids)) == len(body.xpath(".//w:bookmarkEnd"))
 
 
-def test_contacts_table_has_a_header_row(scenario: dict[str, bytes]) -> None:
+def test_contacts_are_labelled_blocks_with_links(scenario: dict[str, bytes]) -> None:
+    """The same block as in the PDF and the ODT: the name, then one labelled line per way
+    to reach it; no table (no narrow column breaks an address), no repeated label."""
     document = open_docx(scenario[STEPS_ITEM])
-    contacts = next(t for t in document.tables if t.rows[0].cells[0].text == "Contact")
-    assert contacts.style.name == "Table Grid"
-    assert [c.text for c in contacts.rows[0].cells] == [
-        "Contact", "Telefoon", "E-mail", "Website", "Bereikbaar",
-    ]  # fmt: skip
-    assert contacts.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-    assert [c.text for c in contacts.rows[2].cells] == ["Achtervang", "020-7654321", "", "", ""]
-    second = open_docx(scenario[SECOND_ITEM]).tables[0]
-    assert [c.text for c in second.rows[0].cells] == ["Contact", "Telefoon"]
+    texts = [p.text for p in document.paragraphs]
+    assert (
+        "Meldpunt Test\nTelefoon: 070-1234567\nE-mail: meldpunt@testnetwerk.example.nl\n"
+        "Website: https://testnetwerk.example.nl/meldpunt\n"
+        "Bereikbaar: maandag tot en met vrijdag van 9.00 tot 17.00 uur"
+    ) in texts
+    assert "Achtervang\nTelefoon: 020-7654321" in texts
+    assert not any(t.rows[0].cells[0].text == "Contact" for t in document.tables)
+    xml = part(scenario[STEPS_ITEM], "word/_rels/document.xml.rels")
+    for target in ("tel:+31701234567", "mailto:meldpunt@testnetwerk.example.nl"):
+        assert f'Target="{target}"' in xml
 
 
 def test_toc_field_is_filled_in_and_word_asks_nothing_on_opening(

@@ -175,7 +175,7 @@ def test_contents_index_is_filled_and_links_to_the_headings(
             assert link.get(f"{{{NS['xlink']}}}href")[1:] in bookmarks
 
 
-def test_steps_documents_and_related_are_lists_and_contacts_a_table_with_header(
+def test_steps_documents_and_related_are_lists_and_tables_have_header_rows(
     scenario: dict[str, Path],
 ) -> None:
     content = part(scenario[STEPS_ITEM], "content.xml")
@@ -187,6 +187,11 @@ def test_steps_documents_and_related_are_lists_and_contacts_a_table_with_header(
     for table in tables:
         header = table.find(q("table:table-header-rows"))
         assert header is not None and len(header) == 1
+    contacts = [
+        text_of(p) for p in content.iter(q("text:p")) if p.get(q("text:style-name")) == "Contact"
+    ]
+    # (text_of drops text:s and text:line-break, so compare without spaces)
+    assert contacts[0].replace(" ", "").startswith("MeldpuntTestTelefoon:070-1234567E-mail:")
     links = {a.get(f"{{{NS['xlink']}}}href") for a in content.iter(q("text:a"))}
     assert "tel:+31701234567" in links
     assert "mailto:meldpunt@testnetwerk.example.nl" in links

@@ -432,11 +432,69 @@ def test_links_are_clickable(scenario: dict[str, Path]) -> None:
     assert internal, "the in-page link to '#tweede-sectie' must be an internal link"
 
 
-def test_contact_table_has_header_cells_with_scope(scenario: dict[str, Path]) -> None:
+def test_table_header_cells_have_scope(scenario: dict[str, Path]) -> None:
     pdf = pikepdf.open(scenario[STEPS_ITEM])
     headers = [e for e in _struct_elements(pdf).values() if e.get("/S") == "/TH"]
-    assert len(headers) == 5 + 3  # contacts (5 columns) and the Markdown table (3)
+    assert len(headers) == 3  # the Markdown table; contacts are labelled blocks
     assert all(h.A.Scope == "/Column" for h in headers)
+
+
+def test_contacts_are_labelled_blocks_whose_addresses_never_break(
+    scenario: dict[str, Path], real: Path
+) -> None:
+    text = pdf_body_text(scenario[STEPS_ITEM])
+    assert (
+        "Meldpunt Test Telefoon: 070-1234567 E-mail: meldpunt@testnetwerk.example.nl "
+        "Website: https://testnetwerk.example.nl/meldpunt Bereikbaar: maandag tot en met "
+        "vrijdag van 9.00 tot 17.00 uur"
+    ) in text
+    assert "Achtervang Telefoon: 020-7654321" in text
+    assert "Contact Telefoon" not in text  # no header cell repeats the heading
+    # every e-mail address and URL of the real content stands on one line
+    pub = publication(REAL_CONTENT)
+    for path in real_pdfs(real):
+        raw = pdf_text(path)
+        lines = raw.splitlines()
+        for item in pub.items.values():
+            for contact in item.item.contacts:
+                for value in (contact.email, contact.url):
+                    if value and value in normalise(raw):
+                        assert any(value in line for line in lines), (path.name, value)
+
+
+def test_contents_entries_are_links(scenario: dict[str, Path], real: Path) -> None:
+    """One internal link per contents entry on the contents page (WeasyPrint writes none
+    for a link inside a flex item, so the entries must not be flex rows)."""
+    cases = {
+        scenario[PAKKET]: 3,
+        real / "downloads/veiligheidspakket-startende-burgemeesters.pdf": 8,
+    }
+    for path, entries in cases.items():
+        pdf = pikepdf.open(path)
+        internal = [
+            a
+            for a in pdf.pages[1].get("/Annots", [])
+            if a.Subtype == "/Link" and ("/Dest" in a or a.get("/A", {}).get("/S") == "/GoTo")
+        ]
+        assert len(internal) == entries, path.name
+
+
+def test_body_lines_are_at_most_about_75_characters_and_hyphenated(real: Path) -> None:
+    tool = poppler("pdftotext")
+
+    def raw(path: Path) -> str:
+        return subprocess.run(
+            [tool, str(path), "-"], capture_output=True, check=True
+        ).stdout.decode()
+
+    lengths = []
+    for path in real_pdfs(real):
+        lengths += [len(line) for line in raw(path).splitlines() if len(line.split()) > 4]
+    lengths.sort()
+    assert lengths[int(len(lengths) * 0.95)] <= 75, lengths[-20:]
+    assert lengths[-1] <= 80, lengths[-20:]
+    text = raw(real / "downloads/veiligheidspakket-startende-burgemeesters.pdf")
+    assert re.search(r"[a-z][-\u2010\u00ad]\n[a-z]", text), "no word is hyphenated"
 
 
 def test_no_heading_is_stranded_at_the_bottom_of_a_page(tmp_path: Path) -> None:

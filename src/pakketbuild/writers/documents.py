@@ -43,7 +43,7 @@ CONTACT_HEADERS = {
     "url": "Website",
     "hours": "Bereikbaar",
 }
-"""Column headers of the contacts table, in column order."""
+"""Labels of a contact's lines (see :func:`contact_lines`), in order."""
 
 
 def document_jobs(pub: Publication, fmt: str, ext: str, media_type: str) -> list[Job]:
@@ -181,13 +181,21 @@ def providers_text(providers: Sequence[Organisation]) -> str:
     return dutch_join([org.name for org in providers])
 
 
-def contact_columns(contacts: Sequence[Contact]) -> list[str]:
-    """The contact fields that at least one contact fills, in table order."""
-    return [
-        key
-        for key in CONTACT_HEADERS
-        if key == "label" or any(getattr(contact, key) for contact in contacts)
-    ]
+def contact_lines(contact: Contact) -> list[tuple[str, str, str | None]]:
+    """A contact as a labelled block, the same in every format: ``(label, text, link
+    target)`` per way to reach it, in :data:`CONTACT_HEADERS` order (the name comes first,
+    unlabelled, from ``contact.label``). A block, not a table: no narrow column breaks an
+    e-mail address or URL mid-word, and no header cell repeats the "Contact" heading."""
+    lines: list[tuple[str, str, str | None]] = []
+    if contact.phone:
+        lines.append((CONTACT_HEADERS["phone"], contact.phone, f"tel:{contact.phone_e164}"))
+    if contact.email:
+        lines.append((CONTACT_HEADERS["email"], contact.email, f"mailto:{contact.email}"))
+    if contact.url:
+        lines.append((CONTACT_HEADERS["url"], contact.url, contact.url))
+    if contact.hours:
+        lines.append((CONTACT_HEADERS["hours"], contact.hours, None))
+    return lines
 
 
 def document_kind(media_type: str | None) -> str | None:

@@ -29,7 +29,6 @@ from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.theme import Theme
 from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve
 from pakketbuild.writers.documents import (
-    CONTACT_HEADERS,
     DOCX_MEDIA_TYPE,
     LABEL_AUDIENCES,
     LABEL_CONTACT,
@@ -47,7 +46,7 @@ from pakketbuild.writers.documents import (
     LABEL_STEPS,
     DocumentMeta,
     audiences_text,
-    contact_columns,
+    contact_lines,
     document_jobs,
     document_kind,
     meta_for,
@@ -409,32 +408,24 @@ class _Builder:
                     paragraph.add_run(rel.title)
 
     def _contacts(self, item: PubItem) -> None:
-        from pakketbuild.writers.docx_markdown import add_hyperlink, add_run, mark_header_row
+        """One paragraph per contact: the name in Strong, then a line per way to reach it
+        ("Telefoon: 070-…" with a link), see :func:`documents.contact_lines`."""
+        from docx.oxml import OxmlElement
 
-        contacts = item.item.contacts
-        columns = contact_columns(contacts)
-        table = self.document.add_table(rows=len(contacts) + 1, cols=len(columns))
-        table.style = self.document.styles["Table Grid"]
-        mark_header_row(table.rows[0])
+        from pakketbuild.writers.docx_markdown import add_hyperlink, add_run
+
         strong = self.state.style("Strong")
         hyperlink = self.state.style("Hyperlink")
-        for cell, column in zip(table.rows[0].cells, columns, strict=True):
-            add_run(cell.paragraphs[0]._p, CONTACT_HEADERS[column], strong)
-        for contact, row in zip(contacts, table.rows[1:], strict=True):
-            for cell, column in zip(row.cells, columns, strict=True):
-                paragraph = cell.paragraphs[0]
-                value = getattr(contact, column)
-                if not value:
-                    continue
-                target = {
-                    "phone": f"tel:{contact.phone_e164}",
-                    "email": f"mailto:{contact.email}",
-                    "url": contact.url,
-                }.get(column)
+        for contact in item.item.contacts:
+            paragraph = self.document.add_paragraph(style="Normal")
+            add_run(paragraph._p, contact.label, strong)
+            for label, text, target in contact_lines(contact):
+                add_run(paragraph._p, "", None).append(OxmlElement("w:br"))
+                add_run(paragraph._p, f"{label}: ", None)
                 if target:
-                    add_run(add_hyperlink(paragraph, url=target), value, hyperlink)
+                    add_run(add_hyperlink(paragraph, url=target), text, hyperlink)
                 else:
-                    add_run(paragraph._p, value, None)
+                    add_run(paragraph._p, text, None)
 
     def _toc(self, entries: list[tuple[str, str]]) -> None:
         """A TOC field; its result holds the entries (without page numbers) until Word

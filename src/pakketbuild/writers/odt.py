@@ -35,7 +35,6 @@ from pakketbuild import markdown
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve
 from pakketbuild.writers.documents import (
-    CONTACT_HEADERS,
     LABEL_AUDIENCES,
     LABEL_CONTACT,
     LABEL_CONTENTS,
@@ -53,7 +52,7 @@ from pakketbuild.writers.documents import (
     ODT_MEDIA_TYPE,
     DocumentMeta,
     audiences_text,
-    contact_columns,
+    contact_lines,
     document_jobs,
     document_kind,
     meta_for,
@@ -299,55 +298,18 @@ class _Builder:
                 related.append(entry)
 
     def _contacts(self, item: PubItem) -> None:
-        contacts = item.item.contacts
-        columns = contact_columns(contacts)
-        rows: list[list[tuple[str, str | None]]] = []
-        for contact in contacts:
-            row: list[tuple[str, str | None]] = []
-            for column in columns:
-                value = getattr(contact, column) or ""
-                target = {
-                    "phone": f"tel:{contact.phone_e164}" if contact.phone else None,
-                    "email": f"mailto:{contact.email}" if contact.email else None,
-                    "url": contact.url,
-                }.get(column)
-                row.append((value, target))
-            rows.append(row)
-        self.add(
-            simple_table(
-                f"Contact {item.id}",
-                [CONTACT_HEADERS[column] for column in columns],
-                rows,
-            )
-        )
+        """One paragraph per contact (style *Contact*): the name in *Strong Emphasis*,
+        then a line per way to reach it (see :func:`documents.contact_lines`)."""
+        from odfdo import LineBreak
 
-
-def simple_table(name: str, headers: list[str], rows: list[list[tuple[str, str | None]]]) -> Any:
-    """A table with one header row (``table:table-header-rows``); cells hold one paragraph,
-    a link when the cell has a target."""
-    table = _element("table:table", table_name=name, table_style_name="Tabel")
-    table.append(_element("table:table-column", table_number_columns_repeated=str(len(headers))))
-    header_rows = _element("table:table-header-rows")
-    header = _element("table:table-row")
-    for text in headers:
-        cell = _element("table:table-cell", office_value_type="string")
-        cell.append(_paragraph("Table_20_Heading", text))
-        header.append(cell)
-    header_rows.append(header)
-    table.append(header_rows)
-    for values in rows:
-        row = _element("table:table-row")
-        for text, target in values:
-            cell = _element("table:table-cell", office_value_type="string")
-            paragraph = _paragraph("Table_20_Contents")
-            if text and target:
-                paragraph.append(_link(target, text))
-            elif text:
-                paragraph.append(text)
-            cell.append(paragraph)
-            row.append(cell)
-        table.append(row)
-    return table
+        for contact in item.item.contacts:
+            paragraph = _paragraph("Contact")
+            paragraph.append(_span("Strong_20_Emphasis", contact.label))
+            for label, text, target in contact_lines(contact):
+                paragraph.append(LineBreak())
+                paragraph.append(f"{label}: ")
+                paragraph.append(_link(target, text) if target else text)
+            self.add(paragraph)
 
 
 def contents_index(entries: list[tuple[str, str]]) -> Any:
@@ -735,6 +697,15 @@ def styles_xml(theme: Theme, meta: DocumentMeta) -> bytes:
             ),
         ),
         paragraph_style("Table_20_Contents", "Table Contents", extra=' style:class="extra"'),
+        paragraph_style(
+            "Contact",
+            "Contact",
+            paragraph=(
+                f'fo:margin-bottom="0.3cm" fo:padding-left="0.3cm" '
+                f'fo:border-left="1.5pt solid {colors["border"]}" fo:keep-together="always"'
+            ),
+            text='fo:hyphenate="false"',
+        ),
         paragraph_style(
             "Table_20_Heading",
             "Table Heading",

@@ -54,7 +54,6 @@ from pakketbuild.writers.documents import (
     LABEL_STEPS,
     PDF_MEDIA_TYPE,
     audiences_text,
-    contact_columns,
     document_jobs,
     document_kind,
     meta_for,
@@ -160,7 +159,6 @@ class _ItemView:
     body_html: Markup
     steps: list[_Step]
     contacts: list[Any]
-    contact_columns: list[str]
     documents: list[_Doc]
     related: list[_Link]
 
@@ -217,7 +215,6 @@ def _item_view(
             for n, step in enumerate(item.item.steps, start=1)
         ],
         contacts=list(item.item.contacts),
-        contact_columns=contact_columns(item.item.contacts),
         documents=documents,
         related=related,
     )
