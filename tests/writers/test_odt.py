@@ -233,3 +233,33 @@ def test_libreoffice_opens_every_odt_and_shows_the_contents(
     # separate numbered lists restart at 1 (after "Tussentekst" comes "1. Opnieuw één")
     assert re.search(r"Tussentekst tussen twee genummerde lijsten\. 1\. Opnieuw één", pakket_text)
     assert "pagina 2 van" in pakket_text
+
+
+def test_running_text_phone_numbers_are_links_in_every_format(real_documents: Path) -> None:
+    """The Ondersteuningsteam's number in its body text (not only in the contact block)."""
+    import pikepdf
+
+    item = "downloads/items/ondersteuningsteam-weerbaar-bestuur"
+    odt = part(real_documents / f"{item}.odt", "content.xml")
+    body_links = [
+        a.get(f"{{{NS['xlink']}}}href")
+        for p in odt.iter(q("text:p"))
+        if p.get(q("text:style-name")) == "Text_20_body"
+        for a in p.iter(q("text:a"))
+    ]
+    assert "tel:+31703738314" in body_links
+    with zipfile.ZipFile(real_documents / f"{item}.docx") as archive:
+        rels = archive.read("word/_rels/document.xml.rels").decode()
+        document = archive.read("word/document.xml").decode()
+    rid = re.search(r'Id="(rId\d+)"[^>]*Target="tel:\+31703738314"', rels)
+    assert rid is not None
+    # one relationship, used by the running text and by the contact block
+    assert document.count(f'<w:hyperlink r:id="{rid.group(1)}"') >= 2
+    with pikepdf.open(real_documents / f"{item}.pdf") as pdf:
+        uris = [
+            str(a.A.URI)
+            for page in pdf.pages
+            for a in page.get("/Annots", [])
+            if "/A" in a and "/URI" in a.A
+        ]
+    assert uris.count("tel:+31703738314") >= 2
