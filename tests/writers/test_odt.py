@@ -263,3 +263,44 @@ def test_running_text_phone_numbers_are_links_in_every_format(real_documents: Pa
             if "/A" in a and "/URI" in a.A
         ]
     assert uris.count("tel:+31703738314") >= 2
+
+
+def test_see_also_entries_link_to_the_related_page_when_the_site_has_a_base_url(
+    tmp_path: Path,
+) -> None:
+    """In an item's own document the related item is not in the file: with a base URL the
+    entry links to its web page in every format; without one it stays text."""
+    import dataclasses
+
+    import pikepdf
+
+    from pakketbuild.writers import BuildContext
+    from pakketbuild.writers.docx import DocxWriter
+    from tests.writers.document_tools import publication
+
+    plain = publication(SCENARIO)
+    pub = dataclasses.replace(
+        plain, site=plain.site.model_copy(update={"base_url": "https://voorbeeld.nl/p/"})
+    )
+    target = "https://voorbeeld.nl/p/items/tweede-onderdeel/index.html"
+    for writer in (PdfWriter(), DocxWriter(), OdtWriter()):
+        ctx = BuildContext(formats=(writer.name,))
+        job = next(j for j in writer.jobs(pub, ctx) if j.subject == "item:stappenplan-test")
+        data = writer.render(pub, ctx, job)
+        path = tmp_path / Path(job.path).name
+        path.write_bytes(data)
+        if writer.name == "pdf":
+            with pikepdf.open(path) as pdf:
+                uris = {
+                    str(a.A.URI)
+                    for page in pdf.pages
+                    for a in page.get("/Annots", [])
+                    if "/A" in a and "/URI" in a.A
+                }
+            assert target in uris
+        else:
+            with zipfile.ZipFile(path) as archive:
+                xml = b"".join(archive.read(n) for n in archive.namelist()).decode("utf-8")
+            assert target in xml, writer.name
+        job_plain = next(j for j in writer.jobs(plain, ctx) if j.subject == "item:stappenplan-test")
+        assert target.encode() not in writer.render(plain, ctx, job_plain)

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Organisation, Pakket
+from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Item, Organisation, Pakket
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import Job, urls
 
@@ -108,6 +108,15 @@ def subject_of(pub: Publication, job: Job) -> PubPakket | PubItem:
     if kind == "bundle" and pub.view is not None and pub.view.id == ident:
         return view_bundle(pub)
     raise ValueError(f"document writers cannot render subject {job.subject!r}")
+
+
+def related_target(pub: Publication, related: Item, local: set[str]) -> str | None:
+    """Where a "Zie ook" entry links to: the related item's heading when it is in the same
+    document (``#item-<id>``), else its web page when the site has a base URL, else
+    nowhere (a document cannot link to a page whose address is not known)."""
+    if related.id in local:
+        return f"#item-{related.id}"
+    return pub.absolute_url(urls.item_page(related.id))
 
 
 def view_order(pub: Publication) -> list[PubItem]:

@@ -52,6 +52,7 @@ from pakketbuild.writers.documents import (
     meta_for,
     pakketten_of,
     providers_text,
+    related_target,
     subject_of,
 )
 
@@ -401,8 +402,12 @@ class _Builder:
             self._heading(LABEL_RELATED, level)
             for rel in item.related:
                 paragraph = self.document.add_paragraph(style="List Bullet")
-                if rel.id in local:
-                    link = add_hyperlink(paragraph, anchor=bookmark_name(f"item-{rel.id}"))
+                target = related_target(self.pub, rel, local)
+                if target is not None and target.startswith("#"):
+                    link = add_hyperlink(paragraph, anchor=bookmark_name(target[1:]))
+                    add_run(link, rel.title, self.state.style("Hyperlink"))
+                elif target is not None:
+                    link = add_hyperlink(paragraph, url=target)
                     add_run(link, rel.title, self.state.style("Hyperlink"))
                 else:
                     paragraph.add_run(rel.title)

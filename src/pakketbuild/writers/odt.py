@@ -58,6 +58,7 @@ from pakketbuild.writers.documents import (
     meta_for,
     pakketten_of,
     providers_text,
+    related_target,
     subject_of,
 )
 
@@ -289,8 +290,9 @@ class _Builder:
             related = self.add(_element("text:list", text_style_name="List_20_1"))
             for rel in item.related:
                 paragraph = _paragraph(LIST_CONTENT)
-                if rel.id in local:
-                    paragraph.append(_link(f"#item-{rel.id}", rel.title))
+                target = related_target(self.pub, rel, local)
+                if target is not None:
+                    paragraph.append(_link(target, rel.title))
                 else:
                     paragraph.append(rel.title)
                 entry = _element("text:list-item")

@@ -59,6 +59,7 @@ from pakketbuild.writers.documents import (
     meta_for,
     pakketten_of,
     providers_text,
+    related_target,
     source_file,
     subject_of,
 )
@@ -192,9 +193,7 @@ def _item_view(
     # Body headings start at '##'; they sit one level below the item title.
     offset = level - 1
     local = {p.id for p in in_pakket.items} if in_pakket else set()
-    related = [
-        _Link(rel.title, f"#item-{rel.id}" if rel.id in local else None) for rel in item.related
-    ]
+    related = [_Link(rel.title, related_target(pub, rel, local)) for rel in item.related]
     documents = [
         _Doc(doc.title, doc.url, document_kind(doc.media_type)) for doc in item.item.documents
     ]
