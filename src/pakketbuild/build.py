@@ -70,7 +70,7 @@ KEEP_FILES = ("README.md",)
 MIN_SECONDS_PER_WORKER = 2.0
 """Without an explicit ``--jobs``, start one worker per this much expected PDF/DOCX
 rendering (previous render times, else an estimate), at most one per core."""
-STARTUP_SECONDS = {"pdf": 0.6, "docx": 0.2}
+STARTUP_SECONDS = {"pdf": 0.6, "docx": 0.2, "odt": 0.2}
 """CPU a process spends before its first file of a heavy format (importing WeasyPrint,
 python-docx); other heavy formats are assumed to cost this much."""
 DEFAULT_STARTUP_SECONDS = 0.5

@@ -101,8 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--formats",
-        default="html,json,pdf,docx",
-        help=_("which formats to make, separated by commas (default: html,json,pdf,docx)"),
+        default="html,json,pdf,docx,odt",
+        help=_("which formats to make, separated by commas (default: html,json,pdf,docx,odt)"),
     )
     build.add_argument(
         "--docx-template",

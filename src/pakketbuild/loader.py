@@ -43,6 +43,7 @@ from pakketbuild.model import (
     Pakket,
     SiteConfig,
     Status,
+    View,
     WithdrawnEntry,
     WithdrawnFile,
 )
@@ -818,8 +819,22 @@ def _cross_check(
                 _check_document(reader, source, ("documents", index, "path"), document.path)
     for kind, source, data in reader.invalid:
         _check_raw_references(reader, kind, source, data, organisations, items)
+    view_ids = {view.id for view in site.views} if site is not None else set()
     for pakket in pakketten.values():
         source = sources[f"pakket:{pakket.id}"]
+        if pakket.id in view_ids:
+            # views/<id>/downloads/<id>.pdf is the view's combined document
+            reader.err(
+                source.path,
+                source.at(("id",)),
+                "duplicate-id",
+                _(
+                    "'{id}' is also the id of a view in site.yaml; the view's own "
+                    "document would have the same file name as this pakket's. Rename the "
+                    "pakket (file name and id) or the view"
+                ).format(id=pakket.id),
+                "id",
+            )
         if pakket.publisher not in organisations:
             _ref_error(
                 reader, source, ("publisher",), pakket.publisher, "organisation", organisations
@@ -1066,6 +1081,44 @@ def _load_withdrawn(
     return result
 
 
+def _check_view_items(
+    reader: _Reader, source: Source, index: int, view: View, items: dict[str, Item]
+) -> None:
+    """A view's ``items`` (the order of its combined document): known items, each once,
+    each for at least one of the view's audiences."""
+    listed: set[str] = set()
+    scope = {a.value for a in view.audiences}
+    for position, item_id in enumerate(view.items):
+        loc: tuple[str | int, ...] = ("views", index, "items", position)
+        if item_id in listed:
+            reader.err(
+                source.path,
+                source.at(loc),
+                "duplicate-id",
+                _("'{id}' is listed twice in the items of view '{view}'; keep one").format(
+                    id=item_id, view=view.id
+                ),
+                field_name(loc),
+            )
+            continue
+        listed.add(item_id)
+        item = items.get(item_id)
+        if item is None:
+            _ref_error(reader, source, loc, item_id, "item", items)
+        elif scope.isdisjoint(a.value for a in item.audiences):
+            reader.err(
+                source.path,
+                source.at(loc),
+                "invalid-value",
+                _(
+                    "'{id}' is not for this view's audiences ({audiences}), so it cannot be "
+                    "in its document; remove it from the list or add one of those audiences "
+                    "to the item"
+                ).format(id=item_id, audiences=", ".join(sorted(scope))),
+                field_name(loc),
+            )
+
+
 def _check_editions(
     reader: _Reader,
     site: SiteConfig | None,
@@ -1097,6 +1150,7 @@ def _check_editions(
                 _ref_error(
                     reader, source, ("views", index, "theme"), view.theme, "theme", known_themes
                 )
+            _check_view_items(reader, source, index, view, items)
     if withdrawn:
         source = sources["withdrawn"]
         for index, entry in enumerate(withdrawn.values()):

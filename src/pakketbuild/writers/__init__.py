@@ -121,6 +121,7 @@ WRITERS: dict[str, str] = {
     "json": "pakketbuild.writers.jsonfeed:JsonWriter",
     "pdf": "pakketbuild.writers.pdf:PdfWriter",
     "docx": "pakketbuild.writers.docx:DocxWriter",
+    "odt": "pakketbuild.writers.odt:OdtWriter",
 }
 """Format name → ``module:Class``; modules are imported only when their format is built."""
 
