@@ -91,6 +91,7 @@ def _guide_paths() -> list[str]:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is needed to clone")
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="not a git checkout (nothing to clone)")
 def test_from_a_fresh_clone_to_the_files_to_hand_out(tmp_path: Path) -> None:
     """Clone the repository, run the guide's commands (make check, make build) and find
     the PDF and Word files of the whole pakket and of each audience view where the guide
