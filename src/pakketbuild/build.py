@@ -201,6 +201,7 @@ def _read_template(
 def _site_template(content: Content) -> bytes | None:
     """``docx_template`` from site.yaml: like a document, a regular file inside the content
     folder (a link that leads out is refused)."""
+    from pakketbuild.confine import Confined, Refusal, Refused, confine
     from pakketbuild.diagnostics import ContentError, Diagnostic, Severity
     from pakketbuild.loader import MAX_DOCUMENT_FILE
 
@@ -209,18 +210,18 @@ def _site_template(content: Content) -> bytes | None:
         return None
     source = content.sources.get("site")
     mark = source.at(("docx_template",)) if source is not None else None
-    path = content.root / value
-    resolved = path.resolve()
+    found = confine(content.root / value, content.root.resolve())
+    refused = found.reason if isinstance(found, Refused) else None
     problem: tuple[str, str] | None = None
-    if not path.exists():
+    if refused in (Refusal.MISSING, Refusal.DANGLING):
         problem = ("missing-file", f"the Word template '{value}' does not exist in the content "
                    "folder; add it or fix the path")  # fmt: skip
-    elif not resolved.is_relative_to(content.root.resolve()):
+    elif refused is Refusal.OUTSIDE:
         problem = ("path-outside-content", f"the Word template '{value}' leads outside the "
                    "content folder (a link?); copy the file into the content folder")  # fmt: skip
-    elif not resolved.is_file():
+    elif not isinstance(found, Confined):
         problem = ("not-a-file", f"'{value}' is not a regular file")
-    elif resolved.stat().st_size > MAX_DOCUMENT_FILE:
+    elif found.st_size > MAX_DOCUMENT_FILE:
         problem = ("file-too-large", f"'{value}' is larger than {MAX_DOCUMENT_FILE:,} bytes")
     if problem is not None:
         raise ContentError(
@@ -236,7 +237,8 @@ def _site_template(content: Content) -> bytes | None:
                 )
             ]
         )
-    return resolved.read_bytes()
+    assert isinstance(found, Confined)
+    return found.path.read_bytes()
 
 
 def _template_hash(options: BuildOptions) -> str | None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import stat
 import unicodedata
 import zipfile
 from collections.abc import Iterable
@@ -30,6 +29,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from pakketbuild import markdown, theme
+from pakketbuild.confine import Confined, Refusal, Refused, confine
 from pakketbuild.diagnostics import ContentError, Diagnostic, DiagnosticSink, Severity
 from pakketbuild.gctools import gc_paused
 from pakketbuild.messages import field_name, translate
@@ -129,14 +129,13 @@ class _Reader:
     def read_text(self, path: Path) -> str | None:
         """The file's text (BOM removed, CRLF normalised), or None after reporting why not."""
         start = Mark(1, 1)
-        try:
-            info = path.lstat()
-        except OSError as exc:
-            self.err(path, start, "unreadable-file", f"cannot read the file: {exc.strerror}")
-            return None
         # Resolved every time: a link to a folder (items/ -> /elsewhere) leads out too.
-        target = _resolve(path)
-        if target is None:
+        info = confine(path, self.root)
+        refused = info.reason if isinstance(info, Refused) else None
+        if isinstance(info, Refused) and refused is Refusal.MISSING:
+            self.err(path, start, "unreadable-file", f"cannot read the file: {info.detail}")
+            return None
+        if refused is Refusal.DANGLING:
             self.err(
                 path,
                 start,
@@ -145,7 +144,7 @@ class _Reader:
                 "replace the link with the file",
             )
             return None
-        if not _inside(target, self.root):
+        if refused is Refusal.OUTSIDE:
             self.err(
                 path,
                 start,
@@ -154,9 +153,7 @@ class _Reader:
                 "content folder; copy the file into the content folder instead",
             )
             return None
-        if stat.S_ISLNK(info.st_mode):
-            info = target.stat()
-        if not stat.S_ISREG(info.st_mode):
+        if not isinstance(info, Confined):
             self.err(path, start, "not-a-file", "this is not a regular file; remove it")
             return None
         if info.st_size > MAX_CONTENT_FILE:
@@ -286,22 +283,6 @@ class _Reader:
                 problem.message,
                 fieldname,
             )
-
-
-def _resolve(path: Path) -> Path | None:
-    """``path`` with every link followed, or None for a dangling link or a loop of links."""
-    try:
-        return path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return None
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-    except ValueError:
-        return False
-    return True
 
 
 def _fold(value: str) -> str:
@@ -761,10 +742,11 @@ def _check_document(
 ) -> bool:
     """Report a document path that is missing, leads out or is not a usable file;
     True when the file is fine."""
-    path = reader.root / value
     mark = source.at(loc)
     name = field_name(loc)
-    if not path.exists() and not path.is_symlink():
+    info = confine(reader.root / value, reader.root)
+    refused = info.reason if isinstance(info, Refused) else None
+    if refused is Refusal.MISSING:
         reader.err(
             source.path,
             mark,
@@ -773,8 +755,7 @@ def _check_document(
             name,
         )
         return False
-    resolved = _resolve(path)
-    if resolved is None:
+    if refused is Refusal.DANGLING:
         reader.err(
             source.path,
             mark,
@@ -784,7 +765,7 @@ def _check_document(
             name,
         )
         return False
-    if not _inside(resolved, reader.root):
+    if refused is Refusal.OUTSIDE:
         reader.err(
             source.path,
             mark,
@@ -794,8 +775,7 @@ def _check_document(
             name,
         )
         return False
-    info = resolved.stat()
-    if not stat.S_ISREG(info.st_mode):
+    if not isinstance(info, Confined):
         reader.err(source.path, mark, "not-a-file", f"'{value}' is not a regular file", name)
         return False
     if info.st_size > MAX_DOCUMENT_FILE:

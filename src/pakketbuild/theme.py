@@ -61,6 +61,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from pakketbuild.confine import Confined, Refusal, Refused, confine
 from pakketbuild.yamlsafe import Located, Mark, YamlProblem, load_yaml
 
 THEMES_DIR = "themes"
@@ -734,22 +735,22 @@ def _theme_file(
     if PurePosixPath(value).suffix.lower() not in suffixes:
         parse.problem(mark, "invalid-theme", f"'{value}' must be a {', '.join(suffixes)} file")
         return None
-    path = folder / value
-    if not path.exists():
+    found = confine(folder / value, content_root.resolve())
+    refused = found.reason if isinstance(found, Refused) else None
+    if refused in (Refusal.MISSING, Refusal.DANGLING):
         parse.problem(mark, "missing-file", f"'{value}' does not exist in the theme folder")
         return None
-    resolved = path.resolve()
-    if not resolved.is_relative_to(content_root.resolve()):
+    if refused is Refusal.OUTSIDE:
         parse.problem(
             mark,
             "path-outside-content",
             f"'{value}' leads outside the content folder (a link?); copy the file in",
         )
         return None
-    if not resolved.is_file():
+    if not isinstance(found, Confined):
         parse.problem(mark, "not-a-file", f"'{value}' is not a regular file")
         return None
-    if resolved.stat().st_size > MAX_THEME_FILE:
+    if found.st_size > MAX_THEME_FILE:
         parse.problem(mark, "file-too-large", f"'{value}' is larger than {MAX_THEME_FILE:,} bytes")
         return None
-    return value, resolved
+    return value, found.path
