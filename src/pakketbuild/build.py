@@ -51,8 +51,10 @@ from pakketbuild.cache import (
 )
 from pakketbuild.diagnostics import PakketbuildError, UsageError
 from pakketbuild.gctools import gc_paused
+from pakketbuild.processes import cores as default_jobs
+from pakketbuild.processes import die_with_parent
 from pakketbuild.report import Reporter, Verbosity, make_reporter
-from pakketbuild.writers import WRITERS, BuildContext, Job, Writer, get_writer, resolve
+from pakketbuild.writers import BuildContext, Job, Writer, check_formats, get_writer, resolve
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -133,30 +135,13 @@ class BuildResult:
         )
 
 
-def _check_formats(formats: list[str]) -> tuple[str, ...]:
-    if not formats:
-        raise UsageError("--formats is empty; choose from " + ", ".join(WRITERS))
-    for name in formats:
-        if name not in WRITERS:
-            get_writer(name)  # raises a UsageError with a suggestion
-    return tuple(f for f in WRITERS if f in formats)
-
-
-def default_jobs() -> int:
-    """The number of cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 # --------------------------------------------------------------------------- entry point
 
 
 def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
     """Build every requested format and publish atomically (see the module docstring)."""
     started = time.perf_counter()
-    formats = _check_formats(options.formats)
+    formats = check_formats(options.formats)
     if options.jobs is not None and options.jobs < 1:
         raise UsageError("--jobs must be 1 or more")
     reporter = reporter or make_reporter(options.verbosity, options.progress)
@@ -187,9 +172,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     return result
 
 
-def _read_template(
-    options: BuildOptions, root: Path, content: Content | None = None
-) -> bytes | None:
+def _read_template(options: BuildOptions, content: Content | None = None) -> bytes | None:
     path = options.docx_template
     if path is None:
         return _site_template(content) if content is not None else None
@@ -361,7 +344,7 @@ class _Build:
         processes = min(self.options.jobs or default_jobs(), default_jobs())
         content = load_content(self.content_root, processes=processes)
         _check_replaceable(self.out)
-        template = _read_template(self.options, content.root, content)
+        template = _read_template(self.options, content)
         pub = build_publication(content)
         if not self.options.force:  # what the last build of this folder rendered
             restore_renders(self.cache.load_renders(self.inputs.code))
@@ -545,7 +528,7 @@ class _Build:
         them all here). They are forked from this process and place files exactly as it
         would (:meth:`_place`), so they need ``fork``."""
         global _PLACER
-        from pakketbuild.loader import may_fork
+        from pakketbuild.processes import may_fork
 
         allowed = min(self.options.jobs or default_jobs(), default_jobs())
         processes = min(allowed, len(light) // MIN_LIGHT_JOBS_PER_PROCESS) - 1
@@ -894,7 +877,7 @@ def _worker_init(spec: tuple[Path, bytes | None, tuple[str, ...]] | None) -> Non
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     gc.enable()  # PDF and DOCX layout is cyclic garbage, whatever the parent did
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (fork)
-    _die_with_parent()
+    die_with_parent()
     global _WORKER
     if spec is not None:  # "spawn" platforms: load the content once per worker
         from pakketbuild.loader import load_content
@@ -944,20 +927,6 @@ def _worker_render_many(indexes: list[int]) -> _Placed:
             status = build._place_rendered(planned, data, secs)
             results.append((n, status, build.records[planned.job.path]))
     return results, _WORKER[0].shared_since(mark)
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this worker when the build process dies (even by SIGKILL)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # pragma: no cover
-        pass
 
 
 class _Pool:

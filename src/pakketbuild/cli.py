@@ -24,6 +24,7 @@ from pakketbuild.diagnostics import (
     UsageError,
     format_diagnostics,
 )
+from pakketbuild.processes import cores
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -215,7 +216,7 @@ def _check(args: argparse.Namespace) -> int:
     from pakketbuild.loader import load_content
 
     try:
-        content = load_content(args.content, processes=_cores())
+        content = load_content(args.content, processes=cores())
     except ContentError as exc:
         diagnostics = exc.diagnostics
     else:
@@ -232,16 +233,6 @@ def _check(args: argparse.Namespace) -> int:
         summary = f"{len(errors)} error(s), {len(diagnostics) - len(errors)} warning(s)"
         print(("check failed: " if failed else "check passed: ") + summary, file=sys.stderr)
     return EXIT_CONTENT if failed else EXIT_OK
-
-
-def _cores() -> int:
-    """The number of cores this process may use."""
-    import os
-
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def _schema(args: argparse.Namespace) -> int:

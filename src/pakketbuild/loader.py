@@ -16,7 +16,6 @@ Layout of a content folder::
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import unicodedata
@@ -45,6 +44,8 @@ from pakketbuild.model import (
     WithdrawnEntry,
     WithdrawnFile,
 )
+from pakketbuild.processes import die_with_parent, may_fork
+from pakketbuild.suggest import did_you_mean
 from pakketbuild.theme import Theme
 from pakketbuild.yamlsafe import Located, Mark, YamlProblem, load_yaml
 
@@ -96,10 +97,6 @@ class Content:
     """Themes of ``content/themes/``, by id (the built-in default is not listed)."""
     withdrawn: dict[str, WithdrawnEntry] = field(default_factory=dict)
     """The register of removed items (``withdrawn.yaml``), by id."""
-
-    def files(self) -> list[Path]:
-        """Every content file that was read (for cache keys and watching)."""
-        return sorted({source.path for source in self.sources.values()})
 
 
 class _Reader:
@@ -557,24 +554,12 @@ class _LintElsewhere:
             process.join(timeout=5)
 
 
-def may_fork() -> bool:
-    """``fork`` exists and this process runs no other thread (a thread holding a lock at
-    the moment of the fork would leave it locked forever in the child; ``serve`` runs
-    builds next to its web server)."""
-    import multiprocessing
-    import threading
-
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-
-
 def _lint_worker_init() -> None:
     import signal
 
-    from pakketbuild.build import _die_with_parent
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the loading process handles Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a handler inherited by fork
-    _die_with_parent()  # never outlive a loading process that was killed
+    die_with_parent()  # never outlive a loading process that was killed
 
 
 def _lint_files(root: Path, paths: list[Path]) -> list[Diagnostic]:
@@ -635,8 +620,7 @@ def _ref_error(
         return
     if f"{what}:{value}" in reader.broken:
         return
-    guess = difflib.get_close_matches(value, list(known), n=1)
-    hint = f"did you mean '{guess[0]}'?" if guess else f"add the {what} or fix the id"
+    hint = did_you_mean(value, known) or f"add the {what} or fix the id"
     reader.err(
         source.path,
         source.at(loc),

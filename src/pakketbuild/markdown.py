@@ -34,6 +34,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
+from pakketbuild.suggest import did_you_mean
+
 ALLOWED_SCHEMES = ("https:", "mailto:", "tel:")
 PASSAGE = "alleen-voor"
 """Name of the container block that holds a passage for some audiences only."""
@@ -272,10 +274,8 @@ def _lint_passage(token: Token, lines: list[str]) -> list[MarkdownProblem]:
         )
     for name in names:
         if name not in known:
-            import difflib
-
-            guess = difflib.get_close_matches(name, known, n=1)
-            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            guess = did_you_mean(name, known)
+            hint = f"{guess} " if guess else ""
             problems.append(
                 MarkdownProblem(
                     line,

@@ -7,12 +7,13 @@ know what is expected and how to fix it. Errors raised by our own validators
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
+
+from pakketbuild.suggest import did_you_mean
 
 Loc = tuple[str | int, ...]
 
@@ -84,8 +85,8 @@ def _one(error: ErrorDetails, model: type[BaseModel]) -> Problem:
 
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, loc[:-1])
-        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        hint = f"did you mean '{guess[0]}'? " if guess else ""
+        guess = did_you_mean(str(loc[-1]), allowed)
+        hint = f"{guess} " if guess else ""
         return Problem(
             loc,
             "unknown-field",

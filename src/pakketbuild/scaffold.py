@@ -13,7 +13,6 @@ existing items (an empty placeholder list would not validate).
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +25,7 @@ from pakketbuild.diagnostics import PakketbuildError, UsageError
 from pakketbuild.loader import ITEMS_DIR, ORGANISATIONS_FILE, PAKKETTEN_DIR, SITE_FILE
 from pakketbuild.messages import field_name, translate
 from pakketbuild.model import Audience, Item, Kind, Pakket, Slug
+from pakketbuild.suggest import did_you_mean
 from pakketbuild.yamlsafe import YamlProblem, load_yaml
 
 ITEM_BODY = (
@@ -241,8 +241,8 @@ def new_pakket(
 
 
 def _did_you_mean(value: str, known: Sequence[str]) -> str:
-    guess = difflib.get_close_matches(value, list(known), n=1)
-    return f" (did you mean '{guess[0]}'?)" if guess else ""
+    guess = did_you_mean(value, known)
+    return f" ({guess})" if guess else ""
 
 
 def _read_yaml(path: Path) -> Any:

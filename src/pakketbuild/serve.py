@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 
 from pakketbuild.build import BuildOptions, build
 from pakketbuild.diagnostics import ContentError, Diagnostic, PakketbuildError, UsageError
-from pakketbuild.writers import WRITERS, get_writer
+from pakketbuild.writers import check_formats
 
 PREFIX = "/__pakketbuild/"
 VERSION_PATH = PREFIX + "version"
@@ -382,19 +382,11 @@ def make_server(preview: Preview, host: str, port: int) -> _Server:
     return server
 
 
-def _check_formats(formats: Sequence[str]) -> list[str]:
-    if not formats:
-        raise UsageError("--formats is empty; choose from " + ", ".join(WRITERS))
-    for name in formats:
-        if name not in WRITERS:
-            get_writer(name)  # raises a UsageError with a suggestion
-    return list(formats)
-
-
 def serve(options: ServeOptions, log: TextIO | None = None) -> int:
     """Build, serve and rebuild until Ctrl-C; returns the exit code (0)."""
     out = log or sys.stderr
-    formats = _check_formats(options.formats)
+    check_formats(options.formats)
+    formats = list(options.formats)
     if not options.content.is_dir():
         raise UsageError(
             f"the content folder '{options.content}' does not exist; pass --content DIR"

@@ -17,11 +17,12 @@ edition are relative, so every view is a self-contained subtree.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from pakketbuild.diagnostics import UsageError
+from pakketbuild.suggest import did_you_mean
 
 if TYPE_CHECKING:  # imported lazily: a no-op build must not pay for pydantic and babel
     from pakketbuild.publication import Publication
@@ -124,14 +125,23 @@ WRITERS: dict[str, str] = {
 """Format name → ``module:Class``; modules are imported only when their format is built."""
 
 
+def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
+    """The formats asked for, in the registry's order; an empty list or an unknown name is
+    a usage error (with a suggestion)."""
+    if not formats:
+        raise UsageError("--formats is empty; choose from " + ", ".join(WRITERS))
+    for name in formats:
+        if name not in WRITERS:
+            get_writer(name)  # raises a UsageError with a suggestion
+    return tuple(f for f in WRITERS if f in formats)
+
+
 def get_writer(name: str) -> Writer:
     """The writer for ``name``; an unknown name is a usage error with a suggestion."""
     spec = WRITERS.get(name)
     if spec is None:
-        import difflib
-
-        guess = difflib.get_close_matches(name, WRITERS, n=1)
-        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+        guess = did_you_mean(name, WRITERS)
+        hint = f" ({guess})" if guess else ""
         raise UsageError(f"unknown format '{name}'{hint}; choose from {', '.join(WRITERS)}")
     module_name, class_name = spec.split(":")
     writer_class = getattr(importlib.import_module(module_name), class_name)
