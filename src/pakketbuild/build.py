@@ -12,9 +12,9 @@ incrementally. The design is described in ``docs/build-engine.md``; in short:
 * **No-op in milliseconds.** When no input file changed and the published tree is still
   exactly the one the last build wrote, the build stops before importing the content
   model, the writers or any rendering library.
-* **Parallel.** PDF and DOCX jobs (``Writer.heavy``) render in worker processes when that
-  pays; large builds also share the Markdown checks and the HTML/JSON rendering with a
-  forked helper. Results never depend on which process rendered what, or when.
+* **Parallel.** Jobs of heavy formats (``Format.heavy``: PDF, DOCX) render in worker
+  processes when that pays; large builds also share the Markdown checks and the HTML/JSON
+  rendering with a forked helper. Results never depend on which process rendered what, or when.
 
 This module is imported by every ``pakketbuild build``, so it imports only what a no-op
 needs; everything else is imported inside the functions that use it.
@@ -54,7 +54,15 @@ from pakketbuild.gctools import gc_paused
 from pakketbuild.processes import cores as default_jobs
 from pakketbuild.processes import die_with_parent
 from pakketbuild.report import Reporter, Verbosity, make_reporter
-from pakketbuild.writers import BuildContext, Job, Writer, check_formats, get_writer, resolve
+from pakketbuild.writers import (
+    FORMATS,
+    BuildContext,
+    Job,
+    Writer,
+    check_formats,
+    get_writer,
+    resolve,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -71,10 +79,6 @@ KEEP_FILES = ("README.md",)
 MIN_SECONDS_PER_WORKER = 2.0
 """Without an explicit ``--jobs``, start one worker per this much expected PDF/DOCX
 rendering (previous render times, else an estimate), at most one per core."""
-STARTUP_SECONDS = {"pdf": 0.6, "docx": 0.2}
-"""CPU a process spends before its first file of a heavy format (importing WeasyPrint,
-python-docx); other heavy formats are assumed to cost this much."""
-DEFAULT_STARTUP_SECONDS = 0.5
 MIN_OVERLAP_SECONDS = 0.2
 """A small build starts a worker for its costliest heavy format only when the worker and
 the build process both get at least this much work (what running side by side saves)."""
@@ -155,7 +159,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
             content=hash_tree(content_root) if content_root.is_dir() else {},
             code=code_fingerprint(),
             formats=formats,
-            template=_template_hash(options),
+            template=_option_hash(options),
         )
         state = cache.load_state()
         if not options.force and _up_to_date(state, inputs, out):
@@ -172,66 +176,22 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     return result
 
 
-def _read_template(options: BuildOptions, content: Content | None = None) -> bytes | None:
-    path = options.docx_template
-    if path is None:
-        return _site_template(content) if content is not None else None
-    if not path.is_file():
-        raise UsageError(f"--docx-template {path}: no such file")
-    return path.read_bytes()
-
-
-def _site_template(content: Content) -> bytes | None:
-    """``docx_template`` from site.yaml: like a document, a regular file inside the content
-    folder (a link that leads out is refused)."""
-    from pakketbuild.confine import Confined, Refusal, Refused, confine
-    from pakketbuild.diagnostics import ContentError, Diagnostic, Severity
-    from pakketbuild.loader import MAX_DOCUMENT_FILE
-
-    value = content.site.docx_template
-    if value is None:
+def _option_hash(options: BuildOptions) -> str | None:
+    """Hash of the extra input files given as options (:attr:`Format.option`, such as
+    ``--docx-template``), for the no-op check; the ones named by the content are part of
+    the content's hash."""
+    hashes: list[str] = []
+    for fmt in FORMATS.values():
+        if fmt.option is None or getattr(options, fmt.option) is None:
+            continue
+        path = getattr(options, fmt.option)
+        try:
+            hashes.append(sha256_bytes(path.read_bytes()))
+        except OSError:
+            raise UsageError(f"--{fmt.option.replace('_', '-')} {path}: no such file") from None
+    if not hashes:
         return None
-    source = content.sources.get("site")
-    mark = source.at(("docx_template",)) if source is not None else None
-    found = confine(content.root / value, content.root.resolve())
-    refused = found.reason if isinstance(found, Refused) else None
-    problem: tuple[str, str] | None = None
-    if refused in (Refusal.MISSING, Refusal.DANGLING):
-        problem = ("missing-file", f"the Word template '{value}' does not exist in the content "
-                   "folder; add it or fix the path")  # fmt: skip
-    elif refused is Refusal.OUTSIDE:
-        problem = ("path-outside-content", f"the Word template '{value}' leads outside the "
-                   "content folder (a link?); copy the file into the content folder")  # fmt: skip
-    elif not isinstance(found, Confined):
-        problem = ("not-a-file", f"'{value}' is not a regular file")
-    elif found.st_size > MAX_DOCUMENT_FILE:
-        problem = ("file-too-large", f"'{value}' is larger than {MAX_DOCUMENT_FILE:,} bytes")
-    if problem is not None:
-        raise ContentError(
-            [
-                Diagnostic(
-                    source.display if source is not None else "site.yaml",
-                    mark.line if mark is not None else 1,
-                    mark.col if mark is not None else 1,
-                    Severity.ERROR,
-                    problem[0],
-                    problem[1],
-                    "docx_template",
-                )
-            ]
-        )
-    assert isinstance(found, Confined)
-    return found.path.read_bytes()
-
-
-def _template_hash(options: BuildOptions) -> str | None:
-    path = options.docx_template
-    if path is None:
-        return None
-    try:
-        return sha256_bytes(path.read_bytes())
-    except OSError:
-        raise UsageError(f"--docx-template {path}: no such file") from None
+    return hashes[0] if len(hashes) == 1 else sha256_bytes("\n".join(hashes).encode())
 
 
 def _check_out(out: Path, content: Path) -> None:
@@ -344,12 +304,12 @@ class _Build:
         processes = min(self.options.jobs or default_jobs(), default_jobs())
         content = load_content(self.content_root, processes=processes)
         _check_replaceable(self.out)
-        template = _read_template(self.options, content)
+        inputs = self._read_inputs(content)
         pub = build_publication(content)
         if not self.options.force:  # what the last build of this folder rendered
             restore_renders(self.cache.load_renders(self.inputs.code))
         self.pub, self.renders_before = pub, shared_mark()
-        ctx = BuildContext(formats=self.inputs.formats, docx_template=template)
+        ctx = BuildContext(formats=self.inputs.formats, inputs=inputs)
         warnings = [{"text": d.format_text()} for d in content.warnings]
         for warning in warnings:
             self.reporter.warning(warning["text"])
@@ -374,10 +334,22 @@ class _Build:
             gc.unfreeze()
         return self.result
 
+    def _read_inputs(self, content: Content) -> dict[str, bytes]:
+        """The extra input files of the formats in this build (:meth:`Writer.read_input`)."""
+        inputs: dict[str, bytes] = {}
+        for name in self.inputs.formats:
+            option = FORMATS[name].option
+            data = get_writer(name).read_input(
+                content, getattr(self.options, option) if option else None
+            )
+            if data is not None:
+                inputs[name] = data
+        return inputs
+
     # -- planning ----------------------------------------------------------------------
 
     def _plan(self, pub: Publication, ctx: BuildContext, content: Content) -> list[_Planned]:
-        template = sha256_bytes(ctx.docx_template) if ctx.docx_template is not None else None
+        extra = {name: sha256_bytes(data) for name, data in ctx.inputs.items()}
         dep_hash = _DepHasher(content, self.inputs)
         plan: list[_Planned] = []
         seen: set[str] = set()
@@ -392,7 +364,7 @@ class _Build:
                     subject=job.subject,
                     media_type=job.media_type,
                     deps={dep: dep_hash(dep) for dep in sorted(set(job.deps))},
-                    template=template if name == "docx" else None,
+                    template=extra.get(name),
                 )
                 plan.append(_Planned(writer, job, key))
         return plan
@@ -412,8 +384,8 @@ class _Build:
                 to_render.append(planned)
             else:
                 counts[planned.job.format][status] += 1
-        heavy = [p for p in to_render if p.writer.heavy]
-        light = [p for p in to_render if not p.writer.heavy]
+        heavy = [p for p in to_render if p.writer.format.heavy]
+        light = [p for p in to_render if not p.writer.format.heavy]
         jobs = self.options.jobs or default_jobs()
         # Longest first: previous render times where known, pakketten before items.
         heavy.sort(key=lambda p: (-self._expected_seconds(p), p.job.path))
@@ -512,7 +484,7 @@ class _Build:
             return 0, []
 
         def cost(fmt: str) -> float:
-            return STARTUP_SECONDS.get(fmt, DEFAULT_STARTUP_SECONDS) + expected[fmt]
+            return FORMATS[fmt].startup_seconds + expected[fmt]
 
         costliest = max(expected, key=lambda fmt: (cost(fmt), fmt))
         here = len(light) * 0.002 + sum(cost(fmt) for fmt in expected if fmt != costliest)
@@ -580,7 +552,7 @@ class _Build:
 
     def _place_rendered(self, planned: _Planned, data: bytes, secs: float) -> str:
         status = self._place(planned, data, secs)
-        if planned.writer.heavy:
+        if planned.writer.format.heavy:
             # Light (HTML, JSON) files reach the cache only when a later build replaces
             # them (see _salvage): copying thousands of them at every cold build costs
             # more than rendering them again if the output folder is ever deleted.
@@ -824,7 +796,7 @@ def _split_light(
         group = _group(pub, planned.job)
         if group is not None:
             groups.setdefault(group, []).append(planned)
-        elif planned.job.media_type in _FEED_MEDIA_TYPES:
+        elif planned.writer.render_last(planned.job):
             last.append(planned)
         else:
             first.append(planned)
@@ -842,7 +814,6 @@ def _split_light(
     return shares[0], [share for share in shares[1:] if share], last
 
 
-_FEED_MEDIA_TYPES = ("application/feed+json", "application/atom+xml")
 AGGREGATE_WEIGHT = 10
 """Rendering an index costs about as much as this many item pages (for sharing work)."""
 
@@ -873,7 +844,7 @@ _WORKER: tuple[Publication, BuildContext, dict[str, Writer]] | None = None
 """What a worker renders from; inherited from the parent under ``fork``."""
 
 
-def _worker_init(spec: tuple[Path, bytes | None, tuple[str, ...]] | None) -> None:
+def _worker_init(spec: tuple[Path, dict[str, bytes], tuple[str, ...]] | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     gc.enable()  # PDF and DOCX layout is cyclic garbage, whatever the parent did
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (fork)
@@ -885,7 +856,7 @@ def _worker_init(spec: tuple[Path, bytes | None, tuple[str, ...]] | None) -> Non
 
         root, template, formats = spec
         pub = build_publication(load_content(root))
-        ctx = BuildContext(formats=formats, docx_template=template)
+        ctx = BuildContext(formats=formats, inputs=template)
         _WORKER = (pub, ctx, {name: get_writer(name) for name in formats})
 
 
@@ -940,14 +911,14 @@ class _Pool:
 
         global _WORKER
         methods = multiprocessing.get_all_start_methods()
-        spec: tuple[Path, bytes | None, tuple[str, ...]] | None = None
+        spec: tuple[Path, dict[str, bytes], tuple[str, ...]] | None = None
         context: BaseContext
         if "fork" in methods:
             context = multiprocessing.get_context("fork")
             _WORKER = (pub, ctx, {name: get_writer(name) for name in ctx.formats})
         else:  # pragma: no cover - not Linux
             context = multiprocessing.get_context()
-            spec = (root, ctx.docx_template, ctx.formats)
+            spec = (root, dict(ctx.inputs), ctx.formats)
         self.processes = jobs
         self.executor: ProcessPoolExecutor = ProcessPoolExecutor(
             max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(spec,)

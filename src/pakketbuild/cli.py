@@ -25,6 +25,7 @@ from pakketbuild.diagnostics import (
     format_diagnostics,
 )
 from pakketbuild.processes import cores
+from pakketbuild.writers import FORMATS
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -53,16 +54,18 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("exports"), metavar="DIR")
     build.add_argument(
         "--formats",
-        default="html,json,pdf,docx",
-        help="comma-separated formats to build (default: html,json,pdf,docx)",
+        default=",".join(FORMATS),
+        help=f"comma-separated formats to build (default: {','.join(FORMATS)})",
     )
-    build.add_argument(
-        "--docx-template",
-        type=Path,
-        metavar="FILE",
-        default=None,
-        help="a .docx whose styles the Word documents use",
-    )
+    for fmt in FORMATS.values():  # a format's extra input file (Format.option)
+        if fmt.option is not None:
+            build.add_argument(
+                "--" + fmt.option.replace("_", "-"),
+                type=Path,
+                metavar="FILE",
+                default=None,
+                help=fmt.option_help,
+            )
     build.add_argument(
         "--jobs",
         type=int,
@@ -251,7 +254,7 @@ def _build(args: argparse.Namespace) -> int:
         content=args.content,
         out=args.out,
         formats=formats,
-        docx_template=args.docx_template,
+        **{f.option: getattr(args, f.option) for f in FORMATS.values() if f.option},
         jobs=args.jobs,
         force=args.force,
         cache_dir=args.cache_dir,

@@ -24,7 +24,7 @@ from pakketbuild.publication import (
     render_html,
     render_text,
 )
-from pakketbuild.writers import BuildContext, urls
+from pakketbuild.writers import BuildContext, download_formats, urls
 
 API_VERSION: Final = "v1"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -34,8 +34,7 @@ MEDIA_TYPES = {
     "feed": "application/feed+json",
     "html": "text/html",
     "json": "application/json",
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    **{f.name: f.media_type for f in download_formats() if f.media_type},
 }
 
 

@@ -1,4 +1,4 @@
-"""What the PDF and DOCX writers share: the download jobs, metadata and Dutch labels.
+"""What the document writers (PDF, DOCX) share: the download jobs, metadata and Dutch labels.
 
 Both formats make one document per pakket (``downloads/<pakket-id>.<ext>``) and one per
 published item (``downloads/items/<item-id>.<ext>``) with the same parts in the same order;
@@ -13,10 +13,7 @@ from dataclasses import dataclass
 
 from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Organisation
 from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.writers import Job, urls
-
-PDF_MEDIA_TYPE = "application/pdf"
-DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from pakketbuild.writers import Format, Job, download_formats, urls
 
 # Dutch labels used in both formats.
 LABEL_CONTENTS = "Inhoud"
@@ -43,12 +40,14 @@ CONTACT_HEADERS = {
 """Column headers of the contacts table, in column order."""
 
 
-def document_jobs(pub: Publication, fmt: str, ext: str, media_type: str) -> list[Job]:
-    """One job per published pakket and one per published item."""
+def document_jobs(pub: Publication, fmt: Format) -> list[Job]:
+    """One job per published pakket and one per published item, for a download format."""
+    assert fmt.extension is not None and fmt.media_type is not None
+    ext, media_type = fmt.extension, fmt.media_type
     jobs = [
         Job(
             path=urls.pakket_download(pakket.id, ext),
-            format=fmt,
+            format=fmt.name,
             subject=f"pakket:{pakket.id}",
             media_type=media_type,
             deps=(
@@ -63,7 +62,7 @@ def document_jobs(pub: Publication, fmt: str, ext: str, media_type: str) -> list
     jobs.extend(
         Job(
             path=urls.item_download(item.id, ext),
-            format=fmt,
+            format=fmt.name,
             subject=f"item:{item.id}",
             media_type=media_type,
             deps=(
@@ -128,11 +127,8 @@ def document_kind(media_type: str | None) -> str | None:
     """A short Dutch name for a document's file type: ``application/pdf`` → ``pdf``."""
     if media_type is None:
         return None
-    return {
-        PDF_MEDIA_TYPE: "pdf",
-        DOCX_MEDIA_TYPE: "docx",
-        "text/html": "webpagina",
-    }.get(media_type, media_type.split("/")[-1])
+    kinds = {f.media_type: f.extension for f in download_formats()}
+    return {**kinds, "text/html": "webpagina"}.get(media_type, media_type.split("/")[-1])
 
 
 def pakketten_of(pub: Publication, item: PubItem) -> list[PubPakket]:

@@ -11,7 +11,7 @@ from html import escape
 
 from pakketbuild.model import Audience
 from pakketbuild.publication import PubItem, Publication
-from pakketbuild.writers import BuildContext, urls
+from pakketbuild.writers import FORMATS, BuildContext, urls
 from pakketbuild.writers import api_models as api
 
 JSON_MEDIA_TYPE = "application/json"
@@ -61,7 +61,7 @@ def _feed_item(pub: Publication, ctx: BuildContext, item: PubItem) -> api.FeedIt
     for fmt in urls.DOWNLOAD_FORMATS:
         url = pub.absolute_url(urls.item_download(item.id, fmt))
         if fmt in ctx.formats and url:
-            label = "PDF" if fmt == "pdf" else "Word"
+            label = FORMATS[fmt].label
             attachments.append(
                 api.FeedAttachment(
                     url=url, mime_type=api.MEDIA_TYPES[fmt], title=f"{item.title} ({label})"

@@ -40,7 +40,15 @@ from pakketbuild.publication import (
     render_html,
     render_text,
 )
-from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve, urls
+from pakketbuild.writers import (
+    BuildContext,
+    Job,
+    Writer,
+    download_formats,
+    for_each_edition,
+    resolve,
+    urls,
+)
 from pakketbuild.writers.api_models import feed_item_id
 from pakketbuild.writers.documents import audiences_text
 
@@ -63,11 +71,8 @@ MEDIA_TYPE_LABELS = {
     "image/png": "PNG",
     "image/jpeg": "JPEG",
 }
-DOWNLOAD_LABELS = {"pdf": "PDF", "docx": "Word"}
-DOWNLOAD_MEDIA_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
+DOWNLOAD_LABELS = {f.name: f.label for f in download_formats()}
+DOWNLOAD_MEDIA_TYPES = {f.name: f.media_type for f in download_formats()}
 
 
 def json_ld(data: object) -> Markup:

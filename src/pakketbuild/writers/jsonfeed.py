@@ -144,6 +144,9 @@ class JsonWriter(Writer):
             )
         return jobs
 
+    def render_last(self, job: Job) -> bool:
+        return job.media_type in (FEED_MEDIA_TYPE, ATOM_MEDIA_TYPE)
+
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
         pub, job = resolve(pub, job)
         kind, _, key = job.subject.partition(":")

@@ -50,7 +50,6 @@ from pakketbuild.writers.documents import (
     LABEL_PUBLISHER,
     LABEL_RELATED,
     LABEL_STEPS,
-    PDF_MEDIA_TYPE,
     audiences_text,
     contact_columns,
     document_jobs,
@@ -91,11 +90,10 @@ class PdfWriter(Writer):
     """``downloads/<pakket-id>.pdf`` and ``downloads/items/<item-id>.pdf``."""
 
     name = "pdf"
-    heavy = True
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         return for_each_edition(
-            pub, lambda edition: document_jobs(edition, "pdf", "pdf", PDF_MEDIA_TYPE), themed=True
+            pub, lambda edition: document_jobs(edition, self.format), themed=True
         )
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
