@@ -38,6 +38,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from pakketbuild import jobkeys
 from pakketbuild.cache import (
     Cache,
     Inputs,
@@ -353,10 +354,12 @@ class _Build:
         dep_hash = _DepHasher(content, self.inputs)
         plan: list[_Planned] = []
         seen: set[str] = set()
+        subjects: set[tuple[str, str]] = set()
         for name in self.inputs.formats:
             writer = get_writer(name)
             for job in writer.jobs(pub, ctx):
                 _check_job_path(job, seen)
+                _check_subject(job, subjects)
                 key = job_key(
                     self.inputs,
                     fmt=job.format,
@@ -513,10 +516,8 @@ class _Build:
         record = self.old.artifacts.get(planned.job.path)
         if record is not None and record.seconds:
             return record.seconds
-        subject = planned.job.subject
-        if planned.job.view is not None:  # view:<id>:pakket:<pakket-id>
-            subject = subject.removeprefix(f"view:{planned.job.view}:")
-        return 0.4 if subject.startswith("pakket:") else 0.05
+        subject = jobkeys.parse(planned.job.subject, planned.job.view)
+        return 0.4 if subject.kind == "pakket" else 0.05
 
     def _old_file(self, path: str, record: Record | None) -> Path | None:
         """The previous tree's file at ``path`` if it is still exactly what we wrote."""
@@ -742,6 +743,7 @@ class _DepHasher:
     def _hash(self, key: str) -> str:
         from pakketbuild.loader import ORGANISATIONS_FILE
 
+        jobkeys.check_dep(key)  # a key no content can have: the writer's mistake
         content = self.content
         organisations = self._file(content.root / ORGANISATIONS_FILE)
         if key == "*":
@@ -760,6 +762,15 @@ class _DepHasher:
         elif kind == "pakket" or (key == "site" and content.site.publisher):
             parts.append(organisations)
         return parts[0] if len(parts) == 1 else sha256_bytes("\n".join(parts).encode())
+
+
+def _check_subject(job: Job, seen: set[tuple[str, str]]) -> None:
+    """Subjects are unique per media type (the API index and the feed are both about
+    the ``site``, which the published manifest says)."""
+    key = (job.subject, job.media_type)
+    if key in seen:
+        raise RuntimeError(f"two jobs have the subject {job.subject!r} ({job.media_type})")
+    seen.add(key)
 
 
 def _check_job_path(job: Job, seen: set[str]) -> None:
@@ -821,11 +832,11 @@ AGGREGATE_WEIGHT = 10
 def _group(pub: Publication, job: Job) -> str | None:
     """The pakket a job belongs to (see :func:`_split_light`), None for the others."""
     edition, local = resolve(pub, job)
-    kind, _, key = local.subject.partition(":")
-    if kind == "pakket":
-        return key
-    if kind == "item":
-        first = edition.pakket_for(key)
+    subject = jobkeys.parse(local.subject)
+    if subject.kind == "pakket":
+        return subject.ident
+    if subject.kind == "item":
+        first = edition.pakket_for(subject.ident)
         return first.id if first is not None else local.subject
     return None
 
@@ -844,11 +855,11 @@ _WORKER: tuple[Publication, BuildContext, dict[str, Writer]] | None = None
 """What a worker renders from; inherited from the parent under ``fork``."""
 
 
-def _worker_init(spec: tuple[Path, dict[str, bytes], tuple[str, ...]] | None) -> None:
+def _worker_init(spec: tuple[Path, dict[str, bytes], tuple[str, ...]] | None, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     gc.enable()  # PDF and DOCX layout is cyclic garbage, whatever the parent did
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (fork)
-    die_with_parent()
+    die_with_parent(parent)
     global _WORKER
     if spec is not None:  # "spawn" platforms: load the content once per worker
         from pakketbuild.loader import load_content
@@ -921,7 +932,10 @@ class _Pool:
             spec = (root, dict(ctx.inputs), ctx.formats)
         self.processes = jobs
         self.executor: ProcessPoolExecutor = ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(spec,)
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_worker_init,
+            initargs=(spec, os.getpid()),
         )
 
     def submit(self, planned: _Planned) -> Future[tuple[bytes, float]]:

@@ -41,6 +41,11 @@ def pakket(pakket_id: str) -> Subject:
     return Subject(f"pakket:{pakket_id}")
 
 
+def withdrawn_item(item_id: str) -> Subject:
+    """The page that says an item was withdrawn."""
+    return Subject(f"withdrawn:{item_id}")
+
+
 def audience(value: str) -> Subject:
     return Subject(f"audience:{value}")
 

@@ -524,6 +524,7 @@ class _LintElsewhere:
             max_workers=1,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_lint_worker_init,
+            initargs=(os.getpid(),),
         )
         try:
             future = executor.submit(_lint_files, root, paths)
@@ -554,12 +555,12 @@ class _LintElsewhere:
             process.join(timeout=5)
 
 
-def _lint_worker_init() -> None:
+def _lint_worker_init(parent: int) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the loading process handles Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not a handler inherited by fork
-    die_with_parent()  # never outlive a loading process that was killed
+    die_with_parent(parent)  # never outlive a loading process that was killed
 
 
 def _lint_files(root: Path, paths: list[Path]) -> list[Diagnostic]:

@@ -30,8 +30,9 @@ def may_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (even by SIGKILL)."""
+def die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when its parent (pid ``parent``) dies, even by
+    SIGKILL; exit at once if it died before the request (between the fork and now)."""
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -41,4 +42,6 @@ def die_with_parent() -> None:
         pr_set_pdeathsig = 1
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # pragma: no cover
-        pass
+        return
+    if os.getppid() != parent:
+        os._exit(1)

@@ -61,7 +61,9 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from pakketbuild import jobkeys
 from pakketbuild.confine import Confined, Refusal, Refused, confine
+from pakketbuild.jobkeys import Dep
 from pakketbuild.yamlsafe import Located, Mark, YamlProblem, load_yaml
 
 THEMES_DIR = "themes"
@@ -179,12 +181,15 @@ class Theme:
         return self.source is None
 
     @property
-    def dep_keys(self) -> tuple[str, ...]:
+    def dep_keys(self) -> tuple[Dep, ...]:
         """Content keys of this theme's files (``theme:<id>`` and one per bundled file);
         none for the built-in theme, which is package data like the templates."""
         if self.builtin:
             return ()
-        return (f"theme:{self.id}", *(f"theme-file:{self.id}:{n}" for n in self.files()))
+        return (
+            jobkeys.theme_dep(self.id),
+            *(jobkeys.theme_file_dep(self.id, n) for n in self.files()),
+        )
 
     def files(self) -> dict[str, Path]:
         """Bundled files: name inside the theme folder → absolute path."""

@@ -23,7 +23,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
+from pakketbuild import jobkeys
 from pakketbuild.diagnostics import UsageError
+from pakketbuild.jobkeys import Dep, Subject
 from pakketbuild.suggest import did_you_mean
 
 if TYPE_CHECKING:  # imported lazily: a no-op build must not pay for pydantic and babel
@@ -54,13 +56,11 @@ class Job:
     path: str
     """POSIX path relative to the export root, e.g. ``items/woningscan/index.html``."""
     format: str
-    subject: str
-    """What the file is about: ``item:<id>``, ``pakket:<id>``, ``site``, ``audience:<a>`` …"""
+    subject: Subject
+    """What the file is about (:mod:`pakketbuild.jobkeys`): ``item:<id>``, ``site`` …"""
     media_type: str
-    deps: tuple[str, ...] = field(default=())
-    """Content keys whose change must rebuild this file (``item:<id>``, ``pakket:<id>``,
-    ``organisations``, ``site``, ``withdrawn``, ``theme:<id>``, ``theme-file:<id>:<name>``,
-    or ``*`` for everything)."""
+    deps: tuple[Dep, ...] = field(default=())
+    """Content keys whose change must rebuild this file (:mod:`pakketbuild.jobkeys`)."""
     view: str | None = None
     """The view this file belongs to (None: the full edition). Its ``path`` then starts
     with ``views/<view>/`` and its ``subject`` with ``view:<view>:``."""
@@ -109,7 +109,7 @@ def for_each_edition(
     for view_id, edition in pub.editions():
         extra = edition.theme.dep_keys if themed else ()
         for job in plan(edition):
-            deps = tuple(sorted({*job.deps, *extra, *(("site",) if view_id else ())}))
+            deps = jobkeys.deps((*job.deps, *extra, *((jobkeys.SITE_DEP,) if view_id else ())))
             if view_id is None:
                 jobs.append(replace(job, deps=deps))
             else:
@@ -117,7 +117,7 @@ def for_each_edition(
                     replace(
                         job,
                         path=edition.path_prefix + job.path,
-                        subject=f"view:{view_id}:{job.subject}",
+                        subject=jobkeys.in_view(view_id, job.subject),
                         deps=deps,
                         view=view_id,
                     )
@@ -131,11 +131,10 @@ def resolve(pub: Publication, job: Job) -> tuple[Publication, Job]:
     if job.view is None:
         return pub, job
     edition = pub.views[job.view]
-    prefix = f"view:{job.view}:"
     return edition, replace(
         job,
         path=job.path.removeprefix(edition.path_prefix),
-        subject=job.subject.removeprefix(prefix),
+        subject=jobkeys.outside_view(job.view, job.subject),
         view=None,
     )
 
@@ -213,9 +212,6 @@ FORMATS: dict[str, Format] = {
 """The registry, in build order (also the order of ``--formats``' default). Adding a
 format: its writer module and one entry here (see ``docs/architecture.md``)."""
 
-WRITERS: dict[str, str] = {name: f.writer for name, f in FORMATS.items()}
-"""Format name → ``module:Class``; modules are imported only when their format is built."""
-
 
 def download_formats() -> tuple[Format, ...]:
     """The formats with one file per pakket and per item, in registry order."""
@@ -226,21 +222,21 @@ def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
     """The formats asked for, in the registry's order; an empty list or an unknown name is
     a usage error (with a suggestion)."""
     if not formats:
-        raise UsageError("--formats is empty; choose from " + ", ".join(WRITERS))
+        raise UsageError("--formats is empty; choose from " + ", ".join(FORMATS))
     for name in formats:
-        if name not in WRITERS:
+        if name not in FORMATS:
             get_writer(name)  # raises a UsageError with a suggestion
-    return tuple(f for f in WRITERS if f in formats)
+    return tuple(f for f in FORMATS if f in formats)
 
 
 def get_writer(name: str) -> Writer:
     """The writer for ``name``; an unknown name is a usage error with a suggestion."""
-    spec = WRITERS.get(name)
-    if spec is None:
-        guess = did_you_mean(name, WRITERS)
+    fmt = FORMATS.get(name)
+    if fmt is None:
+        guess = did_you_mean(name, FORMATS)
         hint = f" ({guess})" if guess else ""
-        raise UsageError(f"unknown format '{name}'{hint}; choose from {', '.join(WRITERS)}")
-    module_name, class_name = spec.split(":")
+        raise UsageError(f"unknown format '{name}'{hint}; choose from {', '.join(FORMATS)}")
+    module_name, class_name = fmt.writer.split(":")
     writer_class = getattr(importlib.import_module(module_name), class_name)
     writer = writer_class()
     assert isinstance(writer, Writer) and writer.name == name

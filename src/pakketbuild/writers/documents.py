@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pakketbuild import jobkeys
 from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Organisation
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import Format, Job, download_formats, urls
@@ -48,13 +49,13 @@ def document_jobs(pub: Publication, fmt: Format) -> list[Job]:
         Job(
             path=urls.pakket_download(pakket.id, ext),
             format=fmt.name,
-            subject=f"pakket:{pakket.id}",
+            subject=jobkeys.pakket(pakket.id),
             media_type=media_type,
             deps=(
-                f"pakket:{pakket.id}",
-                *(f"item:{item.id}" for item in pakket.items),
-                "organisations",
-                "site",
+                jobkeys.pakket_dep(pakket.id),
+                *(jobkeys.item_dep(item.id) for item in pakket.items),
+                jobkeys.ORGANISATIONS,
+                jobkeys.SITE_DEP,
             ),
         )
         for pakket in pub.pakketten.values()
@@ -63,13 +64,13 @@ def document_jobs(pub: Publication, fmt: Format) -> list[Job]:
         Job(
             path=urls.item_download(item.id, ext),
             format=fmt.name,
-            subject=f"item:{item.id}",
+            subject=jobkeys.item(item.id),
             media_type=media_type,
             deps=(
-                f"item:{item.id}",
-                "organisations",
-                "site",
-                *(f"pakket:{pid}" for pid in item.pakket_ids),
+                jobkeys.item_dep(item.id),
+                jobkeys.ORGANISATIONS,
+                jobkeys.SITE_DEP,
+                *(jobkeys.pakket_dep(pid) for pid in item.pakket_ids),
             ),
         )
         for item in pub.items.values()
@@ -79,17 +80,17 @@ def document_jobs(pub: Publication, fmt: Format) -> list[Job]:
 
 def subject_of(pub: Publication, job: Job) -> PubPakket | PubItem:
     """The pakket or item a job renders."""
-    kind, _, ident = job.subject.partition(":")
-    if kind == "pakket":
-        return pub.pakketten[ident]
-    if kind == "item":
-        return pub.items[ident]
+    subject = jobkeys.parse(job.subject)
+    if subject.kind == "pakket":
+        return pub.pakketten[subject.ident]
+    if subject.kind == "item":
+        return pub.items[subject.ident]
     raise ValueError(f"document writers cannot render subject {job.subject!r}")
 
 
 def source_file(pub: Publication, subject: str) -> str:
     """The content file a subject comes from, as shown in diagnostics."""
-    kind, _, ident = subject.partition(":")
+    kind, ident = jobkeys.parse(subject).kind, jobkeys.parse(subject).ident
     folder = pub.content_root.name
     if kind == "pakket":
         return f"{folder}/pakketten/{ident}.md"

@@ -29,7 +29,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from pakketbuild import jsonout
+from pakketbuild import jobkeys, jsonout
+from pakketbuild.jobkeys import Dep
 from pakketbuild.model import AUDIENCE_LABELS, Contact, Kind
 from pakketbuild.publication import (
     PubItem,
@@ -357,14 +358,10 @@ def read_asset(name: str) -> bytes:
     return resources.files("pakketbuild").joinpath("assets", "site", name).read_bytes()
 
 
-def _deps(*keys: str) -> tuple[str, ...]:
-    return tuple(sorted(set(keys)))
-
-
-def _item_block_deps(item: PubItem) -> set[str]:
-    keys = {f"item:{item.id}", *(f"item:{r.id}" for r in item.related)}
+def _item_block_deps(item: PubItem) -> set[Dep]:
+    keys = {jobkeys.item_dep(item.id), *(jobkeys.item_dep(r.id) for r in item.related)}
     if item.providers:
-        keys.add("organisations")
+        keys.add(jobkeys.ORGANISATIONS)
     return keys
 
 
@@ -377,27 +374,30 @@ class HtmlWriter(Writer):
         return for_each_edition(pub, lambda edition: self._jobs(edition, ctx), themed=True)
 
     def _jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
-        jobs = [Job(path, "html", f"asset:{name}", CSS_MEDIA_TYPE) for path, name in ASSETS.items()]
-        jobs.append(Job(urls.THEME_CSS, "html", "theme", CSS_MEDIA_TYPE))
+        jobs = [
+            Job(path, "html", jobkeys.asset(name), CSS_MEDIA_TYPE) for path, name in ASSETS.items()
+        ]
+        jobs.append(Job(urls.THEME_CSS, "html", jobkeys.THEME, CSS_MEDIA_TYPE))
         for name, path in pub.theme.files().items():
             jobs.append(
                 Job(
                     urls.theme_file(name),
                     "html",
-                    f"theme-file:{name}",
+                    jobkeys.theme_file(name),
                     urls.media_type(path.name),
                 )
             )
         # The index lists every pakket with its items, the items outside pakketten, and
         # a feed per audience (which any item can change): it shows everything published.
-        everything = [f"pakket:{p}" for p in pub.pakketten] + [f"item:{i}" for i in pub.items]
+        everything = [jobkeys.pakket_dep(p) for p in pub.pakketten]
+        everything += [jobkeys.item_dep(i) for i in pub.items]
         jobs.append(
             Job(
                 urls.INDEX,
                 "html",
-                "site",
+                jobkeys.SITE,
                 HTML_MEDIA_TYPE,
-                _deps("site", "organisations", *everything),
+                jobkeys.deps((jobkeys.SITE_DEP, jobkeys.ORGANISATIONS, *everything)),
             )
         )
         for pakket in pub.pakketten.values():
@@ -406,9 +406,16 @@ class HtmlWriter(Writer):
                 Job(
                     urls.pakket_page(pakket.id),
                     "html",
-                    f"pakket:{pakket.id}",
+                    jobkeys.pakket(pakket.id),
                     HTML_MEDIA_TYPE,
-                    _deps("site", "organisations", f"pakket:{pakket.id}", *keys),
+                    jobkeys.deps(
+                        (
+                            jobkeys.SITE_DEP,
+                            jobkeys.ORGANISATIONS,
+                            jobkeys.pakket_dep(pakket.id),
+                            *keys,
+                        )
+                    ),
                 )
             )
         for item in pub.items.values():
@@ -416,35 +423,43 @@ class HtmlWriter(Writer):
             first = pub.pakket_for(item.id)
             if first is not None:
                 # Breadcrumbs and previous/next show the pakket's title and neighbours.
-                keys.add(f"pakket:{first.id}")
-                keys.update(f"item:{n.id}" for n in _neighbours(first, item.id) if n)
+                keys.add(jobkeys.pakket_dep(first.id))
+                keys.update(jobkeys.item_dep(n.id) for n in _neighbours(first, item.id) if n)
             # Which pakket comes first depends on every pakket that holds the item.
-            keys.update(f"pakket:{p}" for p in item.pakket_ids)
+            keys.update(jobkeys.pakket_dep(p) for p in item.pakket_ids)
             jobs.append(
                 Job(
                     urls.item_page(item.id),
                     "html",
-                    f"item:{item.id}",
+                    jobkeys.item(item.id),
                     HTML_MEDIA_TYPE,
-                    _deps("site", *keys),
+                    jobkeys.deps((jobkeys.SITE_DEP, *keys)),
                 )
             )
         for stone in pub.withdrawn.values():
-            replacement = [f"item:{stone.replaced_by.id}"] if stone.replaced_by else []
+            replacement = [jobkeys.item_dep(stone.replaced_by.id)] if stone.replaced_by else []
             jobs.append(
                 Job(
                     urls.item_page(stone.id),
                     "html",
-                    f"withdrawn:{stone.id}",
+                    jobkeys.withdrawn_item(stone.id),
                     HTML_MEDIA_TYPE,
-                    _deps("site", "withdrawn", f"item:{stone.id}", *replacement),
+                    jobkeys.deps(
+                        (
+                            jobkeys.SITE_DEP,
+                            jobkeys.WITHDRAWN_DEP,
+                            jobkeys.item_dep(stone.id),
+                            *replacement,
+                        )
+                    ),
                 )
             )
         return jobs
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
         pub, job = resolve(pub, job)
-        kind, _, key = job.subject.partition(":")
+        subject = jobkeys.parse(job.subject)
+        kind, key = subject.kind, subject.ident
         if kind == "asset":
             return read_asset(key)
         if kind == "theme":

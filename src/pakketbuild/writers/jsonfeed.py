@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pakketbuild import jsonout
+from pakketbuild import jobkeys, jsonout
+from pakketbuild.jobkeys import Dep
 from pakketbuild.model import AUDIENCE_LABELS, Audience
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve, urls
@@ -38,19 +39,19 @@ def to_json(data: Any, *, sort_keys: bool = False) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _deps(*keys: str) -> tuple[str, ...]:
-    return tuple(sorted(set(keys)))
+def _deps(*keys: Dep) -> tuple[Dep, ...]:
+    return jobkeys.deps(keys)
 
 
-def item_deps(item: PubItem) -> tuple[str, ...]:
+def item_deps(item: PubItem) -> tuple[Dep, ...]:
     """What an item's API document or feed entry shows: the item, the titles of its
     related items and pakketten, its providers, and the site (base URL, site id)."""
     return _deps(
-        "site",
-        f"item:{item.id}",
-        *(f"item:{r.id}" for r in item.related),
-        *(f"pakket:{p}" for p in item.pakket_ids),
-        *(["organisations"] if item.providers else []),
+        jobkeys.SITE_DEP,
+        jobkeys.item_dep(item.id),
+        *(jobkeys.item_dep(r.id) for r in item.related),
+        *(jobkeys.pakket_dep(p) for p in item.pakket_ids),
+        *([jobkeys.ORGANISATIONS] if item.providers else []),
     )
 
 
@@ -64,17 +65,18 @@ class JsonWriter(Writer):
 
     def _jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         jobs = [
-            Job(urls.schema(name), "json", f"schema:{name}", SCHEMA_MEDIA_TYPE)
+            Job(urls.schema(name), "json", jobkeys.schema(name), SCHEMA_MEDIA_TYPE)
             for name in urls.SCHEMA_NAMES
         ]
-        all_keys = [f"item:{i}" for i in pub.items] + [f"pakket:{p}" for p in pub.pakketten]
+        all_keys = [jobkeys.item_dep(i) for i in pub.items]
+        all_keys += [jobkeys.pakket_dep(p) for p in pub.pakketten]
         jobs.append(
             Job(
                 urls.API_INDEX,
                 "json",
-                "site",
+                jobkeys.SITE,
                 JSON_MEDIA_TYPE,
-                _deps("site", "organisations", *all_keys),
+                _deps(jobkeys.SITE_DEP, jobkeys.ORGANISATIONS, *all_keys),
             )
         )
         for pakket in pub.pakketten.values():
@@ -83,9 +85,9 @@ class JsonWriter(Writer):
                 Job(
                     urls.api_pakket(pakket.id),
                     "json",
-                    f"pakket:{pakket.id}",
+                    jobkeys.pakket(pakket.id),
                     JSON_MEDIA_TYPE,
-                    _deps(*keys, f"pakket:{pakket.id}", "organisations"),
+                    _deps(*keys, jobkeys.pakket_dep(pakket.id), jobkeys.ORGANISATIONS),
                 )
             )
         for item in pub.items.values():
@@ -93,31 +95,43 @@ class JsonWriter(Writer):
                 Job(
                     urls.api_item(item.id),
                     "json",
-                    f"item:{item.id}",
+                    jobkeys.item(item.id),
                     JSON_MEDIA_TYPE,
                     item_deps(item),
                 )
             )
-        stones = {f"item:{i}" for i in pub.withdrawn}
-        stones |= {f"item:{s.replaced_by.id}" for s in pub.withdrawn.values() if s.replaced_by}
+        stones = {jobkeys.item_dep(i) for i in pub.withdrawn}
+        stones |= {
+            jobkeys.item_dep(s.replaced_by.id) for s in pub.withdrawn.values() if s.replaced_by
+        }
         jobs.append(
             Job(
                 urls.API_WITHDRAWN,
                 "json",
-                "withdrawn",
+                jobkeys.WITHDRAWN,
                 JSON_MEDIA_TYPE,
-                _deps("site", "withdrawn", *stones),
+                _deps(jobkeys.SITE_DEP, jobkeys.WITHDRAWN_DEP, *stones),
             )
         )
         feed_keys = {dep for item in pub.items.values() for dep in item_deps(item)}
-        jobs.append(Job(urls.FEED, "json", "site", FEED_MEDIA_TYPE, _deps("site", *feed_keys)))
+        # Subject "site" like the API index: the manifest is public output, so the
+        # subject stays (see docs/architecture.md); planning checks (subject, media type).
+        jobs.append(
+            Job(
+                urls.FEED,
+                "json",
+                jobkeys.SITE,
+                FEED_MEDIA_TYPE,
+                _deps(jobkeys.SITE_DEP, *feed_keys),
+            )
+        )
         jobs.append(
             Job(
                 urls.ATOM_FEED,
                 "json",
-                "atom",
+                jobkeys.ATOM,
                 ATOM_MEDIA_TYPE,
-                _deps("site", "withdrawn", *feed_keys, *stones),
+                _deps(jobkeys.SITE_DEP, jobkeys.WITHDRAWN_DEP, *feed_keys, *stones),
             )
         )
         for audience in pub.audiences:
@@ -128,18 +142,18 @@ class JsonWriter(Writer):
                 Job(
                     urls.audience_feed(audience.value),
                     "json",
-                    f"audience:{audience.value}",
+                    jobkeys.audience(audience.value),
                     FEED_MEDIA_TYPE,
-                    _deps("site", *keys),
+                    _deps(jobkeys.SITE_DEP, *keys),
                 )
             )
             jobs.append(
                 Job(
                     urls.audience_atom(audience.value),
                     "json",
-                    f"atom:{audience.value}",
+                    jobkeys.atom(audience.value),
                     ATOM_MEDIA_TYPE,
-                    _deps("site", "withdrawn", *keys, *stones),
+                    _deps(jobkeys.SITE_DEP, jobkeys.WITHDRAWN_DEP, *keys, *stones),
                 )
             )
         return jobs
@@ -149,7 +163,8 @@ class JsonWriter(Writer):
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
         pub, job = resolve(pub, job)
-        kind, _, key = job.subject.partition(":")
+        subject = jobkeys.parse(job.subject)
+        kind, key = subject.kind, subject.ident
         if kind == "schema":
             return to_json(api.json_schema(key), sort_keys=True)
         if job.path == urls.API_INDEX:
