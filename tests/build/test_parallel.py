@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from pakketbuild import build as build_module
 from pakketbuild import jsonout, loader
 from pakketbuild.build import BuildOptions, build
 from pakketbuild.diagnostics import ContentError
+from pakketbuild.engine import schedule
 from pakketbuild.writers import urls
 from pakketbuild.writers.html import _relative_to
 
@@ -135,8 +135,8 @@ def test_helper_processes_build_the_same_tree(
     # The real content has views and passages for some audiences (audience cuts).
     alone = tmp_path / "alone" / "exports"
     build(BuildOptions(content=content_copy, out=alone, formats=["html", "json"], jobs=1))
-    monkeypatch.setattr(build_module, "MIN_LIGHT_JOBS_PER_PROCESS", 10)
-    monkeypatch.setattr(build_module, "default_jobs", lambda: 3)
+    monkeypatch.setattr(schedule, "MIN_LIGHT_JOBS_PER_PROCESS", 10)
+    monkeypatch.setattr(schedule, "cores", lambda: 3)
     monkeypatch.setattr(loader, "PARALLEL_LINT_MIN_FILES", 2)
     shared = tmp_path / "shared" / "exports"
     result = build(BuildOptions(content=content_copy, out=shared, formats=["html", "json"]))
