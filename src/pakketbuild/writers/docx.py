@@ -25,6 +25,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pakketbuild import anchors
 from pakketbuild.diagnostics import PakketbuildError, UsageError
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.theme import Theme
@@ -312,7 +313,7 @@ class _Builder:
             heading = self.document.add_paragraph(LABEL_INTRO, style="Heading 1")
             self.state.bookmark(heading, bookmark_name("inleiding"))
             self.md.render(
-                pakket.pakket.intro, self.document, heading_offset=1, anchor_prefix="inleiding--"
+                pakket.pakket.intro, self.document, heading_offset=1, anchor_prefix=anchors.INTRO
             )
         local = {item.id for item in pakket.items}
         for item in pakket.items:
@@ -354,7 +355,7 @@ class _Builder:
         if item.providers:
             self._labelled(LABEL_PROVIDERS, providers_text(item.providers))
         self.document.add_paragraph(item.item.summary, style="Normal")
-        prefix = f"{item.id}--"
+        prefix = anchors.item(item.id)
         self.md.render(
             item.item.body, self.document, heading_offset=level - 1, anchor_prefix=prefix
         )
@@ -373,7 +374,7 @@ class _Builder:
                         self.document,
                         level=1,
                         heading_offset=level,
-                        anchor_prefix=f"{prefix}stap-{number}--",
+                        anchor_prefix=anchors.step(prefix, number),
                     )
 
         if item.item.contacts:

@@ -29,7 +29,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from pakketbuild import jobkeys, jsonout
+from pakketbuild import anchors, jobkeys, jsonout
 from pakketbuild.jobkeys import Dep
 from pakketbuild.model import AUDIENCE_LABELS, Contact, Kind
 from pakketbuild.publication import (
@@ -195,7 +195,7 @@ def item_view(
         steps=[
             StepView(
                 title=step.title,
-                text_html=Markup(render_html(step.text, step_offset, f"{id_prefix}stap-{n}--"))
+                text_html=Markup(render_html(step.text, step_offset, anchors.step(id_prefix, n)))
                 if step.text
                 else None,
             )
@@ -593,7 +593,9 @@ def render_pakket(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> str
     to = common["to"]
     local = frozenset(i.id for i in pakket.items)
     items = [
-        item_view(pub, ctx, item, to, heading_offset=1, id_prefix=f"{item.id}--", local_ids=local)
+        item_view(
+            pub, ctx, item, to, heading_offset=1, id_prefix=anchors.item(item.id), local_ids=local
+        )
         for item in pakket.items
     ]
     graph = {
@@ -610,7 +612,7 @@ def render_pakket(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> str
             description=_first_paragraph(pakket.intro_text) or None,
             pakket=pakket,
             audiences=audiences_text(pakket.pakket.audiences),
-            intro_html=Markup(pakket.intro_html(0, "inleiding--")),
+            intro_html=Markup(pakket.intro_html(0, anchors.INTRO)),
             items=items,
             downloads=_downloads(ctx, to, partial(urls.pakket_download, pakket.id), pakket.title),
             json_ld=json_ld(graph),
