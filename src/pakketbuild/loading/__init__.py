@@ -1,1 +1,0 @@
-"""Loading a content folder, phase by phase; :mod:`pakketbuild.loader` conducts them."""
