@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+# The messages' source language is English and most tests compare exact English texts
+# (their ids in the catalogs). Dutch, the default for editors, is tested in
+# tests/test_i18n.py with --lang nl / LANGUAGE=nl. Set here, so that subprocesses and
+# pakketbuild.cli.main (which reads the locale variables) use English too.
+os.environ["LANGUAGE"] = "en"
+
 from pakketbuild.build import BuildOptions, build
+from pakketbuild.i18n import set_language
+
+set_language("en")
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_CONTENT = ROOT / "content"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _no_deploy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CI job that publishes sets PAKKETBUILD_BASE_URL / PAKKETBUILD_PUBLISH; the tests
+    must not see them (they would change every build run through the CLI)."""
+    monkeypatch.delenv("PAKKETBUILD_BASE_URL", raising=False)
+    monkeypatch.delenv("PAKKETBUILD_PUBLISH", raising=False)
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ def test_headings_get_stable_unique_ids_and_shift() -> None:
     ("text", "message"),
     [
         ("# Kop", "a '#' heading is not allowed"),
-        ("### Kop", "this heading skips a level ('###' after '#'); use '##'"),
+        ("### Kop", "the first heading in the text must start with '##' (the title is the only"),
         ("## A\n\n#### B", "this heading skips a level ('####' after '##'); use '###'"),
         ("##### Kop", "headings deeper than #### are not allowed"),
     ],

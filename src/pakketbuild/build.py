@@ -60,6 +60,7 @@ from pakketbuild.engine.publish import (
 )
 from pakketbuild.engine.staging import Planned, Staging, manifest_entries, read, stat_matches
 from pakketbuild.gctools import gc_paused
+from pakketbuild.i18n import _
 from pakketbuild.report import Reporter, Verbosity, make_reporter
 from pakketbuild.writers import FORMATS, BuildContext, check_formats
 
@@ -96,6 +97,9 @@ class BuildOptions:
     """Render and write every artifact again, ignoring the cache and the previous tree."""
     cache_dir: Path | None = None
     """None = ``$PAKKETBUILD_CACHE_DIR`` or ``.pakketbuild-cache/`` beside the content."""
+    base_url: str | None = None
+    """The base URL for absolute links (``--base-url`` or ``$PAKKETBUILD_BASE_URL``,
+    normalised by :mod:`pakketbuild.baseurl`); None = ``base_url`` in site.yaml."""
     verbosity: Verbosity = "normal"
     progress: bool | None = None
     """Show a progress bar; None = only when stderr is a terminal."""
@@ -122,14 +126,20 @@ class BuildResult:
 
     def summary(self) -> str:
         if self.noop:
-            return (
-                f"up to date: {len(self.artifacts)} files unchanged, nothing rendered "
-                f"({self.seconds:.2f}s)"
+            return _("up to date: {count} files unchanged, nothing rendered ({seconds}s)").format(
+                count=len(self.artifacts), seconds=f"{self.seconds:.2f}"
             )
         times = ", ".join(f"{fmt} {secs:.2f}s" for fmt, secs in self.seconds_per_format.items())
-        return (
-            f"{len(self.artifacts)} files: {len(self.written)} written, {self.reused} reused, "
-            f"{self.rendered} rendered ({times}); {self.seconds:.2f}s"
+        return _(
+            "{count} files: {written} written, {reused} reused, {rendered} rendered "
+            "({times}); {seconds}s"
+        ).format(
+            count=len(self.artifacts),
+            written=len(self.written),
+            reused=self.reused,
+            rendered=self.rendered,
+            times=times,
+            seconds=f"{self.seconds:.2f}",
         )
 
 
@@ -141,7 +151,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     started = time.perf_counter()
     formats = check_formats(options.formats)
     if options.jobs is not None and options.jobs < 1:
-        raise UsageError("--jobs must be 1 or more")
+        raise UsageError(_("--jobs must be 1 or more"))
     reporter = reporter or make_reporter(options.verbosity, options.progress)
     content_root = options.content.resolve()
     out = options.out.resolve()
@@ -154,6 +164,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
             code=code_fingerprint(),
             formats=formats,
             template=_option_hash(options),
+            base_url=options.base_url,
         )
         state = cache.load_state()
         if not options.force and _up_to_date(state, inputs, out):
@@ -182,7 +193,7 @@ def _option_hash(options: BuildOptions) -> str | None:
         try:
             hashes.append(sha256_bytes(path.read_bytes()))
         except OSError:
-            raise UsageError(f"--{fmt.option.replace('_', '-')} {path}: no such file") from None
+            raise UsageError(_(fmt.option_missing).format(path=path)) from None
     if not hashes:
         return None
     return hashes[0] if len(hashes) == 1 else sha256_bytes("\n".join(hashes).encode())
@@ -192,10 +203,12 @@ def _check_out(out: Path, content: Path) -> None:
     """Refuse output folders whose replacement would destroy something else."""
     if out == content or out in content.parents or content in out.parents:
         raise UsageError(
-            f"--out {out}: the output folder must not contain or be inside the content folder"
+            _(
+                "--out {out}: the output folder must not contain or be inside the content folder"
+            ).format(out=out)
         )
     if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: exists and is not a folder")
+        raise UsageError(_("--out {out}: exists and is not a folder").format(out=out))
 
 
 def _check_replaceable(out: Path) -> None:
@@ -205,9 +218,10 @@ def _check_replaceable(out: Path) -> None:
         strangers = sorted(name for name in os.listdir(out) if name not in KEEP_FILES)
         if strangers:
             raise UsageError(
-                f"--out {out}: this folder holds files that pakketbuild did not write "
-                f"({', '.join(strangers[:3])}…) and would be replaced as a whole; "
-                "choose a new or empty folder"
+                _(
+                    "--out {out}: this folder holds files that pakketbuild did not write "
+                    "({names}…) and would be replaced as a whole; choose a new or empty folder"
+                ).format(out=out, names=", ".join(strangers[:3]))
             )
 
 
@@ -275,7 +289,7 @@ class _Build:
         content = load_content(self.content_root, processes=self.budget.processes)
         _check_replaceable(self.out)
         inputs = plan.read_inputs(content, self.inputs.formats, self.options)
-        pub = build_publication(content)
+        pub = build_publication(content, base_url=self.options.base_url)
         if not self.options.force:  # what the last build of this folder rendered
             restore_renders(self.cache.load_renders(self.inputs.code))
         self.pub, self.renders_before = pub, shared_mark()
@@ -411,15 +425,21 @@ class _Build:
     # -- publishing --------------------------------------------------------------------
 
     def _finish(self, warnings: list[dict[str, Any]]) -> None:
-        from pakketbuild import jsonout
+        from pakketbuild import jsonout, provenance
 
         if hash_tree(self.content_root) != self.inputs.content:
             raise PakketbuildError(
-                "the content changed while the build was running; nothing was published, "
-                "run the build again"
+                _(
+                    "the content changed while the build was running; nothing was published, "
+                    "run the build again"
+                )
             )
         self.result.artifacts = manifest_entries(self.staging.records)
-        manifest = {"generator": "pakketbuild", "artifacts": self.result.artifacts}
+        manifest = {
+            "generator": "pakketbuild",
+            "versions": provenance.versions(),
+            "artifacts": self.result.artifacts,
+        }
         text = jsonout.dumps(manifest, indent=2, sort_keys=True) + "\n"
         data = text.encode("utf-8")
         kept: dict[str, list[int]] = {}

@@ -137,6 +137,9 @@ class Inputs:
     formats: tuple[str, ...]
     template: str | None
     """sha256 of the ``--docx-template`` file, if one was given."""
+    base_url: str | None = None
+    """The ``--base-url`` / ``$PAKKETBUILD_BASE_URL`` override (site.yaml's own value is
+    content, covered by the ``site`` key); part of every artifact's key."""
 
     @property
     def fingerprint(self) -> str:
@@ -146,6 +149,7 @@ class Inputs:
                 "code": self.code,
                 "formats": list(self.formats),
                 "template": self.template,
+                "base_url": self.base_url,
             }
         )
 
@@ -176,6 +180,7 @@ def job_key(
             "media_type": media_type,
             "deps": dict(deps),
             "template": template,
+            "base_url": inputs.base_url,
         }
     )
 

@@ -37,8 +37,8 @@ class Refusal(Enum):
 @dataclass(frozen=True)
 class Refused:
     reason: Refusal
-    detail: str = ""
-    """The system's words for a :attr:`Refusal.MISSING` path (``strerror``)."""
+    error: OSError | None = None
+    """What the system said about a :attr:`Refusal.MISSING` path."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def confine(path: Path, roots: Path | Iterable[Path]) -> Confined | Refused:
     try:
         info = path.lstat()
     except OSError as exc:
-        return Refused(Refusal.MISSING, exc.strerror or "")
+        return Refused(Refusal.MISSING, exc)
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):

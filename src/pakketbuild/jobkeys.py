@@ -3,7 +3,8 @@
 * A **subject** says what an output file is about; it is written into the manifest
   (``manifest.json``), so its text is part of the public output: ``item:<id>``,
   ``pakket:<id>``, ``site``, ``audience:<a>``, ``atom``, ``atom:<a>``, ``schema:<name>``,
-  ``withdrawn``, ``theme``, ``asset:<name>``, ``theme-file:<name>``, and
+  ``withdrawn``, ``theme``, ``asset:<name>``, ``theme-file:<name>``, ``openapi``,
+  ``host-headers``, ``sitemap``, and
   ``view:<view>:<subject>`` for a view's copy.
 * A **dependency key** names content whose change must rebuild a file: ``item:<id>``,
   ``pakket:<id>``, ``site``, ``organisations``, ``organisation:<id>``, ``withdrawn``,
@@ -31,6 +32,9 @@ SITE = Subject("site")
 WITHDRAWN = Subject("withdrawn")
 ATOM = Subject("atom")
 THEME = Subject("theme")
+OPENAPI = Subject("openapi")
+HOST_HEADERS = Subject("host-headers")
+SITEMAP = Subject("sitemap")
 
 
 def item(item_id: str) -> Subject:

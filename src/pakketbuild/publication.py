@@ -87,8 +87,9 @@ class PubItem:
 
     @property
     def date_published(self) -> dt.date | None:
-        """The first change date, if the content records changes."""
-        return min((c.date for c in self.item.changes), default=None)
+        """The first publication date, if the content records one (``published``; never
+        taken from the change log: an item may be years older than its first entry)."""
+        return self.item.published
 
     def body_html(self, heading_offset: int = 0, id_prefix: str = "") -> str:
         """The body as an HTML fragment (see :func:`pakketbuild.markdown.render_html`)."""
@@ -112,6 +113,11 @@ class PubPakket:
     pakket: Pakket
     items: tuple[PubItem, ...]
     publisher: Organisation
+    memo: dict[tuple[object, ...], object] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """What writers derive from this pakket in its edition (its API document), once per
+    process."""
 
     @property
     def id(self) -> str:
@@ -146,7 +152,8 @@ class Tombstone:
     replaced_by: PubItem | None
     """The successor, when it is published in the same edition."""
     audiences: tuple[Audience, ...]
-    """The archived item's audiences; empty for a register entry (shown in every view)."""
+    """The audiences the item had (the archived item's, or the register entry's); empty
+    when unknown: then only the feeds of all items announce the withdrawal."""
 
 
 _HTML_CACHE: dict[tuple[str, int, str], str] = {}
@@ -323,10 +330,18 @@ class Publication:
         return [pub for pub in self.items.values() if audience in pub.item.audiences]
 
     def absolute_url(self, path: str) -> str | None:
-        """``path`` (relative to the export root) as an absolute URL, when a base URL is set."""
+        """``path`` (relative to this edition's root) as an absolute URL, when a base URL
+        is set."""
         if self.site.base_url is None:
             return None
         return self.site.base_url.rstrip("/") + "/" + self.path_prefix + path.lstrip("/")
+
+    def canonical_url(self, path: str) -> str | None:
+        """The full edition's ``path`` as an absolute URL (a view's page points to the
+        full edition's page as canonical), when a base URL is set."""
+        if self.site.base_url is None:
+            return None
+        return self.site.base_url.rstrip("/") + "/" + path.lstrip("/")
 
     def pakket_for(self, item_id: str) -> PubPakket | None:
         """The first pakket (by id) that contains ``item_id``."""
@@ -339,8 +354,11 @@ class Publication:
         return self._first_pakket.get(item_id)
 
 
-def build_publication(content: Content) -> Publication:
-    """Resolve references and keep what is published: the full edition with its views."""
+def build_publication(content: Content, *, base_url: str | None = None) -> Publication:
+    """Resolve references and keep what is published: the full edition with its views.
+    ``base_url`` (normalised) replaces site.yaml's ``base_url`` (``build --base-url``)."""
+    if base_url is not None:
+        content = replace(content, site=content.site.model_copy(update={"base_url": base_url}))
     full = _assemble(content, None, theme=_theme(content, content.site.theme))
     for view in content.site.views:
         full.views[view.id] = _assemble(
@@ -462,12 +480,14 @@ def _tombstones(
                 audiences=tuple(item.audiences),
             )
     for entry in content.withdrawn.values():
+        if entry.audiences and not serves(entry.audiences):
+            continue
         found[entry.id] = Tombstone(
             id=entry.id,
             title=entry.title or entry.id,
             date=entry.date,
             reason=entry.reason,
             replaced_by=items.get(entry.replaced_by) if entry.replaced_by else None,
-            audiences=(),
+            audiences=tuple(entry.audiences),
         )
     return dict(sorted(found.items()))

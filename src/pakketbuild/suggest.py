@@ -1,14 +1,18 @@
-"""The one "did you mean …?" hint, for names typed by hand (fields, ids, formats)."""
+"""The one "did you mean …?" lookup, for names typed by hand (fields, ids, formats).
+
+Each place words the hint itself (the texts are translated, see :mod:`pakketbuild.i18n`);
+what counts as close enough is decided here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 
-def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """``did you mean 'x'?`` for the choice closest to ``value``, or "" when none is
-    close enough (difflib's ratio of 0.6)."""
+def closest(value: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to ``value``, or None when none is close enough (difflib's
+    ratio of 0.6)."""
     import difflib
 
     guess = difflib.get_close_matches(value, list(choices), n=1)
-    return f"did you mean '{guess[0]}'?" if guess else ""
+    return guess[0] if guess else None

@@ -54,6 +54,7 @@ __all__ = [
     "pdfua_failures",
     "pdfua_report",
     "require",
+    "spectral_results",
     "validate_jsonfeed",
     "vnu_errors",
 ]
@@ -65,7 +66,13 @@ AXE_RUN: Final = CLIENTS_DIR / "axe_run.mjs"
 JSONFEED_SCHEMA: Final = NODE_MODULES / "jsonfeed-schema" / "schema-v1.1.json"
 CHROMIUM: Final = Path(os.environ.get("PAKKETBUILD_CHROMIUM", "/usr/bin/chromium"))
 
-NPM_PACKAGES: Final = frozenset({"vnu-jar", "axe-core", "playwright-core", "jsonfeed-schema"})
+SPECTRAL: Final = NODE_MODULES / "@stoplight" / "spectral-cli" / "dist" / "index.js"
+API_DESIGN_RULES: Final = CLIENTS_DIR / "api-design-rules" / "linter.yaml"
+"""The Logius Spectral ruleset (copied with its licence; see its SOURCE.md)."""
+
+NPM_PACKAGES: Final = frozenset(
+    {"vnu-jar", "axe-core", "playwright-core", "jsonfeed-schema", "@stoplight/spectral-cli"}
+)
 _EXECUTABLES: Final = frozenset({"java", "node", "pdftotext", "pdftoppm", "soffice"})
 _INSTALL_HINT: Final = "run `make tools` in the repository root"
 
@@ -333,6 +340,33 @@ def validate_jsonfeed(doc: Mapping[str, Any]) -> list[str]:
     validator = jsonschema.Draft7Validator(schema, format_checker=checker)
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
     return [f"{e.json_path}: {e.message}" for e in errors]
+
+
+# --------------------------------------------------------------------------- Spectral
+
+
+_TIMEOUT_SPECTRAL: Final = 300
+
+
+def spectral_results(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """Lint OpenAPI documents with npm ``@stoplight/spectral-cli`` and the Logius ruleset
+    of the Dutch API Design Rules; every finding as Spectral's JSON (``code``,
+    ``severity`` 0 = error … 3 = hint, ``path``, ``message``, ``source``)."""
+    require("node")
+    require("@stoplight/spectral-cli")
+    files = _existing(paths)
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "spectral.json"
+        argv = ["node", SPECTRAL, "lint", "--ruleset", API_DESIGN_RULES, "--format", "json"]
+        argv += ["--output", report, "--fail-severity", "error", "--quiet", *files]
+        # Exit 1: findings at error level (they are the result, judged by the caller).
+        _run(argv, timeout=_TIMEOUT_SPECTRAL, what="spectral", ok_codes=frozenset({0, 1}))
+        if not report.is_file():
+            raise ClientError("spectral wrote no report")
+        data = json.loads(report.read_text("utf-8") or "[]")
+    if not isinstance(data, list):
+        raise ClientError(f"spectral: unexpected report {str(data)[:200]}")
+    return data
 
 
 # --------------------------------------------------------------------------- poppler

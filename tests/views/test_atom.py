@@ -119,10 +119,21 @@ def test_feedparser_reads_every_atom_feed_like_its_json_feed(
         assert parsed.feed.title == twin["title"]
         assert parsed.feed.language == "nl"
         assert [e.id for e in parsed.entries] == [i["id"] for i in items], path
+        index = json.loads((path.parent.parent / "api/v1/index.json").read_text("utf-8"))
+        editions = {p["id"]: p.get("edition") for p in index["pakketten"]}
         for entry, item in zip(parsed.entries, items, strict=True):
             assert entry.title == item["title"]
             assert entry.summary == item["summary"]
-            assert entry.updated == item.get("date_modified", "1970-01-01T00:00:00Z")
+            terms = {tag.term for tag in entry.get("tags", [])}
+            own = item.get("date_modified") or item.get("date_published")
+            known = [editions[p] for p in item["_pakketbuild"]["pakketten"] if editions[p]]
+            if own:
+                assert entry.updated == own
+            elif known:  # else the newest edition of the pakketten that hold it
+                assert entry.updated == f"{max(known)}T00:00:00Z"
+            else:  # else 'unknown', said as such
+                assert entry.updated == "1970-01-01T00:00:00Z"
+            assert ("datum-onbekend" in terms) == (not own and not known)
             assert entry.get("published") == item.get("date_published")
             assert entry.content[0].type == "text/html"
             assert entry.content[0].value == item["content_html"].strip()  # trimmed
@@ -143,6 +154,8 @@ def test_without_a_base_url_links_are_relative_and_dates_fall_back(real_site: Pa
     assert link is not None and link.get("href", "").startswith("../items/")
     assert (real_site / "feeds" / link.get("href", "")).resolve().is_file()
     assert entry.findtext(f"{ATOM}updated") == "1970-01-01T00:00:00Z"
+    assert entry.find(f"{ATOM}category[@term='datum-onbekend']") is not None
+    assert root.find(f"{ATOM}category[@term='datum-onbekend']") is not None
     assert entry.find(f"{ATOM}published") is None
 
 

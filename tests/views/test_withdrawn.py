@@ -5,12 +5,14 @@ tombstones: an API document, a page that says so and links the replacement, Atom
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pakketbuild.cli import main
-from tests.views.trees import write_views_tree
+from tests.views.trees import WITHDRAWN, write_views_tree
 from tests.writers.html_tools import parse_page
 
 
@@ -57,7 +59,7 @@ def test_views_list_the_tombstones_for_their_audiences(views_site: Path) -> None
         return [s["id"] for s in doc["withdrawn"]]
 
     assert ids("raadsleden") == ["oud", "weg"]  # 'oud' was for raadsleden
-    assert ids("wethouders") == ["weg"]  # a register entry has no audiences: every view
+    assert ids("wethouders") == ["weg"]  # the register names raadslid and wethouder
     # The replacement 'scan' is not in the wethouders view: no link that leads nowhere.
     weg = json.loads((views_site / "views/wethouders/api/v1/withdrawn.json").read_text("utf-8"))
     assert "replaced_by" not in weg["withdrawn"][0]
@@ -69,7 +71,40 @@ def test_atom_feeds_carry_tombstones(views_site: Path) -> None:
         '<at:deleted-entry ref="urn:pakketbuild:testnetwerk:item:oud" when="2026-05-01T00:00:00Z">'
     ) in atom
     assert 'ref="urn:pakketbuild:testnetwerk:item:weg" when="2026-06-01T00:00:00Z"' in atom
-    assert "item:oud" not in (views_site / "feeds/wethouder.atom").read_text("utf-8")
+    wethouder = (views_site / "feeds/wethouder.atom").read_text("utf-8")
+    assert "item:oud" not in wethouder and "item:weg" in wethouder
+    # The tombstone says whom it concerned; the feed points to the full list.
+    assert 'scheme="urn:pakketbuild:audience"' in atom.split("<at:deleted-entry")[1]
+    assert re.search(
+        r'<link rel="related" type="application/json" href="[^"]*api/v1/withdrawn.json"', atom
+    )
+
+
+def test_tombstones_without_audiences_reach_only_the_feeds_of_all_items(
+    tmp_path: Path, make_build: Callable[..., Path]
+) -> None:
+    changes: dict[str, str | None] = {
+        "withdrawn.yaml": WITHDRAWN.replace("    audiences: [raadslid, wethouder]\n", "")
+    }
+    out = make_build(write_views_tree(tmp_path / "content", changes), "json")
+    assert "item:weg" in (out / "feeds/feed.atom").read_text("utf-8")
+    for audience in ("raadslid", "wethouder"):
+        assert "item:weg" not in (out / f"feeds/{audience}.atom").read_text("utf-8")
+    doc = json.loads((out / "api/v1/withdrawn.json").read_text("utf-8"))
+    assert [(s["id"], s["audiences"]) for s in doc["withdrawn"]] == [
+        ("oud", ["raadslid"]),
+        ("weg", []),
+    ]
+
+
+def test_json_feeds_point_to_the_withdrawn_items(views_site: Path) -> None:
+    for path in ("feeds/feed.json", "feeds/raadslid.json", "views/raadsleden/feeds/feed.json"):
+        feed = json.loads((views_site / path).read_text("utf-8"))
+        ext = feed["_pakketbuild"]
+        assert ext["withdrawn"]["path"] == "api/v1/withdrawn.json"
+        assert ext["path_root"] == "../"
+        root = (views_site / path).parent / ext["path_root"]
+        assert (root / ext["withdrawn"]["path"]).is_file(), path
 
 
 @pytest.mark.parametrize(

@@ -128,6 +128,7 @@ withdrawn:
     title: Verdwenen onderdeel
     replaced_by: scan
     reason: Samengevoegd met de scan.
+    audiences: [raadslid, wethouder]
 """
 PAARS = f"""\
 {{

@@ -27,6 +27,7 @@ from tests.writers.html_tools import (
 )
 
 ALLOWED_SCHEMES = {"https", "mailto", "tel"}
+BASE_URL = "https://voorbeeld.nl/pakket/"  # tests/data/small/site.yaml
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +135,11 @@ def test_links_are_relative_and_resolve(site: Path) -> None:
             if link["tag"] == "link" and link.get("rel") == "icon":
                 assert href == "data:,"
                 continue
+            if link["tag"] == "link" and link.get("rel") == "canonical":
+                # The full edition's own address (base URL + path): not a request.
+                full = path.split("/", 2)[2] if path.startswith("views/") else path
+                assert href == BASE_URL + full, f"{path}: canonical {href}"
+                continue
             if parts.scheme:
                 assert parts.scheme in ALLOWED_SCHEMES, f"{path}: {href}"
                 assert link["tag"] == "a", f"{path}: <link> to {href} would be a request"
@@ -188,7 +194,7 @@ def test_item_page_shows_everything(small_pages: dict[str, Page]) -> None:
     assert "Folder voor partners (PDF)" in page.text  # document without address: no link
     assert "15 november 2026" in page.text  # Dutch date of the latest change
     assert "Editie: 29 november 2026" in page.text  # footer edition of its pakket
-    # Heading ids of the body are the same as in the API's body_html.
+    # Heading ids of the body: the API's body_html has them with the item's prefix.
     assert "wat-de-hulplijn-doet" in page.ids
 
 
@@ -224,7 +230,12 @@ def test_json_ld_per_kind(small_pages: dict[str, Page]) -> None:
     channel = support["availableChannel"][0]
     assert channel["servicePhone"]["@type"] == "ContactPoint"
     assert channel["servicePhone"]["telephone"] == "+31701234567"
-    assert channel["servicePhone"]["email"] == "hulplijn@voorbeeld.nl"
+    assert "email" not in channel["servicePhone"]  # an e-mail address is no phone
+    # Two providers: no single organisation holds the addresses, so mailto: channels.
+    assert {c.get("serviceUrl") for c in support["availableChannel"]} >= {
+        "mailto:hulplijn@voorbeeld.nl",
+        "mailto:secretariaat@voorbeeld.nl",
+    }
     assert support["url"] == "https://voorbeeld.nl/pakket/items/hulplijn/index.html"
 
     (howto,) = small_pages["items/stappenplan-melden/index.html"].json_ld
@@ -298,7 +309,10 @@ def test_pakket_page_has_all_items_in_order(small_pages: dict[str, Page]) -> Non
     # Related items inside the same pakket are in-page links.
     assert "#stappenplan-melden" in page.hrefs()
     assert "Editie: 29 november 2026" in page.text
-    assert [d["@type"] for d in page.json_ld[0]["@graph"]] == [
+    (data,) = page.json_ld
+    assert data["@type"] == "ItemList" and data["numberOfItems"] == 3
+    assert [e["position"] for e in data["itemListElement"]] == [1, 2, 3]
+    assert [e["item"]["@type"] for e in data["itemListElement"]] == [
         "GovernmentService",
         "HowTo",
         "Course",
@@ -389,7 +403,11 @@ def test_body_is_the_shared_markdown_rendering(small_site: Path) -> None:
     body = markdown.render_html(pub.items["hulplijn"].item.body)
     assert body.strip() in html
     api = json.loads((small_site / "api/v1/items/hulplijn.json").read_text(encoding="utf-8"))
-    assert api["body_html"] == body
+    # The same rendering, its heading ids prefixed for embedding (as on the pakket page).
+    assert api["body_html"] == markdown.render_html(
+        pub.items["hulplijn"].item.body, id_prefix="hulplijn--"
+    )
+    assert api["body_html"].replace('id="hulplijn--', 'id="') == body
 
 
 def test_dutch_join() -> None:

@@ -83,7 +83,7 @@ def test_feed_items(small_site: Path) -> None:
         }
     ]
     pub = publication(SMALL)
-    body = markdown.render_html(pub.items["hulplijn"].item.body)
+    body = markdown.render_html(pub.items["hulplijn"].item.body, id_prefix="hulplijn--")
     assert hulplijn["content_html"].endswith(body)
     assert hulplijn["content_html"].startswith("<p>Voelt u zich bedreigd")
     assert hulplijn["content_text"] == pub.items["hulplijn"].full_text
@@ -205,7 +205,7 @@ def test_api_item_is_complete(small_site: Path) -> None:
         "url": BASE + "items/hulplijn/index.html",
         "media_type": "text/html",
     }
-    assert '<h2 id="wat-de-hulplijn-doet">' in doc["body_html"]
+    assert '<h2 id="hulplijn--wat-de-hulplijn-doet">' in doc["body_html"]
     assert "Wat de hulplijn doet" in doc["body_text"]
     steps = _load(small_site / "api/v1/items/stappenplan-melden.json")["steps"]
     assert [s["position"] for s in steps] == [1, 2, 3]
@@ -227,7 +227,26 @@ def test_api_pakket_embeds_items_in_order(small_site: Path) -> None:
 
 
 def _validator(root: Path, name: str) -> jsonschema.protocols.Validator:
-    schema = _load(root / f"api/v1/schema/{name}.json")
+    """The published (open) schema ``name`` of the tree at ``root``."""
+    return _checker(_load(root / f"api/v1/schema/{name}.json"))
+
+
+def _strict(name: str) -> jsonschema.protocols.Validator:
+    """The strict twin of schema ``name``: closed objects and enums."""
+    return _checker(json_schema(name, strict=True))
+
+
+class _Both:
+    """The published schema and its strict twin: the build's own output passes both."""
+
+    def __init__(self, root: Path, name: str) -> None:
+        self.validators = (_validator(root, name), _strict(name))
+
+    def iter_errors(self, doc: Any) -> list[Any]:
+        return [e for v in self.validators for e in v.iter_errors(doc)]
+
+
+def _checker(schema: dict[str, Any]) -> jsonschema.protocols.Validator:
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)  # type: ignore[no-any-return, unused-ignore]
@@ -240,14 +259,16 @@ def test_every_api_document_matches_its_schema(
     root = small_site if tree == "small" else real_site
     checked = 0
     for name, under in (("item", "api/v1/items"), ("pakket", "api/v1/pakketten")):
-        validator = _validator(root, name)
+        validator = _Both(root, name)
         for path in json_documents(root, under):
             errors = [e.message for e in validator.iter_errors(_load(path))]
             assert errors == [], path
             checked += 1
-    index = _validator(root, "index")
+    index = _Both(root, "index")
     assert list(index.iter_errors(_load(root / "api/v1/index.json"))) == []
-    extension = _validator(root, "feed-extension")
+    withdrawn = _Both(root, "withdrawn")
+    assert list(withdrawn.iter_errors(_load(root / "api/v1/withdrawn.json"))) == []
+    extension = _Both(root, "feed-extension")
     for path in (root / "feeds").glob("*.json"):
         for item in _load(path)["items"]:
             assert list(extension.iter_errors(item["_pakketbuild"])) == [], path
@@ -256,16 +277,39 @@ def test_every_api_document_matches_its_schema(
 
 
 def test_schemas_reject_wrong_documents(small_site: Path) -> None:
-    validator = _validator(small_site, "item")
+    validator, strict = _validator(small_site, "item"), _strict("item")
     doc = _load(small_site / "api/v1/items/hulplijn.json")
     assert list(validator.iter_errors(doc)) == []
     for broken in (
         {k: v for k, v in doc.items() if k != "title"},
-        {**doc, "unexpected": 1},
         {**doc, "contacts": [{"phone": "070-1234567"}]},
         {**doc, "steps": [{"position": 0, "title": "x"}]},
+        {**doc, "version": "not a version"},
     ):
         assert list(validator.iter_errors(broken)), broken
+        assert list(strict.iter_errors(broken)), broken
+
+
+def test_published_schemas_are_open_and_their_strict_twins_closed(small_site: Path) -> None:
+    """A consumer that validates with the published schema keeps working when v1 gains a
+    member or an enum value; the strict twin (the tests' own check) rejects both."""
+    doc = _load(small_site / "api/v1/items/hulplijn.json")
+    contact = {**doc["contacts"][0], "whatsapp": "+31612345678"}
+    audience = {"id": "bestuursadviseur", "label": "bestuursadviseur", "label_plural": "…"}
+    for changed in (
+        {**doc, "unexpected": 1},  # a new top-level member
+        {**doc, "contacts": [contact]},  # a new nested member
+        {**doc, "kind": "podcast"},  # a new kind (kind_label says how to show it)
+        {**doc, "audiences": [audience]},  # a new audience
+    ):
+        assert list(_validator(small_site, "item").iter_errors(changed)) == [], changed
+        assert list(_strict("item").iter_errors(changed)), changed
+    for name in ("index", "item", "pakket", "feed-extension", "withdrawn"):
+        published = _load(small_site / f"api/v1/schema/{name}.json")
+        assert published["$id"] == f"urn:pakketbuild:api:v1:schema:{name}"
+        text = json.dumps(published)
+        assert '"additionalProperties": false' not in text and '"enum"' not in text, name
+        assert '"additionalProperties": false' in json.dumps(json_schema(name, strict=True))
 
 
 def test_published_schemas_are_current(small_site: Path) -> None:
@@ -286,7 +330,9 @@ def test_jobs_and_deps() -> None:
         "api/v1/schema/feed-extension.json",
         "api/v1/schema/withdrawn.json",
         "api/v1/index.json",
+        "api/v1/openapi.json",
         "api/v1/withdrawn.json",
+        "_headers",
         "api/v1/pakketten/startpakket.json",
         "api/v1/items/hulplijn.json",
         "api/v1/items/stappenplan-melden.json",
@@ -327,6 +373,9 @@ def test_render_is_deterministic_and_tidy() -> None:
         assert data == writer.render(second, ctx, job), job.path
         if job.media_type == "application/atom+xml":
             assert data.endswith(b"</feed>\n")  # checked in tests/views/test_atom.py
+            continue
+        if job.path == "_headers":  # checked in tests/writers/test_openapi.py
+            assert data.endswith(b"\n") and data.isascii()
             continue
         assert data.endswith(b"}\n")
         text = data.decode("utf-8")

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from pakketbuild import jobkeys
 from pakketbuild.diagnostics import UsageError
+from pakketbuild.i18n import N_, _
 from pakketbuild.jobkeys import Dep, Subject
-from pakketbuild.suggest import did_you_mean
+from pakketbuild.suggest import closest
 
 if TYPE_CHECKING:  # imported lazily: a no-op build must not pay for pydantic and babel
     from pathlib import Path
@@ -167,6 +168,8 @@ class Format:
     (:meth:`Writer.read_input`), whose bytes join the cache key of the format's jobs;
     the command line offers it as ``--<option with dashes> FILE``."""
     option_help: str = ""
+    option_missing: str = ""
+    """The usage error when the option names no file (``{path}``), marked for translation."""
 
     @property
     def heavy(self) -> bool:
@@ -205,7 +208,8 @@ FORMATS: dict[str, Format] = {
             label="Word",
             startup_seconds=0.2,
             option="docx_template",
-            option_help="a .docx whose styles the Word documents use",
+            option_help=N_("a Word file (.docx) whose styles the Word documents use"),
+            option_missing=N_("--docx-template {path}: there is no such file"),
         ),
     )
 }
@@ -222,7 +226,9 @@ def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
     """The formats asked for, in the registry's order; an empty list or an unknown name is
     a usage error (with a suggestion)."""
     if not formats:
-        raise UsageError("--formats is empty; choose from " + ", ".join(FORMATS))
+        raise UsageError(
+            _("--formats is empty; choose from {formats}").format(formats=", ".join(FORMATS))
+        )
     for name in formats:
         if name not in FORMATS:
             get_writer(name)  # raises a UsageError with a suggestion
@@ -233,9 +239,13 @@ def get_writer(name: str) -> Writer:
     """The writer for ``name``; an unknown name is a usage error with a suggestion."""
     fmt = FORMATS.get(name)
     if fmt is None:
-        guess = did_you_mean(name, FORMATS)
-        hint = f" ({guess})" if guess else ""
-        raise UsageError(f"unknown format '{name}'{hint}; choose from {', '.join(FORMATS)}")
+        guess = closest(name, FORMATS)
+        hint = _(" (did you mean '{guess}'?)").format(guess=guess) if guess else ""
+        raise UsageError(
+            _("unknown format '{name}'{hint}; choose from {formats}").format(
+                name=name, hint=hint, formats=", ".join(FORMATS)
+            )
+        )
     module_name, class_name = fmt.writer.split(":")
     writer_class = getattr(importlib.import_module(module_name), class_name)
     writer = writer_class()

@@ -11,10 +11,12 @@ Optional fields are left out of a document when they have no value (never ``null
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pakketbuild import jsonout
 from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Document, Kind, Organisation
 from pakketbuild.publication import (
     PubItem,
@@ -36,6 +38,33 @@ MEDIA_TYPES = {
     "json": "application/json",
     **{f.name: f.media_type for f in download_formats() if f.media_type},
 }
+
+
+VERSION_PATTERN = r"^[0-9a-f]{16}$"
+VERSION_DESCRIPTION = (
+    "Content version: a hash of everything this document publishes (its links included). "
+    "It is the same in every build of the same content and changes when, and only when, "
+    "what the document says changes. Compare it for equality only; it has no order."
+)
+PATH_ROOT_DESCRIPTION = (
+    "Where every 'path' in this document is relative to, as a URL reference relative to "
+    "this document: resolve a path as urljoin(url_of_this_document, path_root + path). "
+    "Without a base URL this is the only way to find the files; with one, 'url' members "
+    "carry the absolute address as well."
+)
+
+
+def content_version(data: object) -> str:
+    """The version of a document's data: 16 hex digits of the sha256 of its canonical JSON
+    (keys sorted), so equal data gives an equal version in every build."""
+    text = jsonout.dumps(data, indent=0, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def path_root(doc_path: str) -> str:
+    """``path_root`` of the document at ``doc_path`` (relative to its edition's root):
+    ``api/v1/index.json`` → ``../../``."""
+    return "../" * doc_path.count("/")
 
 
 def feed_item_id(site_id: str, item_id: str) -> str:
@@ -136,7 +165,11 @@ class EditionDoc(_Doc):
 class ItemDates(_Doc):
     """Dates the content records about an item (never the build time)."""
 
-    published: dt.date | None = Field(default=None, description="First change-log date.")
+    published: dt.date | None = Field(
+        default=None,
+        description="First publication, as the content records it ('published'); absent "
+        "when the content does not say.",
+    )
     modified: dt.date | None = Field(default=None, description="Latest change-log date.")
     last_reviewed: dt.date | None = Field(default=None, description="Last editorial review.")
 
@@ -166,7 +199,9 @@ class ItemDoc(_Doc):
     model_config = ConfigDict(title="Item")
 
     api_version: Literal["v1"] = Field(description="Version of this API.")
+    path_root: str = Field(description=PATH_ROOT_DESCRIPTION)
     id: str = Field(description="Stable item id (also the file name).")
+    version: str = Field(pattern=VERSION_PATTERN, description=VERSION_DESCRIPTION)
     feed_id: str = Field(
         pattern=r"^urn:pakketbuild:[a-z0-9-]+:item:[a-z0-9-]+$",
         description="The item's id in the JSON feeds (a URN).",
@@ -175,7 +210,11 @@ class ItemDoc(_Doc):
     kind: Kind = Field(description="Kind of support, e.g. 'support-line', 'training'.")
     kind_label: str = Field(description="Dutch label of the kind.")
     summary: str = Field(description="Lead paragraph, plain text.")
-    body_html: str = Field(description="The text as an HTML fragment (headings start at h2).")
+    body_html: str = Field(
+        description="The text as an HTML fragment, ready to embed: headings start at h2 and "
+        "their ids start with '<item-id>--' (unique on a page with several items); a "
+        'passage for some audiences only is <div class="passage" data-audience="id …">.'
+    )
     body_text: str = Field(description="The text as plain text.")
     audiences: list[AudienceDoc] = Field(description="Who the item is for.")
     providers: list[OrganisationDoc] = Field(description="Organisations that provide it.")
@@ -195,7 +234,9 @@ class PakketDoc(_Doc):
     model_config = ConfigDict(title="Pakket")
 
     api_version: Literal["v1"] = Field(description="Version of this API.")
+    path_root: str = Field(description=PATH_ROOT_DESCRIPTION)
     id: str = Field(description="Stable pakket id (also the file name).")
+    version: str = Field(pattern=VERSION_PATTERN, description=VERSION_DESCRIPTION)
     title: str = Field(description="Title.")
     intro_html: str = Field(description="Introduction as an HTML fragment.")
     intro_text: str = Field(description="Introduction as plain text.")
@@ -221,6 +262,10 @@ class ItemSummaryDoc(_Doc):
     """An item as listed in the index."""
 
     id: str
+    version: str = Field(
+        pattern=VERSION_PATTERN, description="The 'version' of the item's API document."
+    )
+    status: str = Field(description="Editorial status: 'gepubliceerd' (open list).")
     title: str
     kind: Kind
     kind_label: str
@@ -235,6 +280,10 @@ class PakketSummaryDoc(_Doc):
     """A pakket as listed in the index."""
 
     id: str
+    version: str = Field(
+        pattern=VERSION_PATTERN, description="The 'version' of the pakket's API document."
+    )
+    status: str = Field(description="Editorial status: 'gepubliceerd' (open list).")
     title: str
     audiences: list[Audience] = Field(description="Audience ids.")
     edition: dt.date | None = Field(default=None, description="Date of this edition.")
@@ -262,6 +311,11 @@ class ViewRef(_Doc):
     title: str = Field(description="Title of the view.")
     audiences: list[Audience] = Field(description="The audiences the view is for.")
     api: Link = Field(description="The view's own API entry point.")
+    version: str = Field(
+        pattern=VERSION_PATTERN,
+        description="Content version of the view: changes when any of its items or "
+        "pakketten changes.",
+    )
     html: Link = Field(description="The view's home page.")
 
 
@@ -278,6 +332,10 @@ class WithdrawnItemDoc(_Doc):
     replaced_by: ItemRef | None = Field(
         default=None, description="The published item that replaces it."
     )
+    audiences: list[Audience] = Field(
+        description="The audiences it had; empty when unknown (then only the feeds of all "
+        "items announce the withdrawal)."
+    )
     html: Link = Field(description="Its page, which now says it was withdrawn.")
 
 
@@ -287,6 +345,7 @@ class WithdrawnDoc(_Doc):
     model_config = ConfigDict(title="Withdrawn")
 
     api_version: Literal["v1"] = Field(description="Version of this API.")
+    path_root: str = Field(description=PATH_ROOT_DESCRIPTION)
     withdrawn: list[WithdrawnItemDoc] = Field(description="Withdrawn items, by id.")
 
 
@@ -296,9 +355,16 @@ class IndexDoc(_Doc):
     model_config = ConfigDict(title="Index")
 
     api_version: Literal["v1"] = Field(description="Version of this API.")
+    path_root: str = Field(description=PATH_ROOT_DESCRIPTION)
     site: SiteDoc
-    pakketten: list[PakketSummaryDoc] = Field(description="Published pakketten, by id.")
-    items: list[ItemSummaryDoc] = Field(description="Published items, by id.")
+    pakketten: list[PakketSummaryDoc] = Field(
+        description="Published pakketten, by id, with their versions: fetch a pakket "
+        "document only when its version changed."
+    )
+    items: list[ItemSummaryDoc] = Field(
+        description="Published items, by id, with their versions: fetch an item document "
+        "only when its version changed."
+    )
     feeds: list[FeedRef] = Field(description="The JSON feeds: all items, then per audience.")
     schemas: dict[str, Link] = Field(description="JSON Schemas of the API documents, by name.")
     withdrawn: Link | None = Field(default=None, description="The withdrawn items (tombstones).")
@@ -338,6 +404,19 @@ class FeedExtension(_Doc):
     api: Link = Field(description="The item's API document.")
 
 
+class FeedTopExtension(_Doc):
+    """The top-level ``_pakketbuild`` object of a JSON Feed."""
+
+    model_config = ConfigDict(title="Feed extension")
+
+    path_root: str = Field(description=PATH_ROOT_DESCRIPTION)
+    api: Link = Field(description="The API entry point (index.json) of this edition.")
+    withdrawn: Link = Field(
+        description="The withdrawn items (tombstones): a JSON Feed cannot announce a "
+        "deletion, so a reader that keeps copies checks this list."
+    )
+
+
 class FeedAuthor(_Doc):
     name: str
     url: str | None = None
@@ -372,6 +451,7 @@ class JsonFeed(_Doc):
     description: str
     language: str
     authors: list[FeedAuthor] | None = None
+    ext: FeedTopExtension = Field(alias="_pakketbuild")
     items: list[FeedItem]
 
 
@@ -409,15 +489,57 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
 assert tuple(SCHEMA_MODELS) == urls.SCHEMA_NAMES
 
 
-def json_schema(name: str) -> dict[str, Any]:
+SCHEMA_ID_PREFIX = "urn:pakketbuild:api:v1:schema:"
+"""``$id`` of a published schema: ``urn:pakketbuild:api:v1:schema:<name>``, the same for
+every site and host (like the feed ids), so a consumer can cache it by id."""
+OPEN_ENUM_NOTE = {
+    "Kind": "Open list: new kinds may be added within v1. Show 'kind_label' to readers and "
+    "treat an unknown kind like 'other'.",
+    "Audience": "Open list: new audiences may be added within v1. Show the audience's "
+    "'label' (or 'label_plural') to readers, never the id; skip an unknown id where you "
+    "filter by audience.",
+}
+
+
+def json_schema(name: str, *, strict: bool = False) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the document ``name`` (see :data:`SCHEMA_MODELS`).
 
+    The published schema is *open*, as the compatibility policy promises: objects allow
+    members the schema does not name (no ``additionalProperties: false``) and enums are
+    open (``type: string`` with the known values listed as ``examples``), so a consumer
+    that validates with it does not break when v1 gains an optional member or a value.
+    ``strict=True`` gives its *strict twin* (closed objects, closed enums, exactly what
+    this version writes), which the tests validate the build's own output against.
+
     Optional members are left out of documents rather than set to ``null`` (see
-    :func:`dump`), so the schema does not allow ``null`` either.
+    :func:`dump`), so neither schema allows ``null``.
     """
     model = SCHEMA_MODELS[name]
-    schema = model.model_json_schema(by_alias=True, mode="serialization")
-    return {"$schema": JSON_SCHEMA_DIALECT, **_without_null(schema)}
+    schema = _without_null(model.model_json_schema(by_alias=True, mode="serialization"))
+    if not strict:
+        schema = _opened(schema)
+    suffix = ":strict" if strict else ""
+    return {"$schema": JSON_SCHEMA_DIALECT, "$id": f"{SCHEMA_ID_PREFIX}{name}{suffix}", **schema}
+
+
+def _opened(node: Any) -> Any:
+    """``node`` without closed objects and with open enums (see :func:`json_schema`)."""
+    if isinstance(node, list):
+        return [_opened(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    result = {k: _opened(v) for k, v in node.items() if k != "additionalProperties"}
+    if node.get("additionalProperties") not in (None, False):
+        result["additionalProperties"] = _opened(node["additionalProperties"])
+    if "enum" in result and result.get("type") == "string":
+        values = result.pop("enum")
+        note = OPEN_ENUM_NOTE.get(str(result.get("title")), "Open list: new values may be "
+                                  "added within v1.")  # fmt: skip
+        known = "Known values: " + ", ".join(f"'{v}'" for v in values) + "."
+        description = result.get("description", "")
+        result["description"] = " ".join(part for part in (description, known, note) if part)
+        result["examples"] = values
+    return result
 
 
 def _without_null(node: Any) -> Any:
@@ -506,11 +628,19 @@ def step_docs(item: PubItem) -> list[StepDoc]:
         StepDoc(
             position=position,
             title=step.title,
-            text_html=render_html(step.text) if step.text else None,
+            text_html=render_html(step.text, 0, f"{embed_prefix(item)}stap-{position}--")
+            if step.text
+            else None,
             text_text=render_text(step.text) if step.text else None,
         )
         for position, step in enumerate(item.item.steps, start=1)
     ]
+
+
+def embed_prefix(item: PubItem) -> str:
+    """The prefix of heading ids in the API's and feeds' HTML: ``<item-id>--`` (the ids of
+    the pakket page), so that a page that embeds several items has unique ids."""
+    return f"{item.id}--"
 
 
 def item_dates(item: PubItem) -> ItemDates:
@@ -533,15 +663,17 @@ def item_doc(pub: Publication, ctx: BuildContext, item: PubItem) -> ItemDoc:
 
 
 def _item_doc(pub: Publication, ctx: BuildContext, item: PubItem) -> ItemDoc:
-    return ItemDoc(
+    doc = ItemDoc(
         api_version=API_VERSION,
+        path_root=path_root(urls.api_item(item.id)),
         id=item.id,
+        version="0" * 16,
         feed_id=feed_item_id(pub.site.id, item.id),
         title=item.title,
         kind=item.item.kind,
         kind_label=item.kind_label,
         summary=item.item.summary,
-        body_html=item.body_html(),
+        body_html=item.body_html(0, embed_prefix(item)),
         body_text=item.body_text,
         audiences=[audience_doc(a) for a in item.item.audiences],
         providers=[organisation_doc(o) for o in item.providers],
@@ -559,12 +691,28 @@ def _item_doc(pub: Publication, ctx: BuildContext, item: PubItem) -> ItemDoc:
         changes=[ChangeDoc(date=c.date, summary=c.summary) for c in item.item.changes],
         links=item_links(pub, ctx, item.id),
     )
+    data = dump(doc)
+    del data["version"], data["path_root"]
+    return doc.model_copy(update={"version": content_version(data)})
 
 
 def pakket_doc(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> PakketDoc:
-    return PakketDoc(
+    """The API document of ``pakket``; its version covers its own members and the
+    versions of its items (which cover the items' content)."""
+    key = ("api.pakket_doc", pakket.id, ctx.formats)
+    doc = pakket.memo.get(key)
+    if doc is None:
+        doc = pakket.memo[key] = _pakket_doc(pub, ctx, pakket)
+    assert isinstance(doc, PakketDoc)
+    return doc
+
+
+def _pakket_doc(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> PakketDoc:
+    doc = PakketDoc(
         api_version=API_VERSION,
+        path_root=path_root(urls.api_pakket(pakket.id)),
         id=pakket.id,
+        version="0" * 16,
         title=pakket.title,
         intro_html=pakket.intro_html(),
         intro_text=pakket.intro_text,
@@ -574,6 +722,23 @@ def pakket_doc(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> Pakket
         editions=[EditionDoc(date=e.date, summary=e.summary) for e in pakket.pakket.editions],
         items=[item_doc(pub, ctx, item) for item in pakket.items],
         links=pakket_links(pub, ctx, pakket.id),
+    )
+    data = doc.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"items"})
+    del data["version"], data["path_root"]
+    data["items"] = [item.version for item in doc.items]
+    return doc.model_copy(update={"version": content_version(data)})
+
+
+def view_version(view: Publication, ctx: BuildContext) -> str:
+    """The content version of a view: its title and audiences and the versions of its
+    items and pakketten."""
+    return content_version(
+        {
+            "title": view.site.title,
+            "audiences": [a.value for a in view.view.audiences] if view.view else [],
+            "items": {i.id: item_doc(view, ctx, i).version for i in view.items.values()},
+            "pakketten": {p.id: pakket_doc(view, ctx, p).version for p in view.pakketten.values()},
+        }
     )
 
 
@@ -607,12 +772,14 @@ def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
             title=view.site.title,
             audiences=list(view.view.audiences) if view.view else [],
             api=_link(pub, urls.view_root(view_id) + urls.API_INDEX, "json"),
+            version=view_version(view, ctx),
             html=_link(pub, urls.view_root(view_id) + urls.INDEX, "html"),
         )
         for view_id, view in pub.views.items()
     ]
     return IndexDoc(
         api_version=API_VERSION,
+        path_root=path_root(urls.API_INDEX),
         site=SiteDoc(
             id=pub.site.id,
             title=pub.site.title,
@@ -623,6 +790,8 @@ def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
         pakketten=[
             PakketSummaryDoc(
                 id=p.id,
+                version=pakket_doc(pub, ctx, p).version,
+                status=p.pakket.status.value,
                 title=p.title,
                 audiences=list(p.pakket.audiences),
                 edition=p.pakket.edition,
@@ -634,6 +803,8 @@ def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
         items=[
             ItemSummaryDoc(
                 id=i.id,
+                version=item_doc(pub, ctx, i).version,
+                status=i.item.status.value,
                 title=i.title,
                 kind=i.item.kind,
                 kind_label=i.kind_label,
@@ -670,6 +841,7 @@ def _link(pub: Publication, path: str, kind: str) -> Link:
 def withdrawn_doc(pub: Publication, ctx: BuildContext) -> WithdrawnDoc:
     return WithdrawnDoc(
         api_version=API_VERSION,
+        path_root=path_root(urls.API_WITHDRAWN),
         withdrawn=[withdrawn_item_doc(pub, ctx, stone) for stone in pub.withdrawn.values()],
     )
 
@@ -687,5 +859,6 @@ def withdrawn_item_doc(pub: Publication, ctx: BuildContext, stone: Tombstone) ->
         )
         if successor
         else None,
+        audiences=list(stone.audiences),
         html=_link(pub, urls.item_page(stone.id), "html"),
     )

@@ -5,10 +5,21 @@ Atom but not JSON Feed.
 The same entries in the same order as the JSON Feed, with the same ids
 (``urn:pakketbuild:<site-id>:item:<item-id>``), the same content (``content type="html"``:
 the lead and the body as in ``content_html``) and the same dates. Atom requires an
-``updated`` date on the feed and on every entry, but the content records dates only in
-change logs: an entry without a recorded change gets **1970-01-01T00:00:00Z**, which
-means "unknown" (never the build clock, so the bytes stay the same between builds); the
-feed's ``updated`` is the latest entry or tombstone date, else the same value.
+``updated`` date on the feed and on every entry; it comes from the content only (never
+the build clock, so the bytes stay the same between builds), in this order:
+
+1. the item's latest change (``changes:``), else its first publication (``published:``);
+2. else the newest edition date of the pakketten that hold it (it was published as
+   part of that edition);
+3. else the content gives no date: ``1970-01-01T00:00:00Z`` together with
+   ``<category term="datum-onbekend" scheme="urn:pakketbuild:date">`` on the entry, the
+   explicit, machine-readable "unknown" (the value itself is not a real date).
+
+The feed's ``updated`` is the newest of those entry and tombstone dates; when none is
+known, the same value with the same category on the feed.
+
+The feed links to ``api/v1/withdrawn.json`` (``rel="related"``), the complete list of
+withdrawn items.
 
 Withdrawn items are Atom Tombstones (RFC 6721, ``at:deleted-entry``), something JSON
 Feed cannot express. Links are absolute when ``site.yaml`` has a ``base_url``, otherwise
@@ -31,7 +42,24 @@ ATOM_MEDIA_TYPE = "application/atom+xml"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"
 UNKNOWN_DATE = "1970-01-01T00:00:00Z"
-"""``updated`` of an entry whose content records no date (Atom requires one)."""
+"""``updated`` of an entry whose content records no date (Atom requires one); always
+together with :data:`UNKNOWN_DATE_CATEGORY`."""
+UNKNOWN_DATE_CATEGORY = (
+    '<category term="datum-onbekend" scheme="urn:pakketbuild:date" label="Datum onbekend"/>'
+)
+
+
+def entry_date(pub: Publication, item: PubItem) -> dt.date | None:
+    """The date an entry's ``updated`` shows (see the module docstring), or None."""
+    own = item.date_modified or item.date_published
+    if own is not None:
+        return own
+    editions = [
+        p.pakket.edition
+        for pid in item.pakket_ids
+        if (p := pub.pakketten.get(pid)) is not None and p.pakket.edition is not None
+    ]
+    return max(editions, default=None)
 
 
 def atom_date(value: dt.date | None) -> str:
@@ -54,13 +82,10 @@ def build_atom(pub: Publication, ctx: BuildContext, audience: Audience | None) -
         return pub.absolute_url(target) or urls.relative(path, target)
 
     items = feed_items(pub, audience)
-    stones = [
-        s
-        for s in pub.withdrawn.values()
-        if audience is None or not s.audiences or audience in s.audiences
-    ]
-    dates = [i.date_modified for i in items if i.date_modified]
+    stones = [s for s in pub.withdrawn.values() if audience is None or audience in s.audiences]
+    dates = [d for i in items if (d := entry_date(pub, i)) is not None]
     dates += [s.date for s in stones if s.date]
+    newest = max(dates, default=None)
     publisher = pub.organisations.get(pub.site.publisher) if pub.site.publisher else None
     if audience is None:
         subtitle = "Alle gepubliceerde onderdelen."
@@ -73,7 +98,8 @@ def build_atom(pub: Publication, ctx: BuildContext, audience: Audience | None) -
         f"  <id>{escape(feed_id(pub, audience))}</id>",
         f"  <title>{escape(api.feed_title(pub, audience))}</title>",
         f"  <subtitle>{escape(subtitle)}</subtitle>",
-        f"  <updated>{atom_date(max(dates, default=None))}</updated>",
+        f"  <updated>{atom_date(newest)}</updated>",
+        *([f"  {UNKNOWN_DATE_CATEGORY}"] if newest is None else []),
         "  <author>",
         f"    <name>{escape(publisher.name if publisher else pub.site.title)}</name>",
         *([f"    <uri>{escape(publisher.url)}</uri>"] if publisher and publisher.url else []),
@@ -81,6 +107,8 @@ def build_atom(pub: Publication, ctx: BuildContext, audience: Audience | None) -
         f'  <link rel="self" type="{ATOM_MEDIA_TYPE}" href={quoteattr(href(path))}/>',
         f'  <link rel="alternate" type="text/html" href={quoteattr(href(urls.INDEX))}/>',
         f'  <link rel="alternate" type="application/feed+json" href={quoteattr(href(json_path))}/>',
+        f'  <link rel="related" type="application/json" href={quoteattr(href(urls.API_WITHDRAWN))} '
+        'title="Ingetrokken onderdelen"/>',
         "  <generator>pakketbuild</generator>",
     ]
     for item in items:
@@ -109,11 +137,12 @@ def atom_entry(pub: Publication, ctx: BuildContext, item: PubItem, path: str) ->
 def _entry(pub: Publication, ctx: BuildContext, item: PubItem, href: object) -> list[str]:
     assert callable(href)
     doc = feed_item(pub, ctx, item)
+    updated = entry_date(pub, item)
     lines = [
         "  <entry>",
         f"    <id>{escape(doc.id)}</id>",
         f"    <title>{escape(doc.title)}</title>",
-        f"    <updated>{doc.date_modified or UNKNOWN_DATE}</updated>",
+        f"    <updated>{atom_date(updated)}</updated>",
     ]
     if doc.date_published:
         lines.append(f"    <published>{doc.date_published}</published>")
@@ -137,6 +166,8 @@ def _entry(pub: Publication, ctx: BuildContext, item: PubItem, href: object) -> 
         f'    <category term="{item.item.kind.value}" scheme="urn:pakketbuild:kind" '
         f"label={quoteattr(item.kind_label)}/>"
     )
+    if updated is None:
+        lines.append(f"    {UNKNOWN_DATE_CATEGORY}")
     lines += [
         f'    <summary type="text">{escape(doc.summary)}</summary>',
         f'    <content type="html">{escape(doc.content_html)}</content>',
@@ -159,5 +190,11 @@ def _tombstone(pub: Publication, stone: Tombstone, href: object) -> list[str]:
     if stone.replaced_by is not None:
         comment += f" Vervangen door: {stone.replaced_by.title}."
     lines.append(f"    <at:comment>{escape(comment)}</at:comment>")
+    for audience in stone.audiences:
+        label = AUDIENCE_LABELS[audience][1]
+        lines.append(
+            f'    <category term="{audience.value}" scheme="urn:pakketbuild:audience" '
+            f"label={quoteattr(label)}/>"
+        )
     lines.append("  </at:deleted-entry>")
     return lines

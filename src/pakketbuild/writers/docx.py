@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from pakketbuild import anchors
 from pakketbuild.diagnostics import PakketbuildError, UsageError
+from pakketbuild.i18n import _
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.theme import Theme
 from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve
@@ -89,7 +90,9 @@ class DocxWriter(Writer):
         file inside the content folder; a link that leads out is refused)."""
         if option is not None:
             if not option.is_file():
-                raise UsageError(f"--docx-template {option}: no such file")
+                raise UsageError(
+                    _("--docx-template {path}: there is no such file").format(path=option)
+                )
             return option.read_bytes()
         return _site_template(content)
 
@@ -108,15 +111,21 @@ def _site_template(content: Content) -> bytes | None:
     refused = found.reason if isinstance(found, Refused) else None
     problem: tuple[str, str] | None = None
     if refused in (Refusal.MISSING, Refusal.DANGLING):
-        problem = ("missing-file", f"the Word template '{value}' does not exist in the content "
-                   "folder; add it or fix the path")  # fmt: skip
+        problem = ("missing-file", _("the Word template '{value}' does not exist in the "
+                   "content folder; add it or fix the path").format(value=value))  # fmt: skip
     elif refused is Refusal.OUTSIDE:
-        problem = ("path-outside-content", f"the Word template '{value}' leads outside the "
-                   "content folder (a link?); copy the file into the content folder")  # fmt: skip
+        problem = ("path-outside-content", _("the Word template '{value}' leads outside the "
+                   "content folder (a link?); copy the file into the content folder").format(
+                       value=value))  # fmt: skip
     elif not isinstance(found, Confined):
-        problem = ("not-a-file", f"'{value}' is not a regular file")
+        problem = ("not-a-file", _("'{value}' is not a regular file").format(value=value))
     elif found.st_size > MAX_DOCUMENT_FILE:
-        problem = ("file-too-large", f"'{value}' is larger than {MAX_DOCUMENT_FILE:,} bytes")
+        problem = (
+            "file-too-large",
+            _("'{value}' is larger than {limit} bytes").format(
+                value=value, limit=f"{MAX_DOCUMENT_FILE:,}"
+            ),
+        )
     if problem is not None:
         raise ContentError(
             [

@@ -73,7 +73,7 @@ def _feed_item(pub: Publication, ctx: BuildContext, item: PubItem) -> api.FeedIt
             "url": pub.absolute_url(urls.item_page(item.id)),
             "title": item.title,
             "summary": item.item.summary,
-            "content_html": lead + item.body_html(),
+            "content_html": lead + item.body_html(0, api.embed_prefix(item)),
             "content_text": item.full_text,
             "date_published": feed_date(item.date_published),
             "date_modified": feed_date(item.date_modified),

@@ -55,6 +55,8 @@ from pakketbuild.writers.documents import audiences_text
 
 HTML_MEDIA_TYPE = "text/html"
 CSS_MEDIA_TYPE = "text/css"
+SITEMAP_MEDIA_TYPE = "application/xml"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 ASSETS = {urls.SITE_CSS: "site.css", urls.PRINT_CSS: "print.css"}
 """Export path → file in ``pakketbuild/assets/site/``."""
 MAIN_ID = "_inhoud"
@@ -247,8 +249,14 @@ def _date(label: str, value: Any) -> DateView:
 def item_json_ld(pub: Publication, item: PubItem, *, context: bool = True) -> dict[str, Any]:
     """schema.org data for an item, holding only facts the content states.
 
-    support-line and other kinds → GovernmentService (contacts as ServiceChannel with a
-    ContactPoint); training → Course; step-plan → HowTo with HowToStep entries.
+    training → Course; a step plan with steps → HowTo with HowToStep entries; every other
+    item (a step plan without listed steps too: a HowTo needs steps) → GovernmentService.
+    Contacts: a phone number is a ServiceChannel's ``servicePhone`` ContactPoint, a web
+    address its ``serviceUrl``; an e-mail address is the ``email`` of a ContactPoint in
+    the ``contactPoint`` of the item's provider when it has exactly one (a Service has no
+    contact point of its own), otherwise a ServiceChannel with a ``mailto:`` ``serviceUrl``.
+    ``url`` (the full edition's page) and dates appear only where known (a base URL;
+    ``published``/``changes`` on CreativeWorks).
     """
     data = item.item
     node: dict[str, Any] = {
@@ -261,10 +269,10 @@ def item_json_ld(pub: Publication, item: PubItem, *, context: bool = True) -> di
     }
     if context:
         node["@context"] = "https://schema.org"
-    url = pub.absolute_url(urls.item_page(item.id))
+    url = pub.canonical_url(urls.item_page(item.id))
     if url:
         node["url"] = url
-    providers = [
+    providers: list[dict[str, Any]] = [
         {"@type": "Organization", "name": o.name, **({"url": o.url} if o.url else {})}
         for o in item.providers
     ]
@@ -280,9 +288,7 @@ def item_json_ld(pub: Publication, item: PubItem, *, context: bool = True) -> di
     if data.kind is Kind.TRAINING:
         node["@type"] = "Course"
         node["inLanguage"] = pub.site.language
-        if providers:
-            node["provider"] = providers
-    elif data.kind is Kind.STEP_PLAN:
+    elif data.kind is Kind.STEP_PLAN and data.steps:
         node["@type"] = "HowTo"
         node["inLanguage"] = pub.site.language
         node["step"] = [
@@ -294,40 +300,92 @@ def item_json_ld(pub: Publication, item: PubItem, *, context: bool = True) -> di
             }
             for n, step in enumerate(data.steps, start=1)
         ]
-        if providers:
-            node["provider"] = providers
     else:
         node["@type"] = "GovernmentService"
         node["serviceType"] = item.kind_label
-        if providers:
-            node["provider"] = providers
-        channels = [_channel(c) for c in data.contacts]
-        if channels:
-            node["availableChannel"] = channels
+    channels: list[dict[str, Any]] = []
+    emails: list[dict[str, Any]] = []
+    for contact in data.contacts:
+        channel = _channel(contact)
+        if channel is not None:
+            channels.append(channel)
+        if contact.email:
+            emails.append(_email_point(contact))
+    if emails and len(providers) == 1:
+        providers[0]["contactPoint"] = emails
+    elif emails:  # no single organisation to hold them: a channel per address
+        channels += [
+            {
+                "@type": "ServiceChannel",
+                "name": p["contactType"],
+                "serviceUrl": f"mailto:{p['email']}",
+            }
+            for p in emails
+        ]
+    if providers:
+        node["provider"] = providers
+    if channels and node["@type"] == "GovernmentService":
+        node["availableChannel"] = channels
     if documents:
         node["subjectOf"] = documents
-    if item.date_modified and node["@type"] != "GovernmentService":
-        node["dateModified"] = item.date_modified.isoformat()
+    if node["@type"] != "GovernmentService":  # dates of CreativeWorks (a Service has none)
+        if item.date_published:
+            node["datePublished"] = item.date_published.isoformat()
+        if item.date_modified:
+            node["dateModified"] = item.date_modified.isoformat()
     return node
 
 
-def _channel(contact: Contact) -> dict[str, Any]:
-    """A contact as a ServiceChannel whose ContactPoint holds the phone and e-mail."""
-    point: dict[str, Any] = {"@type": "ContactPoint", "contactType": contact.label}
+def _channel(contact: Contact) -> dict[str, Any] | None:
+    """A contact's phone number and web address as a ServiceChannel (None without)."""
+    if not (contact.phone_e164 or contact.url):
+        return None
+    channel: dict[str, Any] = {"@type": "ServiceChannel", "name": contact.label}
     if contact.phone_e164:
-        point["telephone"] = contact.phone_e164
-    if contact.email:
-        point["email"] = contact.email
-    if contact.hours:
-        point["description"] = contact.hours
-    channel: dict[str, Any] = {
-        "@type": "ServiceChannel",
-        "name": contact.label,
-        "servicePhone": point,
-    }
+        point: dict[str, Any] = {
+            "@type": "ContactPoint",
+            "contactType": contact.label,
+            "telephone": contact.phone_e164,
+        }
+        if contact.hours:
+            point["description"] = contact.hours
+        channel["servicePhone"] = point
     if contact.url:
         channel["serviceUrl"] = contact.url
     return channel
+
+
+def _email_point(contact: Contact) -> dict[str, Any]:
+    point: dict[str, Any] = {
+        "@type": "ContactPoint",
+        "contactType": contact.label,
+        "email": contact.email,
+    }
+    if contact.hours:
+        point["description"] = contact.hours
+    return point
+
+
+def pakket_json_ld(pub: Publication, pakket: PubPakket) -> dict[str, Any]:
+    """The pakket page as an ordered schema.org ItemList of its items."""
+    node: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "name": pakket.title,
+        "itemListOrder": "https://schema.org/ItemListOrderAscending",
+        "numberOfItems": len(pakket.items),
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "item": item_json_ld(pub, item, context=False)}
+            for n, item in enumerate(pakket.items, start=1)
+        ],
+    }
+    intro = _first_paragraph(pakket.intro_text)
+    if intro:
+        node["description"] = intro
+    url = pub.canonical_url(urls.pakket_page(pakket.id))
+    if url:
+        node["url"] = url
+    return node
 
 
 def api_feed_id(pub: Publication, item: PubItem) -> str:
@@ -371,7 +429,13 @@ class HtmlWriter(Writer):
     name = "html"
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
-        return for_each_edition(pub, lambda edition: self._jobs(edition, ctx), themed=True)
+        jobs = for_each_edition(pub, lambda edition: self._jobs(edition, ctx), themed=True)
+        if pub.site.base_url is not None:  # a sitemap needs absolute URLs
+            everything = [jobkeys.pakket_dep(p) for p in pub.pakketten]
+            everything += [jobkeys.item_dep(i) for i in pub.items]
+            deps = jobkeys.deps((jobkeys.SITE_DEP, *everything))
+            jobs.append(Job(urls.SITEMAP, "html", jobkeys.SITEMAP, SITEMAP_MEDIA_TYPE, deps))
+        return jobs
 
     def _jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         jobs = [
@@ -466,6 +530,8 @@ class HtmlWriter(Writer):
             return pub.theme.site_css().encode("utf-8")
         if kind == "theme-file":
             return pub.theme.files()[key].read_bytes()
+        if kind == "sitemap":
+            return render_sitemap(pub)
         if kind == "withdrawn":
             return render_withdrawn(pub, ctx, pub.withdrawn[key]).encode("utf-8")
         if job.path == urls.INDEX:
@@ -525,6 +591,7 @@ def _common(pub: Publication, page: str) -> dict[str, Any]:
         "site": pub.site,
         "lang": pub.site.language,
         "to": _relative_to(page),
+        "canonical": pub.canonical_url(page),
         "main_id": MAIN_ID,
         "publisher": publisher,
         "edition": None,
@@ -598,10 +665,6 @@ def render_pakket(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> str
         )
         for item in pakket.items
     ]
-    graph = {
-        "@context": "https://schema.org",
-        "@graph": [item_json_ld(pub, item, context=False) for item in pakket.items],
-    }
     common["edition"] = _date("Editie", pakket.pakket.edition) if pakket.pakket.edition else None
     return (
         environment()
@@ -615,7 +678,7 @@ def render_pakket(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> str
             intro_html=Markup(pakket.intro_html(0, anchors.INTRO)),
             items=items,
             downloads=_downloads(ctx, to, partial(urls.pakket_download, pakket.id), pakket.title),
-            json_ld=json_ld(graph),
+            json_ld=json_ld(pakket_json_ld(pub, pakket)),
         )
     )
 
@@ -677,3 +740,25 @@ def render_withdrawn(pub: Publication, ctx: BuildContext, stone: Tombstone) -> s
             json_ld=None,
         )
     )
+
+
+def render_sitemap(pub: Publication) -> bytes:
+    """``sitemap.xml`` (sitemaps.org 0.9): the full edition's home, pakket and item pages
+    with absolute URLs; ``lastmod`` only where the content records a date (the pakket's
+    edition, the item's latest change or first publication). View pages are left out:
+    their canonical page is the full edition's."""
+    from xml.sax.saxutils import escape
+
+    entries: list[tuple[str, Any]] = [(urls.INDEX, None)]
+    entries += [(urls.pakket_page(p.id), p.pakket.edition) for p in pub.pakketten.values()]
+    entries += [
+        (urls.item_page(i.id), i.date_modified or i.date_published) for i in pub.items.values()
+    ]
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
+    for path, date in entries:
+        url = pub.canonical_url(path)
+        assert url is not None
+        lastmod = f"<lastmod>{date.isoformat()}</lastmod>" if date else ""
+        lines.append(f"  <url><loc>{escape(url)}</loc>{lastmod}</url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")

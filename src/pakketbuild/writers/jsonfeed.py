@@ -10,6 +10,8 @@ Output (see :mod:`pakketbuild.writers.urls` and ``docs/url-contract.md``)::
     api/v1/items/<item-id>.json     one item, complete
     api/v1/pakketten/<pakket-id>.json   one pakket with its items, complete
     api/v1/schema/<name>.json       JSON Schemas of the documents above
+    api/v1/openapi.json             OpenAPI 3.1 description of the API and the feeds
+    _headers                        host configuration (full edition root only)
     views/<view-id>/…               the same for every view
 
 Every document is built through the models in :mod:`pakketbuild.writers.api_models`.
@@ -61,7 +63,11 @@ class JsonWriter(Writer):
     name = "json"
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
-        return for_each_edition(pub, lambda edition: self._jobs(edition, ctx))
+        jobs = for_each_edition(pub, lambda edition: self._jobs(edition, ctx))
+        jobs.append(
+            Job(urls.HOST_HEADERS, "json", jobkeys.HOST_HEADERS, "text/plain", (jobkeys.SITE_DEP,))
+        )
+        return jobs
 
     def _jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         jobs = [
@@ -77,6 +83,16 @@ class JsonWriter(Writer):
                 jobkeys.SITE,
                 JSON_MEDIA_TYPE,
                 _deps(jobkeys.SITE_DEP, jobkeys.ORGANISATIONS, *all_keys),
+            )
+        )
+        # Examples come from this build's documents (the first item, the tombstones).
+        jobs.append(
+            Job(
+                urls.API_OPENAPI,
+                "json",
+                jobkeys.OPENAPI,
+                JSON_MEDIA_TYPE,
+                (jobkeys.EVERYTHING,),
             )
         )
         for pakket in pub.pakketten.values():
@@ -169,6 +185,14 @@ class JsonWriter(Writer):
             return to_json(api.json_schema(key), sort_keys=True)
         if job.path == urls.API_INDEX:
             return to_json(api.dump(api.index_doc(pub, ctx)))
+        if kind == "openapi":
+            from pakketbuild.writers.openapi import openapi_document
+
+            return to_json(openapi_document(pub, ctx))
+        if kind == "host-headers":
+            from pakketbuild.writers.hosting import netlify_headers
+
+            return netlify_headers(pub).encode("utf-8")
         if kind == "withdrawn":
             return to_json(api.dump(api.withdrawn_doc(pub, ctx)))
         if job.path == urls.FEED:
@@ -234,6 +258,19 @@ def _feed(pub: Publication, audience: Audience | None, items: list[api.FeedItem]
         description=description,
         language=pub.site.language,
         authors=[api.FeedAuthor(name=publisher.name, url=publisher.url)] if publisher else None,
+        _pakketbuild=api.FeedTopExtension(
+            path_root=api.path_root(path),
+            api=api.Link(
+                path=urls.API_INDEX,
+                url=pub.absolute_url(urls.API_INDEX),
+                media_type=JSON_MEDIA_TYPE,
+            ),
+            withdrawn=api.Link(
+                path=urls.API_WITHDRAWN,
+                url=pub.absolute_url(urls.API_WITHDRAWN),
+                media_type=JSON_MEDIA_TYPE,
+            ),
+        ),
         items=items,
     )
 
