@@ -17,6 +17,7 @@ from pakketbuild import jsonout, loader
 from pakketbuild.build import BuildOptions, build
 from pakketbuild.diagnostics import ContentError
 from pakketbuild.engine import schedule
+from pakketbuild.loading import lint
 from pakketbuild.writers import urls
 from pakketbuild.writers.html import _relative_to
 
@@ -121,7 +122,7 @@ def test_markdown_checks_in_a_second_process_report_the_same(
     content_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clean = loader.load_content(content_copy)
-    monkeypatch.setattr(loader, "PARALLEL_LINT_MIN_FILES", 2)
+    monkeypatch.setattr(lint, "PARALLEL_LINT_MIN_FILES", 2)
     assert loader.load_content(content_copy, processes=2).warnings == clean.warnings
     _spoil(content_copy)
     alone = _diagnostics(content_copy, 1)
@@ -137,7 +138,7 @@ def test_helper_processes_build_the_same_tree(
     build(BuildOptions(content=content_copy, out=alone, formats=["html", "json"], jobs=1))
     monkeypatch.setattr(schedule, "MIN_LIGHT_JOBS_PER_PROCESS", 10)
     monkeypatch.setattr(schedule, "cores", lambda: 3)
-    monkeypatch.setattr(loader, "PARALLEL_LINT_MIN_FILES", 2)
+    monkeypatch.setattr(lint, "PARALLEL_LINT_MIN_FILES", 2)
     shared = tmp_path / "shared" / "exports"
     result = build(BuildOptions(content=content_copy, out=shared, formats=["html", "json"]))
     assert manifest(shared) == manifest(alone)
