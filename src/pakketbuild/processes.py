@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from typing import Any
 
 
 def cores() -> int:
@@ -45,3 +46,15 @@ def die_with_parent(parent: int) -> None:
         return
     if os.getppid() != parent:
         os._exit(1)
+
+
+def stop_pool(executor: Any) -> None:
+    """Stop a ``ProcessPoolExecutor`` now: cancel what has not started, terminate the
+    processes that still run and wait (briefly) until they are gone."""
+    processes = list(getattr(executor, "_processes", {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)

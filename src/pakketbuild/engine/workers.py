@@ -23,7 +23,7 @@ from pakketbuild.cache import Record
 from pakketbuild.diagnostics import PakketbuildError
 from pakketbuild.engine.staging import Planned, Staging
 from pakketbuild.gctools import gc_paused
-from pakketbuild.processes import die_with_parent
+from pakketbuild.processes import die_with_parent, stop_pool
 from pakketbuild.writers import BuildContext, Job, Writer, get_writer
 
 if TYPE_CHECKING:
@@ -156,11 +156,5 @@ class Pool:
 
     def close(self) -> None:
         global _STATE
-        processes = list(getattr(self.executor, "_processes", {}).values())
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
-        for process in processes:
-            process.join(timeout=5)
+        stop_pool(self.executor)
         _STATE = None

@@ -17,7 +17,7 @@ from pakketbuild.loading.reading import ITEMS_DIR, Reader, Source
 from pakketbuild.model import (
     Status,
 )
-from pakketbuild.processes import die_with_parent, may_fork
+from pakketbuild.processes import die_with_parent, may_fork, stop_pool
 from pakketbuild.yamlsafe import Mark
 
 PARALLEL_LINT_MIN_FILES = 400
@@ -142,13 +142,7 @@ class LintElsewhere:
         if self.future.done():
             self.executor.shutdown(wait=True)
             return
-        processes = list(getattr(self.executor, "_processes", {}).values())
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
-        for process in processes:
-            process.join(timeout=5)
+        stop_pool(self.executor)
 
 
 def _lint_worker_init(parent: int) -> None:
