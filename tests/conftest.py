@@ -71,5 +71,7 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def real_documents(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content built to every format once per test session."""
     out = tmp_path_factory.mktemp("real-docs") / "exports"
-    build(BuildOptions(content=REAL_CONTENT, out=out, formats=["html", "json", "pdf", "docx"]))
+    build(
+        BuildOptions(content=REAL_CONTENT, out=out, formats=["html", "json", "pdf", "docx", "odt"])
+    )
     return out

@@ -104,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--formats",
         default=",".join(FORMATS),
-        help=_("which formats to make, separated by commas (default: html,json,pdf,docx)"),
+        help=_("which formats to make, separated by commas (default: html,json,pdf,docx,odt)"),
     )
     for fmt in FORMATS.values():  # a format's extra input file (Format.option)
         if fmt.option is not None:

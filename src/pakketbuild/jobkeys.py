@@ -4,7 +4,7 @@
   (``manifest.json``), so its text is part of the public output: ``item:<id>``,
   ``pakket:<id>``, ``site``, ``audience:<a>``, ``atom``, ``atom:<a>``, ``schema:<name>``,
   ``withdrawn``, ``theme``, ``asset:<name>``, ``theme-file:<name>``, ``openapi``,
-  ``host-headers``, ``sitemap``, and
+  ``host-headers``, ``sitemap``, ``bundle:<view>``, and
   ``view:<view>:<subject>`` for a view's copy.
 * A **dependency key** names content whose change must rebuild a file: ``item:<id>``,
   ``pakket:<id>``, ``site``, ``organisations``, ``organisation:<id>``, ``withdrawn``,
@@ -43,6 +43,11 @@ def item(item_id: str) -> Subject:
 
 def pakket(pakket_id: str) -> Subject:
     return Subject(f"pakket:{pakket_id}")
+
+
+def bundle(view_id: str) -> Subject:
+    """A view's combined document."""
+    return Subject(f"bundle:{view_id}")
 
 
 def withdrawn_item(item_id: str) -> Subject:

@@ -70,7 +70,82 @@ def markdown_parser() -> MarkdownIt:
     md.validateLink = link_allowed  # type: ignore[method-assign]
     container_plugin(md, PASSAGE, validate=_is_passage, render=_render_passage)
     md.core.ruler.push("limit_nesting", _limit_nesting)
+    md.core.ruler.push("contact_links", _contact_links)
     return md
+
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
+)
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+31|0)[\d][\d\s-]{7,13}\d(?![\w])")
+
+
+def _contact_targets(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, href) of the e-mail addresses and Dutch phone numbers in running text,
+    so a reader can tap them in every format (HTML, PDF, Word, ODT)."""
+    found = [(m.start(), m.end(), f"mailto:{m.group(0)}") for m in _EMAIL.finditer(text)]
+    if any(c.isdigit() for c in text):
+        import phonenumbers
+
+        for m in _PHONE_CANDIDATE.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end, _ in found):
+                continue
+            try:
+                number = phonenumbers.parse(m.group(0), "NL")
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                found.append((m.start(), m.end(), f"tel:{e164}"))
+    return sorted(found)
+
+
+def _contact_links(state: Any) -> None:
+    """Turn e-mail addresses and phone numbers written as plain text (outside links and
+    code) into ``mailto:``/``tel:`` links."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children: list[Token] = []
+        in_link = 0
+        for child in token.children:
+            if child.type == "link_open":
+                in_link += 1
+            elif child.type == "link_close":
+                in_link -= 1
+            if child.type != "text" or in_link or not child.content:
+                children.append(child)
+                continue
+            text = child.content
+            targets = (
+                _contact_targets(text) if ("@" in text or any(c.isdigit() for c in text)) else []
+            )
+            if not targets:
+                children.append(child)
+                continue
+            position = 0
+            for start, end, href in targets:
+                if start > position:
+                    children.append(_text_token(text[position:start], child))
+                link_open = Token("link_open", "a", 1, attrs={"href": href})
+                link_open.level = child.level
+                link_open.markup = "autolink"
+                link_open.info = "auto"
+                children += [
+                    link_open,
+                    _text_token(text[start:end], child, level=child.level + 1),
+                    Token("link_close", "a", -1, level=child.level, markup="autolink", info="auto"),
+                ]
+                position = end
+            if position < len(text):
+                children.append(_text_token(text[position:], child))
+        token.children = children
+
+
+def _text_token(content: str, like: Token, level: int | None = None) -> Token:
+    token = Token("text", "", 0, content=content)
+    token.level = like.level if level is None else level
+    return token
 
 
 MAX_INLINE_NESTING = 10

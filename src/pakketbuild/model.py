@@ -488,6 +488,11 @@ class View(_Model):
         description="Id van een thema in content/themes/<id>/tokens.json; leeg = het "
         "neutrale standaardthema.",
     )
+    items: list[Slug] = Field(
+        default_factory=list,
+        description="Optioneel: ids van onderdelen die vooraan in het document van deze "
+        "weergave staan, in deze volgorde; de overige volgen in de volgorde van de pakketten.",
+    )
 
 
 class ReviewPolicy(StrEnum):

@@ -36,6 +36,24 @@ def _check(tmp_path: Path, capsys: pytest.CaptureFixture[str], changes: dict[str
         ),
         (
             "    audiences: [wethouder]\n",
+            "    audiences: [wethouder]\n    items: [hulp, hulpp]\n",
+            "content/site.yaml:14:19: error[unknown-reference] (views[1].items[1]): there is "
+            "no item with id 'hulpp'; did you mean 'hulp'?",
+        ),
+        (
+            "    audiences: [wethouder]\n",
+            "    audiences: [wethouder]\n    items: [scan]\n",
+            "content/site.yaml:14:13: error[invalid-value] (views[1].items[0]): 'scan' is not "
+            "for this view's audiences (wethouder)",
+        ),
+        (
+            "    audiences: [wethouder]\n",
+            "    audiences: [wethouder]\n    items: [hulp, hulp]\n",
+            "content/site.yaml:14:19: error[duplicate-id] (views[1].items[1]): 'hulp' is "
+            "listed twice in the items of view 'wethouders'",
+        ),
+        (
+            "    audiences: [wethouder]\n",
             "    audiences: []\n",
             "content/site.yaml:13:16: error[missing-value] (views[1].audiences): "
             "'views[1].audiences' needs at least one entry",

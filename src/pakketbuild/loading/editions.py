@@ -10,10 +10,12 @@ from pakketbuild import markdown, theme
 from pakketbuild.i18n import _
 from pakketbuild.loading.reading import Reader, Source
 from pakketbuild.loading.references import ref_error
+from pakketbuild.messages import field_name
 from pakketbuild.model import (
     Audience,
     Item,
     SiteConfig,
+    View,
     WithdrawnEntry,
     WithdrawnFile,
 )
@@ -49,6 +51,44 @@ def load_withdrawn(
     return result
 
 
+def _check_view_items(
+    reader: Reader, source: Source, index: int, view: View, items: dict[str, Item]
+) -> None:
+    """A view's ``items`` (the order of its combined document): known items, each once,
+    each for at least one of the view's audiences."""
+    listed: set[str] = set()
+    scope = {a.value for a in view.audiences}
+    for position, item_id in enumerate(view.items):
+        loc: tuple[str | int, ...] = ("views", index, "items", position)
+        if item_id in listed:
+            reader.err(
+                source.path,
+                source.at(loc),
+                "duplicate-id",
+                _("'{id}' is listed twice in the items of view '{view}'; keep one").format(
+                    id=item_id, view=view.id
+                ),
+                field_name(loc),
+            )
+            continue
+        listed.add(item_id)
+        item = items.get(item_id)
+        if item is None:
+            ref_error(reader, source, loc, item_id, "item", items)
+        elif scope.isdisjoint(a.value for a in item.audiences):
+            reader.err(
+                source.path,
+                source.at(loc),
+                "invalid-value",
+                _(
+                    "'{id}' is not for this view's audiences ({audiences}), so it cannot be "
+                    "in its document; remove it from the list or add one of those audiences "
+                    "to the item"
+                ).format(id=item_id, audiences=", ".join(sorted(scope))),
+                field_name(loc),
+            )
+
+
 def check_editions(
     reader: Reader,
     site: SiteConfig | None,
@@ -80,6 +120,7 @@ def check_editions(
                 ref_error(
                     reader, source, ("views", index, "theme"), view.theme, "theme", known_themes
                 )
+            _check_view_items(reader, source, index, view, items)
     if withdrawn:
         source = sources["withdrawn"]
         for index, entry in enumerate(withdrawn.values()):

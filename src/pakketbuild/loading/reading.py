@@ -23,8 +23,15 @@ from pakketbuild.confine import Confined, Refusal, Refused, confine
 from pakketbuild.diagnostics import DiagnosticSink
 from pakketbuild.i18n import _, os_reason
 from pakketbuild.messages import field_name, translate
-from pakketbuild.model import SLUG_PATTERN
+from pakketbuild.model import (
+    SLUG_PATTERN,
+)
 from pakketbuild.yamlsafe import Located, Mark, YamlProblem, load_yaml
+
+
+def is_slug(value: str) -> bool:
+    return re.fullmatch(SLUG_PATTERN, value) is not None and len(value) <= 80
+
 
 SITE_FILE = "site.yaml"
 
@@ -304,7 +311,3 @@ def markdown_files(reader: Reader, folder: Path) -> list[Path]:
             continue
         files.append(path)
     return files
-
-
-def is_slug(value: str) -> bool:
-    return re.fullmatch(SLUG_PATTERN, value) is not None and len(value) <= 80

@@ -124,8 +124,22 @@ def cross_check(
                 check_document(reader, source, ("documents", index, "path"), document.path)
     for kind, source, data in reader.invalid:
         check_raw_references(reader, kind, source, data, organisations, items)
+    view_ids = {view.id for view in site.views} if site is not None else set()
     for pakket in pakketten.values():
         source = sources[f"pakket:{pakket.id}"]
+        if pakket.id in view_ids:
+            # views/<id>/downloads/<id>.pdf is the view's combined document
+            reader.err(
+                source.path,
+                source.at(("id",)),
+                "duplicate-id",
+                _(
+                    "'{id}' is also the id of a view in site.yaml; the view's own "
+                    "document would have the same file name as this pakket's. Rename the "
+                    "pakket (file name and id) or the view"
+                ).format(id=pakket.id),
+                "id",
+            )
         if pakket.publisher not in organisations:
             ref_error(
                 reader, source, ("publisher",), pakket.publisher, "organisation", organisations

@@ -211,6 +211,15 @@ FORMATS: dict[str, Format] = {
             option_help=N_("a Word file (.docx) whose styles the Word documents use"),
             option_missing=N_("--docx-template {path}: there is no such file"),
         ),
+        Format(
+            "odt",
+            "pakketbuild.writers.odt:OdtWriter",
+            "an OpenDocument text per pakket and per item, and a view's combined document (odfdo)",
+            extension="odt",
+            media_type="application/vnd.oasis.opendocument.text",
+            label="OpenDocument",
+            startup_seconds=0.2,
+        ),
     )
 }
 """The registry, in build order (also the order of ``--formats``' default). Adding a

@@ -1,8 +1,10 @@
-"""What the document writers (PDF, DOCX) share: the download jobs, metadata and Dutch labels.
+"""What the document writers (PDF, DOCX, ODT) share: the download jobs, metadata and Dutch labels.
 
-Both formats make one document per pakket (``downloads/<pakket-id>.<ext>``) and one per
+Every format makes one document per pakket (``downloads/<pakket-id>.<ext>``) and one per
 published item (``downloads/items/<item-id>.<ext>``) with the same parts in the same order;
-only the rendering differs. Nothing here imports WeasyPrint or python-docx.
+only the rendering differs. In a view's edition there is one more: the view's combined
+document (``downloads/<view-id>.<ext>``, subject ``bundle:<view-id>``), rendered like a
+pakket (see :func:`view_bundle`). Nothing here imports WeasyPrint or python-docx.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pakketbuild import jobkeys
-from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Organisation
+from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Item, Organisation, Pakket
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import Format, Job, download_formats, urls
 
@@ -38,14 +40,31 @@ CONTACT_HEADERS = {
     "url": "Website",
     "hours": "Bereikbaar",
 }
-"""Column headers of the contacts table, in column order."""
+"""Labels of a contact's lines (see :func:`contact_lines`), in order."""
 
 
 def document_jobs(pub: Publication, fmt: Format) -> list[Job]:
-    """One job per published pakket and one per published item, for a download format."""
+    """One job per published pakket and one per published item, for a download format;
+    in a view's edition also the view's combined document."""
     assert fmt.extension is not None and fmt.media_type is not None
     ext, media_type = fmt.extension, fmt.media_type
-    jobs = [
+    jobs = []
+    if pub.view is not None and pub.items:
+        jobs.append(
+            Job(
+                path=urls.view_download(pub.view.id, ext),
+                format=fmt.name,
+                subject=jobkeys.bundle(pub.view.id),
+                media_type=media_type,
+                deps=(
+                    *(jobkeys.pakket_dep(pid) for pid in pub.pakketten),
+                    *(jobkeys.item_dep(item_id) for item_id in pub.items),
+                    jobkeys.ORGANISATIONS,
+                    jobkeys.SITE_DEP,
+                ),
+            )
+        )
+    jobs += [
         Job(
             path=urls.pakket_download(pakket.id, ext),
             format=fmt.name,
@@ -85,7 +104,62 @@ def subject_of(pub: Publication, job: Job) -> PubPakket | PubItem:
         return pub.pakketten[subject.ident]
     if subject.kind == "item":
         return pub.items[subject.ident]
+    if subject.kind == "bundle" and pub.view is not None and pub.view.id == subject.ident:
+        return view_bundle(pub)
     raise ValueError(f"document writers cannot render subject {job.subject!r}")
+
+
+def related_target(pub: Publication, related: Item, local: set[str]) -> str | None:
+    """Where a "Zie ook" entry links to: the related item's heading when it is in the same
+    document (``#item-<id>``), else its web page when the site has a base URL, else
+    nowhere (a document cannot link to a page whose address is not known)."""
+    if related.id in local:
+        return f"#item-{related.id}"
+    return pub.absolute_url(urls.item_page(related.id))
+
+
+def view_order(pub: Publication) -> list[PubItem]:
+    """The items of a view's combined document, in editorial order: first the view's own
+    ``items`` list in ``site.yaml`` (published ones; the loader checked the ids), then the
+    items of the view's pakketten in pakket order, then every other item of the view in
+    the order of the content (by id)."""
+    order: dict[str, PubItem] = {}
+    listed = pub.view.items if pub.view is not None else []
+    for item_id in listed:
+        if item_id in pub.items:
+            order.setdefault(item_id, pub.items[item_id])
+    for pakket in pub.pakketten.values():
+        for item in pakket.items:
+            order.setdefault(item.id, item)
+    for item_id, item in pub.items.items():
+        order.setdefault(item_id, item)
+    return list(order.values())
+
+
+def view_bundle(pub: Publication) -> PubPakket:
+    """A view's combined document as a pakket: the view's title and audiences, its items
+    in :func:`view_order`, no intro (the view has none), published by the site's publisher
+    (else the first pakket's)."""
+    view = pub.view
+    assert view is not None
+    if pub.site.publisher and pub.site.publisher in pub.organisations:
+        publisher = pub.organisations[pub.site.publisher]
+    elif pub.pakketten:
+        publisher = next(iter(pub.pakketten.values())).publisher
+    else:
+        publisher = Organisation.model_construct(id=pub.site.id, name=pub.site.title)
+    items = view_order(pub)
+    pakket = Pakket.model_construct(
+        id=view.id,
+        title=view.title,
+        intro="",
+        items=[item.id for item in items],
+        audiences=list(view.audiences),
+        publisher=publisher.id,
+        edition=None,
+        editions=[],
+    )
+    return PubPakket(pakket=pakket, items=tuple(items), publisher=publisher)
 
 
 def source_file(pub: Publication, subject: str) -> str:
@@ -115,13 +189,21 @@ def providers_text(providers: Sequence[Organisation]) -> str:
     return dutch_join([org.name for org in providers])
 
 
-def contact_columns(contacts: Sequence[Contact]) -> list[str]:
-    """The contact fields that at least one contact fills, in table order."""
-    return [
-        key
-        for key in CONTACT_HEADERS
-        if key == "label" or any(getattr(contact, key) for contact in contacts)
-    ]
+def contact_lines(contact: Contact) -> list[tuple[str, str, str | None]]:
+    """A contact as a labelled block, the same in every format: ``(label, text, link
+    target)`` per way to reach it, in :data:`CONTACT_HEADERS` order (the name comes first,
+    unlabelled, from ``contact.label``). A block, not a table: no narrow column breaks an
+    e-mail address or URL mid-word, and no header cell repeats the "Contact" heading."""
+    lines: list[tuple[str, str, str | None]] = []
+    if contact.phone:
+        lines.append((CONTACT_HEADERS["phone"], contact.phone, f"tel:{contact.phone_e164}"))
+    if contact.email:
+        lines.append((CONTACT_HEADERS["email"], contact.email, f"mailto:{contact.email}"))
+    if contact.url:
+        lines.append((CONTACT_HEADERS["url"], contact.url, contact.url))
+    if contact.hours:
+        lines.append((CONTACT_HEADERS["hours"], contact.hours, None))
+    return lines
 
 
 def document_kind(media_type: str | None) -> str | None:

@@ -644,6 +644,11 @@ def render_index(pub: Publication, ctx: BuildContext) -> str:
             loose=[LinkView(text=i.title, href=to(urls.item_page(i.id))) for i in loose],
             feeds=feeds,
             views=views,
+            bundle=(
+                _downloads(ctx, to, partial(urls.view_download, pub.view.id), pub.view.title)
+                if pub.view is not None and pub.items
+                else []
+            ),
             api_href=to(urls.API_INDEX),
             json_ld=None,
         )

@@ -34,6 +34,11 @@ DOWNLOAD_FORMATS = tuple(f.name for f in download_formats())
 """Formats with a download per pakket and per item (from the registry)."""
 
 
+def view_download(view_id: str, ext: str) -> str:
+    """A view's combined document, relative to the view's folder (``views/<id>/``)."""
+    return f"downloads/{view_id}.{ext}"
+
+
 def pakket_page(pakket_id: str) -> str:
     return f"{pakket_id}/index.html"
 
