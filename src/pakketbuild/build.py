@@ -298,8 +298,11 @@ class _Build:
         for warning in warnings:
             self.reporter.warning(warning["text"])
         self.reporter.step(
-            f"loaded {len(content.items)} items and {len(content.pakketten)} pakketten "
-            f"({time.perf_counter() - loaded:.2f}s)"
+            _("loaded {items} items and {pakketten} pakketten ({seconds}s)").format(
+                items=len(content.items),
+                pakketten=len(content.pakketten),
+                seconds=f"{time.perf_counter() - loaded:.2f}",
+            )
         )
         planned = plan.plan(pub, ctx, content, self.inputs)
         self.staging.folder.mkdir()
@@ -401,8 +404,16 @@ class _Build:
             self.result.seconds_per_format[fmt] = seconds[fmt]
             self.reporter.format_done(
                 fmt,
-                f"{totals[fmt]} files, {count['written']} written, {count['reused']} reused, "
-                f"{count['rendered']} rendered ({seconds[fmt]:.2f}s)",
+                _(
+                    "{count} files, {written} written, {reused} reused, {rendered} rendered "
+                    "({seconds}s)"
+                ).format(
+                    count=totals[fmt],
+                    written=count["written"],
+                    reused=count["reused"],
+                    rendered=count["rendered"],
+                    seconds=f"{seconds[fmt]:.2f}",
+                ),
             )
         self.result.rendered = sum(c["rendered"] for c in counts.values())
         self.result.reused = sum(c["reused"] for c in counts.values())
@@ -476,9 +487,11 @@ class _Build:
         if self.staging.new_objects or self.salvaged:
             self.cache.prune({r.key for r in self.staging.records.values()})
         self.reporter.step(
-            f"published {self.out.name}/ ({len(self.staging.records)} files)"
+            _("published {folder}/ ({count} files)").format(
+                folder=self.out.name, count=len(self.staging.records)
+            )
             if self.result.published
-            else f"{self.out.name}/ is unchanged"
+            else _("{folder}/ is unchanged").format(folder=self.out.name)
         )
 
     def _save_renders(self) -> None:

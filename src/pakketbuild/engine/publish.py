@@ -25,6 +25,8 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from pakketbuild.i18n import _
+
 if TYPE_CHECKING:
     from pakketbuild.report import Reporter
 
@@ -162,7 +164,7 @@ def locked(folder: Path, reporter: Reporter) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            reporter.step("waiting for another build in the same folder …")
+            reporter.step(_("waiting for another build in the same folder …"))
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
