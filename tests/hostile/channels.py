@@ -203,8 +203,16 @@ def json_problems(text: str, name: str) -> list[str]:
     for where, key, value in _walk_json(data):
         if key.endswith("_html"):
             problems.extend(html_problems(value, f"{name}{where}", fragment=True))
-        elif (key == "url" or key.endswith("_url")) and not value.startswith("https://"):
-            problems.append(f"{name}{where}: URL {value!r} is not https")
+        elif key == "url" or key.endswith("_url"):
+            # Absolute URLs must be https; a relative reference (OpenAPI's ``servers`` url
+            # '../v1') has no scheme and so cannot smuggle one in: the same rule as Atom's.
+            scheme = _scheme_text(value)
+            if (
+                not value
+                or scheme.startswith("//")
+                or (":" in scheme.split("/", 1)[0] and not scheme.startswith("https://"))
+            ):
+                problems.append(f"{name}{where}: URL {value!r} is not https")
     return problems
 
 

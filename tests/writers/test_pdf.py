@@ -258,7 +258,8 @@ def test_xmp_dates_match_the_document_information(scenario: dict[str, Path]) -> 
 
 
 def test_metadata_dates_come_from_the_content(scenario: dict[str, Path], real: Path) -> None:
-    # editions 2023-01-10 and 2024-03-15, item changes 2023-02-01 and 2024-03-01
+    # editions 2023-01-10 and 2024-03-15; the item was published 2023-02-01 ('published',
+    # not its first change) and changed 2024-03-01
     info = docinfo(scenario[PAKKET])
     assert info["/CreationDate"].startswith("D:20230110")
     assert info["/ModDate"].startswith("D:20240315")
