@@ -517,6 +517,29 @@ def libreoffice_convert(docx: Path, out_dir: Path) -> Path:
     return target
 
 
+def libreoffice_update_indexes(pairs: Sequence[tuple[Path, Path]], profile: Path) -> None:
+    """Open each document in headless LibreOffice, update its indexes (the contents list,
+    as a reader's "update field" does) and save it as PDF: ``(document, pdf)`` pairs. Runs
+    ``lo_update_indexes.py`` with Debian's Python, which has the UNO bridge
+    (``python3-uno``). Raises ClientError when a PDF is missing."""
+    require("soffice")
+    python = "/usr/bin/python3"
+    probe = subprocess.run([python, "-c", "import uno"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        _missing(f"Debian package python3-uno (LibreOffice's Python bridge): {_INSTALL_HINT}")
+    profile.mkdir(parents=True, exist_ok=True)
+    script = Path(__file__).with_name("lo_update_indexes.py")
+    arguments = [str(part) for pair in pairs for part in pair]
+    _run(
+        [python, script, profile, *arguments],
+        timeout=_TIMEOUT_SOFFICE * max(1, len(pairs) // 4),
+        what="LibreOffice index update (UNO)",
+    )
+    for source, target in pairs:
+        if not target.is_file() or target.stat().st_size == 0:
+            raise ClientError(f"LibreOffice made no PDF from {source}")
+
+
 def libreoffice_convert_many(documents: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
     """Convert many documents to PDF with one headless LibreOffice process (one start-up
     instead of one per file); return document → PDF. Documents that share a file name

@@ -566,6 +566,24 @@ def test_word_contents_match_the_pdf_contents_page(real_documents: Path, tmp_pat
         assert word_page and not {"Contact", "Documenten", "Zie ook"} & set(word_page)
 
 
+def test_word_contents_still_match_after_a_field_update(
+    real_documents: Path, tmp_path: Path
+) -> None:
+    """What a reader gets after "update field" (Word) or "update all" (LibreOffice): the
+    contents list is regenerated from the TOC field's own switches. LibreOffice, driven
+    through its UNO bridge, updates every index of each pakket and view DOCX and saves a
+    PDF; the contents page still has exactly the entries of the PDF's contents page."""
+    words = sorted(real_documents.rglob("downloads/*.docx"))
+    pairs = [
+        (word, tmp_path / f"{number:02d}-{word.stem}.pdf") for number, word in enumerate(words)
+    ]
+    clients.libreoffice_update_indexes(pairs, tmp_path / "profile")
+    for word, updated in pairs:
+        entries = _contents_entries(updated)
+        assert entries == _contents_entries(word.with_suffix(".pdf")), word
+        assert entries and not {"Contact", "Documenten", "Zie ook"} & set(entries)
+
+
 def _contents_entries(pdf: Path) -> list[str]:
     """The lines of the contents page after "Inhoud", without page numbers, the running
     header and the footer."""
