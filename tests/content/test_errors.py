@@ -157,7 +157,7 @@ EXPECTED: dict[str, list[str]] = {
         "content/items/woningscan.md:8:12: error[date-order] (review_by): review_by (2026-01-01) is before last_reviewed (2026-06-01); the next review must come after the last one"
     ],
     "unknown-field": [
-        "content/items/woningscan.md:7:1: error[unknown-field] (titel): 'titel' is not a known field; did you mean 'title'? allowed here: audiences, changes, contacts, documents, id, kind, last_reviewed, owner, providers, related, replaced_by, review_by, status, steps, summary, title"
+        "content/items/woningscan.md:7:1: error[unknown-field] (titel): 'titel' is not a known field; did you mean 'title'? allowed here: audiences, changes, contacts, documents, id, kind, last_reviewed, owner, providers, published, related, replaced_by, review_by, status, steps, summary, title"
     ],
     "missing-field": [
         "content/items/woningscan.md:2:1: error[missing-field] (kind): the required field 'kind' is missing; add a line 'kind: …'"

@@ -193,6 +193,10 @@ def _walk_json(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
             yield from _walk_json(child, f"{path}[{index}]")
 
 
+_OPENAPI_RELATIVE = frozenset({"../v1", "../.."})
+"""The relative server URLs of ``api/v1/openapi.json`` without a base URL."""
+
+
 def json_problems(text: str, name: str) -> list[str]:
     """Findings in one JSON document: every ``*_html`` value as a fragment, every URL."""
     try:
@@ -204,6 +208,12 @@ def json_problems(text: str, name: str) -> list[str]:
         if key.endswith("_html"):
             problems.extend(html_problems(value, f"{name}{where}", fragment=True))
         elif (key == "url" or key.endswith("_url")) and not value.startswith("https://"):
+            if (
+                name.endswith("openapi.json")
+                and ".servers[" in where
+                and value in _OPENAPI_RELATIVE
+            ):
+                continue  # written by pakketbuild itself, never from the content
             problems.append(f"{name}{where}: URL {value!r} is not https")
     return problems
 

@@ -161,7 +161,10 @@ def test_without_a_base_url_documents_say_what_paths_are_relative_to(real_site: 
     """The real content has no base URL: no absolute links, and ``path_root`` in every
     API document and feed resolves every path to an existing file."""
     documents = [*real_site.glob("api/v1/**/*.json"), *real_site.glob("feeds/*.json")]
-    documents = [p for p in documents if "/schema/" not in p.as_posix()]
+    # Schemas hold no paths; openapi.json has a relative server instead.
+    documents = [
+        p for p in documents if "/schema/" not in p.as_posix() and p.name != "openapi.json"
+    ]
     assert not (real_site / "sitemap.xml").exists()
     for path in documents:
         doc = _json(path)
