@@ -65,7 +65,9 @@ class JsonWriter(Writer):
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         jobs = for_each_edition(pub, lambda edition: self._jobs(edition, ctx))
-        jobs.append(Job(urls.HOST_HEADERS, "json", "host-headers", "text/plain", ("site",)))
+        # It names every audience feed: an item that gains an audience can add one.
+        keys = _deps("site", *(f"item:{i}" for i in pub.items))
+        jobs.append(Job(urls.HOST_HEADERS, "json", "host-headers", "text/plain", keys))
         return jobs
 
     def _jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
