@@ -35,10 +35,13 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,8 +57,10 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(json.dumps({"seconds": elapsed, "peak_mib": peak, "code": code.returncode,
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak = usage.ru_maxrss / 1024
+cpu = usage.ru_utime + usage.ru_stime
+print(json.dumps({"seconds": elapsed, "peak_mib": peak, "cpu": cpu, "code": code.returncode,
                   "stderr": code.stderr.decode(errors="replace")[-2000:]}))
 """
 
@@ -64,6 +69,8 @@ print(json.dumps({"seconds": elapsed, "peak_mib": peak, "code": code.returncode,
 class Sample:
     seconds: float
     peak_mib: float
+    cpu_seconds: float = 0.0
+    """User + system time of the process and all its children (workers included)."""
 
 
 @dataclass
@@ -78,6 +85,10 @@ class Measure:
     def peak_mib(self) -> float:
         return max(s.peak_mib for s in self.samples)
 
+    @property
+    def cpu_seconds(self) -> float:
+        return statistics.median(s.cpu_seconds for s in self.samples)
+
 
 def run_once(command: Sequence[str], cwd: Path | None = None) -> Sample:
     done = subprocess.run(
@@ -91,7 +102,7 @@ def run_once(command: Sequence[str], cwd: Path | None = None) -> Sample:
     data = json.loads(done.stdout)
     if data["code"] != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{data['stderr']}")
-    return Sample(data["seconds"], data["peak_mib"])
+    return Sample(data["seconds"], data["peak_mib"], data["cpu"])
 
 
 def measure(
@@ -158,15 +169,24 @@ def make_corpus(size: str, work: Path) -> Corpus:
             site.write_text(re.sub(r"(?ms)^views:.*\Z", "", text), encoding="utf-8")
         name = REAL if size == "real" else EDITION
         return Corpus(name, content, content / "items" / "woningscan.md")
-    count = int(size)
-    content = work / f"content-{count}"
+    views = size.endswith("v")  # e.g. "1000v": N items with the real content's four views
+    count = int(size.rstrip("v"))
+    content = work / f"content-{size}"
     subprocess.run(
         [sys.executable, str(HERE / "generate.py"), str(count), str(content)], check=True
     )
+    if views:
+        real_site = (REAL_CONTENT / "site.yaml").read_text(encoding="utf-8")
+        block = re.search(r"(?ms)^views:.*\Z", real_site)
+        assert block is not None, "the real content defines no views"
+        site = content / "site.yaml"
+        site.write_text(site.read_text(encoding="utf-8") + "\n" + block.group(0), encoding="utf-8")
+        shutil.copytree(REAL_CONTENT / "themes", content / "themes", dirs_exist_ok=True)
     pakket = sorted((content / "pakketten").iterdir())[0].read_text(encoding="utf-8")
     first = re.search(r"^items:\n  - (\S+)", pakket, re.M)
     assert first is not None
-    return Corpus(f"N = {count:,}", content, content / "items" / f"{first.group(1)}.md")
+    name = f"N = {count:,}" + (" with the 4 views" if views else "")
+    return Corpus(name, content, content / "items" / f"{first.group(1)}.md")
 
 
 def edit(path: Path, index: int) -> None:
@@ -215,6 +235,76 @@ def bench_builds(corpus: Corpus, work: Path, repeat: int, format_sets: list[str]
             flush=True,
         )
     return rows
+
+
+# --------------------------------------------------------------------------- serve
+
+RELOAD = "serve, real content: save an item → reloaded page in headless Chromium"
+
+
+def bench_reload(work: Path, rounds: int) -> Measure | None:
+    """File write to the browser's reload (``load`` of the new page), per save, with
+    ``pakketbuild serve`` on a copy of the real content; peak = the server's resident set."""
+    clients = ROOT / "tests" / "clients" / "node_modules" / "playwright-core"
+    if not (shutil.which("node") and Path("/usr/bin/chromium").exists() and clients.exists()):
+        print("serve reload: skipped (needs node, chromium and make tools-npm)", flush=True)
+        return None
+    content = work / "content-serve"
+    shutil.rmtree(content, ignore_errors=True)
+    shutil.copytree(REAL_CONTENT, content)
+    item = content / "items" / "woningscan.md"
+    server = subprocess.Popen(
+        pakketbuild("serve", "--content", str(content), "--port", "0"),
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=work,
+    )  # fmt: skip
+    assert server.stderr is not None
+    port = None
+    for line in server.stderr:
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        if found:
+            port = found.group(1)
+            break
+    if port is None:
+        raise RuntimeError("serve did not start")
+    drain = threading.Thread(target=server.stderr.read, daemon=True)  # keep the pipe open
+    drain.start()
+    browser = subprocess.Popen(
+        ["node", str(HERE / "reload.mjs"), f"http://127.0.0.1:{port}/items/woningscan/",
+         str(rounds)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert browser.stdin is not None and browser.stdout is not None
+    result = Measure()
+    try:
+        for index in range(rounds):
+            ready = browser.stdout.readline()
+            if not ready.startswith("ready"):
+                raise RuntimeError(f"reload.mjs: {ready!r}")
+            written = time.time() * 1000
+            edit(item, index)
+            reloaded = browser.stdout.readline().split()
+            if len(reloaded) != 3:
+                raise RuntimeError(f"reload.mjs: {reloaded!r}")
+            peak = _peak_mib(server.pid)
+            result.samples.append(Sample((float(reloaded[2]) - written) / 1000, peak))
+            browser.stdin.write("next\n")
+            browser.stdin.flush()
+        browser.stdin.close()
+        browser.wait(timeout=60)
+    finally:
+        browser.kill()
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+    samples = sorted(round(s.seconds * 1000) for s in result.samples)
+    print(f"{RELOAD}: median {result.seconds * 1000:.0f} ms, all {samples}", flush=True)
+    return result
+
+
+def _peak_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 # --------------------------------------------------------------------------- comparisons
@@ -432,9 +522,34 @@ def write_report(
             f"{fmt_s(row.noop.seconds)} | {fmt_s(row.edit.seconds)} | "
             f"{row.edit.seconds / row.cold.seconds:.1%} | {row.cold.peak_mib:.0f} MiB |"
         )
-    lines += ["", "## Comparisons", "", "| what | time (median) | peak |", "|---|---:|---:|"]
+    growth = [r for r in rows if r.corpus.startswith("N = ") and "views" not in r.corpus]
+    growth = [r for r in growth if r.formats == "html,json"]
+    if growth:
+        lines += [
+            "",
+            "## Growth with the number of items (HTML + JSON, cold)",
+            "",
+            "| items | cold | CPU (user + sys) | per item | peak |",
+            "|---:|---:|---:|---:|---:|",
+        ]
+        for row in growth:
+            count = int(row.corpus.removeprefix("N = ").replace(",", ""))
+            lines.append(
+                f"| {count:,} | {fmt_s(row.cold.seconds)} | {fmt_s(row.cold.cpu_seconds)} | "
+                f"{row.cold.seconds / count * 1000:.2f} ms | {row.cold.peak_mib:.0f} MiB |"
+            )
+    lines += [
+        "",
+        "## Comparisons",
+        "",
+        "| what | time (median) | CPU (user + sys) | peak |",
+        "|---|---:|---:|---:|",
+    ]
     for name, value in extras.items():
-        lines.append(f"| {name} | {fmt_s(value.seconds)} | {value.peak_mib:.0f} MiB |")
+        lines.append(
+            f"| {name} | {fmt_s(value.seconds)} | {fmt_s(value.cpu_seconds)} | "
+            f"{value.peak_mib:.0f} MiB |"
+        )
 
     def find(corpus: str, formats: str) -> BuildRow | None:
         return next((r for r in rows if r.corpus.startswith(corpus) and r.formats == formats), None)
@@ -463,6 +578,29 @@ def write_report(
     built = hugo_pair.seconds if hugo_pair else big.cold.seconds if big else None
     if built is not None and hugo:
         targets.append(("1,000 items HTML+JSON cold / Hugo", built / hugo.seconds, 2.0, "≤ 2x"))
+    if hugo_pair and hugo and hugo.cpu_seconds > 0:
+        targets.append(
+            ("the same in CPU time (user + sys; steadier on a shared disk)",
+             hugo_pair.cpu_seconds / hugo.cpu_seconds, 2.0, "≤ 2x")
+        )  # fmt: skip
+    small, huge = find("N = 1,000", "html,json"), find("N = 10,000", "html,json")
+    if small and huge:
+        targets.append(
+            ("growth 1,000 → 10,000 items, HTML+JSON cold (time x 10 = linear)",
+             huge.cold.seconds / small.cold.seconds, 10.0, "≤ 10x")
+        )  # fmt: skip
+        targets.append(("10,000 items HTML+JSON cold (s)", huge.cold.seconds, 20.0, "< 20 s"))
+    viewed = find("N = 1,000 with the 4 views", ALL)
+    if viewed:
+        targets.append(
+            ("peak memory, 1,000 items all formats with the 4 views (MiB)",
+             viewed.cold.peak_mib, 400, "≤ 400")
+        )  # fmt: skip
+    reload = extras.get(RELOAD)
+    if reload:
+        targets.append(
+            ("serve: save → reloaded page, real content (ms)", reload.seconds * 1000, 200, "< 200")
+        )
     if big and hugo:
         targets.append(
             ("1,000 items no-op / Hugo cold", big.noop.seconds / hugo.seconds, 0.5, "≤ 0.5x")
@@ -505,7 +643,15 @@ def main() -> None:
     global LOAD_AT_START
     LOAD_AT_START = os.getloadavg()
     parser = argparse.ArgumentParser(description="benchmark pakketbuild")
-    parser.add_argument("--sizes", default="real,edition,100,1000")
+    parser.add_argument(
+        "--sizes",
+        default="real,edition,100,1000,1000v,10000",
+        help="corpora: real, edition (real without views), N synthetic items, Nv (N items "
+        "with the real content's four views)",
+    )
+    parser.add_argument(
+        "--reload-rounds", type=int, default=7, help="saves timed with serve (0: skip)"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--formats", default=";".join(FORMAT_SETS), help="';'-separated sets")
     parser.add_argument(
@@ -540,10 +686,15 @@ def main() -> None:
     for size in sizes:
         corpus = make_corpus(size, work / size)
         real = size in ("real", "edition")
-        large = not real and int(size) >= 1000
+        count_only = 0 if real else int(size.rstrip("v"))
+        large = count_only >= 1000
         sets = args.large_formats.split(";") if large else format_sets
         if size == "edition":
             sets = args.edition_formats.split(";")
+        if size.endswith("v"):  # the with-views memory figure: all formats only
+            sets = [ALL]
+        elif count_only >= 10_000:  # the growth line: HTML + JSON only
+            sets = ["html,json"]
         rows += bench_builds(corpus, work / size, args.repeat, sets)
         pandoc_here = size == "edition" or (size == "real" and "edition" not in sizes)
         if pandoc_here and shutil.which("pandoc"):
@@ -556,8 +707,12 @@ def main() -> None:
             extras[name] = measure(["sh", str(parallel)], args.repeat)
             for key in list(extras)[-3:]:
                 print(f"{key}: {extras[key].seconds:.2f}s", flush=True)
-        if not real:
-            count = f"{int(size):,}"
+        if size == "real" and args.reload_rounds > 0:
+            reloaded = bench_reload(work / size, args.reload_rounds)
+            if reloaded is not None:
+                extras[RELOAD] = reloaded
+        if not real and not size.endswith("v"):
+            count = f"{count_only:,}"
             check = pakketbuild("check", "--content", str(corpus.content))
             parse = [sys.executable, "-c", PARSE_ONLY, str(corpus.content)]
             checked, parsed = measure_pair((check, None), (parse, None), repeat)

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+# The messages' source language is English and most tests compare exact English texts
+# (their ids in the catalogs). Dutch, the default for editors, is tested in
+# tests/test_i18n.py with --lang nl / LANGUAGE=nl. Set here, so that subprocesses and
+# pakketbuild.cli.main (which reads the locale variables) use English too.
+os.environ["LANGUAGE"] = "en"
+
 from pakketbuild.build import BuildOptions, build
+from pakketbuild.i18n import set_language
+
+set_language("en")
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_CONTENT = ROOT / "content"
@@ -61,5 +71,7 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def real_documents(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content built to every format once per test session."""
     out = tmp_path_factory.mktemp("real-docs") / "exports"
-    build(BuildOptions(content=REAL_CONTENT, out=out, formats=["html", "json", "pdf", "docx"]))
+    build(
+        BuildOptions(content=REAL_CONTENT, out=out, formats=["html", "json", "pdf", "docx", "odt"])
+    )
     return out

@@ -102,7 +102,8 @@ def test_the_workflow_checks_builds_uploads_and_publishes_on_main() -> None:
 def test_the_ci_note_covers_gitlab() -> None:
     text = CI_DOC.read_text(encoding="utf-8")
     assert ".github/workflows/pakketbuild.yml" in text and ".ci/run" in text
-    gitlab = yaml.safe_load(text.split("```yaml\n", 1)[1].split("```", 1)[0])
+    assert "`.gitlab-ci.yml`" in text
+    gitlab = yaml.safe_load((CI_DOC.parents[1] / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert "pakketbuild check --strict" in gitlab["check"]["script"]
-    assert gitlab["pages"]["artifacts"]["paths"] == ["public/"]
-    assert "pakketbuild build --out public" in gitlab["pages"]["script"]
+    assert gitlab["pages"]["artifacts"]["paths"] == ["public"]
+    assert gitlab["pages"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]

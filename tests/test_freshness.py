@@ -17,7 +17,7 @@ from pakketbuild.freshness import (
     reviews,
 )
 from pakketbuild.loader import load_content
-from tests.content.tree import ITEM, write_tree
+from tests.content.tree import ITEM, SITE, write_tree
 
 DATES = "last_reviewed: 2026-04-01\nreview_by: 2026-10-01\nowner: Team X\n"
 
@@ -50,14 +50,87 @@ def test_overdue_without_owner_says_so(tmp_path: Path) -> None:
     assert "(no owner set)" in diagnostic.message
 
 
-def test_missing_dates_warn_at_the_id_line(tmp_path: Path) -> None:
+def test_missing_dates_are_a_notice_at_the_id_line_until_reviews_start(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "content")
     [diagnostic] = freshness_diagnostics(load_content(root), dt.date(2026, 11, 29))
     assert diagnostic.format_text() == (
-        "content/items/woningscan.md:2:1: warning[review-missing] (review_by): this published "
+        "content/items/woningscan.md:2:1: notice[review-missing] (review_by): this published "
         "item has no review date (no owner set); add 'last_reviewed' and 'review_by' "
         "(YYYY-MM-DD) so it is checked again in time"
     )
+
+
+def test_missing_dates_warn_once_any_published_item_has_review_dates(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path / "content",
+        {"items/training.md": item_with(DATES, item_id="training")},
+    )
+    found = freshness_diagnostics(load_content(root), dt.date(2026, 5, 1))
+    assert [(d.path, d.severity, d.code) for d in found] == [
+        ("content/items/woningscan.md", "warning", "review-missing")
+    ]
+
+
+def test_dates_on_a_concept_do_not_start_the_reviews(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path / "content",
+        {"items/training.md": item_with(DATES, item_id="training", status="concept")},
+    )
+    [diagnostic] = freshness_diagnostics(load_content(root), dt.date(2026, 5, 1))
+    assert (diagnostic.severity, diagnostic.code) == ("notice", "review-missing")
+
+
+def test_policy_verplicht_always_warns(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "content", {"site.yaml": SITE + "review_policy: verplicht\n"})
+    [diagnostic] = freshness_diagnostics(load_content(root), dt.date(2026, 11, 29))
+    assert (diagnostic.severity, diagnostic.code) == ("warning", "review-missing")
+
+
+def test_unknown_policy_is_refused_at_its_line(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "content", {"site.yaml": SITE + "review_policy: soepel\n"})
+    assert main(["check", "--content", str(root)]) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "today", "exit_code", "summary"),
+    [
+        # shipped situation: no review dates anywhere -> notices only, strict passes
+        ({}, "2026-11-29", 0, "check passed: 0 errors, 0 warnings, 1 notice"),
+        # an overdue review fails strict
+        (
+            {"items/woningscan.md": item_with(DATES)},
+            "2026-10-02",
+            1,
+            "check failed: 1 error, 0 warnings",
+        ),
+        # reviews have started: a published item without dates fails strict
+        (
+            {"items/training.md": item_with(DATES, item_id="training")},
+            "2026-05-01",
+            1,
+            "check failed: 1 error, 0 warnings",
+        ),
+    ],
+)
+def test_strict_fails_on_warnings_but_never_on_notices(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    changes: dict[str, str | bytes | None],
+    today: str,
+    exit_code: int,
+    summary: str,
+) -> None:
+    root = write_tree(tmp_path / "content", changes)
+    assert main(["check", "--strict", "--today", today, "--content", str(root)]) == exit_code
+    assert capsys.readouterr().err.splitlines()[-1] == summary
+
+
+def test_github_format_reports_notices_as_notices(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_tree(tmp_path / "content")
+    assert main(["check", "--strict", "--format", "github", "--content", str(root)]) == 0
+    assert capsys.readouterr().out.startswith("::notice file=content/items/woningscan.md,line=2")
 
 
 @pytest.mark.parametrize(
@@ -100,17 +173,17 @@ def test_check_uses_today_and_strict_makes_it_an_error(
     dated: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["check", "--content", str(dated), "--today", "2026-10-01"]) == 0
-    assert "check passed: 0 error(s), 0 warning(s)" in capsys.readouterr().err
+    assert "check passed: 0 errors, 0 warnings" in capsys.readouterr().err
     assert main(["check", "--content", str(dated), "--today", "2026-10-02"]) == 0
     err = capsys.readouterr().err
     assert (
         "warning[review-overdue] (review_by): review was due on 2026-10-01 (owner: Team X)" in err
     )
-    assert "check passed: 0 error(s), 1 warning(s)" in err
+    assert "check passed: 0 errors, 1 warning" in err
     assert main(["check", "--content", str(dated), "--today", "2026-10-02", "--strict"]) == 1
     err = capsys.readouterr().err
     assert "error[review-overdue]" in err
-    assert "check failed: 1 error(s), 0 warning(s)" in err
+    assert "check failed: 1 error, 0 warnings" in err
 
 
 def test_check_github_format_under_strict(dated: Path, capsys: pytest.CaptureFixture[str]) -> None:

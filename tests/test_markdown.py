@@ -54,7 +54,7 @@ def test_headings_get_stable_unique_ids_and_shift() -> None:
     ("text", "message"),
     [
         ("# Kop", "a '#' heading is not allowed"),
-        ("### Kop", "this heading skips a level ('###' after '#'); use '##'"),
+        ("### Kop", "the first heading in the text must start with '##' (the title is the only"),
         ("## A\n\n#### B", "this heading skips a level ('####' after '##'); use '###'"),
         ("##### Kop", "headings deeper than #### are not allowed"),
     ],
@@ -72,3 +72,17 @@ def test_good_heading_structure_passes() -> None:
 def test_lint_reports_lines() -> None:
     problems = markdown.lint("eerste\n\ntweede [x](http://a.nl)\n\n![p](https://a.nl/p.png)")
     assert [(p.line, p.code) for p in problems] == [(2, "unsafe-link"), (4, "image-not-allowed")]
+
+
+def test_phone_numbers_and_email_addresses_in_running_text_become_links() -> None:
+    html = markdown.render_html(
+        "Bel 070-3738314 of mail info@voorbeeld.nl; [het team](tel:+31701234567) "
+        "en `secretariaat@voorbeeld.nl` blijven zoals ze zijn. In 2024 kwamen 1234567 "
+        "meldingen binnen."
+    )
+    assert '<a href="tel:+31703738314">070-3738314</a>' in html
+    assert '<a href="mailto:info@voorbeeld.nl">info@voorbeeld.nl</a>' in html
+    assert '<a href="tel:+31701234567">het team</a>' in html  # an existing link stays one
+    assert "<code>secretariaat@voorbeeld.nl</code>" in html  # code is not linked
+    assert html.count("<a ") == 3  # years and other numbers are not phone numbers
+    assert markdown.render_text("Bel 070-3738314.") == "Bel 070-3738314."

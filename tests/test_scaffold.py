@@ -117,7 +117,7 @@ def test_invalid_id_is_a_usage_error(
 ) -> None:
     root = write_tree(tmp_path / "content")
     assert main(["new", "item", bad, "--content", str(root)]) == 2
-    assert "invalid item id" in capsys.readouterr().err
+    assert "the new id cannot be used: " in capsys.readouterr().err
     assert sorted(p.name for p in (root / "items").iterdir()) == ["woningscan.md"]
 
 

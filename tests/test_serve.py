@@ -92,6 +92,31 @@ def test_pages_get_the_reload_script(running: Running) -> None:
     assert VERSION_PATH in script.body and "location.reload()" in script.body
 
 
+def test_the_version_long_poll_answers_when_a_rebuild_gives_a_new_version(
+    running: Running,
+) -> None:
+    seen = fetch(running.base + VERSION_PATH).body
+    answers: list[str] = []
+    waiting = threading.Thread(
+        target=lambda: answers.append(fetch(f"{running.base}{VERSION_PATH}?seen={seen}").body)
+    )
+    waiting.start()
+    waiting.join(timeout=0.5)
+    assert waiting.is_alive() and answers == []  # held open: nothing has changed yet
+    running.preview.rebuild()
+    waiting.join(timeout=10)
+    assert answers == [running.preview.snapshot().version] and answers[0] != seen
+
+
+def test_the_version_long_poll_answers_at_once_for_an_old_version_and_times_out(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    current = fetch(running.base + VERSION_PATH).body
+    assert fetch(f"{running.base}{VERSION_PATH}?seen=old-0").body == current
+    monkeypatch.setattr("pakketbuild.serve.LONG_POLL_SECONDS", 0.2)
+    assert fetch(f"{running.base}{VERSION_PATH}?seen={current}").body == current
+
+
 def test_other_files_are_served_unchanged(running: Running) -> None:
     served = fetch(running.base + "/manifest.json")
     assert served.status == 200

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pakketbuild.cli import main
+from pakketbuild.i18n import set_language
 from tests.content.tree import ITEM, PAKKET, write_tree
 
 TODAY = "2026-11-29"
+
+
+@pytest.fixture(autouse=True)
+def dutch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The overview is an editor's screen: these tests read it in Dutch, the default."""
+    monkeypatch.setenv("LANGUAGE", "nl")
+    set_language("nl")
+    yield
+    set_language("en")
 
 
 def item(item_id: str, extra: str = "", status: str = "gepubliceerd") -> str:
@@ -124,12 +135,12 @@ def test_status_on_broken_content_exits_1(
     root = write_tree(tmp_path / "content", {"pakketten/pakket.md": PAKKET.replace("nwb", "nwx")})
     assert main(["status", "--content", str(root)]) == 1
     err = capsys.readouterr().err
-    assert "error[unknown-reference]" in err
-    assert "status needs valid content" in err
+    assert "fout[unknown-reference]" in err
+    assert "status werkt alleen als de teksten goed zijn" in err
 
 
 def test_status_invalid_today_is_a_usage_error(
     content: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["status", "--content", str(content), "--today", "gisteren"]) == 2
-    assert "'gisteren' is not a date" in capsys.readouterr().err
+    assert "'gisteren' is geen datum" in capsys.readouterr().err

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 from pakketbuild.diagnostics import Diagnostic, PakketbuildError, Severity
+from pakketbuild.i18n import _
 
 ENV_BASE_URL = "PAKKETBUILD_BASE_URL"
 ENV_PUBLISH = "PAKKETBUILD_PUBLISH"
@@ -39,29 +40,51 @@ def normalise(value: str, source: str) -> str:
     """``value`` as a usable base URL (see the module docstring); ``source`` names where it
     came from in the error message (``--base-url``, ``PAKKETBUILD_BASE_URL`` …)."""
     text = value.strip()
-    fix = "schrijf het volledige adres, bijvoorbeeld https://www.voorbeeld.nl/pakket/"
+    fix = _("write the full address, for example https://www.voorbeeld.nl/pakket/")
     if not text:
-        raise BaseUrlError(f"{source} is leeg; {fix}, of laat het weg")
+        raise BaseUrlError(
+            _("{source} is empty; {fix}, or leave it out").format(source=source, fix=fix)
+        )
     if any(ch.isspace() or ord(ch) < 32 for ch in text):
-        raise BaseUrlError(f"{source} '{text}' bevat spaties of stuurtekens; {fix}")
+        raise BaseUrlError(
+            _("{source} '{text}' contains spaces or control characters; {fix}").format(
+                source=source, text=text, fix=fix
+            )
+        )
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError:
-        raise BaseUrlError(f"{source} '{text}' is geen geldig webadres; {fix}") from None
+        raise BaseUrlError(
+            _("{source} '{text}' is not a valid web address; {fix}").format(
+                source=source, text=text, fix=fix
+            )
+        ) from None
     scheme = parts.scheme.lower()
     if scheme not in ("https", "http"):
-        raise BaseUrlError(f"{source} '{text}' begint niet met https:// of http://; {fix}")
+        raise BaseUrlError(
+            _("{source} '{text}' does not start with https:// or http://; {fix}").format(
+                source=source, text=text, fix=fix
+            )
+        )
     if not parts.hostname:
-        raise BaseUrlError(f"{source} '{text}' noemt geen server (host); {fix}")
+        raise BaseUrlError(
+            _("{source} '{text}' names no server (host); {fix}").format(
+                source=source, text=text, fix=fix
+            )
+        )
     if parts.username is not None or parts.password is not None:
         raise BaseUrlError(
-            f"{source} '{text}' bevat een gebruikersnaam of wachtwoord; zet die nooit in "
-            "een adres dat in de feeds komt"
+            _(
+                "{source} '{text}' contains a user name or password; never put those in an "
+                "address that ends up in the feeds"
+            ).format(source=source, text=text)
         )
     if parts.query or parts.fragment or text.endswith(("?", "#")):
         raise BaseUrlError(
-            f"{source} '{text}' bevat een '?' of '#'; een basisadres is een map, {fix}"
+            _("{source} '{text}' contains a '?' or '#'; a base address is a folder, {fix}").format(
+                source=source, text=text, fix=fix
+            )
         )
     host = parts.hostname.lower()
     if ":" in host:  # an IPv6 literal
@@ -81,7 +104,7 @@ def from_environment(cli_value: str | None, env: Mapping[str, str] | None = None
         return normalise(cli_value, "--base-url")
     value = environ.get(ENV_BASE_URL, "")
     if value.strip():  # CI sets it empty on pull requests: empty means not set
-        return normalise(value, f"de omgevingsvariabele {ENV_BASE_URL}")
+        return normalise(value, _("the environment variable {name}").format(name=ENV_BASE_URL))
     return None
 
 
@@ -105,10 +128,12 @@ def publishing_diagnostics(
             1,
             Severity.WARNING,
             "base-url-missing",
-            f"dit is een publicatiebuild ({ENV_PUBLISH}=1) maar er is geen basisadres: de "
-            "feeds en de API krijgen dan geen absolute links en feedlezers tonen geen link "
-            f"per bericht; zet {ENV_BASE_URL} in de CI-stap, geef 'build --base-url URL' "
-            "mee of vul base_url in site.yaml in",
+            _(
+                "this is a publishing build ({publish}=1) but there is no base address: the "
+                "feeds and the API get no absolute links and feed readers show no link per "
+                "entry; set {base} in the CI step, pass 'build --base-url URL' or fill in "
+                "base_url in site.yaml"
+            ).format(publish=ENV_PUBLISH, base=ENV_BASE_URL),
             "base_url",
         )
     ]

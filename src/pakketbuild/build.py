@@ -51,6 +51,7 @@ from pakketbuild.cache import (
 )
 from pakketbuild.diagnostics import PakketbuildError, UsageError
 from pakketbuild.gctools import gc_paused
+from pakketbuild.i18n import _
 from pakketbuild.report import Reporter, Verbosity, make_reporter
 from pakketbuild.writers import WRITERS, BuildContext, Job, Writer, get_writer, resolve
 
@@ -69,7 +70,7 @@ KEEP_FILES = ("README.md",)
 MIN_SECONDS_PER_WORKER = 2.0
 """Without an explicit ``--jobs``, start one worker per this much expected PDF/DOCX
 rendering (previous render times, else an estimate), at most one per core."""
-STARTUP_SECONDS = {"pdf": 0.6, "docx": 0.2}
+STARTUP_SECONDS = {"pdf": 0.6, "docx": 0.2, "odt": 0.2}
 """CPU a process spends before its first file of a heavy format (importing WeasyPrint,
 python-docx); other heavy formats are assumed to cost this much."""
 DEFAULT_STARTUP_SECONDS = 0.5
@@ -125,20 +126,28 @@ class BuildResult:
 
     def summary(self) -> str:
         if self.noop:
-            return (
-                f"up to date: {len(self.artifacts)} files unchanged, nothing rendered "
-                f"({self.seconds:.2f}s)"
+            return _("up to date: {count} files unchanged, nothing rendered ({seconds}s)").format(
+                count=len(self.artifacts), seconds=f"{self.seconds:.2f}"
             )
         times = ", ".join(f"{fmt} {secs:.2f}s" for fmt, secs in self.seconds_per_format.items())
-        return (
-            f"{len(self.artifacts)} files: {len(self.written)} written, {self.reused} reused, "
-            f"{self.rendered} rendered ({times}); {self.seconds:.2f}s"
+        return _(
+            "{count} files: {written} written, {reused} reused, {rendered} rendered "
+            "({times}); {seconds}s"
+        ).format(
+            count=len(self.artifacts),
+            written=len(self.written),
+            reused=self.reused,
+            rendered=self.rendered,
+            times=times,
+            seconds=f"{self.seconds:.2f}",
         )
 
 
 def _check_formats(formats: list[str]) -> tuple[str, ...]:
     if not formats:
-        raise UsageError("--formats is empty; choose from " + ", ".join(WRITERS))
+        raise UsageError(
+            _("--formats is empty; choose from {formats}").format(formats=", ".join(WRITERS))
+        )
     for name in formats:
         if name not in WRITERS:
             get_writer(name)  # raises a UsageError with a suggestion
@@ -161,7 +170,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     started = time.perf_counter()
     formats = _check_formats(options.formats)
     if options.jobs is not None and options.jobs < 1:
-        raise UsageError("--jobs must be 1 or more")
+        raise UsageError(_("--jobs must be 1 or more"))
     reporter = reporter or make_reporter(options.verbosity, options.progress)
     content_root = options.content.resolve()
     out = options.out.resolve()
@@ -198,7 +207,7 @@ def _read_template(
     if path is None:
         return _site_template(content) if content is not None else None
     if not path.is_file():
-        raise UsageError(f"--docx-template {path}: no such file")
+        raise UsageError(_("--docx-template {path}: there is no such file").format(path=path))
     return path.read_bytes()
 
 
@@ -217,15 +226,21 @@ def _site_template(content: Content) -> bytes | None:
     resolved = path.resolve()
     problem: tuple[str, str] | None = None
     if not path.exists():
-        problem = ("missing-file", f"the Word template '{value}' does not exist in the content "
-                   "folder; add it or fix the path")  # fmt: skip
+        problem = ("missing-file", _("the Word template '{value}' does not exist in the "
+                   "content folder; add it or fix the path").format(value=value))  # fmt: skip
     elif not resolved.is_relative_to(content.root.resolve()):
-        problem = ("path-outside-content", f"the Word template '{value}' leads outside the "
-                   "content folder (a link?); copy the file into the content folder")  # fmt: skip
+        problem = ("path-outside-content", _("the Word template '{value}' leads outside the "
+                   "content folder (a link?); copy the file into the content folder").format(
+                       value=value))  # fmt: skip
     elif not resolved.is_file():
-        problem = ("not-a-file", f"'{value}' is not a regular file")
+        problem = ("not-a-file", _("'{value}' is not a regular file").format(value=value))
     elif resolved.stat().st_size > MAX_DOCUMENT_FILE:
-        problem = ("file-too-large", f"'{value}' is larger than {MAX_DOCUMENT_FILE:,} bytes")
+        problem = (
+            "file-too-large",
+            _("'{value}' is larger than {limit} bytes").format(
+                value=value, limit=f"{MAX_DOCUMENT_FILE:,}"
+            ),
+        )
     if problem is not None:
         raise ContentError(
             [
@@ -250,17 +265,21 @@ def _template_hash(options: BuildOptions) -> str | None:
     try:
         return sha256_bytes(path.read_bytes())
     except OSError:
-        raise UsageError(f"--docx-template {path}: no such file") from None
+        raise UsageError(
+            _("--docx-template {path}: there is no such file").format(path=path)
+        ) from None
 
 
 def _check_out(out: Path, content: Path) -> None:
     """Refuse output folders whose replacement would destroy something else."""
     if out == content or out in content.parents or content in out.parents:
         raise UsageError(
-            f"--out {out}: the output folder must not contain or be inside the content folder"
+            _(
+                "--out {out}: the output folder must not contain or be inside the content folder"
+            ).format(out=out)
         )
     if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: exists and is not a folder")
+        raise UsageError(_("--out {out}: exists and is not a folder").format(out=out))
 
 
 def _check_replaceable(out: Path) -> None:
@@ -270,9 +289,10 @@ def _check_replaceable(out: Path) -> None:
         strangers = sorted(name for name in os.listdir(out) if name not in KEEP_FILES)
         if strangers:
             raise UsageError(
-                f"--out {out}: this folder holds files that pakketbuild did not write "
-                f"({', '.join(strangers[:3])}…) and would be replaced as a whole; "
-                "choose a new or empty folder"
+                _(
+                    "--out {out}: this folder holds files that pakketbuild did not write "
+                    "({names}…) and would be replaced as a whole; choose a new or empty folder"
+                ).format(out=out, names=", ".join(strangers[:3]))
             )
 
 
@@ -673,15 +693,21 @@ class _Build:
     # -- publishing --------------------------------------------------------------------
 
     def _finish(self, warnings: list[dict[str, Any]]) -> None:
-        from pakketbuild import jsonout
+        from pakketbuild import jsonout, provenance
 
         if hash_tree(self.content_root) != self.inputs.content:
             raise PakketbuildError(
-                "the content changed while the build was running; nothing was published, "
-                "run the build again"
+                _(
+                    "the content changed while the build was running; nothing was published, "
+                    "run the build again"
+                )
             )
         self.result.artifacts = _manifest_entries(self.records)
-        manifest = {"generator": "pakketbuild", "artifacts": self.result.artifacts}
+        manifest = {
+            "generator": "pakketbuild",
+            "versions": provenance.versions(),
+            "artifacts": self.result.artifacts,
+        }
         text = jsonout.dumps(manifest, indent=2, sort_keys=True) + "\n"
         data = text.encode("utf-8")
         kept: dict[str, list[int]] = {}

@@ -1,4 +1,4 @@
-"""Command-line interface: a thin layer over the library (``main(argv) -> int``).
+"""Command-line interface over the library (``main(argv) -> int``).
 
 Exit codes: 0 success; 1 content problems (or warnings under ``--strict``), or a failed
 build; 2 usage or internal errors.
@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from pakketbuild import __version__
 from pakketbuild.diagnostics import (
     ContentError,
     Diagnostic,
@@ -24,6 +23,8 @@ from pakketbuild.diagnostics import (
     UsageError,
     format_diagnostics,
 )
+from pakketbuild.i18n import LANGUAGES, _, machine_failure, ngettext, set_language
+from pakketbuild.provenance import version_text
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -33,115 +34,203 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="pakketbuild", description=__doc__.splitlines()[0] if __doc__ else "")
-    parser.add_argument("--version", action="version", version=f"pakketbuild {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+def _content_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--content",
+        type=Path,
+        default=Path("content"),
+        metavar=_("FOLDER"),
+        help=_("the content folder (default: content)"),
+    )
 
-    check = sub.add_parser("check", help="validate the content and report every problem")
-    check.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
-    check.add_argument("--format", choices=["text", "github", "json"], default="text")
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+def _lang_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=default,
+        help=_("language of the messages: nl (default) or en"),
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    from pakketbuild.model import Kind
+
+    parser = _Parser(
+        prog="pakketbuild",
+        description=_("Check, preview and build the Veiligheidspakket from the texts in content/."),
+        epilog=_("More help: docs/redactie.md. Help for one command: pakketbuild COMMAND --help"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # --version: one line per library
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=version_text(),
+        help=_("show program's version number and exit"),
+    )
+    _lang_option(parser, None)
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"), parser_class=_Parser)
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        made = sub.add_parser(name, help=help, description=help)
+        _lang_option(made, argparse.SUPPRESS)
+        return made
+
+    check = command("check", _("check the texts and report every problem"))
+    _content_option(check)
+    check.add_argument(
+        "--format",
+        choices=["text", "github", "json"],
+        default="text",
+        help=_("text (default), github (for GitHub Actions) or json"),
+    )
+    check.add_argument("--strict", action="store_true", help=_("treat warnings as errors"))
     _add_today(check)
 
-    schema = sub.add_parser("schema", help="write the JSON Schemas of the content files")
-    schema.add_argument("--out", type=Path, default=Path("schema"), metavar="DIR")
+    schema = command("schema", _("write the JSON Schemas of the content files (developers)"))
+    schema.add_argument("--out", type=Path, default=Path("schema"), metavar=_("FOLDER"))
 
-    build = sub.add_parser("build", help="compile content into exports/")
-    build.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
-    build.add_argument("--out", type=Path, default=Path("exports"), metavar="DIR")
+    build = command("build", _("make the site, PDF and Word files in exports/"))
+    _content_option(build)
+    build.add_argument(
+        "--out",
+        type=Path,
+        default=Path("exports"),
+        metavar=_("FOLDER"),
+        help=_("where the result goes (default: exports)"),
+    )
     build.add_argument(
         "--formats",
-        default="html,json,pdf,docx",
-        help="comma-separated formats to build (default: html,json,pdf,docx)",
+        default="html,json,pdf,docx,odt",
+        help=_("which formats to make, separated by commas (default: html,json,pdf,docx,odt)"),
     )
     build.add_argument(
         "--docx-template",
         type=Path,
-        metavar="FILE",
+        metavar=_("FILE"),
         default=None,
-        help="a .docx whose styles the Word documents use",
+        help=_("a Word file (.docx) whose styles the Word documents use"),
     )
     build.add_argument(
         "--jobs",
         type=int,
         default=None,
         metavar="N",
-        help="processes for PDF and DOCX (default: the number of cores; 1 = no pool)",
+        help=_("how many PDF and Word files to make at once (default: one per processor)"),
     )
     build.add_argument(
-        "--force", action="store_true", help="render everything again, ignoring the cache"
+        "--force", action="store_true", help=_("make everything again, also what did not change")
     )
     build.add_argument(
         "--cache-dir",
         type=Path,
         default=None,
-        metavar="DIR",
-        help="cache folder (default: .pakketbuild-cache/ beside the content folder)",
+        metavar=_("FOLDER"),
+        help=_("folder for work kept between builds (default: .pakketbuild-cache/)"),
     )
     build.add_argument(
         "--base-url",
         default=None,
         metavar="URL",
-        help="where exports/ will be published, for absolute links (default: "
-        "$PAKKETBUILD_BASE_URL, else base_url in site.yaml)",
+        help=_(
+            "where exports/ will be published, for absolute links (default: "
+            "$PAKKETBUILD_BASE_URL, else base_url in site.yaml)"
+        ),
     )
     noise = build.add_mutually_exclusive_group()
-    noise.add_argument("--quiet", "-q", action="store_true", help="print errors only")
-    noise.add_argument("--verbose", "-v", action="store_true", help="list every file")
+    noise.add_argument("--quiet", "-q", action="store_true", help=_("show errors only"))
+    noise.add_argument("--verbose", "-v", action="store_true", help=_("list every file"))
 
-    serve = sub.add_parser("serve", help="preview the site locally; rebuilds on every save")
-    serve.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    serve = command("serve", _("show the site on this computer; updates when you save"))
+    _content_option(serve)
     serve.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to listen on (default 127.0.0.1: this computer only)",
+        help=_("address to listen on (default 127.0.0.1: this computer only)"),
     )
     serve.add_argument(
-        "--port", type=int, default=8000, metavar="N", help="port (default 8000; 0 = any free)"
+        "--port",
+        type=int,
+        default=8000,
+        metavar="N",
+        help=_("port number (default 8000; 0 = any free port)"),
     )
     serve.add_argument(
-        "--formats", default="html,json", help="formats to build (default: html,json)"
+        "--formats",
+        default="html,json",
+        help=_("formats to make (default: html,json; --documenten adds pdf and docx)"),
+    )
+    serve.add_argument(
+        "--documenten",
+        action="store_true",
+        help=_("also make the PDF and Word files, so the download links in the preview work"),
     )
 
-    new = sub.add_parser("new", help="create a new item or pakket file with every field")
-    kinds = new.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser, required=True)
-    new_item = kinds.add_parser("item", help="create content/items/<id>.md")
-    new_item.add_argument("id", help="the new id: lower-case letters, digits and hyphens")
+    cms = command("cms", _("write admin/: the browser editor (Decap CMS) for content/"))
+    _content_option(cms)
+    cms.add_argument(
+        "--out",
+        type=Path,
+        default=Path("exports/admin"),
+        metavar=_("FOLDER"),
+        help=_(
+            "folder to write (default: exports/admin; run after 'build', which replaces exports/)"
+        ),
+    )
+
+    new = command("new", _("make a new item or pakket file with every field"))
+    kinds = new.add_subparsers(dest="what", metavar=_("WHAT"), parser_class=_Parser, required=True)
+    new_item = kinds.add_parser("item", help=_("make content/items/<id>.md"))
+    _lang_option(new_item, argparse.SUPPRESS)
+    id_help = _("the new id: lower-case letters, digits and hyphens, such as woningscan")
+    new_item.add_argument("id", help=id_help)
     new_item.add_argument(
         "--kind",
         default="other",
-        metavar="K",
-        help="support-line, norm, scan, training, step-plan, protection-system, advice-desk "
-        "or other (default: other)",
+        metavar=_("KIND"),
+        help=_("one of: {kinds} (default: other)").format(kinds=", ".join(k.value for k in Kind)),
     )
-    new_item.add_argument("--title", default=None, help="title (default: made from the id)")
-    new_item.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
-    new_pakket = kinds.add_parser("pakket", help="create content/pakketten/<id>.md")
-    new_pakket.add_argument("id", help="the new id: lower-case letters, digits and hyphens")
+    title_help = _("the title (default: made from the id)")
+    new_item.add_argument("--title", default=None, help=title_help)
+    _content_option(new_item)
+    new_pakket = kinds.add_parser("pakket", help=_("make content/pakketten/<id>.md"))
+    _lang_option(new_pakket, argparse.SUPPRESS)
+    new_pakket.add_argument("id", help=id_help)
     new_pakket.add_argument(
-        "--items", required=True, metavar="ID[,ID…]", help="existing items, in order"
+        "--items",
+        required=True,
+        metavar="ID[,ID…]",
+        help=_("the ids of existing items, in order, separated by commas"),
     )
     new_pakket.add_argument(
-        "--publisher", default=None, metavar="ID", help="organisation id (default: site.yaml's)"
+        "--publisher",
+        default=None,
+        metavar="ID",
+        help=_("id of the publishing organisation (default: the one in site.yaml)"),
     )
-    new_pakket.add_argument("--title", default=None, help="title (default: made from the id)")
-    new_pakket.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    new_pakket.add_argument("--title", default=None, help=title_help)
+    _content_option(new_pakket)
 
-    status = sub.add_parser("status", help="editorial overview: statuses and reviews due")
-    status.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
-    status.add_argument("--format", choices=["table", "json", "markdown"], default="table")
+    status = command("status", _("overview for the editors: statuses and reviews due"))
+    _content_option(status)
+    status.add_argument(
+        "--format",
+        choices=["table", "json", "markdown"],
+        default="table",
+        help=_("table (default), json or markdown"),
+    )
     _add_today(status)
 
-    diff = sub.add_parser(
-        "diff", help="release notes (Markdown) of the content changes between git revisions"
-    )
-    diff.add_argument("rev", metavar="REV", help="the earlier revision (commit, branch, tag)")
+    diff = command("diff", _("list the changes in the texts between two versions (git)"))
+    diff.add_argument("rev", metavar="REV", help=_("the earlier version (commit, branch or tag)"))
     diff.add_argument(
-        "rev2", metavar="REV2", nargs="?", default=None, help="the later one (default: the files"
-        " on disk)"
-    )  # fmt: skip
-    diff.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+        "rev2",
+        metavar="REV2",
+        nargs="?",
+        default=None,
+        help=_("the later version (default: the files as they are now)"),
+    )
+    _content_option(diff)
     return parser
 
 
@@ -150,8 +239,8 @@ def _add_today(parser: argparse.ArgumentParser) -> None:
         "--today",
         type=_date,
         default=None,
-        metavar="YYYY-MM-DD",
-        help="reference date for review dates (default: today)",
+        metavar=_("YYYY-MM-DD"),
+        help=_("the date to compare review dates with (default: today)"),
     )
 
 
@@ -169,9 +258,24 @@ def _today(args: argparse.Namespace) -> dt.date:
     return value if value is not None else dt.date.today()
 
 
+def _requested_language(args: Sequence[str]) -> str | None:
+    """The value of ``--lang`` anywhere on the command line (read before the help texts
+    are made, so they are in that language too)."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    set_language(_requested_language(args_list))
+    args: argparse.Namespace | None = None
     try:
         args = _parser().parse_args(args_list)
         if args.command is None:
@@ -187,28 +291,57 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args)
         if args.command == "new":
             return _new(args)
+        if args.command == "cms":
+            return _cms(args)
         if args.command == "status":
             return _status(args)
         if args.command == "diff":
             return _diff(args)
         raise UsageError(f"unknown command {args.command}")  # pragma: no cover
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
         return EXIT_USAGE
     except ContentError as exc:
+        if _no_content(exc.diagnostics):
+            return EXIT_CONTENT
         _print_diagnostics(exc.diagnostics, "text")
-        print(f"{len(exc.diagnostics)} problem(s) found; nothing was written.", file=sys.stderr)
+        print(
+            ngettext(
+                "{count} problem found; nothing was written.",
+                "{count} problems found; nothing was written.",
+                len(exc.diagnostics),
+            ).format(count=len(exc.diagnostics)),
+            file=sys.stderr,
+        )
         return EXIT_CONTENT
     except PakketbuildError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt:
-        print("interrupted; exports/ was left as it was.", file=sys.stderr)
+        print(_("interrupted; exports/ was left as it was."), file=sys.stderr)
         return 130
+    except OSError as exc:  # the machine, not the content: a full disk, no permission
+        out = getattr(args, "out", None) if getattr(args, "command", "") == "build" else None
+        message = machine_failure(exc, where=out, out=out)
+        print(_("error: {message}").format(message=message), file=sys.stderr)
+        return EXIT_CONTENT
     except Exception:  # a bug, not a content problem
-        print("internal error in pakketbuild (this is a bug; please report it):", file=sys.stderr)
+        print(
+            _("internal error in pakketbuild (this is a bug; please report it):"),
+            file=sys.stderr,
+        )
         traceback.print_exc()
         return EXIT_USAGE
+
+
+def _no_content(diagnostics: Sequence[Diagnostic]) -> bool:
+    """Say in one line that the content folder is missing or unreadable (no file:line:col
+    and no count: there is nothing else to report); True when that was the problem."""
+    if len(diagnostics) != 1 or diagnostics[0].code != "no-content":
+        return False
+    where = diagnostics[0]
+    print(_("error: {message}").format(message=f"{where.path}: {where.message}"), file=sys.stderr)
+    return True
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
@@ -236,17 +369,29 @@ def _check(args: argparse.Namespace) -> int:
         diagnostics = sorted(
             [*content.warnings, *freshness_diagnostics(content, _today(args)), *publishing]
         )
-    if args.strict:  # warnings become errors, in the report as well as in the exit code
-        diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
-    errors = [d for d in diagnostics if d.severity == "error"]
+    if args.strict:  # warnings become errors, in the report as well as in the exit code;
+        # notices stay notices (the review policy's way of saying "not yet a problem")
+        diagnostics = [
+            replace(d, severity=Severity.ERROR) if d.severity is Severity.WARNING else d
+            for d in diagnostics
+        ]
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    warnings = [d for d in diagnostics if d.severity is Severity.WARNING]
+    notices = len(diagnostics) - len(errors) - len(warnings)
     if args.format == "json":
         print(json.dumps([d.as_json() for d in diagnostics], ensure_ascii=False, indent=2))
     else:
         _print_diagnostics(diagnostics, args.format)
-    failed = bool(errors) or (args.strict and bool(diagnostics))
+    failed = bool(errors) or (args.strict and bool(warnings))
     if args.format == "text":
-        summary = f"{len(errors)} error(s), {len(diagnostics) - len(errors)} warning(s)"
-        print(("check failed: " if failed else "check passed: ") + summary, file=sys.stderr)
+        summary = _("{errors}, {warnings}").format(
+            errors=ngettext("{n} error", "{n} errors", len(errors)).format(n=len(errors)),
+            warnings=ngettext("{n} warning", "{n} warnings", len(warnings)).format(n=len(warnings)),
+        )
+        if notices:
+            summary += ", " + ngettext("{n} notice", "{n} notices", notices).format(n=notices)
+        line = _("check failed: {summary}") if failed else _("check passed: {summary}")
+        print(line.format(summary=summary), file=sys.stderr)
     return EXIT_CONTENT if failed else EXIT_OK
 
 
@@ -294,9 +439,35 @@ def _build(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from pakketbuild.serve import ServeOptions, serve
 
-    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    formats = serve_formats(args.formats, documents=args.documenten)
     options = ServeOptions(content=args.content, host=args.host, port=args.port, formats=formats)
     return serve(options)
+
+
+DOCUMENT_FORMATS = ("pdf", "docx", "odt")
+"""The formats of the files to hand out, in the order ``serve --documenten`` adds them."""
+
+
+def serve_formats(text: str, *, documents: bool) -> list[str]:
+    """The formats ``serve`` builds: those of ``--formats``, plus every document format
+    there is (PDF, Word and, where its writer exists, ODT) with ``--documenten``."""
+    from pakketbuild.writers import WRITERS
+
+    formats = [f.strip() for f in text.split(",") if f.strip()]
+    if documents:
+        formats += [f for f in DOCUMENT_FORMATS if f in WRITERS and f not in formats]
+    return formats
+
+
+def _cms(args: argparse.Namespace) -> int:
+    from pakketbuild.cms import write_admin
+
+    written = write_admin(args.content, args.out)
+    print(
+        _("wrote {count} files to {folder}").format(count=len(written), folder=args.out),
+        file=sys.stderr,
+    )
+    return EXIT_OK
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -311,7 +482,10 @@ def _new(args: argparse.Namespace) -> int:
         )
     print(path)
     print(
-        f"created {path} with status 'concept'; fill in the fields, then run 'pakketbuild check'",
+        _(
+            "made {path} with status 'concept'; fill in the fields, replace the example "
+            "texts, then run 'make check' (or 'pakketbuild check')"
+        ).format(path=path),
         file=sys.stderr,
     )
     return EXIT_OK
@@ -324,8 +498,10 @@ def _status(args: argparse.Namespace) -> int:
     try:
         content = load_content(args.content)
     except ContentError as exc:
+        if _no_content(exc.diagnostics):
+            return EXIT_CONTENT
         _print_diagnostics(exc.diagnostics, "text")
-        print("status needs valid content; fix these problems first.", file=sys.stderr)
+        print(_("status needs valid content; fix these problems first."), file=sys.stderr)
         return EXIT_CONTENT
     view = overview(content, _today(args))
     if args.format == "json":
@@ -345,8 +521,10 @@ def _diff(args: argparse.Namespace) -> int:
     except RevisionError as exc:
         _print_diagnostics(exc.diagnostics, "text")
         print(
-            f"the content at {exc.revision.label} has {len(exc.diagnostics)} problem(s); "
-            "diff needs valid content at both revisions.",
+            _(
+                "the content at {revision} has {count} problem(s); "
+                "diff needs valid content at both versions."
+            ).format(revision=exc.revision.label, count=len(exc.diagnostics)),
             file=sys.stderr,
         )
         return EXIT_CONTENT

@@ -14,12 +14,21 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from pakketbuild.i18n import N_, _
+
+SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning"), "notice": N_("notice")}
+"""The severities as words (``notice`` comes with the review policy of the lead's branch)."""
+BODY_FIELDS = frozenset({"body", "intro"})
+"""Fields that are the Markdown text below the front matter, not lines an editor writes."""
+
 
 class Severity(StrEnum):
-    """How bad a diagnostic is: errors stop a build, warnings do not (unless ``--strict``)."""
+    """How bad a diagnostic is: errors stop a build, warnings do not (unless ``--strict``),
+    notices never do (not even with ``--strict``): they tell, they do not block."""
 
     ERROR = "error"
     WARNING = "warning"
+    NOTICE = "notice"
 
 
 @dataclass(frozen=True, order=True)
@@ -36,13 +45,24 @@ class Diagnostic:
 
     def format_text(self) -> str:
         where = f"{self.path}:{self.line}:{self.col}"
-        what = f" ({self.field})" if self.field else ""
-        return f"{where}: {self.severity}[{self.code}]{what}: {self.message}"
+        what = f" ({self.field})" if self.shown_field else ""
+        return f"{where}: {self.severity_word}[{self.code}]{what}: {self.message}"
+
+    @property
+    def severity_word(self) -> str:
+        """``error``/``warning``/``notice`` in the reader's language (``fout``,
+        ``waarschuwing``, ``opmerking``)."""
+        return _(SEVERITY_WORDS.get(str(self.severity), str(self.severity)))
+
+    @property
+    def shown_field(self) -> str:
+        """The field as the editor knows it: the text below the fields is no field."""
+        return "" if self.field in BODY_FIELDS else self.field
 
     def format_github(self) -> str:
-        kind = "error" if self.severity is Severity.ERROR else "warning"
+        kind = str(self.severity)  # GitHub's workflow commands: ::error, ::warning, ::notice
         message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        title = f"{self.code} {self.field}".strip()
+        title = f"{self.code} {self.shown_field}".strip()
         return f"::{kind} file={self.path},line={self.line},col={self.col},title={title}::{message}"
 
     def as_json(self) -> dict[str, object]:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from pakketbuild.diagnostics import ContentError, UsageError
+from pakketbuild.i18n import _
 from pakketbuild.loader import Content, load_content
 from pakketbuild.model import AUDIENCE_LABELS, Item, Status
 
@@ -68,18 +69,20 @@ def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
             ["git", "-C", str(cwd), *args], capture_output=True, check=False, timeout=120
         )
     except FileNotFoundError:
-        raise UsageError("git is not installed; pakketbuild diff needs git") from None
+        raise UsageError(_("git is not installed; pakketbuild diff needs git")) from None
 
 
 def _repository(content: Path) -> tuple[Path, str]:
     """The repository's top folder and the content folder's path inside it."""
     if not content.is_dir():
-        raise UsageError(f"--content {content}: no such folder")
+        raise UsageError(_("--content {folder}: there is no such folder").format(folder=content))
     top = _git(content, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
         raise UsageError(
-            f"{content} is not inside a git repository; pakketbuild diff compares revisions "
-            "of a repository"
+            _(
+                "{folder} is not inside a git repository; pakketbuild diff compares versions "
+                "of a repository"
+            ).format(folder=content)
         )
     prefix = _git(content, "rev-parse", "--show-prefix").stdout.decode().strip()
     return Path(top.stdout.decode().strip()), prefix
@@ -87,12 +90,14 @@ def _repository(content: Path) -> tuple[Path, str]:
 
 def _resolve(top: Path, name: str) -> Revision:
     if name.startswith("-"):
-        raise UsageError(f"'{name}' is not a revision")
+        raise UsageError(_("'{name}' is not a version (commit, branch or tag)").format(name=name))
     found = _git(top, "rev-parse", "--verify", "--quiet", f"{name}^{{commit}}")
     if found.returncode != 0:
         raise UsageError(
-            f"unknown revision '{name}'; give a commit, branch or tag of this repository "
-            "(see 'git log --oneline')"
+            _(
+                "unknown version '{name}'; give a commit, branch or tag of this repository "
+                "(see 'git log --oneline')"
+            ).format(name=name)
         )
     return Revision(name, found.stdout.decode().strip())
 
@@ -106,7 +111,9 @@ def _checked_out(top: Path, prefix: str, revision: Revision, name: str) -> Itera
         archive = _git(top, "archive", "--format=tar", revision.commit, "--", *spec)
         if archive.returncode != 0:
             raise UsageError(
-                f"there is no folder '{prefix.rstrip('/') or '.'}' at revision '{revision.name}'"
+                _("there is no folder '{folder}' in version '{name}'").format(
+                    folder=prefix.rstrip("/") or ".", name=revision.name
+                )
             )
         extracted = Path(tmp) / "x"
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from pakketbuild.diagnostics import Diagnostic, Severity, UsageError
+from pakketbuild.i18n import _
 from pakketbuild.loader import Content
-from pakketbuild.model import Item, Status
+from pakketbuild.model import Item, ReviewPolicy, Status
 
 DUE_SOON_DAYS = 30
 """A review due within this many days (today included) counts as 'due soon'."""
@@ -58,7 +59,10 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(
-            f"'{text}' is not a date; write an existing date as YYYY-MM-DD, for example 2026-11-29"
+            _(
+                "'{text}' is not a date; write an existing date as YYYY-MM-DD, "
+                "for example 2026-11-29"
+            ).format(text=text)
         ) from None
 
 
@@ -85,30 +89,51 @@ def reviews(content: Content, today: dt.date, horizon: int = DUE_SOON_DAYS) -> l
     ]
 
 
+def missing_severity(content: Content) -> Severity:
+    """How loud ``review-missing`` is under the site's ``review_policy``.
+
+    ``geleidelijk`` (the default) fits content that is faithful to a source without review
+    dates: until the editors set the first review date on any published item, a missing
+    date is a notice (``check --strict`` still passes); from then on it is a warning, so a
+    newly published item without dates fails ``--strict``. ``verplicht``: always a warning.
+    An overdue review is a warning under every policy.
+    """
+    if content.site.review_policy is ReviewPolicy.VERPLICHT:
+        return Severity.WARNING
+    started = any(
+        item.review_by is not None or item.last_reviewed is not None
+        for item in content.items.values()
+        if item.status is Status.GEPUBLICEERD
+    )
+    return Severity.WARNING if started else Severity.NOTICE
+
+
 def freshness_diagnostics(content: Content, today: dt.date) -> list[Diagnostic]:
-    """``review-overdue`` and ``review-missing`` warnings, positioned in the item files."""
+    """``review-overdue`` warnings and ``review-missing`` warnings or notices (see
+    :func:`missing_severity`), positioned in the item files."""
     found: list[Diagnostic] = []
+    missing = missing_severity(content)
     for review in reviews(content, today):
         item = review.item
         source = content.sources[f"item:{item.id}"]
-        owner = f"owner: {item.owner}" if item.owner else "no owner set"
+        owner = _("owner: {owner}").format(owner=item.owner) if item.owner else _("no owner set")
         if review.state is ReviewState.OVERDUE:
             mark = source.at(("review_by",))
-            message = (
-                f"review was due on {item.review_by} ({owner}); check the text and set new "
+            message = _(
+                "review was due on {date} ({owner}); check the text and set new "
                 "review dates (last_reviewed and review_by)"
-            )
-            code, field = "review-overdue", "review_by"
+            ).format(date=item.review_by, owner=owner)
+            code, field, severity = "review-overdue", "review_by", Severity.WARNING
         elif review.state is ReviewState.MISSING:
             mark = source.at(("id",), key=True)
-            message = (
-                f"this published item has no review date ({owner}); add 'last_reviewed' and "
+            message = _(
+                "this published item has no review date ({owner}); add 'last_reviewed' and "
                 "'review_by' (YYYY-MM-DD) so it is checked again in time"
-            )
-            code, field = "review-missing", "review_by"
+            ).format(owner=owner)
+            code, field, severity = "review-missing", "review_by", missing
         else:
             continue
         found.append(
-            Diagnostic(source.display, mark.line, mark.col, Severity.WARNING, code, message, field)
+            Diagnostic(source.display, mark.line, mark.col, severity, code, message, field)
         )
     return found

@@ -29,9 +29,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from pakketbuild import markdown, theme
+from pakketbuild import markdown, placeholders, theme
 from pakketbuild.diagnostics import ContentError, Diagnostic, DiagnosticSink, Severity
 from pakketbuild.gctools import gc_paused
+from pakketbuild.i18n import N_, _, os_reason
 from pakketbuild.messages import field_name, translate
 from pakketbuild.model import (
     SLUG_PATTERN,
@@ -42,6 +43,7 @@ from pakketbuild.model import (
     Pakket,
     SiteConfig,
     Status,
+    View,
     WithdrawnEntry,
     WithdrawnFile,
 )
@@ -59,6 +61,14 @@ MAX_DOCUMENT_FILE = 50 * 1024 * 1024
 """Largest document file an item may refer to (50 MiB)."""
 
 M = TypeVar("M", bound=BaseModel)
+
+KIND_WORDS = {
+    "item": N_("item"),
+    "pakket": N_("pakket"),
+    "organisation": N_("organisation"),
+    "theme": N_("theme"),
+}
+"""What a reference points at, as a word in messages."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,9 @@ class _Reader:
         self.broken: set[str] = set()
         """Ids (``item:x``, ``organisations``) that exist but failed to load: references to
         them are not reported again, so one mistake gives one message."""
+        self.invalid: list[tuple[str, Source, dict[str, Any]]] = []
+        """Item and pakket files that failed validation, with their raw fields: their
+        references are still checked, so no mistake waits for another to be fixed."""
 
     def show(self, path: Path) -> str:
         try:
@@ -132,7 +145,14 @@ class _Reader:
         try:
             info = path.lstat()
         except OSError as exc:
-            self.err(path, start, "unreadable-file", f"cannot read the file: {exc.strerror}")
+            self.err(
+                path,
+                start,
+                "unreadable-file",
+                _(
+                    "cannot read the file ({reason}); check that it exists and that you may read it"
+                ).format(reason=os_reason(exc)),
+            )
             return None
         # Resolved every time: a link to a folder (items/ -> /elsewhere) leads out too.
         target = _resolve(path)
@@ -141,8 +161,10 @@ class _Reader:
                 path,
                 start,
                 "unreadable-file",
-                "this file is a link to a file that does not exist (or a loop of links); "
-                "replace the link with the file",
+                _(
+                    "this file is a link to a file that does not exist (or a loop of links); "
+                    "replace the link with the file"
+                ),
             )
             return None
         if not _inside(target, self.root):
@@ -150,27 +172,31 @@ class _Reader:
                 path,
                 start,
                 "path-outside-content",
-                "this file is (or lies in a folder that is) a link to a place outside the "
-                "content folder; copy the file into the content folder instead",
+                _(
+                    "this file is (or lies in a folder that is) a link to a place outside the "
+                    "content folder; copy the file into the content folder instead"
+                ),
             )
             return None
         if stat.S_ISLNK(info.st_mode):
             info = target.stat()
         if not stat.S_ISREG(info.st_mode):
-            self.err(path, start, "not-a-file", "this is not a regular file; remove it")
+            self.err(path, start, "not-a-file", _("this is not a regular file; remove it"))
             return None
         if info.st_size > MAX_CONTENT_FILE:
             self.err(
                 path,
                 start,
                 "file-too-large",
-                f"the file is {info.st_size:,} bytes; content files may be at most "
-                f"{MAX_CONTENT_FILE:,} bytes, so split the text",
+                _(
+                    "the file is {size} bytes; content files may be at most {limit} bytes, "
+                    "so split the text"
+                ).format(size=f"{info.st_size:,}", limit=f"{MAX_CONTENT_FILE:,}"),
             )
             return None
         data = path.read_bytes()
         if not data.strip():
-            self.err(path, start, "empty-file", "the file is empty; add its fields or remove it")
+            self.err(path, start, "empty-file", _("the file is empty; add its fields or remove it"))
             return None
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
@@ -183,8 +209,10 @@ class _Reader:
                 path,
                 Mark(line, col),
                 "invalid-utf8",
-                "the file is not valid UTF-8 text; save it as UTF-8 (in most editors: "
-                "'Save with encoding' → UTF-8)",
+                _(
+                    "the file is not valid UTF-8 text; save it as UTF-8 (in most editors: "
+                    "'Save with encoding' → UTF-8)"
+                ),
             )
             return None
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -192,7 +220,9 @@ class _Reader:
         if nul >= 0:
             line = text.count("\n", 0, nul) + 1
             col = nul - (text.rfind("\n", 0, nul) + 1) + 1
-            self.err(path, Mark(line, col), "nul-byte", "the file contains a NUL byte; remove it")
+            self.err(
+                path, Mark(line, col), "nul-byte", _("the file contains a NUL byte; remove it")
+            )
             return None
         return text
 
@@ -211,8 +241,9 @@ class _Reader:
                 source.path,
                 source.at(()),
                 "wrong-type",
-                "expected a block of fields (lines such as 'title: …'), found "
-                + ("nothing" if data is None else "something else"),
+                _("expected a block of fields (lines such as 'title: …'), found {found}").format(
+                    found=_("nothing") if data is None else _("something else")
+                ),
             )
             return None
         try:
@@ -237,8 +268,10 @@ class _Reader:
                 path,
                 Mark(1, 1),
                 "no-front-matter",
-                "the file must start with a line '---', then the fields (title: …), then a "
-                "line '---', then the text",
+                _(
+                    "the file must start with a line '---', then the fields (title: …), then a "
+                    "line '---', then the text"
+                ),
             )
             return None
         end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
@@ -247,8 +280,10 @@ class _Reader:
                 path,
                 Mark(1, 1),
                 "no-front-matter",
-                "the front matter that starts on line 1 is never closed; add a line '---' "
-                "after the last field",
+                _(
+                    "the fields that start on line 1 are never closed; add a line '---' "
+                    "after the last field"
+                ),
             )
             return None
         located = self.yaml(path, "\n".join(lines[1:end]) + "\n", line_offset=1)
@@ -259,7 +294,10 @@ class _Reader:
             located.data = {}
         if not isinstance(located.data, dict):
             self.err(
-                path, Mark(2, 1), "wrong-type", "the front matter must be fields such as 'title: …'"
+                path,
+                Mark(2, 1),
+                "wrong-type",
+                _("between the '---' lines there must be fields such as 'title: …'"),
             )
             return None
         if body_field in located.data:
@@ -267,8 +305,9 @@ class _Reader:
                 path,
                 located.mark((body_field,)),
                 "unknown-field",
-                f"'{body_field}' is not written as a field: put the text below the closing "
-                "'---' line",
+                _(
+                    "'{field}' is not written as a field: put the text below the closing '---' line"
+                ).format(field=body_field),
                 body_field,
             )
             return None
@@ -335,10 +374,31 @@ def _load_content(root: Path, processes: int) -> Content:
                     1,
                     Severity.ERROR,
                     "no-content",
-                    "the content folder does not exist; pass --content DIR",
+                    _(
+                        "the content folder does not exist; run the command in the folder "
+                        "that holds 'content/', or name the folder with --content"
+                    ),
                 )
             ]
         )
+    try:
+        os.listdir(root)
+    except OSError as exc:  # a folder one may not open: every file would look missing
+        raise ContentError(
+            [
+                Diagnostic(
+                    str(root),
+                    1,
+                    1,
+                    Severity.ERROR,
+                    "no-content",
+                    _(
+                        "the content folder cannot be read ({reason}); ask for access to it, "
+                        "or copy it to a folder of your own"
+                    ).format(reason=os_reason(exc)),
+                )
+            ]
+        ) from None
     sources: dict[str, Source] = {}
 
     site = _load_site(reader, root / SITE_FILE, sources)
@@ -356,12 +416,14 @@ def _load_content(root: Path, processes: int) -> Content:
             item = reader.validate(Item, data, source)
             if item is None:
                 reader.broken.add(f"item:{path.stem}")
+                reader.invalid.append(("item", source, data))
             else:
                 sources[f"item:{item.id}"] = source
                 items[item.id] = item
             if elsewhere is None or path not in elsewhere.paths:
                 _lint_item(reader, source, data)
             _check_summary(reader, source, data)
+            _check_placeholders(reader, source, data, ("summary", "body"))
             _check_id(reader, source, data, path)
         if elsewhere is not None:
             reader.sink.extend(elsewhere.result())
@@ -378,8 +440,11 @@ def _load_content(root: Path, processes: int) -> Content:
         if pakket is not None:
             sources[f"pakket:{pakket.id}"] = source
             pakketten[pakket.id] = pakket
+        else:
+            reader.invalid.append(("pakket", source, data))
         if isinstance(data.get("intro"), str):
             reader.lint_markdown(source, data["intro"], source.body_line, "intro")
+        _check_placeholders(reader, source, data, ("summary", "intro"))
         _check_id(reader, source, data, path)
 
     themes = _load_themes(reader, root, sources)
@@ -394,11 +459,11 @@ def _load_content(root: Path, processes: int) -> Content:
             root / PAKKETTEN_DIR,
             Mark(1, 1),
             "no-pakket",
-            "there is no pakket; add content/pakketten/<id>.md",
+            _("there is no pakket; add content/pakketten/<id>.md"),
         )
     if reader.sink.errors or site is None:
         if site is None and not reader.sink.errors:  # pragma: no cover - defensive
-            reader.err(root / SITE_FILE, Mark(1, 1), "missing-file", "site.yaml is missing")
+            reader.err(root / SITE_FILE, Mark(1, 1), "missing-file", _("site.yaml is missing"))
         raise ContentError(reader.sink.sorted())
     return Content(
         root=root,
@@ -427,7 +492,7 @@ def _markdown_files(reader: _Reader, folder: Path) -> list[Path]:
                 1,
                 1,
                 "unexpected-file",
-                "only '.md' files are read in this folder; this file is ignored",
+                _("only '.md' files are read in this folder; this file is ignored"),
             )
             continue
         files.append(path)
@@ -440,7 +505,7 @@ def _load_site(reader: _Reader, path: Path, sources: dict[str, Source]) -> SiteC
             path,
             Mark(1, 1),
             "missing-file",
-            "site.yaml is missing; create it with at least 'title:' and 'id:'",
+            _("site.yaml is missing; create it with at least 'title:' and 'id:'"),
         )
         return None
     text = reader.read_text(path)
@@ -475,7 +540,9 @@ def _load_organisations(
                 path,
                 located.value_mark(("organisations", index, "id")),
                 "duplicate-id",
-                f"the organisation id '{org.id}' is used twice; give each organisation its own id",
+                _(
+                    "the organisation id '{id}' is used twice; give each organisation its own id"
+                ).format(id=org.id),
                 f"organisations[{index}].id",
             )
             continue
@@ -494,8 +561,10 @@ def _check_id(reader: _Reader, source: Source, data: dict[str, Any], path: Path)
             path,
             source.at(("id",)),
             "id-mismatch",
-            f"the id '{value}' differs from the file name '{path.name}'; rename the file to "
-            f"'{value}.md' or change the id to '{path.stem}'",
+            _(
+                "the id '{id}' differs from the file name '{file}'; rename the file to "
+                "'{id}.md' or change the id to '{stem}'"
+            ).format(id=value, file=path.name, stem=path.stem),
             "id",
         )
 
@@ -507,9 +576,41 @@ def _check_summary(reader: _Reader, source: Source, data: dict[str, Any]) -> Non
             source.path,
             source.at(("summary",)),
             "invalid-value",
-            "the summary must be one paragraph (no empty line); move the rest to the text",
+            _("the summary must be one paragraph (no empty line); move the rest to the text"),
             "summary",
         )
+
+
+def _check_placeholders(
+    reader: _Reader, source: Source, data: dict[str, Any], fields: tuple[str, ...]
+) -> None:
+    """A published file must not keep the example text that ``pakketbuild new`` wrote."""
+    if data.get("status") != Status.GEPUBLICEERD.value:
+        return
+    for name in fields:
+        text = data.get(name)
+        if not isinstance(text, str):
+            continue
+        for sentence in placeholders.SENTENCES:
+            at = text.find(sentence)
+            if at < 0:
+                continue
+            if name in ("body", "intro") and source.body_line:
+                mark = Mark(source.body_line + text.count("\n", 0, at), 1)
+            else:
+                mark = source.at((name,))
+            reader.err(
+                source.path,
+                mark,
+                "placeholder-text",
+                _(
+                    "the example text '{text}' is still here, but the status is "
+                    "'gepubliceerd'; replace it with your own text (or set the status back "
+                    "to 'concept')"
+                ).format(text=sentence if len(sentence) <= 50 else sentence[:47] + "..."),
+                name,
+            )
+            break
 
 
 def _lint_item(reader: _Reader, source: Source, data: dict[str, Any]) -> None:
@@ -636,7 +737,9 @@ def _check_unique(
                 source.path,
                 source.at(("id",)),
                 "duplicate-id",
-                f"the {kind} id '{key}' is also used by '{seen[folded]}'; ids must be unique",
+                _("the {kind} id '{id}' is also used by '{other}'; ids must be unique").format(
+                    kind=_(KIND_WORDS[kind]), id=key, other=seen[folded]
+                ),
                 "id",
             )
         seen[folded] = key
@@ -654,13 +757,21 @@ def _ref_error(
         return
     if f"{what}:{value}" in reader.broken:
         return
-    guess = difflib.get_close_matches(value, list(known), n=1)
-    hint = f"did you mean '{guess[0]}'?" if guess else f"add the {what} or fix the id"
+    # Files that exist but have other errors are candidates for "did you mean" too.
+    failed = [b.split(":", 1)[1] for b in reader.broken if b.startswith(f"{what}:")]
+    guess = difflib.get_close_matches(value, sorted({*known, *failed}), n=1)
+    hint = (
+        _("did you mean '{guess}'?").format(guess=guess[0])
+        if guess
+        else _("add the {kind} or fix the id").format(kind=_(KIND_WORDS[what]))
+    )
     reader.err(
         source.path,
         source.at(loc),
         "unknown-reference",
-        f"there is no {what} with id '{value}'; {hint}",
+        _("there is no {kind} with id '{id}'; {hint}").format(
+            kind=_(KIND_WORDS[what]), id=value, hint=hint
+        ),
         field_name(loc),
     )
 
@@ -698,7 +809,7 @@ def _cross_check(
                     source.path,
                     source.at(("related", index)),
                     "invalid-value",
-                    "an item cannot be related to itself; remove this entry",
+                    _("an item cannot be related to itself; remove this entry"),
                     f"related[{index}]",
                 )
         if item.replaced_by is not None and item.replaced_by not in items:
@@ -706,8 +817,24 @@ def _cross_check(
         for index, document in enumerate(item.documents):
             if document.path is not None:
                 _check_document(reader, source, ("documents", index, "path"), document.path)
+    for kind, source, data in reader.invalid:
+        _check_raw_references(reader, kind, source, data, organisations, items)
+    view_ids = {view.id for view in site.views} if site is not None else set()
     for pakket in pakketten.values():
         source = sources[f"pakket:{pakket.id}"]
+        if pakket.id in view_ids:
+            # views/<id>/downloads/<id>.pdf is the view's combined document
+            reader.err(
+                source.path,
+                source.at(("id",)),
+                "duplicate-id",
+                _(
+                    "'{id}' is also the id of a view in site.yaml; the view's own "
+                    "document would have the same file name as this pakket's. Rename the "
+                    "pakket (file name and id) or the view"
+                ).format(id=pakket.id),
+                "id",
+            )
         if pakket.publisher not in organisations:
             _ref_error(
                 reader, source, ("publisher",), pakket.publisher, "organisation", organisations
@@ -719,7 +846,7 @@ def _cross_check(
                     source.path,
                     source.at(("items", index)),
                     "duplicate-id",
-                    f"the item '{ref}' is listed twice in this pakket; keep one",
+                    _("the item '{id}' is listed twice in this pakket; keep one").format(id=ref),
                     f"items[{index}]",
                 )
             seen.add(ref)
@@ -731,10 +858,42 @@ def _cross_check(
                     source.path,
                     source.at(("items", index)),
                     "unpublished-item",
-                    f"the item '{ref}' has status '{target.status}', so it cannot be in a "
-                    "published pakket; set its status to 'gepubliceerd' or remove it here",
+                    _(
+                        "the item '{id}' has status '{status}', so it cannot be in a "
+                        "published pakket; set its status to 'gepubliceerd' or remove it here"
+                    ).format(id=ref, status=target.status),
                     f"items[{index}]",
                 )
+
+
+_REFERENCE_FIELDS = {
+    "item": (("providers", "organisation"), ("related", "item"), ("replaced_by", "item")),
+    "pakket": (("publisher", "organisation"), ("items", "item")),
+}
+"""The fields of a file that name other files, and what they name."""
+
+
+def _check_raw_references(
+    reader: _Reader,
+    kind: str,
+    source: Source,
+    data: dict[str, Any],
+    organisations: dict[str, Organisation],
+    items: dict[str, Item],
+) -> None:
+    """References in a file that failed validation for other reasons. Only values that are
+    well-formed ids are looked up: a value that is itself wrong was reported already."""
+    for name, target in _REFERENCE_FIELDS[kind]:
+        value = data.get(name)
+        entries: list[tuple[tuple[str | int, ...], Any]]
+        if isinstance(value, list):
+            entries = [((name, index), entry) for index, entry in enumerate(value)]
+        else:
+            entries = [((name,), value)]
+        known: dict[str, Any] = organisations if target == "organisation" else items
+        for loc, entry in entries:
+            if isinstance(entry, str) and _is_slug(entry) and entry not in known:
+                _ref_error(reader, source, loc, entry, target, known)
 
 
 def _check_docx_template(reader: _Reader, source: Source, value: str) -> None:
@@ -750,8 +909,10 @@ def _check_docx_template(reader: _Reader, source: Source, value: str) -> None:
             source.path,
             source.at(("docx_template",)),
             "invalid-template",
-            f"'{value}' is not a Word document (.docx or .dotx); open it in Word and save it "
-            "again as 'Word-document (.docx)'",
+            _(
+                "'{value}' is not a Word document (.docx or .dotx); open it in Word and save "
+                "it again as 'Word-document (.docx)'"
+            ).format(value=value),
             "docx_template",
         )
 
@@ -769,7 +930,10 @@ def _check_document(
             source.path,
             mark,
             "missing-file",
-            f"the document '{value}' does not exist in the content folder; add it or fix the path",
+            _(
+                "the document '{value}' does not exist in the content folder; add it or fix "
+                "the path"
+            ).format(value=value),
             name,
         )
         return False
@@ -779,8 +943,10 @@ def _check_document(
             source.path,
             mark,
             "missing-file",
-            f"the document '{value}' is a link to a file that does not exist (or a loop of "
-            "links); replace the link with the file",
+            _(
+                "the document '{value}' is a link to a file that does not exist (or a loop "
+                "of links); replace the link with the file"
+            ).format(value=value),
             name,
         )
         return False
@@ -789,22 +955,31 @@ def _check_document(
             source.path,
             mark,
             "path-outside-content",
-            f"the document '{value}' leads outside the content folder (a link?); "
-            "copy the file into the content folder",
+            _(
+                "the document '{value}' leads outside the content folder (a link?); "
+                "copy the file into the content folder"
+            ).format(value=value),
             name,
         )
         return False
     info = resolved.stat()
     if not stat.S_ISREG(info.st_mode):
-        reader.err(source.path, mark, "not-a-file", f"'{value}' is not a regular file", name)
+        reader.err(
+            source.path,
+            mark,
+            "not-a-file",
+            _("'{value}' is not a regular file").format(value=value),
+            name,
+        )
         return False
     if info.st_size > MAX_DOCUMENT_FILE:
         reader.err(
             source.path,
             mark,
             "file-too-large",
-            f"'{value}' is {info.st_size:,} bytes; documents may be at most "
-            f"{MAX_DOCUMENT_FILE:,} bytes",
+            _("'{value}' is {size} bytes; documents may be at most {limit} bytes").format(
+                value=value, size=f"{info.st_size:,}", limit=f"{MAX_DOCUMENT_FILE:,}"
+            ),
             name,
         )
         return False
@@ -832,8 +1007,10 @@ def _load_themes(reader: _Reader, root: Path, sources: dict[str, Source]) -> dic
                 theme_dir,
                 Mark(1, 1),
                 "invalid-id",
-                f"the theme folder '{name}' is not a valid id: use lower-case letters a-z, "
-                "digits and single hyphens",
+                _(
+                    "the theme folder '{name}' is not a valid id: use lower-case letters a-z, "
+                    "digits and single hyphens"
+                ).format(name=name),
             )
             continue
         reader.broken.add(f"theme:{name}")  # until it loads
@@ -842,7 +1019,9 @@ def _load_themes(reader: _Reader, root: Path, sources: dict[str, Source]) -> dic
                 path,
                 Mark(1, 1),
                 "missing-file",
-                f"the theme '{name}' has no {theme.TOKENS_FILE}; add the design tokens there",
+                _("the theme '{name}' has no {file}; add the design tokens there").format(
+                    name=name, file=theme.TOKENS_FILE
+                ),
             )
             continue
         text = reader.read_text(path)
@@ -894,12 +1073,50 @@ def _load_withdrawn(
                 path,
                 located.value_mark(("withdrawn", index, "id")),
                 "duplicate-id",
-                f"'{entry.id}' is listed twice; keep one entry",
+                _("'{id}' is listed twice; keep one entry").format(id=entry.id),
                 f"withdrawn[{index}].id",
             )
             continue
         result[entry.id] = entry
     return result
+
+
+def _check_view_items(
+    reader: _Reader, source: Source, index: int, view: View, items: dict[str, Item]
+) -> None:
+    """A view's ``items`` (the order of its combined document): known items, each once,
+    each for at least one of the view's audiences."""
+    listed: set[str] = set()
+    scope = {a.value for a in view.audiences}
+    for position, item_id in enumerate(view.items):
+        loc: tuple[str | int, ...] = ("views", index, "items", position)
+        if item_id in listed:
+            reader.err(
+                source.path,
+                source.at(loc),
+                "duplicate-id",
+                _("'{id}' is listed twice in the items of view '{view}'; keep one").format(
+                    id=item_id, view=view.id
+                ),
+                field_name(loc),
+            )
+            continue
+        listed.add(item_id)
+        item = items.get(item_id)
+        if item is None:
+            _ref_error(reader, source, loc, item_id, "item", items)
+        elif scope.isdisjoint(a.value for a in item.audiences):
+            reader.err(
+                source.path,
+                source.at(loc),
+                "invalid-value",
+                _(
+                    "'{id}' is not for this view's audiences ({audiences}), so it cannot be "
+                    "in its document; remove it from the list or add one of those audiences "
+                    "to the item"
+                ).format(id=item_id, audiences=", ".join(sorted(scope))),
+                field_name(loc),
+            )
 
 
 def _check_editions(
@@ -923,7 +1140,9 @@ def _check_editions(
                     source.path,
                     source.at(("views", index, "id")),
                     "duplicate-id",
-                    f"the view id '{view.id}' is used twice; give each view its own id",
+                    _("the view id '{id}' is used twice; give each view its own id").format(
+                        id=view.id
+                    ),
                     f"views[{index}].id",
                 )
             seen.add(view.id)
@@ -931,6 +1150,7 @@ def _check_editions(
                 _ref_error(
                     reader, source, ("views", index, "theme"), view.theme, "theme", known_themes
                 )
+            _check_view_items(reader, source, index, view, items)
     if withdrawn:
         source = sources["withdrawn"]
         for index, entry in enumerate(withdrawn.values()):
@@ -939,9 +1159,11 @@ def _check_editions(
                     source.path,
                     source.at(("withdrawn", index, "id")),
                     "duplicate-id",
-                    f"'{entry.id}' is listed as withdrawn, but items/{entry.id}.md still "
-                    "exists; remove the file, or remove this entry and give the item "
-                    "'status: gearchiveerd'",
+                    _(
+                        "'{id}' is listed as withdrawn, but items/{id}.md still "
+                        "exists; remove the file, or remove this entry and give the item "
+                        "'status: gearchiveerd'"
+                    ).format(id=entry.id),
                     f"withdrawn[{index}].id",
                 )
             if entry.replaced_by is not None and entry.replaced_by not in items:
@@ -964,8 +1186,10 @@ def _check_editions(
                     source.body_line + line,
                     1,
                     "passage-audience",
-                    f"this passage is for {', '.join(stray)}, but the item is not "
-                    f"(audiences: {', '.join(item.audiences)}); add the audience to "
-                    "'audiences' or remove it here",
+                    _(
+                        "this passage is for {stray}, but the item is not "
+                        "(audiences: {audiences}); add the audience to "
+                        "'audiences' or remove it here"
+                    ).format(stray=", ".join(stray), audiences=", ".join(item.audiences)),
                     "body",
                 )

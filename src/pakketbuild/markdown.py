@@ -34,6 +34,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
+from pakketbuild.i18n import _
+
 ALLOWED_SCHEMES = ("https:", "mailto:", "tel:")
 PASSAGE = "alleen-voor"
 """Name of the container block that holds a passage for some audiences only."""
@@ -68,7 +70,82 @@ def markdown_parser() -> MarkdownIt:
     md.validateLink = link_allowed  # type: ignore[method-assign]
     container_plugin(md, PASSAGE, validate=_is_passage, render=_render_passage)
     md.core.ruler.push("limit_nesting", _limit_nesting)
+    md.core.ruler.push("contact_links", _contact_links)
     return md
+
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
+)
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+31|0)[\d][\d\s-]{7,13}\d(?![\w])")
+
+
+def _contact_targets(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, href) of the e-mail addresses and Dutch phone numbers in running text,
+    so a reader can tap them in every format (HTML, PDF, Word, ODT)."""
+    found = [(m.start(), m.end(), f"mailto:{m.group(0)}") for m in _EMAIL.finditer(text)]
+    if any(c.isdigit() for c in text):
+        import phonenumbers
+
+        for m in _PHONE_CANDIDATE.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end, _ in found):
+                continue
+            try:
+                number = phonenumbers.parse(m.group(0), "NL")
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                found.append((m.start(), m.end(), f"tel:{e164}"))
+    return sorted(found)
+
+
+def _contact_links(state: Any) -> None:
+    """Turn e-mail addresses and phone numbers written as plain text (outside links and
+    code) into ``mailto:``/``tel:`` links."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children: list[Token] = []
+        in_link = 0
+        for child in token.children:
+            if child.type == "link_open":
+                in_link += 1
+            elif child.type == "link_close":
+                in_link -= 1
+            if child.type != "text" or in_link or not child.content:
+                children.append(child)
+                continue
+            text = child.content
+            targets = (
+                _contact_targets(text) if ("@" in text or any(c.isdigit() for c in text)) else []
+            )
+            if not targets:
+                children.append(child)
+                continue
+            position = 0
+            for start, end, href in targets:
+                if start > position:
+                    children.append(_text_token(text[position:start], child))
+                link_open = Token("link_open", "a", 1, attrs={"href": href})
+                link_open.level = child.level
+                link_open.markup = "autolink"
+                link_open.info = "auto"
+                children += [
+                    link_open,
+                    _text_token(text[start:end], child, level=child.level + 1),
+                    Token("link_close", "a", -1, level=child.level, markup="autolink", info="auto"),
+                ]
+                position = end
+            if position < len(text):
+                children.append(_text_token(text[position:], child))
+        token.children = children
+
+
+def _text_token(content: str, like: Token, level: int | None = None) -> Token:
+    token = Token("text", "", 0, content=content)
+    token.level = like.level if level is None else level
+    return token
 
 
 MAX_INLINE_NESTING = 10
@@ -180,6 +257,8 @@ def lint(text: str) -> list[MarkdownProblem]:
     for token in tokens:
         if token.map:
             line = token.map[0]
+        if token.type == "paragraph_open" and token.map:
+            problems.extend(_lint_list_lines(lines, token.map[0], token.map[1]))
         if token.type == "container_block_open":
             problems.extend(_lint_passage(token, lines))
         if token.type == "html_block":
@@ -191,8 +270,10 @@ def lint(text: str) -> list[MarkdownProblem]:
                     MarkdownProblem(
                         line,
                         "heading-level",
-                        "a '#' heading is not allowed in the text (the title is the page "
-                        "heading); start sections with '##'",
+                        _(
+                            "a '#' heading is not allowed in the text (the title is the page "
+                            "heading); start sections with '##'"
+                        ),
                     )
                 )
             elif level > MAX_HEADING_LEVEL:
@@ -200,8 +281,21 @@ def lint(text: str) -> list[MarkdownProblem]:
                     MarkdownProblem(
                         line,
                         "heading-level",
-                        f"headings deeper than {'#' * MAX_HEADING_LEVEL} are not allowed; "
-                        "use a shallower heading",
+                        _(
+                            "headings deeper than {marks} are not allowed; use a heading "
+                            "with fewer '#'"
+                        ).format(marks="#" * MAX_HEADING_LEVEL),
+                    )
+                )
+            elif level > previous_level + 1 and previous_level == 1:
+                problems.append(
+                    MarkdownProblem(
+                        line,
+                        "heading-level",
+                        _(
+                            "the first heading in the text must start with '##' (the title is "
+                            "the only larger heading); write '##' instead of '{marks}'"
+                        ).format(marks="#" * level),
                     )
                 )
             elif level > previous_level + 1:
@@ -209,9 +303,14 @@ def lint(text: str) -> list[MarkdownProblem]:
                     MarkdownProblem(
                         line,
                         "heading-level",
-                        f"this heading skips a level ('{'#' * level}' after "
-                        f"'{'#' * previous_level}'); use '{'#' * (previous_level + 1)}' so "
-                        "screen readers can follow the structure",
+                        _(
+                            "this heading skips a level ('{marks}' after '{previous}'); use "
+                            "'{fix}' so screen readers can follow the structure"
+                        ).format(
+                            marks="#" * level,
+                            previous="#" * previous_level,
+                            fix="#" * (previous_level + 1),
+                        ),
                     )
                 )
             previous_level = max(level, 1) if level <= MAX_HEADING_LEVEL else previous_level
@@ -221,24 +320,99 @@ def lint(text: str) -> list[MarkdownProblem]:
             elif child.type == "link_open":
                 href = str(child.attrGet("href") or "")
                 if not link_allowed(href):
-                    problems.append(
-                        MarkdownProblem(
-                            line,
-                            "unsafe-link",
-                            f"the link '{href[:60]}' is not allowed; links must start with "
-                            "https://, mailto: or tel: (or # for a heading on the same page)",
-                        )
-                    )
+                    problems.append(MarkdownProblem(line, "unsafe-link", link_problem(href)))
             elif child.type == "image":
                 problems.append(
                     MarkdownProblem(
                         line,
                         "image-not-allowed",
-                        "images are not allowed in the text; describe the content in words "
-                        "or add the file as a document",
+                        _(
+                            "images are not allowed in the text; describe the content in words "
+                            "or add the file as a document"
+                        ),
                     )
                 )
     return problems
+
+
+PASTED_BULLETS = "\u2022\u25e6\u25aa\u25ab\u25cf\u25cb\u25a0\u25a1\u2023\u00b7\u2013\u2014"
+"""Bullets that word processors paste as text: • ◦ ▪ ▫ ● ○ ■ □ ‣ · and en/em dashes."""
+_PASTED_BULLET = re.compile(f"^\\s*([{PASTED_BULLETS}])\\s*(\\S.*)$")
+_STAR_NO_SPACE = re.compile(r"^\s*\*([^\s*][^*]*)$")
+_NUMBER_NO_SPACE = re.compile(r"^\s*(\d{1,3})([.)])([^\s\d.)].*)$")
+
+
+def _lint_list_lines(lines: list[str], start: int, end: int) -> list[MarkdownProblem]:
+    """Lines of a paragraph that look like list entries but are not: a bullet pasted from
+    a word processor (•, ◦, ▪, an en dash), a '*' without a space, or '1.text' without a space.
+    Markdown joins such lines into one run-on paragraph."""
+    problems: list[MarkdownProblem] = []
+    for number in range(start, min(end, len(lines))):
+        text = lines[number]
+        bullet = _PASTED_BULLET.match(text)
+        star = _STAR_NO_SPACE.match(text)
+        numbered = _NUMBER_NO_SPACE.match(text)
+        if bullet:
+            problems.append(
+                MarkdownProblem(
+                    number,
+                    "list-marker",
+                    _(
+                        "this line starts with '{mark}', which does not make a list here (pasted "
+                        "from Word?), so the lines would run together; write '- {text}'"
+                    ).format(mark=bullet.group(1), text=bullet.group(2)[:40]),
+                )
+            )
+        elif star:
+            problems.append(
+                MarkdownProblem(
+                    number,
+                    "list-marker",
+                    _(
+                        "a list line needs a space after '*'; write '- {text}' so it becomes "
+                        "a list entry"
+                    ).format(text=star.group(1)[:40]),
+                )
+            )
+        elif numbered:
+            problems.append(
+                MarkdownProblem(
+                    number,
+                    "list-marker",
+                    _(
+                        "a numbered line needs a space after '{number}{mark}'; write "
+                        "'{number}{mark} {text}' so it becomes a numbered list"
+                    ).format(
+                        number=numbered.group(1),
+                        mark=numbered.group(2),
+                        text=numbered.group(3)[:40],
+                    ),
+                )
+            )
+    return problems
+
+
+def link_problem(href: str) -> str:
+    """Why a link is refused, and the fix when there is an obvious one."""
+    shown = href.strip()[:60]
+    lowered = shown.lower()
+    if lowered.startswith("http://"):
+        return _(
+            "the link '{href}' is not secure; write 'https://{rest}' (with an s), or leave the "
+            "link out if the site has no https"
+        ).format(href=shown, rest=shown[7:])
+    if lowered.startswith("www."):
+        return _("the link '{href}' has no 'https://' in front; write 'https://{href}'").format(
+            href=shown
+        )
+    if "@" in shown and ":" not in shown:
+        return _("the link '{href}' looks like an e-mail address; write 'mailto:{href}'").format(
+            href=shown
+        )
+    return _(
+        "the link '{href}' is not allowed; links must start with "
+        "https://, mailto: or tel: (or # for a heading on the same page)"
+    ).format(href=shown)
 
 
 def _lint_passage(token: Token, lines: list[str]) -> list[MarkdownProblem]:
@@ -253,9 +427,10 @@ def _lint_passage(token: Token, lines: list[str]) -> list[MarkdownProblem]:
             MarkdownProblem(
                 line,
                 "invalid-passage",
-                f"a '{token.markup}' line must name who the passage is for, such as "
-                f"'{token.markup} {PASSAGE} raadslid'; a lone '{token.markup}' only closes a "
-                "passage",
+                _(
+                    "a '{markup}' line must name who the passage is for, such as "
+                    "'{markup} {passage} raadslid'; a lone '{markup}' only closes a passage"
+                ).format(markup=token.markup, passage=PASSAGE),
             )
         ]
     if words[0] != PASSAGE:
@@ -263,8 +438,10 @@ def _lint_passage(token: Token, lines: list[str]) -> list[MarkdownProblem]:
             MarkdownProblem(
                 line,
                 "invalid-passage",
-                f"'{token.markup} {words[0][:40]}' is not a known block; a passage for some "
-                f"audiences only starts with '{token.markup} {PASSAGE} raadslid'",
+                _(
+                    "'{markup} {word}' is not a known block; a passage for some "
+                    "audiences only starts with '{markup} {passage} raadslid'"
+                ).format(markup=token.markup, word=words[0][:40], passage=PASSAGE),
             )
         ]
     names = passage_audiences(token.info)
@@ -274,21 +451,23 @@ def _lint_passage(token: Token, lines: list[str]) -> list[MarkdownProblem]:
             MarkdownProblem(
                 line,
                 "invalid-passage",
-                f"name at least one audience after '{PASSAGE}', such as "
-                f"'{token.markup} {PASSAGE} raadslid'",
+                _(
+                    "name at least one audience after '{passage}', such as "
+                    "'{markup} {passage} raadslid'"
+                ).format(markup=token.markup, passage=PASSAGE),
             )
         )
     for name in names:
         if name not in known:
-            import difflib
+            from pakketbuild.messages import did_you_mean
 
-            guess = difflib.get_close_matches(name, known, n=1)
-            hint = f"did you mean '{guess[0]}'? " if guess else ""
             problems.append(
                 MarkdownProblem(
                     line,
                     "unknown-audience",
-                    f"'{name[:40]}' is not an audience; {hint}choose from {', '.join(known)}",
+                    _("'{name}' is not an audience; {hint}choose from {known}").format(
+                        name=name[:40], hint=did_you_mean(name, known), known=", ".join(known)
+                    ),
                 )
             )
     if not _closed(token, lines):
@@ -296,8 +475,10 @@ def _lint_passage(token: Token, lines: list[str]) -> list[MarkdownProblem]:
             MarkdownProblem(
                 line,
                 "invalid-passage",
-                f"the passage that starts here is never closed; add a line "
-                f"'{token.markup}' after its last paragraph",
+                _(
+                    "the passage that starts here is never closed; add a line "
+                    "'{markup}' after its last paragraph"
+                ).format(markup=token.markup),
             )
         )
     return problems
@@ -370,8 +551,10 @@ def _raw_html(line: int) -> MarkdownProblem:
     return MarkdownProblem(
         line,
         "raw-html",
-        "HTML tags are not allowed in the text and would be shown as literal text; "
-        "use Markdown instead (for example **vet** or [link](https://…))",
+        _(
+            "HTML tags are not allowed in the text and would be shown as literal text; "
+            "use Markdown instead (for example **vet** or [link](https://…))"
+        ),
     )
 
 

@@ -14,6 +14,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from pakketbuild.i18n import N_, _
+
 Loc = tuple[str | int, ...]
 
 
@@ -31,19 +33,19 @@ class Problem:
 def describe(value: Any) -> str:
     """Say in words what kind of value the editor wrote."""
     if value is None:
-        return "nothing (an empty value)"
+        return _("nothing (an empty value)")
     if isinstance(value, bool):
-        return f"yes/no ({str(value).lower()})"
+        return _("yes/no ({value})").format(value=str(value).lower())
     if isinstance(value, int | float):
-        return f"a number ({value})"
+        return _("a number ({value})").format(value=value)
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text '{shown}'"
+        return _("the text '{text}'").format(text=shown)
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a block of fields"
-    return type(value).__name__
+        return _("a block of fields")
+    return _("a value")
 
 
 def field_name(loc: Loc) -> str:
@@ -58,15 +60,15 @@ def field_name(loc: Loc) -> str:
 
 
 _EXPECTED = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "float_type": "a number",
-    "bool_type": "yes or no (true/false)",
-    "list_type": "a list (lines starting with '- ', or [a, b])",
-    "dict_type": "a block of fields",
-    "model_type": "a block of fields",
-    "model_attributes_type": "a block of fields",
+    "string_type": N_("text"),
+    "int_type": N_("a whole number"),
+    "int_parsing": N_("a whole number"),
+    "float_type": N_("a number"),
+    "bool_type": N_("yes or no (true/false)"),
+    "list_type": N_("a list (lines starting with '- ', or [a, b])"),
+    "dict_type": N_("a block of fields"),
+    "model_type": N_("a block of fields"),
+    "model_attributes_type": N_("a block of fields"),
 }
 
 
@@ -75,65 +77,149 @@ def translate(exc: ValidationError, model: type[BaseModel]) -> list[Problem]:
     return [_one(error, model) for error in exc.errors(include_url=False)]
 
 
+def or_list(values: list[str]) -> str:
+    """``a, b or c`` in the current language."""
+    if len(values) < 2:
+        return "".join(values)
+    return _("{first} or {last}").format(first=", ".join(values[:-1]), last=values[-1])
+
+
+def did_you_mean(value: str, choices: list[str]) -> str:
+    """``"did you mean 'x'? "`` for the closest choice (case and plural forgiven), or ""."""
+    folded = {choice.casefold(): choice for choice in choices}
+    text = value.strip().casefold()
+    guess = (
+        folded.get(text)
+        or folded.get(text.removesuffix("s"))
+        or folded.get(text.removesuffix("en"))
+        or folded.get(text.removesuffix("en") + "er")
+    )
+    if guess is None:
+        close = difflib.get_close_matches(text, list(folded), n=1)
+        guess = folded[close[0]] if close else None
+    return _("did you mean '{guess}'? ").format(guess=guess) if guess else ""
+
+
 def _one(error: ErrorDetails, model: type[BaseModel]) -> Problem:
     kind = error["type"]
     loc: Loc = tuple(error["loc"])
     value = error.get("input")
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
-    name = field_name(loc) or "this file"
+    name = field_name(loc) or _("this file")
 
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, loc[:-1])
         guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        hint = f"did you mean '{guess[0]}'? " if guess else ""
+        hint = _("did you mean '{guess}'? ").format(guess=guess[0]) if guess else ""
         return Problem(
             loc,
             "unknown-field",
-            f"'{loc[-1]}' is not a known field; {hint}allowed here: {', '.join(allowed)}",
+            _("'{name}' is not a known field; {hint}allowed here: {allowed}").format(
+                name=loc[-1], hint=hint, allowed=", ".join(allowed)
+            ),
             at_key=True,
         )
     if kind == "missing":
-        return Problem(
-            loc,
-            "missing-field",
-            f"the required field '{loc[-1]}' is missing; add a line '{loc[-1]}: …'",
-            at_key=True,
+        field = str(loc[-1])
+        choices = _choices(model, loc)
+        message = _("the required field '{field}' is missing; add a line '{field}: …'").format(
+            field=field
         )
+        if choices:
+            message += _(", with one of: {choices}").format(choices=or_list(choices))
+        return Problem(loc, "missing-field", message, at_key=True)
     if kind in _EXPECTED:
-        quote = " (put text in quotes if it looks like a number, date or yes/no)"
+        quote = _(" (put text in quotes if it looks like a number, date or yes/no)")
         return Problem(
             loc,
             "wrong-type",
-            f"expected {_EXPECTED[kind]}, found {describe(value)}"
+            _("expected {expected}, found {found}").format(
+                expected=_(_EXPECTED[kind]), found=describe(value)
+            )
             + (quote if kind == "string_type" else ""),
         )
     if kind in ("enum", "literal_error"):
-        expected = ctx.get("expected", "")
+        choices = _choices(model, loc)
+        hint = did_you_mean(str(value), choices) if isinstance(value, str) and choices else ""
         return Problem(
-            loc, "invalid-value", f"{describe(value)} is not allowed here; choose one of {expected}"
+            loc,
+            "invalid-value",
+            _("{found} is not allowed here; {hint}choose one of {choices}").format(
+                found=describe(value),
+                hint=hint,
+                choices=or_list([f"'{c}'" for c in choices])
+                if choices
+                else ctx.get("expected", ""),
+            ),
         )
     if kind.startswith(("date_", "datetime_")):
         return Problem(
             loc,
             "invalid-date",
-            f"{describe(value)} is not a valid date; write an existing date as YYYY-MM-DD, "
-            "for example 2026-11-29",
+            _(
+                "{found} is not a valid date; write an existing date as YYYY-MM-DD, "
+                "for example 2026-11-29"
+            ).format(found=describe(value)),
         )
     if kind == "too_short":
-        return Problem(loc, "missing-value", f"'{name}' needs at least one entry")
+        return Problem(
+            loc, "missing-value", _("'{name}' needs at least one entry").format(name=name)
+        )
     if kind == "string_too_short":
-        return Problem(loc, "missing-value", f"'{name}' must not be empty")
+        return Problem(loc, "missing-value", _("'{name}' must not be empty").format(name=name))
     if kind == "string_too_long":
-        return Problem(loc, "invalid-value", f"'{name}' is too long")
+        return Problem(loc, "invalid-value", _("'{name}' is too long").format(name=name))
     if kind == "string_pattern_mismatch":
         return Problem(
-            loc, "invalid-value", f"{describe(value)} does not have the expected form for '{name}'"
+            loc,
+            "invalid-value",
+            _("{found} does not have the expected form for '{name}'").format(
+                found=describe(value), name=name
+            ),
         )
     if "-" in kind:  # our own PydanticCustomError codes are kebab-case
         if "field" in ctx:
             loc = (*loc, ctx["field"])
         return Problem(loc, kind, error["msg"])
-    return Problem(loc, "invalid-value", f"'{name}' is not valid: {error['msg']}")
+    return Problem(
+        loc,
+        "invalid-value",
+        _("{found} is not valid for '{name}'; see the explanation of this field").format(
+            found=describe(value), name=name
+        ),
+    )
+
+
+def _choices(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The allowed values of the enum or literal field at ``loc`` (empty for other fields)."""
+    current: type[BaseModel] | None = model
+    annotation: Any = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if current is None:
+            return []
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        annotation = info.annotation
+        current = _inner_model(annotation)
+    return _enum_values(annotation)
+
+
+def _enum_values(annotation: Any) -> list[str]:
+    import enum
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return [str(member.value) for member in annotation]
+    if typing.get_origin(annotation) is typing.Literal:
+        return [str(arg) for arg in typing.get_args(annotation)]
+    for arg in typing.get_args(annotation):
+        found = _enum_values(arg)
+        if found:
+            return found
+    return []
 
 
 def _allowed_fields(model: type[BaseModel], loc: Loc) -> list[str]:

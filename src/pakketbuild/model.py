@@ -24,6 +24,8 @@ import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, model_validator
 from pydantic_core import PydanticCustomError
 
+from pakketbuild.i18n import _
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
@@ -122,8 +124,10 @@ def _check_text(value: str) -> str:
         names = ", ".join(f"U+{ord(c):04X}" for c in bad)
         raise PydanticCustomError(
             "invisible-character",
-            "the text contains invisible or control characters ({names}); "
-            "retype the text or paste it as plain text",
+            _(
+                "the text contains invisible or control characters ({names}); "
+                "retype the text or paste it as plain text"
+            ),
             {"names": names},
         )
     return value
@@ -133,12 +137,12 @@ def _check_line(value: str) -> str:
     _check_text(value)
     if "\n" in value or "\t" in value:
         raise PydanticCustomError(
-            "invalid-value", "this must be a single line of text without line breaks or tabs"
+            "invalid-value", _("this must be a single line of text without line breaks or tabs")
         )
     if not value.strip():
-        raise PydanticCustomError("invalid-value", "this text must not be empty")
+        raise PydanticCustomError("invalid-value", _("this text must not be empty"))
     if value != value.strip():
-        raise PydanticCustomError("invalid-value", "remove the spaces at the start or end")
+        raise PydanticCustomError("invalid-value", _("remove the spaces at the start or end"))
     return value
 
 
@@ -146,16 +150,18 @@ def _check_slug(value: str) -> str:
     if not _SLUG.fullmatch(value):
         raise PydanticCustomError(
             "invalid-id",
-            "'{value}' is not a valid id: use lower-case letters a-z, digits and single "
-            "hyphens, for example 'woningscan'",
+            _(
+                "'{value}' is not a valid id: use lower-case letters a-z, digits and single "
+                "hyphens, for example 'woningscan'"
+            ),
             {"value": value},
         )
     if len(value) > 80:
-        raise PydanticCustomError("invalid-id", "an id may be at most 80 characters long")
+        raise PydanticCustomError("invalid-id", _("an id may be at most 80 characters long"))
     if value in _WINDOWS_RESERVED:
         raise PydanticCustomError(
             "invalid-id",
-            "'{value}' is reserved as a file name on Windows; choose another id",
+            _("'{value}' is reserved as a file name on Windows; choose another id"),
             {"value": value},
         )
     return value
@@ -164,17 +170,31 @@ def _check_slug(value: str) -> str:
 def _check_https(value: str) -> str:
     _check_line(value)
     parts = urlsplit(value)
+    if value.lower().startswith("http://") and parts.hostname:
+        raise PydanticCustomError(
+            "insecure-url",
+            _("'{value}' is not a secure address; write '{fix}' (with an s)"),
+            {"value": value, "fix": "https://" + value[7:]},
+        )
+    if value.lower().startswith("www."):
+        raise PydanticCustomError(
+            "insecure-url",
+            _("'{value}' has no 'https://' in front; write '{fix}'"),
+            {"value": value, "fix": "https://" + value},
+        )
     if parts.scheme.lower() != "https" or not parts.hostname:
         raise PydanticCustomError(
             "insecure-url",
-            "'{value}' is not an https address; only addresses starting with https:// are "
-            "allowed (http, javascript: and other schemes are refused)",
+            _(
+                "'{value}' is not an https address; only addresses starting with https:// are "
+                "allowed (http, javascript: and other schemes are refused)"
+            ),
             {"value": value},
         )
     if parts.username or parts.password or any(c.isspace() for c in value):
         raise PydanticCustomError(
             "insecure-url",
-            "'{value}' must not contain spaces or a user name/password",
+            _("'{value}' must not contain spaces or a user name/password"),
             {"value": value},
         )
     return value
@@ -185,7 +205,7 @@ def _check_email(value: str) -> str:
     if not _EMAIL.fullmatch(value):
         raise PydanticCustomError(
             "invalid-email",
-            "'{value}' is not an e-mail address such as 'naam@voorbeeld.nl'",
+            _("'{value}' is not an e-mail address such as 'naam@voorbeeld.nl'"),
             {"value": value},
         )
     return value
@@ -208,8 +228,10 @@ def _check_phone(value: str) -> str:
     if not _parse_phone(value)[0]:
         raise PydanticCustomError(
             "invalid-phone",
-            "'{value}' is not a valid phone number; write it as a Dutch number such as "
-            "'070-1234567' or with a country code such as '+31 70 123 4567'",
+            _(
+                "'{value}' is not a valid phone number; write it as a Dutch number such as "
+                "'070-1234567' or with a country code such as '+31 70 123 4567'"
+            ),
             {"value": value},
         )
     return value
@@ -221,15 +243,19 @@ def _check_relative_path(value: str) -> str:
     if value.startswith(("/", "\\")) or "\\" in value or ":" in value or path.is_absolute():
         raise PydanticCustomError(
             "path-outside-content",
-            "'{value}' must be a path inside the content folder, relative to it, "
-            "such as 'documenten/factsheet.pdf'",
+            _(
+                "'{value}' must be a path inside the content folder, relative to it, "
+                "such as 'documenten/factsheet.pdf'"
+            ),
             {"value": value},
         )
     if any(part in ("..", ".") for part in path.parts):
         raise PydanticCustomError(
             "path-outside-content",
-            "'{value}' uses '.' or '..'; write the path from the content folder down, "
-            "such as 'documenten/factsheet.pdf'",
+            _(
+                "'{value}' uses '.' or '..'; write the path from the content folder down, "
+                "such as 'documenten/factsheet.pdf'"
+            ),
             {"value": value},
         )
     return value
@@ -277,7 +303,7 @@ class Contact(_Model):
         if self.phone is None and self.email is None and self.url is None:
             raise PydanticCustomError(
                 "empty-contact",
-                "a contact needs at least one of 'phone', 'email' or 'url'",
+                _("a contact needs at least one of 'phone', 'email' or 'url'"),
             )
         return self
 
@@ -302,7 +328,7 @@ class Document(_Model):
     def _one_location(self) -> Document:
         if self.url is not None and self.path is not None:
             raise PydanticCustomError(
-                "invalid-value", "give either 'url' or 'path' for a document, not both"
+                "invalid-value", _("give either 'url' or 'path' for a document, not both")
             )
         return self
 
@@ -332,8 +358,10 @@ def _check_dates(last_reviewed: dt.date | None, review_by: dt.date | None) -> No
     if last_reviewed and review_by and review_by < last_reviewed:
         raise PydanticCustomError(
             "date-order",
-            "review_by ({review_by}) is before last_reviewed ({last_reviewed}); "
-            "the next review must come after the last one",
+            _(
+                "review_by ({review_by}) is before last_reviewed ({last_reviewed}); "
+                "the next review must come after the last one"
+            ),
             {
                 "review_by": str(review_by),
                 "last_reviewed": str(last_reviewed),
@@ -460,6 +488,54 @@ class View(_Model):
         description="Id van een thema in content/themes/<id>/tokens.json; leeg = het "
         "neutrale standaardthema.",
     )
+    items: list[Slug] = Field(
+        default_factory=list,
+        description="Optioneel: ids van onderdelen die vooraan in het document van deze "
+        "weergave staan, in deze volgorde; de overige volgen in de volgorde van de pakketten.",
+    )
+
+
+class ReviewPolicy(StrEnum):
+    """How ``check`` treats a published item without review dates."""
+
+    GELEIDELIJK = "geleidelijk"
+    """A missing review date is a notice while no published item has review dates yet, and
+    a warning (which fails ``check --strict``) from the first review date on."""
+    VERPLICHT = "verplicht"
+    """A missing review date is always a warning."""
+
+
+class GitHost(StrEnum):
+    """Git hosts the browser editor (Decap CMS) can save to."""
+
+    GITHUB = "github"
+    GITLAB = "gitlab"
+
+
+class CmsSettings(_Model):
+    """Where the browser editor (``pakketbuild cms``, Decap CMS) saves: the git repository
+    that holds the content folder."""
+
+    backend: GitHost = Field(
+        description="Waar de bestanden staan: github of gitlab. De redacteur logt in bij die "
+        "dienst en elke opslag wordt daar een commit."
+    )
+    repo: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$")] = Field(
+        description="Naam van de repository als 'eigenaar/naam', bijvoorbeeld "
+        "'vereniging/veiligheidspakket' (bij GitLab mag ook 'groep/subgroep/naam')."
+    )
+    branch: Line = Field(
+        default="main", description="Tak (branch) waarin de editor opslaat, meestal 'main'."
+    )
+    content_folder: ContentPath = Field(
+        default="content",
+        description="Pad van de map content/ binnen de repository, meestal 'content'.",
+    )
+    api_root: HttpsUrl | None = Field(
+        default=None,
+        description="Alleen voor een eigen GitLab-server: het API-adres, bijvoorbeeld "
+        "'https://gitlab.example.nl/api/v4'. Leeg = gitlab.com of github.com.",
+    )
 
 
 class SiteConfig(_Model):
@@ -492,6 +568,19 @@ class SiteConfig(_Model):
     views: list[View] = Field(
         default_factory=list,
         description="Weergaven per doelgroep, bijvoorbeeld één per vereniging.",
+    )
+    review_policy: ReviewPolicy = Field(
+        default=ReviewPolicy.GELEIDELIJK,
+        description="Hoe streng de controle is op ontbrekende controledatums. 'geleidelijk': "
+        "een ontbrekende datum is een opmerking zolang nog geen enkel gepubliceerd onderdeel "
+        "controledatums heeft, en een waarschuwing zodra het eerste onderdeel ze heeft. "
+        "'verplicht': altijd een waarschuwing. Een verlopen controledatum is altijd een "
+        "waarschuwing.",
+    )
+    cms: CmsSettings | None = Field(
+        default=None,
+        description="Bewerken in de browser (pakketbuild cms): de git-repository waarin de "
+        "editor opslaat. Leeg = de editor werkt alleen lokaal via 'pakketbuild serve'.",
     )
 
 

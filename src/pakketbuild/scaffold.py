@@ -23,18 +23,12 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pakketbuild.diagnostics import PakketbuildError, UsageError
+from pakketbuild.i18n import _
 from pakketbuild.loader import ITEMS_DIR, ORGANISATIONS_FILE, PAKKETTEN_DIR, SITE_FILE
 from pakketbuild.messages import field_name, translate
 from pakketbuild.model import Audience, Item, Kind, Pakket, Slug
+from pakketbuild.placeholders import ITEM_BODY, PAKKET_INTRO, SUMMARY
 from pakketbuild.yamlsafe import YamlProblem, load_yaml
-
-ITEM_BODY = (
-    "Schrijf hier de tekst van het onderdeel. Gebruik korte zinnen.\n\n"
-    "## Een tussenkop\n\n"
-    "Begin een tussenkop met twee hekjes en een spatie, zoals hierboven."
-)
-PAKKET_INTRO = "Schrijf hier de inleiding van het pakket: voor wie het is en wat erin staat."
-SUMMARY = "Schrijf hier in één alinea waar dit onderdeel over gaat en voor wie het is."
 
 _EXTRA_HINTS: dict[str, str] = {
     "audiences": "Kies uit: " + ", ".join(a.value for a in Audience) + ".",
@@ -55,8 +49,11 @@ def _check_id(value: str, what: str) -> str:
     try:
         return TypeAdapter(Slug).validate_python(value)
     except ValidationError as exc:
-        message = exc.errors(include_url=False)[0]["msg"]
-        raise UsageError(f"invalid {what} id: {message}") from None
+        raise UsageError(
+            _("the new id cannot be used: {reason}").format(
+                reason=exc.errors(include_url=False)[0]["msg"]
+            )
+        ) from None
 
 
 def _check_kind(value: str) -> Kind:
@@ -65,8 +62,9 @@ def _check_kind(value: str) -> Kind:
     except ValueError:
         choices = [k.value for k in Kind]
         raise UsageError(
-            f"--kind '{value}' is not a kind{_did_you_mean(value, choices)}; choose from "
-            + ", ".join(choices)
+            _("--kind '{value}' is not a kind{hint}; choose from {choices}").format(
+                value=value, hint=_did_you_mean(value, choices), choices=", ".join(choices)
+            )
         ) from None
 
 
@@ -126,7 +124,7 @@ def _render(
 
 def _validate(model: type[BaseModel], text: str, body_field: str) -> None:
     """Make sure the generated file is valid; a bad ``--title`` is reported as usage error."""
-    _, front, body = text.split("---\n", 2)
+    _head, front, body = text.split("---\n", 2)
     data: dict[str, Any] = yaml.safe_load(front) or {}
     data[body_field] = body.strip("\n")
     try:
@@ -134,15 +132,22 @@ def _validate(model: type[BaseModel], text: str, body_field: str) -> None:
     except ValidationError as exc:
         problems = translate(exc, model)
         detail = "; ".join(f"{field_name(p.loc)}: {p.message}" for p in problems)
-        raise UsageError(f"cannot create the file: {detail}") from None
+        raise UsageError(_("cannot make the file: {detail}").format(detail=detail)) from None
 
 
 def _target(content: Path, folder: str, new_id: str, what: str) -> Path:
     if not content.is_dir():
-        raise UsageError(f"the content folder '{content}' does not exist; pass --content DIR")
+        raise UsageError(
+            _(
+                "the content folder '{folder}' does not exist; run the command in the folder "
+                "that holds 'content/', or name the folder with --content"
+            ).format(folder=content)
+        )
     target = content / folder / f"{new_id}.md"
     if target.exists() or target.is_symlink():
-        raise PakketbuildError(f"{target} already exists; choose another id or edit that {what}")
+        raise PakketbuildError(
+            _("{path} already exists; choose another id or edit that file").format(path=target)
+        )
     return target
 
 
@@ -220,22 +225,26 @@ def new_pakket(
     pakket_id = _check_id(pakket_id, "pakket")
     target = _target(content, PAKKETTEN_DIR, pakket_id, "pakket")
     if not items:
-        raise UsageError("a pakket needs at least one item: pass --items ID[,ID…]")
+        raise UsageError(_("a pakket needs at least one item: pass --items ID[,ID…]"))
     known = sorted(p.stem for p in (content / ITEMS_DIR).glob("*.md"))
     for ref in items:
         _check_id(ref, "item")
         if ref not in known:
-            raise UsageError(f"--items: there is no item '{ref}'" + _did_you_mean(ref, known))
+            raise UsageError(
+                _("--items: there is no item '{id}'").format(id=ref) + _did_you_mean(ref, known)
+            )
     if len(set(items)) != len(items):
-        raise UsageError("--items: an item is listed twice")
+        raise UsageError(_("--items: an item is listed twice"))
     organisations = _organisation_ids(content)
     publisher = publisher or _site_publisher(content)
     if publisher is None:
-        raise UsageError("site.yaml names no publisher; pass --publisher ORGANISATION-ID")
+        raise UsageError(_("site.yaml names no publisher; pass --publisher ORGANISATION-ID"))
     _check_id(publisher, "publisher")
     if organisations is not None and publisher not in organisations:
         raise UsageError(
-            f"--publisher: there is no organisation '{publisher}' in {ORGANISATIONS_FILE}"
+            _("--publisher: there is no organisation '{id}' in {file}").format(
+                id=publisher, file=ORGANISATIONS_FILE
+            )
             + _did_you_mean(publisher, organisations)
         )
     text = pakket_text(pakket_id, items=items, publisher=publisher, title=title)
@@ -244,7 +253,7 @@ def new_pakket(
 
 def _did_you_mean(value: str, known: Sequence[str]) -> str:
     guess = difflib.get_close_matches(value, list(known), n=1)
-    return f" (did you mean '{guess[0]}'?)" if guess else ""
+    return _(" (did you mean '{guess}'?)").format(guess=guess[0]) if guess else ""
 
 
 def _read_yaml(path: Path) -> Any:

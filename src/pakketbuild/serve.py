@@ -11,12 +11,18 @@
   page listing each problem as ``file:line:col`` (and the terminal prints the same), so
   an editor never looks at stale output. A bug in pakketbuild answers **500** with the
   traceback. Other files (CSS, JSON) answer 503 with the problems as plain text.
+* ``/admin/`` is the browser editor (:mod:`pakketbuild.cms`, Decap CMS) with a local
+  backend: POSTs to :data:`pakketbuild.cms.API_PATH` read and write files in the content
+  folder only, and the watcher rebuilds the preview after each save. Writes are accepted
+  only from this preview's own pages (JSON requests whose ``Host``/``Origin`` are the
+  loopback address being served) and only while serving on a loopback address.
 * Ctrl-C stops the watcher and the server, removes the temporary folder and exits 0.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import secrets
 import shutil
 import socket
@@ -32,10 +38,12 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO, cast
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
+from pakketbuild import cms
 from pakketbuild.build import BuildOptions, build
 from pakketbuild.diagnostics import ContentError, Diagnostic, PakketbuildError, UsageError
+from pakketbuild.i18n import _, machine_failure, ngettext, os_reason
 from pakketbuild.writers import WRITERS, get_writer
 
 PREFIX = "/__pakketbuild/"
@@ -44,6 +52,9 @@ RELOAD_PATH = PREFIX + "reload.js"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_FORMATS = ("html", "json")
+LONG_POLL_SECONDS = 25.0
+"""How long a version request with ``?seen=`` waits for a new build before it answers with
+the same version (well under the usual 60 s proxy and browser idle limits)."""
 
 RELOAD_JS = """\
 // pakketbuild preview: reload the page when the site has been rebuilt.
@@ -51,17 +62,23 @@ RELOAD_JS = """\
   "use strict";
   var me = document.currentScript;
   var seen = me ? me.getAttribute("data-version") : null;
+  if (seen === null) { return; }
+  // Long poll: the server answers as soon as a rebuild gives a new version (or after
+  // @WAIT@ s with the same one), so a save shows without a polling delay.
   function poll() {
-    fetch("@VERSION_PATH@", {cache: "no-store"})
-      .then(function (response) { return response.ok ? response.text() : seen; })
+    fetch("@VERSION_PATH@?seen=" + encodeURIComponent(seen), {cache: "no-store"})
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
       .then(function (version) {
-        if (seen !== null && version !== seen) { location.reload(); return; }
-        setTimeout(poll, 500);
+        if (version !== seen) { location.reload(); return; }
+        poll();
       }, function () { setTimeout(poll, 2000); });
   }
-  setTimeout(poll, 500);
+  poll();
 })();
-""".replace("@VERSION_PATH@", VERSION_PATH)
+""".replace("@VERSION_PATH@", VERSION_PATH).replace("@WAIT@", f"{LONG_POLL_SECONDS:.0f}")
 
 _PAGE = """<!doctype html>
 <html lang="nl">
@@ -122,11 +139,24 @@ class Preview:
     _snapshot: Snapshot = field(default_factory=lambda: Snapshot("0"))
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _build_lock: threading.Lock = field(default_factory=threading.Lock)
+    _changed: threading.Condition = field(default_factory=threading.Condition)
     building: threading.Event = field(default_factory=threading.Event)
 
     def snapshot(self) -> Snapshot:
         with self._lock:
             return self._snapshot
+
+    def wait_for_change(self, seen: str, timeout: float) -> Snapshot:
+        """The latest snapshot as soon as its version differs from ``seen``, or after
+        ``timeout`` seconds (the browser's long poll)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                snapshot = self.snapshot()
+                remaining = deadline - time.monotonic()
+                if snapshot.version != seen or remaining <= 0:
+                    return snapshot
+                self._changed.wait(remaining)
 
     def rebuild(self) -> Snapshot:
         """Build once; report the outcome on the terminal and to the browser."""
@@ -144,6 +174,8 @@ class Preview:
                 problems = tuple(exc.diagnostics)
             except PakketbuildError as exc:
                 failure = str(exc)
+            except OSError as exc:  # the machine (a full disk), not pakketbuild
+                failure = machine_failure(exc, where=self.site)
             except Exception:  # a bug: show it, keep serving so a fix can be previewed
                 failure, internal = traceback.format_exc(), True
             finally:
@@ -154,6 +186,8 @@ class Preview:
                 version = f"{self._token}-{self._count}"
                 self._snapshot = Snapshot(version, problems, failure, internal)
                 snapshot = self._snapshot
+            with self._changed:  # wake the waiting long polls: the page reloads now
+                self._changed.notify_all()
             self._report(snapshot, summary, seconds)
             return snapshot
 
@@ -163,14 +197,26 @@ class Preview:
             lines = [d.format_text() for d in snapshot.problems]
             errors = sum(1 for d in snapshot.problems if d.severity == "error")
             lines.append(
-                f"[{stamp}] {errors} error(s) in the content; the preview shows them until "
-                "they are fixed"
+                ngettext(
+                    "[{time}] {count} error in the content; the preview shows it until it is fixed",
+                    "[{time}] {count} errors in the content; the preview shows them until "
+                    "they are fixed",
+                    errors,
+                ).format(time=stamp, count=errors)
             )
         elif snapshot.failure:
-            kind = "internal error (a bug; please report it)" if snapshot.internal else "error"
-            lines = [f"[{stamp}] build failed, {kind}:", snapshot.failure.rstrip()]
+            line = (
+                _("[{time}] build failed, internal error (a bug; please report it):")
+                if snapshot.internal
+                else _("[{time}] build failed:")
+            )
+            lines = [line.format(time=stamp), snapshot.failure.rstrip()]
         else:
-            lines = [f"[{stamp}] rebuilt in {seconds:.2f}s: {summary}"]
+            lines = [
+                _("[{time}] rebuilt in {seconds}s: {summary}").format(
+                    time=stamp, seconds=f"{seconds:.2f}", summary=summary
+                )
+            ]
         print("\n".join(lines), file=self.log, flush=True)
 
     def watch(self, stop: threading.Event) -> None:
@@ -186,7 +232,8 @@ class Preview:
                 self.rebuild()
         except Exception:  # keep the server up; say that saving no longer rebuilds
             print(
-                "watching the content folder stopped (restart 'pakketbuild serve'):\n"
+                _("watching the content folder stopped (restart 'make serve'):")
+                + "\n"
                 + traceback.format_exc(),
                 file=self.log,
                 flush=True,
@@ -199,6 +246,22 @@ class Preview:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     preview: Preview
+    editable: bool = False
+    """The editor may write (only when serving on a loopback address)."""
+    _admin: tuple[str, dict[str, bytes]] | None = None
+    _admin_lock: threading.Lock
+
+    def admin_files(self, site_url: str) -> dict[str, bytes]:
+        """The local editor's ``admin/`` files (made again after each rebuild)."""
+        key = self.preview.snapshot().version + " " + site_url
+        with self._admin_lock:
+            if self._admin is None or self._admin[0] != key:
+                files = cms.admin_files(self.preview.content, local=True, site_url=site_url)
+                self._admin = (key, files)
+            return self._admin[1]
+
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class _Server6(_Server):
@@ -217,6 +280,70 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_HEAD(self) -> None:
         self._respond(send_body=False)
+
+    def do_POST(self) -> None:
+        """The editor's local backend (the Decap proxy protocol), nothing else."""
+        if urlsplit(self.path).path != cms.API_PATH:
+            self._json(HTTPStatus.METHOD_NOT_ALLOWED, {"error": "alleen voor de editor"})
+            return
+        refusal = self._refuse_write()
+        if refusal:
+            self._json(HTTPStatus.FORBIDDEN, {"error": refusal})
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or "0")
+        except ValueError:
+            length = -1
+        if not 0 <= length <= cms.MAX_UPLOAD * 2:
+            self._json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": "verzoek te groot"})
+            return
+        backend = cms.LocalBackend(self.preview.content)
+        try:
+            status, body = backend.handle(cms.parse_request(self.rfile.read(length)))
+        except cms.BackendError as exc:
+            status, body = exc.status, {"error": str(exc)}
+        self._json(HTTPStatus(status), body)
+
+    def _refuse_write(self) -> str:
+        """Why this POST may not touch the content folder ('' when it may)."""
+        if not cast(_Server, self.server).editable:
+            return (
+                "de editor kan alleen opslaan als 'pakketbuild serve' op deze computer luistert "
+                "(--host 127.0.0.1)"
+            )
+        if not (self.headers.get("Content-Type") or "").startswith("application/json"):
+            return "alleen JSON-verzoeken van de editor"
+        host = self.headers.get("Host") or ""
+        if urlsplit(f"http://{host}").hostname not in _LOOPBACK:
+            return "onbekende Host"
+        origin = self.headers.get("Origin")
+        if origin is not None and origin != f"http://{host}":
+            return "verzoek van een andere website geweigerd"
+        return ""
+
+    def _json(self, status: HTTPStatus, body: object) -> None:
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self._send(status, data, "application/json; charset=utf-8", send_body=True)
+
+    def _admin(self, path: str, send_body: bool) -> None:
+        if path == "/admin":
+            self._send(
+                HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", send_body, {"Location": "/admin/"}
+            )
+            return
+        name = path[len(cms.ADMIN_PATH) :] or "index.html"
+        host = self.headers.get("Host") or f"{DEFAULT_HOST}:{DEFAULT_PORT}"
+        files = cast(_Server, self.server).admin_files(f"http://{host}")
+        data = files.get(name)
+        if data is None:
+            self._send(HTTPStatus.NOT_FOUND, b"niet gevonden\n", "text/plain", send_body)
+            return
+        content_type = self.guess_type(name)
+        if name.endswith(".yml"):
+            content_type = "text/yaml"
+        if content_type.startswith("text/") or content_type.endswith("javascript"):
+            content_type += "; charset=utf-8"
+        self._send(HTTPStatus.OK, data, content_type, send_body)
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the terminal shows builds and content errors, not every request."""
@@ -243,12 +370,18 @@ class _Handler(SimpleHTTPRequestHandler):
         path = urlsplit(self.path).path
         snapshot = self.preview.snapshot()
         if path == VERSION_PATH:
+            seen = parse_qs(urlsplit(self.path).query).get("seen")
+            if seen:
+                snapshot = self.preview.wait_for_change(seen[0], LONG_POLL_SECONDS)
             self._send(HTTPStatus.OK, snapshot.version.encode(), "text/plain", send_body)
             return
         if path == RELOAD_PATH:
             self._send(
                 HTTPStatus.OK, RELOAD_JS.encode(), "text/javascript; charset=utf-8", send_body
             )
+            return
+        if path == "/admin" or path.startswith(cms.ADMIN_PATH):
+            self._admin(path, send_body)  # the editor also works while the content has errors
             return
         if snapshot.problems or snapshot.failure:
             self._send_problems(snapshot, path, send_body)
@@ -273,7 +406,15 @@ class _Handler(SimpleHTTPRequestHandler):
             page = _page(
                 "Pagina niet gevonden",
                 f"<p>Deze pagina bestaat niet in het voorbeeld: <code>{html.escape(path)}</code>."
-                '</p>\n<p><a href="/">Naar de beginpagina</a></p>',
+                "</p>\n"
+                + (
+                    "<p>PDF- en Word-bestanden staan alleen in het voorbeeld als u het start "
+                    "met <code>make serve</code> (of <code>pakketbuild serve --documenten"
+                    "</code>).</p>\n"
+                    if "/downloads/" in path
+                    else ""
+                )
+                + '<p><a href="/">Naar de beginpagina</a></p>',
             )
             body = _inject(page.encode(), snapshot.version)
             self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8", send_body)
@@ -309,7 +450,8 @@ class _Handler(SimpleHTTPRequestHandler):
         )
         lines = [d.format_text() for d in snapshot.problems] or [snapshot.failure]
         if not _is_page(path):
-            text = "The content has errors; the preview is not updated:\n" + "\n".join(lines)
+            text = _("The content has errors; the preview is not updated:") + "\n"
+            text += "\n".join(lines)
             self._send(status, text.encode() + b"\n", "text/plain; charset=utf-8", send_body)
             return
         page = _problems_page(snapshot)
@@ -331,8 +473,8 @@ def _problems_page(snapshot: Snapshot) -> str:
     if snapshot.problems:
         items = "\n".join(
             f'<li><code><span class="plaats">{html.escape(d.path)}:{d.line}:{d.col}</span>: '
-            f"{html.escape(str(d.severity))}[{html.escape(d.code)}]"
-            + (f" ({html.escape(d.field)})" if d.field else "")
+            f"{html.escape(d.severity_word)}[{html.escape(d.code)}]"
+            + (f" ({html.escape(d.shown_field)})" if d.shown_field else "")
             + f": {html.escape(d.message)}</code></li>"
             for d in snapshot.problems
         )
@@ -376,15 +518,21 @@ def make_server(preview: Preview, host: str, port: int) -> _Server:
         server = server_class((host, port), handler)
     except OSError as exc:
         raise UsageError(
-            f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port"
+            _("cannot listen on {host}:{port} ({reason}); choose another --port").format(
+                host=host, port=port, reason=os_reason(exc)
+            )
         ) from None
     server.preview = preview
+    server.editable = host in _LOOPBACK
+    server._admin_lock = threading.Lock()
     return server
 
 
 def _check_formats(formats: Sequence[str]) -> list[str]:
     if not formats:
-        raise UsageError("--formats is empty; choose from " + ", ".join(WRITERS))
+        raise UsageError(
+            _("--formats is empty; choose from {formats}").format(formats=", ".join(WRITERS))
+        )
     for name in formats:
         if name not in WRITERS:
             get_writer(name)  # raises a UsageError with a suggestion
@@ -397,7 +545,10 @@ def serve(options: ServeOptions, log: TextIO | None = None) -> int:
     formats = _check_formats(options.formats)
     if not options.content.is_dir():
         raise UsageError(
-            f"the content folder '{options.content}' does not exist; pass --content DIR"
+            _(
+                "the content folder '{folder}' does not exist; run the command in the folder "
+                "that holds 'content/', or name the folder with --content"
+            ).format(folder=options.content)
         )
     workdir = Path(tempfile.mkdtemp(prefix="pakketbuild-preview-"))
     stop = threading.Event()
@@ -413,10 +564,25 @@ def serve(options: ServeOptions, log: TextIO | None = None) -> int:
         preview.rebuild()
         host, port = str(server.server_address[0]), int(server.server_address[1])
         shown = f"[{host}]" if ":" in host else host
-        print(f"preview on http://{shown}:{port}/ (Ctrl-C to stop)", file=out, flush=True)
+        print(
+            _("preview on http://{host}:{port}/ (open it in your browser; Ctrl-C to stop)").format(
+                host=shown, port=port
+            ),
+            file=out,
+            flush=True,
+        )
+        print(
+            _("editor on http://{host}:{port}{path}").format(
+                host=shown, port=port, path=cms.ADMIN_PATH
+            ),
+            file=out,
+            flush=True,
+        )
         if options.host not in (DEFAULT_HOST, "localhost", "::1"):
             print(
-                f"warning: listening on {options.host}: other machines can see this preview",
+                _("warning: listening on {host}: other machines can see this preview").format(
+                    host=options.host
+                ),
                 file=out,
                 flush=True,
             )
@@ -430,5 +596,5 @@ def serve(options: ServeOptions, log: TextIO | None = None) -> int:
         if watcher is not None:
             watcher.join(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
-    print("preview stopped", file=out, flush=True)
+    print(_("preview stopped"), file=out, flush=True)
     return 0

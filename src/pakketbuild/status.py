@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pakketbuild.freshness import DUE_SOON_DAYS, Review, ReviewState, reviews
+from pakketbuild.i18n import _
 from pakketbuild.loader import Content
 from pakketbuild.model import Status
 
@@ -129,31 +130,39 @@ def _sections(view: Overview) -> list[_Section]:
 
     return [
         (
-            "Onderdelen per status",
-            ["Status", "Aantal"],
+            _("Items per status"),
+            [_("Status"), _("Number")],
             [[status, str(count)] for status, count in view.statuses.items()],
         ),
         (
-            f"Controle te laat ({len(view.overdue)})",
-            ["Onderdeel", "Eigenaar", "Controle vóór", "Dagen te laat"],
+            _("Review overdue ({count})").format(count=len(view.overdue)),
+            [_("Item"), _("Owner"), _("Review by"), _("Days late")],
             [
                 [r.item.id, owner(r), str(r.item.review_by), str(-(r.days_left or 0))]
                 for r in view.overdue
             ],
         ),
         (
-            f"Controle binnen {view.horizon} dagen ({len(view.due_soon)})",
-            ["Onderdeel", "Eigenaar", "Controle vóór", "Dagen over"],
+            _("Review within {days} days ({count})").format(
+                days=view.horizon, count=len(view.due_soon)
+            ),
+            [_("Item"), _("Owner"), _("Review by"), _("Days left")],
             [[r.item.id, owner(r), str(r.item.review_by), str(r.days_left)] for r in view.due_soon],
         ),
         (
-            f"Zonder controledatum ({len(view.missing)})",
-            ["Onderdeel", "Eigenaar"],
+            _("Without review date ({count})").format(count=len(view.missing)),
+            [_("Item"), _("Owner")],
             [[r.item.id, owner(r)] for r in view.missing],
         ),
         (
-            "Per eigenaar (gepubliceerde onderdelen)",
-            ["Eigenaar", "Gepubliceerd", "Te laat", f"Binnen {view.horizon} dagen", "Zonder datum"],
+            _("Per owner (published items)"),
+            [
+                _("Owner"),
+                _("Published"),
+                _("Late"),
+                _("Within {days} days").format(days=view.horizon),
+                _("Without date"),
+            ],
             [
                 [
                     row.owner,
@@ -169,7 +178,7 @@ def _sections(view: Overview) -> list[_Section]:
 
 
 def _title(view: Overview) -> str:
-    return f"Redactie-overzicht op {view.today.isoformat()}"
+    return _("Editorial overview on {date}").format(date=view.today.isoformat())
 
 
 def as_markdown(view: Overview) -> str:
@@ -182,7 +191,7 @@ def as_markdown(view: Overview) -> str:
     for title, headings, rows in _sections(view):
         out += [f"### {title}", ""]
         if not rows:
-            out += ["Geen.", ""]
+            out += [_("Nothing."), ""]
             continue
         out.append("| " + " | ".join(headings) + " |")
         aligns = ["---:" if i and _numeric(rows, i) else "---" for i in range(len(headings))]
@@ -208,7 +217,7 @@ def print_table(view: Overview) -> None:
         console.print()
         if not rows:
             console.print(Text(title, style="italic"))
-            console.print(Text("  Geen."))
+            console.print(Text("  " + _("Nothing.")))
             continue
         table = Table(title=title, title_justify="left", show_edge=False)
         for index, heading in enumerate(headings):

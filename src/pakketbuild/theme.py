@@ -61,6 +61,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from pakketbuild.i18n import _
 from pakketbuild.yamlsafe import Located, Mark, YamlProblem, load_yaml
 
 THEMES_DIR = "themes"
@@ -346,12 +347,17 @@ def parse_theme(
                 exc.lineno,
                 exc.colno,
                 "invalid-theme",
-                f"the file is not valid JSON ({exc.msg}); design-token files are JSON",
+                _(
+                    "the file is not valid JSON (check the commas, quotes and brackets near "
+                    "this place); design-token files are JSON"
+                ),
             )
         ]
     if not isinstance(data, dict):
         return None, [
-            ThemeProblem(1, 1, "invalid-theme", "the file must hold one JSON object { … }")
+            ThemeProblem(
+                1, 1, "invalid-theme", _("the file must hold one JSON object {{ … }}").format()
+            )
         ]
     try:
         located: Located | None = load_yaml(text)  # JSON is YAML: gives line numbers
@@ -383,7 +389,9 @@ def _build(
             parse.problem(
                 token.mark,
                 "invalid-theme",
-                f"'color.{name}' must be a colour such as \"#154273\" (found {_show(value)})",
+                _("'{token}' must be a colour such as \"#154273\" (found {found})").format(
+                    token=f"color.{name}", found=_show(value)
+                ),
                 f"color.{name}",
             )
             continue
@@ -403,8 +411,10 @@ def _build(
             parse.problem(
                 token.mark,
                 "invalid-theme",
-                f"'font.family.{name}' must be a font name or a list of names made of "
-                f"letters, digits, spaces and hyphens (found {_show(value)})",
+                _(
+                    "'{token}' must be a font name or a list of names made of "
+                    "letters, digits, spaces and hyphens (found {found})"
+                ).format(token=f"font.family.{name}", found=_show(value)),
                 f"font.family.{name}",
             )
             continue
@@ -419,8 +429,9 @@ def _build(
             parse.problem(
                 token.mark,
                 "invalid-theme",
-                f'\'spacing.{name}\' must be a dimension such as "1rem" or "4px" (found '
-                f"{_show(value)})",
+                _('\'{token}\' must be a size such as "1rem" or "4px" (found {found})').format(
+                    token=f"spacing.{name}", found=_show(value)
+                ),
                 f"spacing.{name}",
             )
             continue
@@ -443,10 +454,18 @@ def _build(
                 parse.problem(
                     at.mark,
                     "low-contrast",
-                    f"'color.{text_name}' ({colors[text_name]}) on 'color.{back_name}' "
-                    f"({colors[back_name]}) has a contrast of {ratio:.2f}:1; WCAG AA needs "
-                    f"at least {MIN_CONTRAST}:1 for text, so choose a darker or lighter "
-                    "colour",
+                    _(
+                        "'{text}' ({text_colour}) on '{back}' ({back_colour}) has a contrast "
+                        "of {ratio}:1; WCAG AA needs at least {minimum}:1 for text, so choose "
+                        "a darker or lighter colour"
+                    ).format(
+                        text=f"color.{text_name}",
+                        text_colour=colors[text_name],
+                        back=f"color.{back_name}",
+                        back_colour=colors[back_name],
+                        ratio=f"{ratio:.2f}",
+                        minimum=MIN_CONTRAST,
+                    ),
                     f"color.{text_name}",
                 )
     if parse.problems:
@@ -485,7 +504,9 @@ def _resolve(name: str, tokens: dict[str, _Token], parse: _Parse) -> tuple[Any, 
             parse.problem(
                 first.mark,
                 "invalid-theme",
-                f"the aliases of '{name}' go round in a circle ({' → '.join([*seen, target])})",
+                _("the references of '{name}' go round in a circle ({chain})").format(
+                    name=name, chain=" → ".join([*seen, target])
+                ),
                 name,
             )
             return None, None
@@ -495,7 +516,9 @@ def _resolve(name: str, tokens: dict[str, _Token], parse: _Parse) -> tuple[Any, 
             parse.problem(
                 first.mark,
                 "invalid-theme",
-                f"'{name}' refers to '{{{target}}}', but there is no token '{target}'",
+                _("'{name}' refers to '{{{target}}}', but there is no token '{target}'").format(
+                    name=name, target=target
+                ),
                 name,
             )
             return None, None
@@ -547,19 +570,25 @@ def _extensions(
 ) -> tuple[tuple[FontFile, ...], Logo | None]:
     base = ("$extensions", EXTENSION)
     if not isinstance(ours, dict):
-        parse.problem(parse.mark(base), "invalid-theme", f"'{EXTENSION}' must be an object")
+        parse.problem(
+            parse.mark(base),
+            "invalid-theme",
+            _("'{name}' must be an object").format(name=EXTENSION),
+        )
         return (), None
     unknown = sorted(set(ours) - {"fonts", "logo"})
     if unknown:
         parse.problem(
             parse.mark((*base, unknown[0])),
             "invalid-theme",
-            f"'{unknown[0]}' is not known under '{EXTENSION}'; use 'fonts' and 'logo'",
+            _("'{name}' is not known under '{group}'; use 'fonts' and 'logo'").format(
+                name=unknown[0], group=EXTENSION
+            ),
         )
     fonts: list[FontFile] = []
     entries = ours.get("fonts", [])
     if not isinstance(entries, list):
-        parse.problem(parse.mark((*base, "fonts")), "invalid-theme", "'fonts' must be a list")
+        parse.problem(parse.mark((*base, "fonts")), "invalid-theme", _("'fonts' must be a list"))
         entries = []
     for index, entry in enumerate(entries):
         loc = (*base, "fonts", index)
@@ -567,8 +596,10 @@ def _extensions(
             parse.problem(
                 parse.mark(loc),
                 "invalid-theme",
-                "a font is an object with 'family', 'file', and optionally 'weight' (100-900) "
-                "and 'style' ('normal' or 'italic')",
+                _(
+                    "a font is an object with 'family', 'file', and optionally 'weight' "
+                    "(100-900) and 'style' ('normal' or 'italic')"
+                ),
             )
             continue
         family, weight, style = (
@@ -580,7 +611,7 @@ def _extensions(
             parse.problem(
                 parse.mark((*loc, "family")),
                 "invalid-theme",
-                "'family' must be a font name of letters, digits, spaces and hyphens",
+                _("'family' must be a font name of letters, digits, spaces and hyphens"),
             )
             continue
         if weight == "normal":
@@ -591,12 +622,12 @@ def _extensions(
             parse.problem(
                 parse.mark((*loc, "weight")),
                 "invalid-theme",
-                "'weight' must be 100, 200, … 900 (400 regular, 700 bold)",
+                _("'weight' must be 100, 200, … 900 (400 regular, 700 bold)"),
             )
             continue
         if style not in ("normal", "italic"):
             parse.problem(
-                parse.mark((*loc, "style")), "invalid-theme", "'style' must be normal or italic"
+                parse.mark((*loc, "style")), "invalid-theme", _("'style' must be normal or italic")
             )
             continue
         path = _theme_file(
@@ -606,7 +637,7 @@ def _extensions(
             parse.problem(
                 parse.mark((*loc, "file")),
                 "invalid-theme",
-                f"'{path[0]}' is not a TrueType, OpenType or WOFF font",
+                _("'{file}' is not a TrueType, OpenType or WOFF font").format(file=path[0]),
             )
             continue
         if path is not None:
@@ -620,15 +651,19 @@ def _extensions(
             parse.problem(
                 parse.mark(where),
                 "invalid-theme",
-                "'logo' is an object with 'file' (SVG or PNG), 'alt' (its text alternative) "
-                "and optionally 'docx' (a PNG for Word when the logo is SVG)",
+                _(
+                    "'logo' is an object with 'file' (SVG or PNG), 'alt' (its text "
+                    "alternative) and optionally 'docx' (a PNG for Word when the logo is SVG)"
+                ),
             )
         elif not isinstance(alt, str) or not alt.strip() or "\n" in alt or len(alt) > 200:
             parse.problem(
                 parse.mark((*where, "alt") if "alt" in entry else where),
                 "invalid-theme",
-                "the logo needs 'alt': one line of text that says what the logo shows, "
-                "such as 'Logo van de vereniging'",
+                _(
+                    "the logo needs 'alt': one line of text that says what the logo shows, "
+                    "such as 'Logo van de vereniging'"
+                ),
             )
         else:
             found = _theme_file(
@@ -651,9 +686,11 @@ def _extensions(
                     parse.problem(
                         parse.mark((*where, "file")),
                         "unsafe-svg",
-                        f"the logo '{logo_name}' {unsafe}; a logo must be a plain picture "
-                        "(export it again without scripts, links or external files, or use "
-                        "a PNG)",
+                        _(
+                            "the logo '{name}' {problem}; a logo must be a plain picture "
+                            "(export it again without scripts, links or external files, or "
+                            "use a PNG)"
+                        ).format(name=logo_name, problem=unsafe),
                         "logo.file",
                     )
                 else:
@@ -684,29 +721,29 @@ def svg_problem(data: bytes) -> str | None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return "is not UTF-8 text"
+        return _("is not UTF-8 text")
     if _SVG_DECLARATIONS.search(text):
-        return "declares entities or a stylesheet"
+        return _("declares entities or a stylesheet")
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
-        return f"is not a readable SVG file ({exc})"
+        return _("is not a readable SVG file ({reason})").format(reason=exc)
     if root.tag != "{http://www.w3.org/2000/svg}svg":
-        return "is not an SVG drawing (its first element is not <svg>)"
+        return _("is not an SVG drawing (its first element is not <svg>)")
     for element in root.iter():
         name = str(element.tag).rsplit("}", 1)[-1]
         if name in _SVG_ACTIVE:
-            return f"contains <{name}>"
+            return _("contains <{name}>").format(name=name)
         if name == "style" and _CSS_URL.search(element.text or ""):
-            return "has a stylesheet that loads other files"
+            return _("has a stylesheet that loads other files")
         for key, value in element.attrib.items():
             attribute = key.rsplit("}", 1)[-1]
             if attribute.lower().startswith("on"):
-                return f"has an event handler ({attribute}=…)"
+                return _("has an event handler ({attribute}=…)").format(attribute=attribute)
             if attribute == "href" and not _SVG_REFERENCE.match(value.strip()):
-                return f"refers to '{value[:60]}'"
+                return _("refers to '{target}'").format(target=value[:60])
             if _CSS_URL.search(value):
-                return f"loads another file in '{attribute}'"
+                return _("loads another file in '{attribute}'").format(attribute=attribute)
     return None
 
 
@@ -720,36 +757,54 @@ def _theme_file(
 ) -> tuple[str, Path] | None:
     mark = parse.mark(loc)
     if not isinstance(value, str):
-        parse.problem(mark, "invalid-theme", "give the file as a path inside the theme folder")
+        parse.problem(mark, "invalid-theme", _("give the file as a path inside the theme folder"))
         return None
     parts = value.split("/")
     if not all(_FILE_PART.match(part) for part in parts) or len(parts) > 4:
         parse.problem(
             mark,
             "path-outside-content",
-            f"'{value[:80]}' must be a path inside the theme folder made of letters, digits, "
-            "'.', '_' and '-', such as 'fonts/Sans-Regular.ttf'",
+            _(
+                "'{value}' must be a path inside the theme folder made of letters, digits, "
+                "'.', '_' and '-', such as 'fonts/Sans-Regular.ttf'"
+            ).format(value=value[:80]),
         )
         return None
     if PurePosixPath(value).suffix.lower() not in suffixes:
-        parse.problem(mark, "invalid-theme", f"'{value}' must be a {', '.join(suffixes)} file")
+        parse.problem(
+            mark,
+            "invalid-theme",
+            _("'{value}' must be a {types} file").format(value=value, types=", ".join(suffixes)),
+        )
         return None
     path = folder / value
     if not path.exists():
-        parse.problem(mark, "missing-file", f"'{value}' does not exist in the theme folder")
+        parse.problem(
+            mark,
+            "missing-file",
+            _("'{value}' does not exist in the theme folder").format(value=value),
+        )
         return None
     resolved = path.resolve()
     if not resolved.is_relative_to(content_root.resolve()):
         parse.problem(
             mark,
             "path-outside-content",
-            f"'{value}' leads outside the content folder (a link?); copy the file in",
+            _("'{value}' leads outside the content folder (a link?); copy the file in").format(
+                value=value
+            ),
         )
         return None
     if not resolved.is_file():
-        parse.problem(mark, "not-a-file", f"'{value}' is not a regular file")
+        parse.problem(mark, "not-a-file", _("'{value}' is not a regular file").format(value=value))
         return None
     if resolved.stat().st_size > MAX_THEME_FILE:
-        parse.problem(mark, "file-too-large", f"'{value}' is larger than {MAX_THEME_FILE:,} bytes")
+        parse.problem(
+            mark,
+            "file-too-large",
+            _("'{value}' is larger than {limit} bytes").format(
+                value=value, limit=f"{MAX_THEME_FILE:,}"
+            ),
+        )
         return None
     return value, resolved

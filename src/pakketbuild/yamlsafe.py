@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from pakketbuild.i18n import _
+
 try:  # libyaml is fast; fall back to the pure-Python loader where it is missing.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
@@ -101,8 +103,10 @@ def _check_flow_depth(text: str, line_offset: int) -> None:
                         line_no + 1 + line_offset,
                         match.start() + 1,
                         "yaml-too-deep",
-                        f"the YAML is nested more than {MAX_DEPTH} levels deep; "
-                        "content never needs that, so flatten it",
+                        _(
+                            "the fields are nested more than {depth} levels deep (brackets "
+                            "inside brackets); content never needs that, so flatten it"
+                        ).format(depth=MAX_DEPTH),
                     )
         depth = max(0, depth + opening - line.count("]") - line.count("}"))
 
@@ -114,8 +118,10 @@ def load_yaml(text: str, *, line_offset: int = 0) -> Located:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise _translate_yaml_error(exc, text, line_offset) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always gives marks
-        raise YamlProblem(1 + line_offset, 1, "yaml-syntax", str(exc)) from None
+    except yaml.YAMLError:  # pragma: no cover - libyaml always gives marks
+        raise YamlProblem(
+            1 + line_offset, 1, "yaml-syntax", _("the fields cannot be read; check the file")
+        ) from None
     located = Located(None)
     if node is None:
         return located
@@ -134,15 +140,19 @@ def _convert(
             where.line,
             where.col,
             "yaml-too-large",
-            f"the YAML expands to more than {MAX_NODES} values (are aliases (*name) "
-            "repeating each other?); write the values out instead",
+            _(
+                "the fields expand to more than {count} values (are references (*name) "
+                "repeating each other?); write the values out instead"
+            ).format(count=MAX_NODES),
         )
     if depth > MAX_DEPTH:
         raise YamlProblem(
             where.line,
             where.col,
             "yaml-too-deep",
-            f"the YAML is nested more than {MAX_DEPTH} levels deep; flatten it",
+            _("the fields are nested more than {depth} levels deep; flatten them").format(
+                depth=MAX_DEPTH
+            ),
         )
     out.values.setdefault(path, where)
     if isinstance(node, yaml.ScalarNode):
@@ -163,14 +173,14 @@ def _convert(
                 key_mark.line,
                 key_mark.col,
                 "yaml-merge-key",
-                "merge keys ('<<') are not supported; write the fields out",
+                _("'<<' (copying fields from elsewhere) is not supported; write the fields out"),
             )
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
             raise YamlProblem(
                 key_mark.line,
                 key_mark.col,
                 "yaml-key",
-                "a field name must be plain text such as 'title'",
+                _("a field name must be plain text such as 'title'"),
             )
         key = str(key_node.value)
         if key in result:
@@ -178,7 +188,7 @@ def _convert(
                 key_mark.line,
                 key_mark.col,
                 "duplicate-key",
-                f"the field '{key}' appears twice in the same block; keep one",
+                _("the field '{key}' appears twice in the same block; keep one").format(key=key),
             )
         out.keys[(*path, key)] = key_mark
         result[key] = _convert(value_node, (*path, key), out, offset, counter, depth + 1)
@@ -222,8 +232,10 @@ def _tag_problem(tag: str, where: Mark) -> YamlProblem:
         where.line,
         where.col,
         "yaml-tag",
-        f"the YAML tag '{tag}' is not allowed (tags can make YAML run code); "
-        "remove it and write a plain value",
+        _(
+            "'{tag}' is not allowed here (a word starting with '!' can make the file run "
+            "code); remove it and write a plain value"
+        ).format(tag=tag),
     )
 
 
@@ -241,21 +253,91 @@ def _translate_yaml_error(exc: yaml.MarkedYAMLError, text: str, offset: int) -> 
             line,
             col,
             "yaml-tab",
-            "a tab character is used for indentation; YAML only allows spaces, "
-            "so replace the tab with spaces",
+            _(
+                "a tab is used to indent this line; only spaces are allowed, so replace the "
+                "tab with spaces"
+            ),
         )
     if "expected a single document" in (exc.context or ""):
         return YamlProblem(
-            line, col, "yaml-syntax", "there is more than one YAML document ('---'); keep one"
+            line,
+            col,
+            "yaml-syntax",
+            _("there is a '---' line among the fields; the fields end at the second '---'"),
         )
-    context = f" {exc.context}" if exc.context else ""
-    hint = (
-        " Check the indentation and that text containing ': ' or starting with a"
-        " special character (such as '*', '&', '!', '[', '{', '@', '`') is in quotes."
-    )
-    return YamlProblem(
-        line, col, "yaml-syntax", f"the YAML cannot be read:{context} {problem}.{hint}"
-    )
+    return YamlProblem(line, col, "yaml-syntax", _syntax_message(exc, text, mark))
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str, mark: Any) -> str:
+    """What the editor wrote that cannot be read, and what to write instead (no YAML terms)."""
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    line_text = ""
+    if mark is not None:
+        lines = text.split("\n")
+        if 0 <= mark.line < len(lines):
+            line_text = lines[mark.line].strip()
+    shown = line_text if len(line_text) <= 60 else line_text[:57] + "..."
+    first_colon = line_text.find(": ")
+    indent = 0
+    if mark is not None and 0 <= mark.line < len(text.split("\n")):
+        raw = text.split("\n")[mark.line]
+        indent = len(raw) - len(raw.lstrip(" "))
+    if (
+        "mapping values are not allowed" in problem
+        and indent
+        and mark.column == indent + (first_colon if first_colon >= 0 else 0)
+    ):
+        return _(
+            "this line is indented further than the field above it ('{line}'); start it at "
+            "the same position as that field, or put the text above in quotes"
+        ).format(line=shown)
+    if "mapping values are not allowed" in problem:
+        return _(
+            "this line has a second ': ' after the field name ('{line}'); put the text after "
+            "the first ': ' in quotes, like title: \"Let op: dit is een voorbeeld\""
+        ).format(line=shown)
+    if "expected '-' indicator" in problem or ("block end" in problem and "'-'" in problem):
+        return _(
+            "the lines of this list are not indented equally; start every entry of a list "
+            "with '- ' at the same position ('{line}')"
+        ).format(line=shown)
+    if "could not find expected ':'" in problem or "simple key" in context:
+        return _(
+            "a line has no ': ' between field name and text ('{line}'); write 'field: text', "
+            "or indent a continued text further than its field"
+        ).format(line=shown)
+    if "cannot start any token" in problem or "found undefined alias" in problem:
+        return _(
+            "the text starts with a character that has a special meaning ('{line}'); put the "
+            'text in quotes, like title: "*Nieuw* onderdeel"'
+        ).format(line=shown)
+    if (
+        "found unexpected end" in problem
+        or "expected ',' or ']'" in problem
+        or ("expected ',' or '}'" in problem)
+    ):
+        return _(
+            "a quote or bracket that is opened is never closed; add the closing quote or bracket"
+        )
+    if "quoted" in context or "unknown escape" in problem:
+        return _(
+            "the text in quotes cannot be read ('{line}'); a backslash \\ or a quote inside "
+            "the text needs care: use single quotes '…' around text that contains \\ or \""
+        ).format(line=shown)
+    if (
+        "expected <block end>" in problem
+        or "expected <document start>" in problem
+        or "did not find expected key" in problem
+    ):
+        return _(
+            "this line is indented differently from the lines around it ('{line}'); give "
+            "fields of the same block the same indentation (spaces)"
+        ).format(line=shown)
+    return _(
+        "this line cannot be read ('{line}'); check the indentation and put text that "
+        "contains ': ' or starts with a special character (such as *, &, !, [, {{, @) in quotes"
+    ).format(line=shown)
 
 
 def _char_at(text: str, line: int, column: int) -> str:

@@ -515,3 +515,47 @@ def libreoffice_convert(docx: Path, out_dir: Path) -> Path:
             f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
         )
     return target
+
+
+def libreoffice_convert_many(documents: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
+    """Convert many documents to PDF with one headless LibreOffice process (one start-up
+    instead of one per file); return document → PDF. Documents that share a file name
+    (a view's copy of a pakket) are copied under unique names first. Raises ClientError
+    when a PDF is missing."""
+    require("soffice")
+    sources = _existing(list(documents))
+    out_dir = out_dir.resolve()
+    staging = out_dir / "sources"
+    staging.mkdir(parents=True, exist_ok=True)
+    staged: dict[Path, Path] = {}
+    for number, src in enumerate(sources):
+        copy = staging / f"{number:03d}-{src.name}"
+        shutil.copyfile(src, copy)
+        staged[src] = copy
+    with tempfile.TemporaryDirectory(prefix="pakketbuild-lo-") as profile:
+        env = dict(os.environ, HOME=profile)
+        _run(
+            [
+                "soffice",
+                "--headless",
+                "--norestore",
+                "--nologo",
+                "--nolockcheck",
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                out_dir,
+                *staged.values(),
+            ],
+            timeout=_TIMEOUT_SOFFICE * max(1, len(staged) // 4),
+            what="soffice --convert-to pdf (batch)",
+            env=env,
+        )
+    result = {}
+    for src, copy in staged.items():
+        target = out_dir / f"{copy.stem}.pdf"
+        if not target.is_file() or target.stat().st_size == 0:
+            raise ClientError(f"LibreOffice made no PDF from {src}")
+        result[src] = target
+    return result

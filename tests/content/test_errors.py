@@ -102,26 +102,35 @@ CASES = {
         "site.yaml": SITE + "docx_template: sjabloon.docx\n",
         "sjabloon.docx": "geen Word-document",
     },
+    "list-marker": {"items/woningscan.md": item() + "\nAls u:\n• burgemeester bent\n"},
+    "placeholder-text": {
+        "items/woningscan.md": item(
+            head=ITEM_HEAD.replace(
+                "Een korte inleiding.",
+                "Schrijf hier in één alinea waar dit onderdeel over gaat en voor wie het is.",
+            )
+        )
+    },
 }
 
 EXPECTED: dict[str, list[str]] = {
     "yaml-syntax": [
-        "content/items/woningscan.md:7:9: error[yaml-syntax]: the YAML cannot be read: mapping values are not allowed in this context. Check the indentation and that text containing ': ' or starting with a special character (such as '*', '&', '!', '[', '{', '@', '`') is in quotes."
+        "content/items/woningscan.md:7:9: error[yaml-syntax]: this line has a second ': ' after the field name ('owner: a: b'); put the text after the first ': ' in quotes, like title: \"Let op: dit is een voorbeeld\"",
     ],
     "yaml-tab": [
-        "content/items/woningscan.md:8:1: error[yaml-tab]: a tab character is used for indentation; YAML only allows spaces, so replace the tab with spaces"
+        "content/items/woningscan.md:8:1: error[yaml-tab]: a tab is used to indent this line; only spaces are allowed, so replace the tab with spaces",
     ],
     "yaml-tag": [
-        "content/items/woningscan.md:7:8: error[yaml-tag]: the YAML tag '!!python/object/apply:os.system' is not allowed (tags can make YAML run code); remove it and write a plain value"
+        "content/items/woningscan.md:7:8: error[yaml-tag]: '!!python/object/apply:os.system' is not allowed here (a word starting with '!' can make the file run code); remove it and write a plain value",
     ],
     "yaml-too-large": [
-        "content/organisaties.yaml:1:24: error[yaml-too-large]: the YAML expands to more than 50000 values (are aliases (*name) repeating each other?); write the values out instead"
+        "content/organisaties.yaml:1:24: error[yaml-too-large]: the fields expand to more than 50000 values (are references (*name) repeating each other?); write the values out instead",
     ],
     "yaml-too-deep": [
-        "content/items/woningscan.md:7:48: error[yaml-too-deep]: the YAML is nested more than 40 levels deep; content never needs that, so flatten it"
+        "content/items/woningscan.md:7:48: error[yaml-too-deep]: the fields are nested more than 40 levels deep (brackets inside brackets); content never needs that, so flatten it",
     ],
     "yaml-merge-key": [
-        "content/organisaties.yaml:3:5: error[yaml-merge-key]: merge keys ('<<') are not supported; write the fields out"
+        "content/organisaties.yaml:3:5: error[yaml-merge-key]: '<<' (copying fields from elsewhere) is not supported; write the fields out",
     ],
     "yaml-key": [
         "content/items/woningscan.md:7:1: error[yaml-key]: a field name must be plain text such as 'title'"
@@ -133,13 +142,13 @@ EXPECTED: dict[str, list[str]] = {
         "content/items/woningscan.md:3:8: error[invisible-character] (title): the text contains invisible or control characters (U+202E); retype the text or paste it as plain text"
     ],
     "invalid-value": [
-        "content/items/woningscan.md:4:7: error[invalid-value] (kind): the text 'scann' is not allowed here; choose one of 'support-line', 'norm', 'scan', 'training', 'step-plan', 'protection-system', 'advice-desk' or 'other'"
+        "content/items/woningscan.md:4:7: error[invalid-value] (kind): the text 'scann' is not allowed here; did you mean 'scan'? choose one of 'support-line', 'norm', 'scan', 'training', 'step-plan', 'protection-system', 'advice-desk' or 'other'",
     ],
     "invalid-id": [
         "content/organisaties.yaml:2:9: error[invalid-id] (organisations[0].id): 'NWB bestuur' is not a valid id: use lower-case letters a-z, digits and single hyphens, for example 'woningscan'"
     ],
     "insecure-url": [
-        "content/items/woningscan.md:9:10: error[insecure-url] (contacts[0].url): 'http://voorbeeld.nl' is not an https address; only addresses starting with https:// are allowed (http, javascript: and other schemes are refused)"
+        "content/items/woningscan.md:9:10: error[insecure-url] (contacts[0].url): 'http://voorbeeld.nl' is not a secure address; write 'https://voorbeeld.nl' (with an s)",
     ],
     "invalid-email": [
         "content/items/woningscan.md:9:12: error[invalid-email] (contacts[0].email): 'geen-adres' is not an e-mail address such as 'naam@voorbeeld.nl'"
@@ -160,7 +169,7 @@ EXPECTED: dict[str, list[str]] = {
         "content/items/woningscan.md:7:1: error[unknown-field] (titel): 'titel' is not a known field; did you mean 'title'? allowed here: audiences, changes, contacts, documents, id, kind, last_reviewed, owner, providers, published, related, replaced_by, review_by, status, steps, summary, title"
     ],
     "missing-field": [
-        "content/items/woningscan.md:2:1: error[missing-field] (kind): the required field 'kind' is missing; add a line 'kind: …'"
+        "content/items/woningscan.md:2:1: error[missing-field] (kind): the required field 'kind' is missing; add a line 'kind: …', with one of: support-line, norm, scan, training, step-plan, protection-system, advice-desk or other",
     ],
     "wrong-type": [
         "content/items/woningscan.md:3:8: error[wrong-type] (title): expected text, found a number (2026) (put text in quotes if it looks like a number, date or yes/no)"
@@ -190,16 +199,16 @@ EXPECTED: dict[str, list[str]] = {
         "content/items/woningscan.md:1:1: error[no-front-matter]: the file must start with a line '---', then the fields (title: …), then a line '---', then the text"
     ],
     "raw-html": [
-        "content/items/woningscan.md:11:1: error[raw-html] (body): HTML tags are not allowed in the text and would be shown as literal text; use Markdown instead (for example **vet** or [link](https://…))"
+        "content/items/woningscan.md:11:1: error[raw-html]: HTML tags are not allowed in the text and would be shown as literal text; use Markdown instead (for example **vet** or [link](https://…))",
     ],
     "unsafe-link": [
-        "content/items/woningscan.md:11:1: error[unsafe-link] (body): the link 'javascript:alert(1)' is not allowed; links must start with https://, mailto: or tel: (or # for a heading on the same page)"
+        "content/items/woningscan.md:11:1: error[unsafe-link]: the link 'javascript:alert(1)' is not allowed; links must start with https://, mailto: or tel: (or # for a heading on the same page)",
     ],
     "image-not-allowed": [
-        "content/items/woningscan.md:11:1: error[image-not-allowed] (body): images are not allowed in the text; describe the content in words or add the file as a document"
+        "content/items/woningscan.md:11:1: error[image-not-allowed]: images are not allowed in the text; describe the content in words or add the file as a document",
     ],
     "heading-level": [
-        "content/items/woningscan.md:11:1: error[heading-level] (body): a '#' heading is not allowed in the text (the title is the page heading); start sections with '##'"
+        "content/items/woningscan.md:11:1: error[heading-level]: a '#' heading is not allowed in the text (the title is the page heading); start sections with '##'",
     ],
     "duplicate-id": [
         "content/organisaties.yaml:4:9: error[duplicate-id] (organisations[1].id): the organisation id 'nwb' is used twice; give each organisation its own id"
@@ -221,6 +230,12 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "no-pakket": [
         "content/pakketten:1:1: error[no-pakket]: there is no pakket; add content/pakketten/<id>.md"
+    ],
+    "list-marker": [
+        "content/items/woningscan.md:12:1: error[list-marker]: this line starts with '•', which does not make a list here (pasted from Word?), so the lines would run together; write '- burgemeester bent'",
+    ],
+    "placeholder-text": [
+        "content/items/woningscan.md:5:10: error[placeholder-text] (summary): the example text 'Schrijf hier in één alinea waar dit onderdeel o...' is still here, but the status is 'gepubliceerd'; replace it with your own text (or set the status back to 'concept')",
     ],
 }
 

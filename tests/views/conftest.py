@@ -17,6 +17,6 @@ def views_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def views_site(views_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The scenario tree built to HTML, JSON, PDF and DOCX (once per session)."""
+    """The scenario tree built to HTML, JSON, PDF, DOCX and ODT (once per session)."""
     out = tmp_path_factory.mktemp("views-site") / "exports"
-    return build_tree(views_content, out, formats="html,json,pdf,docx")
+    return build_tree(views_content, out, formats="html,json,pdf,docx,odt")

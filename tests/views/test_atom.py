@@ -136,8 +136,11 @@ def test_feedparser_reads_every_atom_feed_like_its_json_feed(
             assert ("datum-onbekend" in terms) == (not own and not known)
             assert entry.get("published") == item.get("date_published")
             assert entry.content[0].type == "text/html"
-            # trimmed; feedparser's sanitiser drops data-* attributes (data-audience)
+            # trimmed; feedparser's sanitizer drops data-* attributes (data-audience) and
+            # empties tel: links (feedparser.urls.ACCEPTABLE_URI_SCHEMES has no 'tel');
+            # the rest must match
             expected = re.sub(r' data-audience="[^"]*"', "", item["content_html"].strip())
+            expected = re.sub(r'href="tel:[^"]*"', 'href=""', expected)
             assert entry.content[0].value == expected
             if "url" in item:
                 assert entry.link == item["url"]

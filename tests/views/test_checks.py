@@ -25,14 +25,32 @@ def _check(tmp_path: Path, capsys: pytest.CaptureFixture[str], changes: dict[str
             "audiences: [raadslid]\n    theme",
             "audiences: [raadsleden]\n    theme",
             "content/site.yaml:9:17: error[invalid-value] (views[0].audiences[0]): the text "
-            "'raadsleden' is not allowed here; choose one of 'burgemeester', 'wethouder', "
-            "'raadslid'",
+            "'raadsleden' is not allowed here; did you mean 'raadslid'? choose one of "
+            "'burgemeester', 'wethouder', 'raadslid'",
         ),
         (
             "  - id: wethouders",
             "  - id: raadsleden",
             "content/site.yaml:11:9: error[duplicate-id] (views[1].id): the view id "
             "'raadsleden' is used twice",
+        ),
+        (
+            "    audiences: [wethouder]\n",
+            "    audiences: [wethouder]\n    items: [hulp, hulpp]\n",
+            "content/site.yaml:14:19: error[unknown-reference] (views[1].items[1]): there is "
+            "no item with id 'hulpp'; did you mean 'hulp'?",
+        ),
+        (
+            "    audiences: [wethouder]\n",
+            "    audiences: [wethouder]\n    items: [scan]\n",
+            "content/site.yaml:14:13: error[invalid-value] (views[1].items[0]): 'scan' is not "
+            "for this view's audiences (wethouder)",
+        ),
+        (
+            "    audiences: [wethouder]\n",
+            "    audiences: [wethouder]\n    items: [hulp, hulp]\n",
+            "content/site.yaml:14:19: error[duplicate-id] (views[1].items[1]): 'hulp' is "
+            "listed twice in the items of view 'wethouders'",
         ),
         (
             "    audiences: [wethouder]\n",
@@ -56,25 +74,25 @@ def test_view_mistakes(
         (
             "::: alleen-voor wethouder\nAls",
             "::: alleen-voor wethouders\nAls",
-            "content/items/hulp.md:29:1: error[unknown-audience] (body): 'wethouders' is not "
+            "content/items/hulp.md:29:1: error[unknown-audience]: 'wethouders' is not "
             "an audience; did you mean 'wethouder'?",
         ),
         (
             "::: alleen-voor wethouder\nAls",
             "::: alleen-voo wethouder\nAls",
-            "content/items/hulp.md:29:1: error[invalid-passage] (body): '::: alleen-voo' is "
+            "content/items/hulp.md:29:1: error[invalid-passage]: '::: alleen-voo' is "
             "not a known block",
         ),
         (
             "eerst de secretaris.\n:::\n",
             "eerst de secretaris.\n",
-            "content/items/hulp.md:29:1: error[invalid-passage] (body): the passage that "
+            "content/items/hulp.md:29:1: error[invalid-passage]: the passage that "
             "starts here is never closed",
         ),
         (
             "::: alleen-voor wethouder\nAls",
             "::: alleen-voor\nAls",
-            "content/items/hulp.md:29:1: error[invalid-passage] (body): name at least one "
+            "content/items/hulp.md:29:1: error[invalid-passage]: name at least one "
             "audience after 'alleen-voor'",
         ),
         (
@@ -99,6 +117,6 @@ def test_a_passage_for_an_audience_the_item_does_not_serve_is_a_warning(
     root = write_views_tree(tmp_path / "content", {"items/hulp.md": text})
     assert main(["check", "--content", str(root)]) == 0
     assert (
-        "content/items/hulp.md:29:1: warning[passage-audience] (body): this passage is for "
+        "content/items/hulp.md:29:1: warning[passage-audience]: this passage is for "
         "statenlid, but the item is not"
     ) in capsys.readouterr().err

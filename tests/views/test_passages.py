@@ -49,7 +49,7 @@ def test_a_view_holds_its_own_passages_and_no_other(
         seen.update(m for m in allowed if m in text)
         formats.add(path.suffix)
     assert seen == set(allowed)
-    assert {".html", ".json", ".atom", ".pdf", ".docx"} <= formats
+    assert {".html", ".json", ".atom", ".pdf", ".docx", ".odt"} <= formats
 
 
 @pytest.mark.parametrize(

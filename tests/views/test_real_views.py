@@ -48,6 +48,25 @@ def test_each_association_has_its_view(
     assert f"--color-brand: {own['color']['brand']['$value']};" in theme
     # Only the burgemeesters' pakket is for burgemeesters: other views list the items.
     assert bool(index["pakketten"]) is (view == "burgemeesters")
+    # One document with the whole view, in every document format, linked from its home page
+    home = (root / "index.html").read_text("utf-8")
+    for ext in ("pdf", "docx", "odt"):
+        assert (root / f"downloads/{view}.{ext}").is_file()
+        assert f'href="downloads/{view}.{ext}"' in home
+    # in the pakket's order (the views' 'items' lists in site.yaml follow it)
+    pakket = next(iter(content.pakketten.values())).items
+    bundle = _pdf_outline_titles(root / f"downloads/{view}.pdf")
+    titles = {i.title: i.id for i in content.items.values()}
+    ids = [titles[t] for t in bundle if t in titles]
+    assert sorted(ids) == expected
+    assert ids == [i for i in pakket if i in expected]
+
+
+def _pdf_outline_titles(path: Path) -> list[str]:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf, pdf.open_outline() as outline:
+        return [str(entry.title) for entry in outline.root]
 
 
 def test_the_full_edition_keeps_its_urls_and_links_the_views(real_documents: Path) -> None:

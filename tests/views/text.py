@@ -22,6 +22,18 @@ def docx_text(path: Path) -> str:
     return " ".join(parts)
 
 
+def odt_text(path: Path) -> str:
+    """All text of an ODT: body, styles (header, footer) and metadata."""
+    import re
+
+    parts: list[str] = []
+    with zipfile.ZipFile(path) as package:
+        for name in ("content.xml", "styles.xml", "meta.xml"):
+            xml = package.read(name).decode("utf-8")
+            parts += re.findall(r">([^<]+)<", xml)
+    return " ".join(parts)
+
+
 def file_text(path: Path) -> str:
     """Text of an HTML, JSON, Atom, CSS, PDF (pdftotext) or DOCX file; '' for fonts and
     images."""
@@ -30,6 +42,8 @@ def file_text(path: Path) -> str:
         return pdf_text(path)
     if suffix == ".docx":
         return docx_text(path)
+    if suffix == ".odt":
+        return odt_text(path)
     if suffix in (".ttf", ".png", ".svg", ".woff2"):
         return ""
     return path.read_text(encoding="utf-8")

@@ -54,6 +54,7 @@ def poppler(tool: str) -> str:
 def normalise(text: str) -> str:
     """Text with line-break hyphenation undone and all whitespace collapsed."""
     text = text.replace("\u00ad", "")
+    text = re.sub(r"(\w)\u2010\n(\w)", r"\1\2", text)  # WeasyPrint's automatic hyphens
     text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
     return re.sub(r"\s+", " ", text).strip()
 

@@ -6,18 +6,32 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import feedparser  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
+from pakketbuild import i18n
 from pakketbuild.baseurl import BaseUrlError, normalise, publishing_diagnostics
 from pakketbuild.cli import main
 from tests.conftest import REAL_CONTENT
 from tests.writers.html_tools import SMALL
 
 BASE = "https://voorbeeld.nl/pakket/"
+
+
+@pytest.fixture(autouse=True)
+def _dutch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The messages tested here are the Dutch ones an editor and CI reader see (the rest of
+    the suite runs in English, see tests/conftest.py)."""
+    monkeypatch.setenv("LANGUAGE", "nl")
+    i18n.set_language("nl")
+    try:
+        yield
+    finally:
+        i18n.set_language("en")
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +175,7 @@ def test_without_a_base_url_documents_say_what_paths_are_relative_to(real_site: 
     """The real content has no base URL: no absolute links, and ``path_root`` in every
     API document and feed resolves every path to an existing file."""
     documents = [*real_site.glob("api/v1/**/*.json"), *real_site.glob("feeds/*.json")]
-    # Schemas hold no paths; openapi.json has a relative server instead.
+    # schemas and the OpenAPI description describe documents; they link none themselves
     documents = [
         p for p in documents if "/schema/" not in p.as_posix() and p.name != "openapi.json"
     ]
@@ -191,7 +205,7 @@ def test_check_strict_warns_when_a_publishing_build_has_no_base_url(
     site.write_text(site.read_text("utf-8").replace("base_url: " + BASE + "\n", ""), "utf-8")
     assert main(["check", "--content", str(content), "--strict"]) == 1
     err = capsys.readouterr().err
-    assert re.search(r"site\.yaml:1:1: error\[base-url-missing\] \(base_url\): dit is een "
+    assert re.search(r"site\.yaml:1:1: fout\[base-url-missing\] \(base_url\): dit is een "
                      r"publicatiebuild", err), err  # fmt: skip
     monkeypatch.setenv("PAKKETBUILD_BASE_URL", BASE)
     main(["check", "--content", str(content), "--strict"])

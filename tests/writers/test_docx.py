@@ -29,6 +29,7 @@ from tests.writers.document_tools import (
     REAL_CONTENT,
     SCENARIO,
     pdf_text,
+    poppler,
     publication,
     render_all,
 )
@@ -205,37 +206,66 @@ def test_in_document_links_point_at_bookmarks(scenario: dict[str, bytes]) -> Non
     assert len(ids) == len(set(ids)) == len(body.xpath(".//w:bookmarkEnd"))
 
 
-def test_contacts_table_has_a_header_row(scenario: dict[str, bytes]) -> None:
+def test_contacts_are_labelled_blocks_with_links(scenario: dict[str, bytes]) -> None:
+    """The same block as in the PDF and the ODT: the name, then one labelled line per way
+    to reach it; no table (no narrow column breaks an address), no repeated label."""
     document = open_docx(scenario[STEPS_ITEM])
-    contacts = next(t for t in document.tables if t.rows[0].cells[0].text == "Contact")
-    assert contacts.style.name == "Table Grid"
-    assert [c.text for c in contacts.rows[0].cells] == [
-        "Contact", "Telefoon", "E-mail", "Website", "Bereikbaar",
-    ]  # fmt: skip
-    assert contacts.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-    assert [c.text for c in contacts.rows[2].cells] == ["Achtervang", "020-7654321", "", "", ""]
-    second = open_docx(scenario[SECOND_ITEM]).tables[0]
-    assert [c.text for c in second.rows[0].cells] == ["Contact", "Telefoon"]
+    texts = [p.text for p in document.paragraphs]
+    assert (
+        "Meldpunt Test\nTelefoon: 070-1234567\nE-mail: meldpunt@testnetwerk.example.nl\n"
+        "Website: https://testnetwerk.example.nl/meldpunt\n"
+        "Bereikbaar: maandag tot en met vrijdag van 9.00 tot 17.00 uur"
+    ) in texts
+    assert "Achtervang\nTelefoon: 020-7654321" in texts
+    assert not any(t.rows[0].cells[0].text == "Contact" for t in document.tables)
+    xml = part(scenario[STEPS_ITEM], "word/_rels/document.xml.rels")
+    for target in ("tel:+31701234567", "mailto:meldpunt@testnetwerk.example.nl"):
+        assert f'Target="{target}"' in xml
 
 
-def test_toc_field_is_filled_by_word_on_opening(scenario: dict[str, bytes]) -> None:
+def test_toc_field_is_filled_in_and_word_asks_nothing_on_opening(
+    scenario: dict[str, bytes], real: Path
+) -> None:
     xml = part(scenario[PAKKET], "word/document.xml")
+    # level 1 only: the PDF's contents entries, also after a reader updates the field
     assert re.search(
-        r'<w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText>', xml
+        r'<w:instrText xml:space="preserve"> TOC \\o "1-1" \\h \\z \\u </w:instrText>', xml
     )
     kinds = re.findall(r'w:fldCharType="(\w+)"', xml)
     assert kinds == ["begin", "separate", "end"]
-    settings = part(scenario[PAKKET], "word/settings.xml")
-    assert '<w:updateFields w:val="true"/>' in settings
-    order = re.findall(r"<(w:\w+|m:\w+)[ />]", settings.split(">", 2)[2])
-    after = ["w:compat", "w:rsids", "m:mathPr", "w:themeFontLang", "w:clrSchemeMapping",
-             "w:shapeDefaults", "w:decimalSymbol", "w:listSeparator"]  # fmt: skip
-    position = order.index("w:updateFields")
-    assert all(order.index(tag) > position for tag in after if tag in order)
-    for tag in ("w:savePreviewPicture", "w:proofState", "w:attachedTemplate"):
-        assert tag not in order
-    # items have no TOC, so Word need not ask to update fields
-    assert "updateFields" not in part(scenario[STEPS_ITEM], "word/settings.xml")
+    document = open_docx(scenario[PAKKET])
+    entries = [p.text for p in document.paragraphs if p.style.name == "toc 1"]
+    assert entries == ["Inleiding", "Stappenplan voor de test", "Tweede onderdeel met eigen lijst"]
+    for data in [*scenario.values(), *(p.read_bytes() for p in real.rglob("*.docx"))]:
+        settings = part(data, "word/settings.xml")
+        assert "updateFields" not in settings  # no question about updating fields
+        order = re.findall(r"<(w:\w+|m:\w+)[ />]", settings.split(">", 2)[2])
+        for tag in ("w:savePreviewPicture", "w:proofState", "w:attachedTemplate"):
+            assert tag not in order
+
+
+def test_house_template_replaces_python_docx_defaults(scenario: dict[str, bytes]) -> None:
+    for data in scenario.values():
+        styles = part(data, "word/styles.xml")
+        theme = part(data, "word/theme/theme1.xml")
+        for name in ("Calibri", "Cambria"):
+            assert name not in styles and name not in theme
+        assert "asciiTheme" not in styles and "4F81BD" not in theme
+        assert 'w:ascii="Arial"' in styles
+        document = open_docx(data)
+        for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Hyperlink"):
+            xml = document.styles[name].element.xml
+            assert "themeColor" not in xml and "4F81BD" not in xml, name
+    title = open_docx(scenario[PAKKET]).styles["Title"].element.xml
+    assert 'w:color="154273"' in title  # the theme's brand colour under the title
+
+
+def test_title_page_has_no_running_header(scenario: dict[str, bytes]) -> None:
+    for data in scenario.values():
+        section = open_docx(data).sections[0]
+        assert section.different_first_page_header_footer
+        assert section.first_page_header.paragraphs[0].text == ""
+        assert section.first_page_footer.paragraphs[0].text == ""
 
 
 def test_header_and_footer_with_page_fields(scenario: dict[str, bytes]) -> None:
@@ -509,7 +539,8 @@ def test_libreoffice_converts_every_docx(
     for item in pub.items.values():
         assert item.title in pakket
         assert item.title in pdf_text(by_name[item.id])
-    assert re.search(r"pagina 1 van \d", pakket)  # PAGE/NUMPAGES fields evaluated
+    assert re.search(r"pagina 2 van \d", pakket)  # PAGE/NUMPAGES fields evaluated
+    assert "pagina 1 van" not in pakket  # the title page has no running header or footer
     # a real renderer numbers every list from 1
     numbers = re.findall(r"(\d+)\. (Eerste punt|Derde punt|Opnieuw één|Opnieuw twee|"
                          r"Meld het incident|Doe aangifte|Kennismaking|Terugblik)",
@@ -519,6 +550,43 @@ def test_libreoffice_converts_every_docx(
         ("1", "Meld het incident"), ("3", "Doe aangifte"), ("1", "Kennismaking"),
         ("3", "Terugblik"),
     ]  # fmt: skip
+
+
+@pytest.mark.clients
+def test_word_contents_match_the_pdf_contents_page(real_documents: Path, tmp_path: Path) -> None:
+    """The contents list of every pakket and view DOCX, as LibreOffice shows it when it
+    opens the file (no field update), has the entries of the PDF's contents page, in the
+    same order, and nothing else (no level-2 Contact / Documenten / Zie ook)."""
+    for word in sorted(real_documents.rglob("downloads/*.docx")):
+        pdf = word.with_suffix(".pdf")
+        converted = clients.libreoffice_convert(word, tmp_path / word.parent.parent.name)
+        word_page = _contents_entries(converted)
+        pdf_page = _contents_entries(pdf)
+        assert word_page == pdf_page, word
+        assert word_page and not {"Contact", "Documenten", "Zie ook"} & set(word_page)
+
+
+def _contents_entries(pdf: Path) -> list[str]:
+    """The lines of the contents page after "Inhoud", without page numbers, the running
+    header and the footer."""
+    tool = poppler("pdftotext")
+    for page in range(1, 4):
+        text = subprocess.run(
+            [tool, "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        lines = [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
+        if "Inhoud" not in lines:
+            continue
+        entries = []
+        for line in lines[lines.index("Inhoud") + 1 :]:
+            line = re.sub(r"[ .]*\d+$", "", line).strip()  # a page number, with dots
+            if not line or line.startswith("pagina "):
+                continue
+            entries.append(line)
+        return entries
+    return []
 
 
 def test_thumbnail_relationship_is_gone(scenario: dict[str, bytes]) -> None:

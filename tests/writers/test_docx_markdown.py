@@ -90,7 +90,7 @@ NODE_TYPES = {
 """Every node type the publishing parser produces for accepted content."""
 
 ACTIVE_RULES = {
-    "core": ["normalize", "block", "inline", "text_join", "limit_nesting"],
+    "core": ["normalize", "block", "inline", "text_join", "limit_nesting", "contact_links"],
     "block": ["table", "code", "container_alleen-voor", "fence", "blockquote", "hr", "list",
               "reference",
               "html_block", "heading", "lheading", "paragraph"],

@@ -182,6 +182,81 @@ def test_pakket_pdf_is_tagged_pdf_ua_with_language_and_title(scenario: dict[str,
         assert [round(float(v)) for v in page.MediaBox] == [0, 0, 595, 842]  # A4
 
 
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+
+
+def _xmp_packet(path: Path) -> bytes:
+    with pikepdf.open(path) as pdf:
+        return bytes(pdf.Root.Metadata.read_bytes())
+
+
+def test_every_pdf_declares_pdf_a_2a_and_pdf_ua_1_in_one_xmp_packet(
+    scenario: dict[str, Path], real: Path
+) -> None:
+    from xml.etree import ElementTree as ET
+
+    for path in [*scenario.values(), *real_pdfs(real)]:
+        raw = path.read_bytes()
+        # one packet in the whole file (a second one would be a second metadata stream)
+        assert raw.count(b"<?xpacket begin=") == 1, path.name
+        packet = _xmp_packet(path)
+        assert packet.count(b"<rdf:RDF") == 1, path.name
+        body = packet[packet.index(b"<x:xmpmeta") : packet.rindex(b"</x:xmpmeta>") + 12]
+        descriptions = ET.fromstring(body).findall(f"{RDF}RDF/{RDF}Description")
+        assert len(descriptions) == 1, path.name
+        with pikepdf.open(path) as pdf, pdf.open_metadata() as xmp:
+            assert pdf.pdf_version == "1.7"
+            assert xmp.get("pdfaid:part") == "2", path.name
+            assert xmp.get("pdfaid:conformance") == "A", path.name
+            assert xmp.get("pdfuaid:part") == "1", path.name
+            # PDF/A-2 accepts pdfuaid only when the file describes that schema itself
+            assert b"<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/<" in packet
+            # metadata stream uncompressed, the same text as the document information
+            assert "/Filter" not in pdf.Root.Metadata.stream_dict
+            assert xmp.get("dc:title") == str(pdf.docinfo.Title), path.name
+            assert xmp.get("dc:creator") == [str(pdf.docinfo.Author)], path.name
+            assert xmp.get("pdf:Producer") == str(pdf.docinfo.Producer)
+            assert xmp.get("xmp:CreatorTool") == str(pdf.docinfo.Creator)
+
+
+def test_every_pdf_has_an_srgb_output_intent_and_embeds_every_font(
+    scenario: dict[str, Path], real: Path
+) -> None:
+    for path in [*scenario.values(), *real_pdfs(real)]:
+        with pikepdf.open(path) as pdf:
+            intents = list(pdf.Root.OutputIntents)
+            assert len(intents) == 1, path.name
+            intent = intents[0]
+            assert intent.S == "/GTS_PDFA1"
+            assert "sRGB" in str(intent.OutputConditionIdentifier)
+            profile = intent.DestOutputProfile
+            assert int(profile.N) == 3
+            assert profile.read_bytes()[36:40] == b"acsp"  # an ICC profile
+            fonts = 0
+            for page in pdf.pages:
+                for font in page.Resources.get("/Font", {}).values():
+                    fonts += 1
+                    descendants = font.get("/DescendantFonts")
+                    target = descendants[0] if descendants is not None else font
+                    descriptor = target.FontDescriptor
+                    assert any(
+                        key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                    ), (path.name, str(target.get("/BaseFont")))
+            assert fonts, path.name
+            # the structure tree is kept (PDF/A level A and PDF/UA both need it)
+            assert "/StructTreeRoot" in pdf.Root and bool(pdf.Root.MarkInfo.Marked)
+            # PDF/A: every annotation is printable
+            for page in pdf.pages:
+                for annot in page.get("/Annots", []):
+                    assert int(annot.F) & 4, path.name
+
+
+def test_xmp_dates_match_the_document_information(scenario: dict[str, Path]) -> None:
+    with pikepdf.open(scenario[PAKKET]) as pdf, pdf.open_metadata() as xmp:
+        assert xmp.get("xmp:CreateDate", "").startswith("2023-01-10")
+        assert xmp.get("xmp:ModifyDate", "").startswith("2024-03-15")
+
+
 def test_metadata_dates_come_from_the_content(scenario: dict[str, Path], real: Path) -> None:
     # editions 2023-01-10 and 2024-03-15, item changes 2023-02-01 and 2024-03-01
     info = docinfo(scenario[PAKKET])
@@ -357,11 +432,69 @@ def test_links_are_clickable(scenario: dict[str, Path]) -> None:
     assert internal, "the in-page link to '#tweede-sectie' must be an internal link"
 
 
-def test_contact_table_has_header_cells_with_scope(scenario: dict[str, Path]) -> None:
+def test_table_header_cells_have_scope(scenario: dict[str, Path]) -> None:
     pdf = pikepdf.open(scenario[STEPS_ITEM])
     headers = [e for e in _struct_elements(pdf).values() if e.get("/S") == "/TH"]
-    assert len(headers) == 5 + 3  # contacts (5 columns) and the Markdown table (3)
+    assert len(headers) == 3  # the Markdown table; contacts are labelled blocks
     assert all(h.A.Scope == "/Column" for h in headers)
+
+
+def test_contacts_are_labelled_blocks_whose_addresses_never_break(
+    scenario: dict[str, Path], real: Path
+) -> None:
+    text = pdf_body_text(scenario[STEPS_ITEM])
+    assert (
+        "Meldpunt Test Telefoon: 070-1234567 E-mail: meldpunt@testnetwerk.example.nl "
+        "Website: https://testnetwerk.example.nl/meldpunt Bereikbaar: maandag tot en met "
+        "vrijdag van 9.00 tot 17.00 uur"
+    ) in text
+    assert "Achtervang Telefoon: 020-7654321" in text
+    assert "Contact Telefoon" not in text  # no header cell repeats the heading
+    # every e-mail address and URL of the real content stands on one line
+    pub = publication(REAL_CONTENT)
+    for path in real_pdfs(real):
+        raw = pdf_text(path)
+        lines = raw.splitlines()
+        for item in pub.items.values():
+            for contact in item.item.contacts:
+                for value in (contact.email, contact.url):
+                    if value and value in normalise(raw):
+                        assert any(value in line for line in lines), (path.name, value)
+
+
+def test_contents_entries_are_links(scenario: dict[str, Path], real: Path) -> None:
+    """One internal link per contents entry on the contents page (WeasyPrint writes none
+    for a link inside a flex item, so the entries must not be flex rows)."""
+    cases = {
+        scenario[PAKKET]: 3,
+        real / "downloads/veiligheidspakket-startende-burgemeesters.pdf": 8,
+    }
+    for path, entries in cases.items():
+        pdf = pikepdf.open(path)
+        internal = [
+            a
+            for a in pdf.pages[1].get("/Annots", [])
+            if a.Subtype == "/Link" and ("/Dest" in a or a.get("/A", {}).get("/S") == "/GoTo")
+        ]
+        assert len(internal) == entries, path.name
+
+
+def test_body_lines_are_at_most_about_75_characters_and_hyphenated(real: Path) -> None:
+    tool = poppler("pdftotext")
+
+    def raw(path: Path) -> str:
+        return subprocess.run(
+            [tool, str(path), "-"], capture_output=True, check=True
+        ).stdout.decode()
+
+    lengths = []
+    for path in real_pdfs(real):
+        lengths += [len(line) for line in raw(path).splitlines() if len(line.split()) > 4]
+    lengths.sort()
+    assert lengths[int(len(lengths) * 0.95)] <= 75, lengths[-20:]
+    assert lengths[-1] <= 80, lengths[-20:]
+    text = raw(real / "downloads/veiligheidspakket-startende-burgemeesters.pdf")
+    assert re.search(r"[a-z][-\u2010\u00ad]\n[a-z]", text), "no word is hyphenated"
 
 
 def test_no_heading_is_stranded_at_the_bottom_of_a_page(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from pakketbuild.diagnostics import UsageError
+from pakketbuild.i18n import _
 
 if TYPE_CHECKING:  # imported lazily: a no-op build must not pay for pydantic and babel
     from pakketbuild.publication import Publication
@@ -120,6 +121,7 @@ WRITERS: dict[str, str] = {
     "json": "pakketbuild.writers.jsonfeed:JsonWriter",
     "pdf": "pakketbuild.writers.pdf:PdfWriter",
     "docx": "pakketbuild.writers.docx:DocxWriter",
+    "odt": "pakketbuild.writers.odt:OdtWriter",
 }
 """Format name → ``module:Class``; modules are imported only when their format is built."""
 
@@ -131,8 +133,12 @@ def get_writer(name: str) -> Writer:
         import difflib
 
         guess = difflib.get_close_matches(name, WRITERS, n=1)
-        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-        raise UsageError(f"unknown format '{name}'{hint}; choose from {', '.join(WRITERS)}")
+        hint = _(" (did you mean '{guess}'?)").format(guess=guess[0]) if guess else ""
+        raise UsageError(
+            _("unknown format '{name}'{hint}; choose from {formats}").format(
+                name=name, hint=hint, formats=", ".join(WRITERS)
+            )
+        )
     module_name, class_name = spec.split(":")
     writer_class = getattr(importlib.import_module(module_name), class_name)
     writer = writer_class()

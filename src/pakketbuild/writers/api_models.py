@@ -38,6 +38,7 @@ MEDIA_TYPES = {
     "json": "application/json",
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
 }
 
 
@@ -97,6 +98,7 @@ class Links(_Doc):
     json_: Link = Field(alias="json", description="The API document.")
     pdf: Link | None = Field(default=None, description="PDF download, when PDFs are built.")
     docx: Link | None = Field(default=None, description="Word download, when built.")
+    odt: Link | None = Field(default=None, description="OpenDocument download, when built.")
 
 
 class AudienceDoc(_Doc):
@@ -373,6 +375,11 @@ class IndexDoc(_Doc):
         default=None,
         description="Views per audience (full edition only). In a view, every 'path' is "
         "relative to the view's own folder.",
+    )
+    downloads: dict[str, Link] | None = Field(
+        default=None,
+        description="A view's combined document (all its items in one file), by format "
+        "(pdf, docx, odt), when built; views only.",
     )
 
 
@@ -827,6 +834,20 @@ def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
             for name in urls.SCHEMA_NAMES
         },
         withdrawn=_link(pub, urls.API_WITHDRAWN, "json"),
+        downloads=(
+            {
+                fmt: Link(
+                    path=urls.view_download(pub.view.id, fmt),
+                    url=pub.absolute_url(urls.view_download(pub.view.id, fmt)),
+                    media_type=MEDIA_TYPES[fmt],
+                )
+                for fmt in urls.DOWNLOAD_FORMATS
+                if fmt in ctx.formats
+            }
+            or None
+            if pub.view is not None and pub.items
+            else None
+        ),
         views=views or None,
     )
 

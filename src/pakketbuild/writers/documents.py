@@ -1,8 +1,10 @@
-"""What the PDF and DOCX writers share: the download jobs, metadata and Dutch labels.
+"""What the PDF, DOCX and ODT writers share: the download jobs, metadata and Dutch labels.
 
-Both formats make one document per pakket (``downloads/<pakket-id>.<ext>``) and one per
+Every format makes one document per pakket (``downloads/<pakket-id>.<ext>``) and one per
 published item (``downloads/items/<item-id>.<ext>``) with the same parts in the same order;
-only the rendering differs. Nothing here imports WeasyPrint or python-docx.
+only the rendering differs. In a view's edition there is one more: the view's combined
+document (``downloads/<view-id>.<ext>``, subject ``bundle:<view-id>``), rendered like a
+pakket (see :func:`view_bundle`). Nothing here imports WeasyPrint or python-docx.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Organisation
+from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Item, Organisation, Pakket
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import Job, urls
 
 PDF_MEDIA_TYPE = "application/pdf"
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ODT_MEDIA_TYPE = "application/vnd.oasis.opendocument.text"
 
 # Dutch labels used in both formats.
 LABEL_CONTENTS = "Inhoud"
@@ -40,12 +43,29 @@ CONTACT_HEADERS = {
     "url": "Website",
     "hours": "Bereikbaar",
 }
-"""Column headers of the contacts table, in column order."""
+"""Labels of a contact's lines (see :func:`contact_lines`), in order."""
 
 
 def document_jobs(pub: Publication, fmt: str, ext: str, media_type: str) -> list[Job]:
-    """One job per published pakket and one per published item."""
-    jobs = [
+    """One job per published pakket and one per published item; in a view's edition also
+    the view's combined document."""
+    jobs = []
+    if pub.view is not None and pub.items:
+        jobs.append(
+            Job(
+                path=urls.view_download(pub.view.id, ext),
+                format=fmt,
+                subject=f"bundle:{pub.view.id}",
+                media_type=media_type,
+                deps=(
+                    *(f"pakket:{pid}" for pid in pub.pakketten),
+                    *(f"item:{item_id}" for item_id in pub.items),
+                    "organisations",
+                    "site",
+                ),
+            )
+        )
+    jobs += [
         Job(
             path=urls.pakket_download(pakket.id, ext),
             format=fmt,
@@ -85,7 +105,62 @@ def subject_of(pub: Publication, job: Job) -> PubPakket | PubItem:
         return pub.pakketten[ident]
     if kind == "item":
         return pub.items[ident]
+    if kind == "bundle" and pub.view is not None and pub.view.id == ident:
+        return view_bundle(pub)
     raise ValueError(f"document writers cannot render subject {job.subject!r}")
+
+
+def related_target(pub: Publication, related: Item, local: set[str]) -> str | None:
+    """Where a "Zie ook" entry links to: the related item's heading when it is in the same
+    document (``#item-<id>``), else its web page when the site has a base URL, else
+    nowhere (a document cannot link to a page whose address is not known)."""
+    if related.id in local:
+        return f"#item-{related.id}"
+    return pub.absolute_url(urls.item_page(related.id))
+
+
+def view_order(pub: Publication) -> list[PubItem]:
+    """The items of a view's combined document, in editorial order: first the view's own
+    ``items`` list in ``site.yaml`` (published ones; the loader checked the ids), then the
+    items of the view's pakketten in pakket order, then every other item of the view in
+    the order of the content (by id)."""
+    order: dict[str, PubItem] = {}
+    listed = pub.view.items if pub.view is not None else []
+    for item_id in listed:
+        if item_id in pub.items:
+            order.setdefault(item_id, pub.items[item_id])
+    for pakket in pub.pakketten.values():
+        for item in pakket.items:
+            order.setdefault(item.id, item)
+    for item_id, item in pub.items.items():
+        order.setdefault(item_id, item)
+    return list(order.values())
+
+
+def view_bundle(pub: Publication) -> PubPakket:
+    """A view's combined document as a pakket: the view's title and audiences, its items
+    in :func:`view_order`, no intro (the view has none), published by the site's publisher
+    (else the first pakket's)."""
+    view = pub.view
+    assert view is not None
+    if pub.site.publisher and pub.site.publisher in pub.organisations:
+        publisher = pub.organisations[pub.site.publisher]
+    elif pub.pakketten:
+        publisher = next(iter(pub.pakketten.values())).publisher
+    else:
+        publisher = Organisation.model_construct(id=pub.site.id, name=pub.site.title)
+    items = view_order(pub)
+    pakket = Pakket.model_construct(
+        id=view.id,
+        title=view.title,
+        intro="",
+        items=[item.id for item in items],
+        audiences=list(view.audiences),
+        publisher=publisher.id,
+        edition=None,
+        editions=[],
+    )
+    return PubPakket(pakket=pakket, items=tuple(items), publisher=publisher)
 
 
 def source_file(pub: Publication, subject: str) -> str:
@@ -115,13 +190,21 @@ def providers_text(providers: Sequence[Organisation]) -> str:
     return dutch_join([org.name for org in providers])
 
 
-def contact_columns(contacts: Sequence[Contact]) -> list[str]:
-    """The contact fields that at least one contact fills, in table order."""
-    return [
-        key
-        for key in CONTACT_HEADERS
-        if key == "label" or any(getattr(contact, key) for contact in contacts)
-    ]
+def contact_lines(contact: Contact) -> list[tuple[str, str, str | None]]:
+    """A contact as a labelled block, the same in every format: ``(label, text, link
+    target)`` per way to reach it, in :data:`CONTACT_HEADERS` order (the name comes first,
+    unlabelled, from ``contact.label``). A block, not a table: no narrow column breaks an
+    e-mail address or URL mid-word, and no header cell repeats the "Contact" heading."""
+    lines: list[tuple[str, str, str | None]] = []
+    if contact.phone:
+        lines.append((CONTACT_HEADERS["phone"], contact.phone, f"tel:{contact.phone_e164}"))
+    if contact.email:
+        lines.append((CONTACT_HEADERS["email"], contact.email, f"mailto:{contact.email}"))
+    if contact.url:
+        lines.append((CONTACT_HEADERS["url"], contact.url, contact.url))
+    if contact.hours:
+        lines.append((CONTACT_HEADERS["hours"], contact.hours, None))
+    return lines
 
 
 def document_kind(media_type: str | None) -> str | None:
@@ -131,6 +214,7 @@ def document_kind(media_type: str | None) -> str | None:
     return {
         PDF_MEDIA_TYPE: "pdf",
         DOCX_MEDIA_TYPE: "docx",
+        ODT_MEDIA_TYPE: "odt",
         "text/html": "webpagina",
     }.get(media_type, media_type.split("/")[-1])
 

@@ -29,7 +29,6 @@ from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.theme import Theme
 from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve
 from pakketbuild.writers.documents import (
-    CONTACT_HEADERS,
     DOCX_MEDIA_TYPE,
     LABEL_AUDIENCES,
     LABEL_CONTACT,
@@ -47,12 +46,13 @@ from pakketbuild.writers.documents import (
     LABEL_STEPS,
     DocumentMeta,
     audiences_text,
-    contact_columns,
+    contact_lines,
     document_jobs,
     document_kind,
     meta_for,
     pakketten_of,
     providers_text,
+    related_target,
     subject_of,
 )
 
@@ -60,7 +60,12 @@ ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 _TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
-TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
+TOC_INSTRUCTION = 'TOC \\o "1-1" \\h \\z \\u'
+"""Level 1 only: the same entries as the PDF's contents page (intro and items), also after
+a reader updates the field; the sections of an item (Contact, Documenten …) stay out."""
+HOUSE_FONT = "Arial"
+"""The house template's font when the theme bundles none: in Word on every platform and,
+metric-compatible (Liberation Sans), in LibreOffice; never python-docx's Calibri/Cambria."""
 
 
 class DocxWriter(Writer):
@@ -95,6 +100,7 @@ def render_docx(pub: Publication, subject: PubPakket | PubItem, template: bytes 
     builder = _Builder(pub, state)
     if template is None:
         _a4(document)
+        house_template(document, pub.theme)
     apply_theme(document, pub.theme, template=template is not None)
     if isinstance(subject, PubPakket):
         builder.pakket(subject)
@@ -103,7 +109,7 @@ def render_docx(pub: Publication, subject: PubPakket | PubItem, template: bytes 
     builder.header_footer(meta.title)
     _set_language(document, meta.language_region)
     _set_core_properties(document, meta)
-    _tidy_settings(document, meta.language_region, update_fields=isinstance(subject, PubPakket))
+    _tidy_settings(document, meta.language_region, update_fields=False)
     _drop_leftovers(document, default_template=template is None)
     raw = io.BytesIO()
     document.save(raw)
@@ -193,6 +199,58 @@ def apply_theme(document: Any, theme: Theme, *, template: bool) -> None:
                 border.set(_qn("w:color"), theme.colors["brand"][1:].upper())
     if "Passage Label" in styles:
         styles["Passage Label"].font.color.rgb = rgb("heading")
+
+
+def house_template(document: Any, theme: Theme) -> None:
+    """pakketbuild's own look over python-docx's default template: every font reference
+    (document defaults, styles, the Office theme's major and minor fonts) becomes the
+    theme's bundled font or :data:`HOUSE_FONT`; the Office theme's accent and hyperlink
+    colours and the Title's rule become the theme's colours. Styles stay styles: no direct
+    formatting is added."""
+    font = theme.docx_font("body") or HOUSE_FONT
+    styles = document.styles.element
+    for fonts in styles.iter(_qn("w:rFonts")):
+        for key in list(fonts.attrib):
+            if key.endswith("Theme"):
+                del fonts.attrib[key]
+        for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(_qn(attribute), font)
+    for border in document.styles["Title"].element.iter(_qn("w:bottom")):
+        if border.get(_qn("w:color")):
+            border.set(_qn("w:color"), theme.colors["brand"][1:].upper())
+            border.attrib.pop(_qn("w:themeColor"), None)
+    for color in styles.iter(_qn("w:color")):
+        if color.attrib.pop(_qn("w:themeColor"), None) is not None:
+            # a colour of python-docx's Office theme: the house colour instead
+            color.set(_qn("w:val"), theme.colors["heading"][1:].upper())
+        color.attrib.pop(_qn("w:themeShade"), None)
+    from docx.shared import RGBColor
+
+    document.styles["Subtitle"].font.color.rgb = RGBColor.from_string(
+        theme.colors["muted"][1:].upper()
+    )
+    theme_part = next(
+        (rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/theme")),
+        None,
+    )
+    if theme_part is not None:
+        xml = theme_part.blob.decode("utf-8")
+        for old in ("Cambria", "Calibri"):
+            xml = xml.replace(f'typeface="{old}"', f'typeface="{font}"')
+        replacements = {
+            "accent1": theme.colors["brand"],
+            "hlink": theme.colors["link"],
+            "folHlink": theme.colors["link-visited"],
+        }
+        import re
+
+        for name, value in replacements.items():
+            xml = re.sub(
+                rf'(<a:{name}>\s*<a:srgbClr val=")[0-9A-Fa-f]{{6}}',
+                rf"\g<1>{value[1:].upper()}",
+                xml,
+            )
+        theme_part._blob = xml.encode("utf-8")
 
 
 def _logo(document: Any, theme: Theme) -> None:
@@ -344,39 +402,35 @@ class _Builder:
             self._heading(LABEL_RELATED, level)
             for rel in item.related:
                 paragraph = self.document.add_paragraph(style="List Bullet")
-                if rel.id in local:
-                    link = add_hyperlink(paragraph, anchor=bookmark_name(f"item-{rel.id}"))
+                target = related_target(self.pub, rel, local)
+                if target is not None and target.startswith("#"):
+                    link = add_hyperlink(paragraph, anchor=bookmark_name(target[1:]))
+                    add_run(link, rel.title, self.state.style("Hyperlink"))
+                elif target is not None:
+                    link = add_hyperlink(paragraph, url=target)
                     add_run(link, rel.title, self.state.style("Hyperlink"))
                 else:
                     paragraph.add_run(rel.title)
 
     def _contacts(self, item: PubItem) -> None:
-        from pakketbuild.writers.docx_markdown import add_hyperlink, add_run, mark_header_row
+        """One paragraph per contact: the name in Strong, then a line per way to reach it
+        ("Telefoon: 070-…" with a link), see :func:`documents.contact_lines`."""
+        from docx.oxml import OxmlElement
 
-        contacts = item.item.contacts
-        columns = contact_columns(contacts)
-        table = self.document.add_table(rows=len(contacts) + 1, cols=len(columns))
-        table.style = self.document.styles["Table Grid"]
-        mark_header_row(table.rows[0])
+        from pakketbuild.writers.docx_markdown import add_hyperlink, add_run
+
         strong = self.state.style("Strong")
         hyperlink = self.state.style("Hyperlink")
-        for cell, column in zip(table.rows[0].cells, columns, strict=True):
-            add_run(cell.paragraphs[0]._p, CONTACT_HEADERS[column], strong)
-        for contact, row in zip(contacts, table.rows[1:], strict=True):
-            for cell, column in zip(row.cells, columns, strict=True):
-                paragraph = cell.paragraphs[0]
-                value = getattr(contact, column)
-                if not value:
-                    continue
-                target = {
-                    "phone": f"tel:{contact.phone_e164}",
-                    "email": f"mailto:{contact.email}",
-                    "url": contact.url,
-                }.get(column)
+        for contact in item.item.contacts:
+            paragraph = self.document.add_paragraph(style="Normal")
+            add_run(paragraph._p, contact.label, strong)
+            for label, text, target in contact_lines(contact):
+                add_run(paragraph._p, "", None).append(OxmlElement("w:br"))
+                add_run(paragraph._p, f"{label}: ", None)
                 if target:
-                    add_run(add_hyperlink(paragraph, url=target), value, hyperlink)
+                    add_run(add_hyperlink(paragraph, url=target), text, hyperlink)
                 else:
-                    add_run(paragraph._p, value, None)
+                    add_run(paragraph._p, text, None)
 
     def _toc(self, entries: list[tuple[str, str]]) -> None:
         """A TOC field; its result holds the entries (without page numbers) until Word
@@ -409,7 +463,11 @@ class _Builder:
         from pakketbuild.writers.docx_markdown import add_field
 
         for section in self.document.sections:
-            section.different_first_page_header_footer = False
+            # the title page carries no running header or footer (its own, empty ones)
+            section.different_first_page_header_footer = True
+            for story in (section.first_page_header, section.first_page_footer):
+                story.is_linked_to_previous = False
+                _clear(story)
             header = section.header
             header.is_linked_to_previous = False
             _clear(header)

@@ -65,10 +65,11 @@ MEDIA_TYPE_LABELS = {
     "image/png": "PNG",
     "image/jpeg": "JPEG",
 }
-DOWNLOAD_LABELS = {"pdf": "PDF", "docx": "Word"}
+DOWNLOAD_LABELS = {"pdf": "PDF", "docx": "Word", "odt": "OpenDocument"}
 DOWNLOAD_MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
 }
 
 
@@ -624,6 +625,11 @@ def render_index(pub: Publication, ctx: BuildContext) -> str:
             loose=[LinkView(text=i.title, href=to(urls.item_page(i.id))) for i in loose],
             feeds=feeds,
             views=views,
+            bundle=(
+                _downloads(ctx, to, partial(urls.view_download, pub.view.id), pub.view.title)
+                if pub.view is not None and pub.items
+                else []
+            ),
             api_href=to(urls.API_INDEX),
             json_ld=None,
         )

@@ -8,8 +8,10 @@ HTML export. WeasyPrint renders it with
   files only;
 * an empty fontconfig configuration, so only the bundled fonts (``assets/fonts/``,
   loaded with ``@font-face``) can be used, never the machine's fonts;
-* ``pdf/ua-1``: tagged, ``/Lang``, title shown as window title;
-* a finisher that repairs two gaps in WeasyPrint 70's tagging (see :func:`finish_pdfua`);
+* ``pdf/a-2a``: tagged, ``/Lang``, title shown as window title, sRGB output intent, every
+  font embedded, and PDF/UA-1's identification merged into the one XMP packet (see
+  :func:`merge_pdfua_identification`), so each file declares PDF/A-2a *and* PDF/UA-1;
+* a finisher that repairs three gaps in WeasyPrint 70's tagging (see :func:`finish_pdfua`);
 * metadata dates from the content only and ``SOURCE_DATE_EPOCH`` set, so two renders of
   the same content give the same bytes.
 
@@ -52,12 +54,12 @@ from pakketbuild.writers.documents import (
     LABEL_STEPS,
     PDF_MEDIA_TYPE,
     audiences_text,
-    contact_columns,
     document_jobs,
     document_kind,
     meta_for,
     pakketten_of,
     providers_text,
+    related_target,
     source_file,
     subject_of,
 )
@@ -67,7 +69,10 @@ if TYPE_CHECKING:
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 FONTS_CONF = ASSETS / "pdf" / "fonts.conf"
-PDF_VARIANT = "pdf/ua-1"
+PDF_VARIANT = "pdf/a-2a"
+"""WeasyPrint renders one variant per file; PDF/A-2a brings tags, the sRGB output intent
+and the PDF/A identification; :func:`merge_pdfua_identification` adds PDF/UA-1 to the same
+XMP packet."""
 DEFAULT_SOURCE_DATE_EPOCH = "315532800"
 """1980-01-01T00:00:00Z: the subset fonts' timestamp when the environment sets none."""
 
@@ -155,7 +160,6 @@ class _ItemView:
     body_html: Markup
     steps: list[_Step]
     contacts: list[Any]
-    contact_columns: list[str]
     documents: list[_Doc]
     related: list[_Link]
 
@@ -189,9 +193,7 @@ def _item_view(
     # Body headings start at '##'; they sit one level below the item title.
     offset = level - 1
     local = {p.id for p in in_pakket.items} if in_pakket else set()
-    related = [
-        _Link(rel.title, f"#item-{rel.id}" if rel.id in local else None) for rel in item.related
-    ]
+    related = [_Link(rel.title, related_target(pub, rel, local)) for rel in item.related]
     documents = [
         _Doc(doc.title, doc.url, document_kind(doc.media_type)) for doc in item.item.documents
     ]
@@ -212,7 +214,6 @@ def _item_view(
             for n, step in enumerate(item.item.steps, start=1)
         ],
         contacts=list(item.item.contacts),
-        contact_columns=contact_columns(item.item.contacts),
         documents=documents,
         related=related,
     )
@@ -265,8 +266,86 @@ def html_to_pdf(html: str, fetcher: ConfinedFetcher) -> bytes:
     A refusal of the fetcher surfaces as the :class:`ContentError` it raised.
     """
     with laid_out(html, fetcher) as document:
-        pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=finish_pdfua)
+        pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=finish_document)
     return pdf
+
+
+def finish_document(document: Any, pdf: Any) -> None:
+    """The finisher of every pakketbuild PDF: tagging repairs, then the XMP packet."""
+    finish_pdfua(document, pdf)
+    merge_pdfua_identification(pdf)
+
+
+_XMP_NS = {
+    "x": "adobe:ns:meta/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
+}
+_XPACKET_BEGIN = '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'.encode()
+_XPACKET_END = b'\n<?xpacket end="r"?>'
+
+
+def merge_pdfua_identification(pdf: Any) -> None:
+    """Rewrite the XMP packet WeasyPrint's ``pdf/a-2a`` variant wrote as one packet with
+    one ``rdf:RDF`` holding one ``rdf:Description``: every property WeasyPrint set (title,
+    creator, dates, ``pdfaid:part``/``conformance``), plus ``pdfuaid:part 1`` and the
+    PDF/A extension schema that declares the ``pdfuaid`` namespace (PDF/A-2 accepts only
+    predefined XMP schemas or schemas described in the file itself). The stream is
+    written uncompressed, as XMP is meant to be readable by tools that do not parse PDF.
+    """
+    from xml.etree import ElementTree as ET
+
+    reference = pdf.catalog.get("Metadata")
+    if reference is None:
+        return
+    stream = pdf.objects[int(bytes(reference).split()[0])]
+    packet = b"".join(
+        part if isinstance(part, bytes) else str(part).encode() for part in stream.stream
+    )
+    start, end = packet.index(b"<x:xmpmeta"), packet.rindex(b"</x:xmpmeta>")
+    meta = ET.fromstring(packet[start : end + len(b"</x:xmpmeta>")])
+
+    def q(prefix: str, name: str) -> str:
+        return f"{{{_XMP_NS[prefix]}}}{name}"
+
+    for prefix, uri in _XMP_NS.items():
+        ET.register_namespace(prefix, uri)
+    merged = ET.Element(q("rdf", "Description"), {q("rdf", "about"): ""})
+    for rdf in meta.findall(q("rdf", "RDF")):
+        for description in rdf.findall(q("rdf", "Description")):
+            for key, value in description.attrib.items():
+                if key != q("rdf", "about"):
+                    merged.set(key, value)
+            merged.extend(list(description))
+    merged.set(q("pdfuaid", "part"), "1")
+    schemas = ET.SubElement(merged, q("pdfaExtension", "schemas"))
+    bag = ET.SubElement(schemas, q("rdf", "Bag"))
+    schema = ET.SubElement(bag, q("rdf", "li"), {q("rdf", "parseType"): "Resource"})
+    for name, text in (
+        ("schema", "PDF/UA Universal Accessibility Schema"),
+        ("namespaceURI", _XMP_NS["pdfuaid"]),
+        ("prefix", "pdfuaid"),
+    ):
+        ET.SubElement(schema, q("pdfaSchema", name)).text = text
+    properties = ET.SubElement(ET.SubElement(schema, q("pdfaSchema", "property")), q("rdf", "Seq"))
+    part = ET.SubElement(properties, q("rdf", "li"), {q("rdf", "parseType"): "Resource"})
+    for name, text in (
+        ("name", "part"),
+        ("valueType", "Integer"),
+        ("category", "internal"),
+        ("description", "Indicates which part of ISO 14289 (PDF/UA) the file conforms to"),
+    ):
+        ET.SubElement(part, q("pdfaProperty", name)).text = text
+    root = ET.Element(q("x", "xmpmeta"))
+    rdf = ET.SubElement(root, q("rdf", "RDF"))
+    rdf.append(merged)
+    ET.indent(root, space=" ")
+    xml = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    stream.stream = [_XPACKET_BEGIN + xml + _XPACKET_END]
+    stream.compress = False
 
 
 @contextlib.contextmanager

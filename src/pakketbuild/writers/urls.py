@@ -28,7 +28,12 @@ HOST_HEADERS = "_headers"
 SCHEMA_DIR = "api/v1/schema"
 SCHEMA_NAMES = ("index", "item", "pakket", "feed-extension", "withdrawn")
 """The JSON Schemas published under :data:`SCHEMA_DIR`, by file stem."""
-DOWNLOAD_FORMATS = ("pdf", "docx")
+DOWNLOAD_FORMATS = ("pdf", "docx", "odt")
+
+
+def view_download(view_id: str, ext: str) -> str:
+    """A view's combined document, relative to the view's folder (``views/<id>/``)."""
+    return f"downloads/{view_id}.{ext}"
 
 
 def pakket_page(pakket_id: str) -> str:

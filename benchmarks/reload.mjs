@@ -1,0 +1,41 @@
+// Time from saving a content file to the reloaded preview page, as an editor sees it.
+//
+//   node benchmarks/reload.mjs URL ROUNDS
+//
+// Opens URL (a page of `pakketbuild serve`) in Debian's headless Chromium. Each round it
+// prints "ready N" once the page's reload script is waiting for a new build; the caller
+// then saves a content file and notes the time. When the page has reloaded (its `load`
+// event), it prints "reloaded N <epoch ms>". The caller subtracts. Playwright comes from
+// tests/clients (no browser download).
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import readline from 'node:readline';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, '..', 'tests', 'clients', 'package.json'));
+const { chromium } = require('playwright-core');
+
+const [url, roundsText] = process.argv.slice(2);
+const rounds = Number(roundsText || '5');
+const browser = await chromium.launch({
+  executablePath: process.env.PAKKETBUILD_CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+const lines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+try {
+  const page = await browser.newPage();
+  await page.goto(url, { waitUntil: 'load' });
+  for (let round = 0; round < rounds; round += 1) {
+    // the reload script starts its long poll right after load; give it a moment to be sent
+    await page.waitForTimeout(300);
+    const reloaded = page.waitForEvent('load', { timeout: 30_000 });
+    console.log(`ready ${round}`);
+    await reloaded;
+    console.log(`reloaded ${round} ${Date.now()}`);
+    await lines.next(); // the caller's "next"
+  }
+} finally {
+  await browser.close();
+}
+process.exit(0); // stdin's reader would keep node alive
