@@ -135,7 +135,7 @@ def test_every_json_feed_item_and_atom_link_is_absolute(real_with_base: Path) ->
             assert item["url"].startswith(BASE), item["id"]
             assert item["_pakketbuild"]["api"]["url"].startswith(BASE)
     for path in sorted(real_with_base.glob("feeds/*.atom")):
-        hrefs = re.findall(r'href="([^"]*)"', path.read_text("utf-8"))
+        hrefs = re.findall(r'<link [^>]*href="([^"]*)"', path.read_text("utf-8"))
         assert hrefs and all(h.startswith("https://") for h in hrefs), path
 
 
