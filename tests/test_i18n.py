@@ -246,3 +246,10 @@ def test_dutch_passes_the_guide_test_of_plain_words() -> None:
     nl = dict(_messages("nl"))
     assert "YYYY" not in " ".join(nl.values())
     assert nl["error"] == "fout" and nl["warning"] == "waarschuwing"
+
+
+def test_the_kinds_in_the_help_of_new_are_the_models() -> None:
+    from pakketbuild.cli import KINDS
+    from pakketbuild.model import Kind
+
+    assert tuple(k.value for k in Kind) == KINDS

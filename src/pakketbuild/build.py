@@ -393,8 +393,11 @@ class _Build:
         for warning in warnings:
             self.reporter.warning(warning["text"])
         self.reporter.step(
-            f"loaded {len(content.items)} items and {len(content.pakketten)} pakketten "
-            f"({time.perf_counter() - loaded:.2f}s)"
+            _("loaded {items} items and {pakketten} pakketten ({seconds}s)").format(
+                items=len(content.items),
+                pakketten=len(content.pakketten),
+                seconds=f"{time.perf_counter() - loaded:.2f}",
+            )
         )
         plan = self._plan(pub, ctx, content)
         self.staging.mkdir()
@@ -516,8 +519,16 @@ class _Build:
             self.result.seconds_per_format[fmt] = seconds[fmt]
             self.reporter.format_done(
                 fmt,
-                f"{totals[fmt]} files, {count['written']} written, {count['reused']} reused, "
-                f"{count['rendered']} rendered ({seconds[fmt]:.2f}s)",
+                _(
+                    "{count} files, {written} written, {reused} reused, {rendered} rendered "
+                    "({seconds}s)"
+                ).format(
+                    count=totals[fmt],
+                    written=count["written"],
+                    reused=count["reused"],
+                    rendered=count["rendered"],
+                    seconds=f"{seconds[fmt]:.2f}",
+                ),
             )
         self.result.rendered = sum(c["rendered"] for c in counts.values())
         self.result.reused = sum(c["reused"] for c in counts.values())
@@ -743,9 +754,11 @@ class _Build:
         if self.new_objects or self.salvaged:
             self.cache.prune({r.key for r in self.records.values()})
         self.reporter.step(
-            f"published {self.out.name}/ ({len(self.records)} files)"
+            _("published {folder}/ ({count} files)").format(
+                folder=self.out.name, count=len(self.records)
+            )
             if self.result.published
-            else f"{self.out.name}/ is unchanged"
+            else _("{folder}/ is unchanged").format(folder=self.out.name)
         )
 
     def _save_renders(self) -> None:
@@ -1160,7 +1173,7 @@ def _locked(folder: Path, reporter: Reporter) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            reporter.step("waiting for another build in the same folder …")
+            reporter.step(_("waiting for another build in the same folder …"))
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:

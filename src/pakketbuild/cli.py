@@ -53,9 +53,16 @@ def _lang_option(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
-def _parser() -> argparse.ArgumentParser:
-    from pakketbuild.model import Kind
+KINDS = (
+    "support-line", "norm", "scan", "training", "step-plan", "protection-system",
+    "advice-desk", "other",
+)  # fmt: skip
+"""The item kinds, for the help of ``new item`` (a test keeps them equal to
+:class:`pakketbuild.model.Kind`; importing the model here would make every command,
+a no-op build too, pay for pydantic)."""
 
+
+def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="pakketbuild",
         description=_("Check, preview and build the Veiligheidspakket from the texts in content/."),
@@ -188,7 +195,7 @@ def _parser() -> argparse.ArgumentParser:
         "--kind",
         default="other",
         metavar=_("KIND"),
-        help=_("one of: {kinds} (default: other)").format(kinds=", ".join(k.value for k in Kind)),
+        help=_("one of: {kinds} (default: other)").format(kinds=", ".join(KINDS)),
     )
     title_help = _("the title (default: made from the id)")
     new_item.add_argument("--title", default=None, help=title_help)
