@@ -19,6 +19,8 @@ WORKFLOW = ROOT / ".github" / "workflows" / "pakketbuild.yml"
 
 CHECK_MODULES = (
     "loader", "model", "messages", "markdown", "yamlsafe", "freshness", "theme", "baseurl",
+    *(f"loading/{phase}" for phase in ("reading", "lint", "references", "files", "themes")),
+    "loading/editions",
 )  # fmt: skip
 """The modules behind ``pakketbuild check``: every diagnostic code comes from these."""
 NOT_CODES = (

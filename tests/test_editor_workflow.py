@@ -24,12 +24,12 @@ GUIDE = ROOT / "docs" / "redactie.md"
 
 
 def test_serve_documenten_adds_every_document_format() -> None:
-    from pakketbuild.writers import WRITERS
+    from pakketbuild.writers import FORMATS
 
     assert serve_formats("html,json", documents=False) == ["html", "json"]
     made = serve_formats("html,json", documents=True)
     assert made[:4] == ["html", "json", "pdf", "docx"]
-    assert ("odt" in made) == ("odt" in WRITERS)
+    assert ("odt" in made) == ("odt" in FORMATS)
 
 
 @pytest.fixture
@@ -120,11 +120,11 @@ def test_from_a_fresh_clone_to_the_files_to_hand_out(tmp_path: Path) -> None:
     assert "controle geslaagd" in checked.stderr
     built = subprocess.run([*make, "build"], cwd=clone, env=env, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
-    from pakketbuild.writers import WRITERS
+    from pakketbuild.writers import FORMATS
 
     paths = _guide_paths()
     assert len(paths) >= 7, paths
-    if "odt" not in WRITERS:
+    if "odt" not in FORMATS:
         # One document per audience view and ODT beside every Word file come with the
         # documents issue (its ODT writer marks its arrival).
         paths = [

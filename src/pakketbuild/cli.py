@@ -24,7 +24,9 @@ from pakketbuild.diagnostics import (
     format_diagnostics,
 )
 from pakketbuild.i18n import LANGUAGES, _, machine_failure, ngettext, set_language
+from pakketbuild.processes import cores
 from pakketbuild.provenance import version_text
+from pakketbuild.writers import FORMATS, download_formats
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -108,16 +110,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--formats",
-        default="html,json,pdf,docx,odt",
+        default=",".join(FORMATS),
         help=_("which formats to make, separated by commas (default: html,json,pdf,docx,odt)"),
     )
-    build.add_argument(
-        "--docx-template",
-        type=Path,
-        metavar=_("FILE"),
-        default=None,
-        help=_("a Word file (.docx) whose styles the Word documents use"),
-    )
+    for fmt in FORMATS.values():  # a format's extra input file (Format.option)
+        if fmt.option is not None:
+            build.add_argument(
+                "--" + fmt.option.replace("_", "-"),
+                type=Path,
+                metavar=_("FILE"),
+                default=None,
+                help=_(fmt.option_help),
+            )
     build.add_argument(
         "--jobs",
         type=int,
@@ -365,7 +369,7 @@ def _check(args: argparse.Namespace) -> int:
     from_environment(None)  # a malformed PAKKETBUILD_BASE_URL is an error here too
 
     try:
-        content = load_content(args.content, processes=_cores())
+        content = load_content(args.content, processes=cores())
     except ContentError as exc:
         diagnostics = exc.diagnostics
     else:
@@ -402,16 +406,6 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_CONTENT if failed else EXIT_OK
 
 
-def _cores() -> int:
-    """The number of cores this process may use."""
-    import os
-
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _schema(args: argparse.Namespace) -> int:
     from pakketbuild.schema import write_schemas
 
@@ -430,7 +424,7 @@ def _build(args: argparse.Namespace) -> int:
         content=args.content,
         out=args.out,
         formats=formats,
-        docx_template=args.docx_template,
+        **{f.option: getattr(args, f.option) for f in FORMATS.values() if f.option},
         jobs=args.jobs,
         force=args.force,
         cache_dir=args.cache_dir,
@@ -451,18 +445,12 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(options)
 
 
-DOCUMENT_FORMATS = ("pdf", "docx", "odt")
-"""The formats of the files to hand out, in the order ``serve --documenten`` adds them."""
-
-
 def serve_formats(text: str, *, documents: bool) -> list[str]:
     """The formats ``serve`` builds: those of ``--formats``, plus every document format
     there is (PDF, Word and, where its writer exists, ODT) with ``--documenten``."""
-    from pakketbuild.writers import WRITERS
-
     formats = [f.strip() for f in text.split(",") if f.strip()]
-    if documents:
-        formats += [f for f in DOCUMENT_FORMATS if f in WRITERS and f not in formats]
+    if documents:  # the download formats, in registry order
+        formats += [f.name for f in download_formats() if f.name not in formats]
     return formats
 
 

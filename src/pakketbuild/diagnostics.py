@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from pathlib import Path
 
 from pakketbuild.i18n import N_, _
 
@@ -132,14 +131,3 @@ def format_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> str:
     if fmt == "github":
         return "\n".join(d.format_github() for d in diagnostics)
     return "\n".join(d.format_text() for d in diagnostics)
-
-
-def display_path(path: Path, root: Path) -> str:
-    """A path as the user should see it: relative to the working directory when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        try:
-            return str(Path(root.name) / path.resolve().relative_to(root.resolve()))
-        except ValueError:
-            return str(path)

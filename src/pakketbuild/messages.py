@@ -7,7 +7,6 @@ know what is expected and how to fix it. Errors raised by our own validators
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from pakketbuild.i18n import N_, _
+from pakketbuild.suggest import closest
 
 Loc = tuple[str | int, ...]
 
@@ -95,8 +95,8 @@ def did_you_mean(value: str, choices: list[str]) -> str:
         or folded.get(text.removesuffix("en") + "er")
     )
     if guess is None:
-        close = difflib.get_close_matches(text, list(folded), n=1)
-        guess = folded[close[0]] if close else None
+        close = closest(text, folded)
+        guess = folded[close] if close else None
     return _("did you mean '{guess}'? ").format(guess=guess) if guess else ""
 
 
@@ -109,8 +109,8 @@ def _one(error: ErrorDetails, model: type[BaseModel]) -> Problem:
 
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, loc[:-1])
-        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        hint = _("did you mean '{guess}'? ").format(guess=guess[0]) if guess else ""
+        guess = closest(str(loc[-1]), allowed)
+        hint = _("did you mean '{guess}'? ").format(guess=guess) if guess else ""
         return Problem(
             loc,
             "unknown-field",

@@ -17,7 +17,7 @@ import unicodedata
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import PurePosixPath
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -615,8 +615,3 @@ def schema_models() -> dict[str, type[BaseModel]]:
         "site": SiteConfig,
         "withdrawn": WithdrawnFile,
     }
-
-
-def dump(model: BaseModel) -> dict[str, Any]:
-    """A model as JSON-ready data (dates as ISO text)."""
-    return model.model_dump(mode="json")

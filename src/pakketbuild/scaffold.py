@@ -13,7 +13,6 @@ existing items (an empty placeholder list would not validate).
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +27,7 @@ from pakketbuild.loader import ITEMS_DIR, ORGANISATIONS_FILE, PAKKETTEN_DIR, SIT
 from pakketbuild.messages import field_name, translate
 from pakketbuild.model import Audience, Item, Kind, Pakket, Slug
 from pakketbuild.placeholders import ITEM_BODY, PAKKET_INTRO, SUMMARY
+from pakketbuild.suggest import closest
 from pakketbuild.yamlsafe import YamlProblem, load_yaml
 
 _EXTRA_HINTS: dict[str, str] = {
@@ -252,8 +252,8 @@ def new_pakket(
 
 
 def _did_you_mean(value: str, known: Sequence[str]) -> str:
-    guess = difflib.get_close_matches(value, list(known), n=1)
-    return _(" (did you mean '{guess}'?)").format(guess=guess[0]) if guess else ""
+    guess = closest(value, known)
+    return _(" (did you mean '{guess}'?)").format(guess=guess) if guess else ""
 
 
 def _read_yaml(path: Path) -> Any:

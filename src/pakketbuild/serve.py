@@ -44,7 +44,7 @@ from pakketbuild import cms
 from pakketbuild.build import BuildOptions, build
 from pakketbuild.diagnostics import ContentError, Diagnostic, PakketbuildError, UsageError
 from pakketbuild.i18n import _, machine_failure, ngettext, os_reason
-from pakketbuild.writers import WRITERS, get_writer
+from pakketbuild.writers import check_formats
 
 PREFIX = "/__pakketbuild/"
 VERSION_PATH = PREFIX + "version"
@@ -528,21 +528,11 @@ def make_server(preview: Preview, host: str, port: int) -> _Server:
     return server
 
 
-def _check_formats(formats: Sequence[str]) -> list[str]:
-    if not formats:
-        raise UsageError(
-            _("--formats is empty; choose from {formats}").format(formats=", ".join(WRITERS))
-        )
-    for name in formats:
-        if name not in WRITERS:
-            get_writer(name)  # raises a UsageError with a suggestion
-    return list(formats)
-
-
 def serve(options: ServeOptions, log: TextIO | None = None) -> int:
     """Build, serve and rebuild until Ctrl-C; returns the exit code (0)."""
     out = log or sys.stderr
-    formats = _check_formats(options.formats)
+    check_formats(options.formats)
+    formats = list(options.formats)
     if not options.content.is_dir():
         raise UsageError(
             _(

@@ -61,7 +61,10 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from pakketbuild import jobkeys
+from pakketbuild.confine import Confined, Refusal, Refused, confine
 from pakketbuild.i18n import _
+from pakketbuild.jobkeys import Dep
 from pakketbuild.yamlsafe import Located, Mark, YamlProblem, load_yaml
 
 THEMES_DIR = "themes"
@@ -179,12 +182,15 @@ class Theme:
         return self.source is None
 
     @property
-    def dep_keys(self) -> tuple[str, ...]:
+    def dep_keys(self) -> tuple[Dep, ...]:
         """Content keys of this theme's files (``theme:<id>`` and one per bundled file);
         none for the built-in theme, which is package data like the templates."""
         if self.builtin:
             return ()
-        return (f"theme:{self.id}", *(f"theme-file:{self.id}:{n}" for n in self.files()))
+        return (
+            jobkeys.theme_dep(self.id),
+            *(jobkeys.theme_file_dep(self.id, n) for n in self.files()),
+        )
 
     def files(self) -> dict[str, Path]:
         """Bundled files: name inside the theme folder → absolute path."""
@@ -777,16 +783,16 @@ def _theme_file(
             _("'{value}' must be a {types} file").format(value=value, types=", ".join(suffixes)),
         )
         return None
-    path = folder / value
-    if not path.exists():
+    found = confine(folder / value, content_root.resolve())
+    refused = found.reason if isinstance(found, Refused) else None
+    if refused in (Refusal.MISSING, Refusal.DANGLING):
         parse.problem(
             mark,
             "missing-file",
             _("'{value}' does not exist in the theme folder").format(value=value),
         )
         return None
-    resolved = path.resolve()
-    if not resolved.is_relative_to(content_root.resolve()):
+    if refused is Refusal.OUTSIDE:
         parse.problem(
             mark,
             "path-outside-content",
@@ -795,10 +801,10 @@ def _theme_file(
             ),
         )
         return None
-    if not resolved.is_file():
+    if not isinstance(found, Confined):
         parse.problem(mark, "not-a-file", _("'{value}' is not a regular file").format(value=value))
         return None
-    if resolved.stat().st_size > MAX_THEME_FILE:
+    if found.st_size > MAX_THEME_FILE:
         parse.problem(
             mark,
             "file-too-large",
@@ -807,4 +813,4 @@ def _theme_file(
             ),
         )
         return None
-    return value, resolved
+    return value, found.path

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from pakketbuild import build as build_module
 from pakketbuild.build import BuildOptions, build
 from pakketbuild.diagnostics import UsageError
+from pakketbuild.engine import publish
 from pakketbuild.writers.jsonfeed import JsonWriter
 
 from .helpers import build_command, cli_env, leftovers, manifest, run_build, snapshot, tree_problems
@@ -103,13 +103,13 @@ def test_a_failing_writer_leaves_exports_untouched(
 
 def test_leftovers_are_cleaned_and_a_cut_swap_is_restored(tmp_path: Path) -> None:
     out = tmp_path / "exports"
-    staging = tmp_path / f"{build_module.STAGING_PREFIX}exports-123"
-    old = tmp_path / f"{build_module.OLD_PREFIX}exports-123"
+    staging = tmp_path / f"{publish.STAGING_PREFIX}exports-123"
+    old = tmp_path / f"{publish.OLD_PREFIX}exports-123"
     staging.mkdir()
     (staging / "half.html").write_text("half", encoding="utf-8")
     old.mkdir()
     (old / "manifest.json").write_text("{}", encoding="utf-8")
-    build_module._clean_leftovers(out)  # exports/ is missing: the old tree comes back
+    publish.clean_leftovers(out)  # exports/ is missing: the old tree comes back
     assert (out / "manifest.json").read_text(encoding="utf-8") == "{}"
     assert leftovers(out) == []
 
@@ -145,7 +145,7 @@ def test_kill_between_the_two_renames_without_exchange(
     command = build_command(content, out, cache, "html,json")
     _kill_when_holding(command, "between-renames", PAKKETBUILD_TEST_NO_EXCHANGE="1")
     assert not out.exists()
-    build_module._clean_leftovers(out)
+    publish.clean_leftovers(out)
     assert manifest(out) == tree_a and tree_problems(out) == []
     assert run_build(content, out, cache).returncode == 0
     assert manifest(out) == tree_b and leftovers(out) == []

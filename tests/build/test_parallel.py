@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from pakketbuild import build as build_module
 from pakketbuild import jsonout, loader
 from pakketbuild.build import BuildOptions, build
 from pakketbuild.diagnostics import ContentError
+from pakketbuild.engine import schedule
+from pakketbuild.loading import lint
 from pakketbuild.writers import urls
 from pakketbuild.writers.html import _relative_to
 
@@ -121,7 +122,7 @@ def test_markdown_checks_in_a_second_process_report_the_same(
     content_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clean = loader.load_content(content_copy)
-    monkeypatch.setattr(loader, "PARALLEL_LINT_MIN_FILES", 2)
+    monkeypatch.setattr(lint, "PARALLEL_LINT_MIN_FILES", 2)
     assert loader.load_content(content_copy, processes=2).warnings == clean.warnings
     _spoil(content_copy)
     alone = _diagnostics(content_copy, 1)
@@ -135,9 +136,9 @@ def test_helper_processes_build_the_same_tree(
     # The real content has views and passages for some audiences (audience cuts).
     alone = tmp_path / "alone" / "exports"
     build(BuildOptions(content=content_copy, out=alone, formats=["html", "json"], jobs=1))
-    monkeypatch.setattr(build_module, "MIN_LIGHT_JOBS_PER_PROCESS", 10)
-    monkeypatch.setattr(build_module, "default_jobs", lambda: 3)
-    monkeypatch.setattr(loader, "PARALLEL_LINT_MIN_FILES", 2)
+    monkeypatch.setattr(schedule, "MIN_LIGHT_JOBS_PER_PROCESS", 10)
+    monkeypatch.setattr(schedule, "cores", lambda: 3)
+    monkeypatch.setattr(lint, "PARALLEL_LINT_MIN_FILES", 2)
     shared = tmp_path / "shared" / "exports"
     result = build(BuildOptions(content=content_copy, out=shared, formats=["html", "json"]))
     assert manifest(shared) == manifest(alone)

@@ -32,7 +32,8 @@ def publication(content: Path) -> Publication:
 def render_all(writer: Writer, content: Path, template: bytes | None = None) -> dict[str, bytes]:
     """Every job of ``writer`` for ``content``: path → bytes."""
     pub = publication(content)
-    ctx = BuildContext(formats=(writer.name,), docx_template=template)
+    inputs = {writer.name: template} if template is not None else {}
+    ctx = BuildContext(formats=(writer.name,), inputs=inputs)
     return {job.path: writer.render(pub, ctx, job) for job in writer.jobs(pub, ctx)}
 
 

@@ -5,7 +5,9 @@ content they show (``deps``) so the build engine can cache and parallelise them;
 writer itself never touches the file system of ``exports/``.
 
 To add a format: subclass :class:`Writer`, set ``name``, implement :meth:`Writer.jobs`
-and :meth:`Writer.render`, and add it to :data:`WRITERS`.
+and :meth:`Writer.render`, and add its :class:`Format` (extension, media type, Dutch
+label, start-up cost, extra input) to :data:`FORMATS`. Nothing else names a format: the
+engine, the CLI, the download links, the API and the feeds read these facts.
 
 Editions: a writer plans the jobs of one edition (paths relative to that edition's root)
 and :func:`for_each_edition` repeats them for every view under ``views/<id>/``; in
@@ -17,14 +19,20 @@ edition are relative, so every view is a self-contained subtree.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
+from pakketbuild import jobkeys
 from pakketbuild.diagnostics import UsageError
-from pakketbuild.i18n import _
+from pakketbuild.i18n import N_, _
+from pakketbuild.jobkeys import Dep, Subject
+from pakketbuild.suggest import closest
 
 if TYPE_CHECKING:  # imported lazily: a no-op build must not pay for pydantic and babel
+    from pathlib import Path
+
+    from pakketbuild.loader import Content
     from pakketbuild.publication import Publication
 
 
@@ -34,8 +42,12 @@ class BuildContext:
 
     formats: tuple[str, ...]
     """All formats in this build (HTML pages link to downloads only when they are built)."""
-    docx_template: bytes | None = None
-    """Bytes of a reference .docx whose styles the DOCX writer uses."""
+    inputs: Mapping[str, bytes] = field(default_factory=dict)
+    """Extra input files by format name (:meth:`Writer.read_input`), e.g. the reference
+    .docx whose styles the DOCX writer uses."""
+
+    def input_of(self, fmt: str) -> bytes | None:
+        return self.inputs.get(fmt)
 
 
 @dataclass(frozen=True)
@@ -45,30 +57,43 @@ class Job:
     path: str
     """POSIX path relative to the export root, e.g. ``items/woningscan/index.html``."""
     format: str
-    subject: str
-    """What the file is about: ``item:<id>``, ``pakket:<id>``, ``site``, ``audience:<a>`` …"""
+    subject: Subject
+    """What the file is about (:mod:`pakketbuild.jobkeys`): ``item:<id>``, ``site`` …"""
     media_type: str
-    deps: tuple[str, ...] = field(default=())
-    """Content keys whose change must rebuild this file (``item:<id>``, ``pakket:<id>``,
-    ``organisations``, ``site``, ``withdrawn``, ``theme:<id>``, ``theme-file:<id>:<name>``,
-    or ``*`` for everything)."""
+    deps: tuple[Dep, ...] = field(default=())
+    """Content keys whose change must rebuild this file (:mod:`pakketbuild.jobkeys`)."""
     view: str | None = None
     """The view this file belongs to (None: the full edition). Its ``path`` then starts
     with ``views/<view>/`` and its ``subject`` with ``view:<view>:``."""
 
 
 class Writer:
-    """Base class of the format writers."""
+    """Base class of the format writers; its facts are its :class:`Format` in
+    :data:`FORMATS`."""
 
     name: ClassVar[str]
-    heavy: ClassVar[bool] = False
-    """True when rendering is slow enough to be worth a process pool (PDF, DOCX)."""
+
+    @property
+    def format(self) -> Format:
+        return FORMATS[self.name]
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         raise NotImplementedError
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
         raise NotImplementedError
+
+    def read_input(self, content: Content, option: Path | None) -> bytes | None:
+        """The bytes of this format's extra input file (:attr:`Format.option`: the file
+        given on the command line, else one named by the content), which join the cache
+        key of its jobs; None when there is none. Called once per build, after loading."""
+        return None
+
+    def render_last(self, job: Job) -> bool:
+        """True for a job that shows every item (a feed): a build that shares rendering
+        between processes renders it last, in the build process, after taking over what
+        the others derived."""
+        return False
 
 
 def for_each_edition(
@@ -85,7 +110,7 @@ def for_each_edition(
     for view_id, edition in pub.editions():
         extra = edition.theme.dep_keys if themed else ()
         for job in plan(edition):
-            deps = tuple(sorted({*job.deps, *extra, *(("site",) if view_id else ())}))
+            deps = jobkeys.deps((*job.deps, *extra, *((jobkeys.SITE_DEP,) if view_id else ())))
             if view_id is None:
                 jobs.append(replace(job, deps=deps))
             else:
@@ -93,7 +118,7 @@ def for_each_edition(
                     replace(
                         job,
                         path=edition.path_prefix + job.path,
-                        subject=f"view:{view_id}:{job.subject}",
+                        subject=jobkeys.in_view(view_id, job.subject),
                         deps=deps,
                         view=view_id,
                     )
@@ -107,40 +132,131 @@ def resolve(pub: Publication, job: Job) -> tuple[Publication, Job]:
     if job.view is None:
         return pub, job
     edition = pub.views[job.view]
-    prefix = f"view:{job.view}:"
     return edition, replace(
         job,
         path=job.path.removeprefix(edition.path_prefix),
-        subject=job.subject.removeprefix(prefix),
+        subject=jobkeys.outside_view(job.view, job.subject),
         view=None,
     )
 
 
-WRITERS: dict[str, str] = {
-    "html": "pakketbuild.writers.html:HtmlWriter",
-    "json": "pakketbuild.writers.jsonfeed:JsonWriter",
-    "pdf": "pakketbuild.writers.pdf:PdfWriter",
-    "docx": "pakketbuild.writers.docx:DocxWriter",
-    "odt": "pakketbuild.writers.odt:OdtWriter",
+@dataclass(frozen=True)
+class Format:
+    """Everything the rest of pakketbuild knows about an output format. Kept here, not in
+    the writer's module, so that the engine, the CLI and the other writers can use the
+    facts without importing the writer (a no-op build imports no writer at all)."""
+
+    name: str
+    """As given to ``--formats``; also the ``format`` of its manifest entries."""
+    writer: str
+    """``module:Class`` of its :class:`Writer`, imported only when the format is built."""
+    outputs: str
+    """What it writes, for developers (``docs/architecture.md``)."""
+    extension: str | None = None
+    """A download format: the file extension of its one file per pakket and per item
+    (``downloads/<pakket-id>.<extension>``); None for formats that write other files."""
+    media_type: str | None = None
+    """Media type of its downloads."""
+    label: str | None = None
+    """Dutch name of its downloads, as links and feed attachments show it."""
+    startup_seconds: float = 0.0
+    """CPU a process spends before its first file (importing its libraries). More than
+    0: rendering is slow enough to be worth worker processes; 0: it renders in the build
+    process."""
+    option: str | None = None
+    """The :class:`~pakketbuild.build.BuildOptions` field naming an extra input file
+    (:meth:`Writer.read_input`), whose bytes join the cache key of the format's jobs;
+    the command line offers it as ``--<option with dashes> FILE``."""
+    option_help: str = ""
+    option_missing: str = ""
+    """The usage error when the option names no file (``{path}``), marked for translation."""
+
+    @property
+    def heavy(self) -> bool:
+        return self.startup_seconds > 0
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format(
+            "html",
+            "pakketbuild.writers.html:HtmlWriter",
+            "the static site: pages, stylesheets, theme files",
+        ),
+        Format(
+            "json",
+            "pakketbuild.writers.jsonfeed:JsonWriter",
+            "JSON Feed 1.1 and Atom 1.0 feeds (one writer: the feeds share their entries, "
+            "writers/feeds.py), the JSON API and its JSON Schemas",
+        ),
+        Format(
+            "pdf",
+            "pakketbuild.writers.pdf:PdfWriter",
+            "a PDF per pakket and per item (WeasyPrint)",
+            extension="pdf",
+            media_type="application/pdf",
+            label="PDF",
+            startup_seconds=0.6,
+        ),
+        Format(
+            "docx",
+            "pakketbuild.writers.docx:DocxWriter",
+            "a Word document per pakket and per item (python-docx)",
+            extension="docx",
+            media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            label="Word",
+            startup_seconds=0.2,
+            option="docx_template",
+            option_help=N_("a Word file (.docx) whose styles the Word documents use"),
+            option_missing=N_("--docx-template {path}: there is no such file"),
+        ),
+        Format(
+            "odt",
+            "pakketbuild.writers.odt:OdtWriter",
+            "an OpenDocument text per pakket and per item, and a view's combined document (odfdo)",
+            extension="odt",
+            media_type="application/vnd.oasis.opendocument.text",
+            label="OpenDocument",
+            startup_seconds=0.2,
+        ),
+    )
 }
-"""Format name → ``module:Class``; modules are imported only when their format is built."""
+"""The registry, in build order (also the order of ``--formats``' default). Adding a
+format: its writer module and one entry here (see ``docs/architecture.md``)."""
+
+
+def download_formats() -> tuple[Format, ...]:
+    """The formats with one file per pakket and per item, in registry order."""
+    return tuple(f for f in FORMATS.values() if f.extension)
+
+
+def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
+    """The formats asked for, in the registry's order; an empty list or an unknown name is
+    a usage error (with a suggestion)."""
+    if not formats:
+        raise UsageError(
+            _("--formats is empty; choose from {formats}").format(formats=", ".join(FORMATS))
+        )
+    for name in formats:
+        if name not in FORMATS:
+            get_writer(name)  # raises a UsageError with a suggestion
+    return tuple(f for f in FORMATS if f in formats)
 
 
 def get_writer(name: str) -> Writer:
     """The writer for ``name``; an unknown name is a usage error with a suggestion."""
-    spec = WRITERS.get(name)
-    if spec is None:
-        import difflib
-
-        guess = difflib.get_close_matches(name, WRITERS, n=1)
-        hint = _(" (did you mean '{guess}'?)").format(guess=guess[0]) if guess else ""
+    fmt = FORMATS.get(name)
+    if fmt is None:
+        guess = closest(name, FORMATS)
+        hint = _(" (did you mean '{guess}'?)").format(guess=guess) if guess else ""
         raise UsageError(
             _("unknown format '{name}'{hint}; choose from {formats}").format(
-                name=name, hint=hint, formats=", ".join(WRITERS)
+                name=name, hint=hint, formats=", ".join(FORMATS)
             )
         )
-    module_name, class_name = spec.split(":")
+    module_name, class_name = fmt.writer.split(":")
     writer_class = getattr(importlib.import_module(module_name), class_name)
     writer = writer_class()
-    assert isinstance(writer, Writer)
+    assert isinstance(writer, Writer) and writer.name == name
     return writer

@@ -26,7 +26,7 @@ from pakketbuild.publication import (
     render_html,
     render_text,
 )
-from pakketbuild.writers import BuildContext, urls
+from pakketbuild.writers import BuildContext, download_formats, urls
 
 API_VERSION: Final = "v1"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -36,9 +36,7 @@ MEDIA_TYPES = {
     "feed": "application/feed+json",
     "html": "text/html",
     "json": "application/json",
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "odt": "application/vnd.oasis.opendocument.text",
+    **{f.name: f.media_type for f in download_formats() if f.media_type},
 }
 
 

@@ -36,6 +36,7 @@ from pakketbuild.model import AUDIENCE_LABELS, Audience
 from pakketbuild.publication import PubItem, Publication, Tombstone
 from pakketbuild.writers import BuildContext, urls
 from pakketbuild.writers import api_models as api
+from pakketbuild.writers.feeds import feed_item, feed_items
 
 ATOM_MEDIA_TYPE = "application/atom+xml"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -74,8 +75,6 @@ def feed_id(pub: Publication, audience: Audience | None) -> str:
 
 def build_atom(pub: Publication, ctx: BuildContext, audience: Audience | None) -> bytes:
     """The Atom document of every item of ``pub``, or of ``audience``'s items."""
-    from pakketbuild.writers.jsonfeed import feed_items
-
     path = urls.ATOM_FEED if audience is None else urls.audience_atom(audience.value)
     json_path = urls.FEED if audience is None else urls.audience_feed(audience.value)
 
@@ -136,8 +135,6 @@ def atom_entry(pub: Publication, ctx: BuildContext, item: PubItem, path: str) ->
 
 
 def _entry(pub: Publication, ctx: BuildContext, item: PubItem, href: object) -> list[str]:
-    from pakketbuild.writers.jsonfeed import feed_item
-
     assert callable(href)
     doc = feed_item(pub, ctx, item)
     updated = entry_date(pub, item)

@@ -1,4 +1,4 @@
-"""What the PDF, DOCX and ODT writers share: the download jobs, metadata and Dutch labels.
+"""What the document writers (PDF, DOCX, ODT) share: the download jobs, metadata and Dutch labels.
 
 Every format makes one document per pakket (``downloads/<pakket-id>.<ext>``) and one per
 published item (``downloads/items/<item-id>.<ext>``) with the same parts in the same order;
@@ -13,13 +13,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pakketbuild import jobkeys
 from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Item, Organisation, Pakket
 from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.writers import Job, urls
-
-PDF_MEDIA_TYPE = "application/pdf"
-DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ODT_MEDIA_TYPE = "application/vnd.oasis.opendocument.text"
+from pakketbuild.writers import Format, Job, download_formats, urls
 
 # Dutch labels used in both formats.
 LABEL_CONTENTS = "Inhoud"
@@ -46,36 +43,38 @@ CONTACT_HEADERS = {
 """Labels of a contact's lines (see :func:`contact_lines`), in order."""
 
 
-def document_jobs(pub: Publication, fmt: str, ext: str, media_type: str) -> list[Job]:
-    """One job per published pakket and one per published item; in a view's edition also
-    the view's combined document."""
+def document_jobs(pub: Publication, fmt: Format) -> list[Job]:
+    """One job per published pakket and one per published item, for a download format;
+    in a view's edition also the view's combined document."""
+    assert fmt.extension is not None and fmt.media_type is not None
+    ext, media_type = fmt.extension, fmt.media_type
     jobs = []
     if pub.view is not None and pub.items:
         jobs.append(
             Job(
                 path=urls.view_download(pub.view.id, ext),
-                format=fmt,
-                subject=f"bundle:{pub.view.id}",
+                format=fmt.name,
+                subject=jobkeys.bundle(pub.view.id),
                 media_type=media_type,
                 deps=(
-                    *(f"pakket:{pid}" for pid in pub.pakketten),
-                    *(f"item:{item_id}" for item_id in pub.items),
-                    "organisations",
-                    "site",
+                    *(jobkeys.pakket_dep(pid) for pid in pub.pakketten),
+                    *(jobkeys.item_dep(item_id) for item_id in pub.items),
+                    jobkeys.ORGANISATIONS,
+                    jobkeys.SITE_DEP,
                 ),
             )
         )
     jobs += [
         Job(
             path=urls.pakket_download(pakket.id, ext),
-            format=fmt,
-            subject=f"pakket:{pakket.id}",
+            format=fmt.name,
+            subject=jobkeys.pakket(pakket.id),
             media_type=media_type,
             deps=(
-                f"pakket:{pakket.id}",
-                *(f"item:{item.id}" for item in pakket.items),
-                "organisations",
-                "site",
+                jobkeys.pakket_dep(pakket.id),
+                *(jobkeys.item_dep(item.id) for item in pakket.items),
+                jobkeys.ORGANISATIONS,
+                jobkeys.SITE_DEP,
             ),
         )
         for pakket in pub.pakketten.values()
@@ -83,14 +82,14 @@ def document_jobs(pub: Publication, fmt: str, ext: str, media_type: str) -> list
     jobs.extend(
         Job(
             path=urls.item_download(item.id, ext),
-            format=fmt,
-            subject=f"item:{item.id}",
+            format=fmt.name,
+            subject=jobkeys.item(item.id),
             media_type=media_type,
             deps=(
-                f"item:{item.id}",
-                "organisations",
-                "site",
-                *(f"pakket:{pid}" for pid in item.pakket_ids),
+                jobkeys.item_dep(item.id),
+                jobkeys.ORGANISATIONS,
+                jobkeys.SITE_DEP,
+                *(jobkeys.pakket_dep(pid) for pid in item.pakket_ids),
             ),
         )
         for item in pub.items.values()
@@ -100,12 +99,12 @@ def document_jobs(pub: Publication, fmt: str, ext: str, media_type: str) -> list
 
 def subject_of(pub: Publication, job: Job) -> PubPakket | PubItem:
     """The pakket or item a job renders."""
-    kind, _, ident = job.subject.partition(":")
-    if kind == "pakket":
-        return pub.pakketten[ident]
-    if kind == "item":
-        return pub.items[ident]
-    if kind == "bundle" and pub.view is not None and pub.view.id == ident:
+    subject = jobkeys.parse(job.subject)
+    if subject.kind == "pakket":
+        return pub.pakketten[subject.ident]
+    if subject.kind == "item":
+        return pub.items[subject.ident]
+    if subject.kind == "bundle" and pub.view is not None and pub.view.id == subject.ident:
         return view_bundle(pub)
     raise ValueError(f"document writers cannot render subject {job.subject!r}")
 
@@ -165,7 +164,7 @@ def view_bundle(pub: Publication) -> PubPakket:
 
 def source_file(pub: Publication, subject: str) -> str:
     """The content file a subject comes from, as shown in diagnostics."""
-    kind, _, ident = subject.partition(":")
+    kind, ident = jobkeys.parse(subject).kind, jobkeys.parse(subject).ident
     folder = pub.content_root.name
     if kind == "pakket":
         return f"{folder}/pakketten/{ident}.md"
@@ -211,12 +210,8 @@ def document_kind(media_type: str | None) -> str | None:
     """A short Dutch name for a document's file type: ``application/pdf`` → ``pdf``."""
     if media_type is None:
         return None
-    return {
-        PDF_MEDIA_TYPE: "pdf",
-        DOCX_MEDIA_TYPE: "docx",
-        ODT_MEDIA_TYPE: "odt",
-        "text/html": "webpagina",
-    }.get(media_type, media_type.split("/")[-1])
+    kinds = {f.media_type: f.extension for f in download_formats()}
+    return {**kinds, "text/html": "webpagina"}.get(media_type, media_type.split("/")[-1])
 
 
 def pakketten_of(pub: Publication, item: PubItem) -> list[PubPakket]:

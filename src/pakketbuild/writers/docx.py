@@ -22,14 +22,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pakketbuild.diagnostics import PakketbuildError
+from pakketbuild import anchors
+from pakketbuild.diagnostics import PakketbuildError, UsageError
+from pakketbuild.i18n import _
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.theme import Theme
 from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve
 from pakketbuild.writers.documents import (
-    DOCX_MEDIA_TYPE,
     LABEL_AUDIENCES,
     LABEL_CONTACT,
     LABEL_CONTENTS,
@@ -56,6 +58,9 @@ from pakketbuild.writers.documents import (
     subject_of,
 )
 
+if TYPE_CHECKING:
+    from pakketbuild.loader import Content
+
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 _TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -72,18 +77,76 @@ class DocxWriter(Writer):
     """``downloads/<pakket-id>.docx`` and ``downloads/items/<item-id>.docx``."""
 
     name = "docx"
-    heavy = True
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         return for_each_edition(
             pub,
-            lambda edition: document_jobs(edition, "docx", "docx", DOCX_MEDIA_TYPE),
+            lambda edition: document_jobs(edition, self.format),
             themed=True,
         )
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
         pub, job = resolve(pub, job)
-        return render_docx(pub, subject_of(pub, job), ctx.docx_template)
+        return render_docx(pub, subject_of(pub, job), ctx.input_of(self.name))
+
+    def read_input(self, content: Content, option: Path | None) -> bytes | None:
+        """The reference template: ``--docx-template`` (a file anywhere, chosen by whoever
+        runs the build), else ``docx_template`` of site.yaml (like a document, a regular
+        file inside the content folder; a link that leads out is refused)."""
+        if option is not None:
+            if not option.is_file():
+                raise UsageError(
+                    _("--docx-template {path}: there is no such file").format(path=option)
+                )
+            return option.read_bytes()
+        return _site_template(content)
+
+
+def _site_template(content: Content) -> bytes | None:
+    from pakketbuild.confine import Confined, Refusal, Refused, confine
+    from pakketbuild.diagnostics import ContentError, Diagnostic, Severity
+    from pakketbuild.loader import MAX_DOCUMENT_FILE
+
+    value = content.site.docx_template
+    if value is None:
+        return None
+    source = content.sources.get("site")
+    mark = source.at(("docx_template",)) if source is not None else None
+    found = confine(content.root / value, content.root.resolve())
+    refused = found.reason if isinstance(found, Refused) else None
+    problem: tuple[str, str] | None = None
+    if refused in (Refusal.MISSING, Refusal.DANGLING):
+        problem = ("missing-file", _("the Word template '{value}' does not exist in the "
+                   "content folder; add it or fix the path").format(value=value))  # fmt: skip
+    elif refused is Refusal.OUTSIDE:
+        problem = ("path-outside-content", _("the Word template '{value}' leads outside the "
+                   "content folder (a link?); copy the file into the content folder").format(
+                       value=value))  # fmt: skip
+    elif not isinstance(found, Confined):
+        problem = ("not-a-file", _("'{value}' is not a regular file").format(value=value))
+    elif found.st_size > MAX_DOCUMENT_FILE:
+        problem = (
+            "file-too-large",
+            _("'{value}' is larger than {limit} bytes").format(
+                value=value, limit=f"{MAX_DOCUMENT_FILE:,}"
+            ),
+        )
+    if problem is not None:
+        raise ContentError(
+            [
+                Diagnostic(
+                    source.display if source is not None else "site.yaml",
+                    mark.line if mark is not None else 1,
+                    mark.col if mark is not None else 1,
+                    Severity.ERROR,
+                    problem[0],
+                    problem[1],
+                    "docx_template",
+                )
+            ]
+        )
+    assert isinstance(found, Confined)
+    return found.path.read_bytes()
 
 
 class TemplateError(PakketbuildError):
@@ -317,7 +380,7 @@ class _Builder:
             heading = self.document.add_paragraph(LABEL_INTRO, style="Heading 1")
             self.state.bookmark(heading, bookmark_name("inleiding"))
             self.md.render(
-                pakket.pakket.intro, self.document, heading_offset=1, anchor_prefix="inleiding--"
+                pakket.pakket.intro, self.document, heading_offset=1, anchor_prefix=anchors.INTRO
             )
         local = {item.id for item in pakket.items}
         for item in pakket.items:
@@ -359,7 +422,7 @@ class _Builder:
         if item.providers:
             self._labelled(LABEL_PROVIDERS, providers_text(item.providers))
         self.document.add_paragraph(item.item.summary, style="Normal")
-        prefix = f"{item.id}--"
+        prefix = anchors.item(item.id)
         self.md.render(
             item.item.body, self.document, heading_offset=level - 1, anchor_prefix=prefix
         )
@@ -378,7 +441,7 @@ class _Builder:
                         self.document,
                         level=1,
                         heading_offset=level,
-                        anchor_prefix=f"{prefix}stap-{number}--",
+                        anchor_prefix=anchors.step(prefix, number),
                     )
 
         if item.item.contacts:

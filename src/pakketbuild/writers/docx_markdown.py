@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
 
 from docx.document import Document as DocxDocument
@@ -455,13 +455,6 @@ class MarkdownRenderer:
         for node in markdown.token_tree(text).children:
             self._block(node, container, _Block(list_level=level))
 
-    def inline(self, paragraph: Paragraph, text: str, *, strong: bool = False) -> None:
-        """Append the inline content of a one-paragraph Markdown ``text``."""
-        for node in markdown.token_tree(text).children:
-            if node.type != "paragraph":
-                self._unsupported(node)
-            self._inline_children(paragraph, node, _Inline(strong=strong))
-
     # -- blocks ---------------------------------------------------------------------------
 
     def _block(self, node: Any, container: Any, ctx: _Block) -> None:
@@ -642,13 +635,13 @@ class MarkdownRenderer:
         run.append(OxmlElement("w:br"))
 
     def _em(self, paragraph: Paragraph, node: Any, ctx: _Inline) -> None:
-        self._inline_children(paragraph, node, _replace(ctx, em=True))
+        self._inline_children(paragraph, node, replace(ctx, em=True))
 
     def _strong(self, paragraph: Paragraph, node: Any, ctx: _Inline) -> None:
-        self._inline_children(paragraph, node, _replace(ctx, strong=True))
+        self._inline_children(paragraph, node, replace(ctx, strong=True))
 
     def _code_inline(self, paragraph: Paragraph, node: Any, ctx: _Inline) -> None:
-        self._append(paragraph, node.content, _replace(ctx, code=True))
+        self._append(paragraph, node.content, replace(ctx, code=True))
 
     def _link(self, paragraph: Paragraph, node: Any, ctx: _Inline) -> None:
         href = str(node.attrs.get("href", ""))
@@ -660,7 +653,7 @@ class MarkdownRenderer:
             link = add_hyperlink(paragraph, anchor=bookmark_name(self._prefix + href[1:]))
         else:
             link = add_hyperlink(paragraph, url=href)
-        self._inline_children(paragraph, node, _replace(ctx, link=link))
+        self._inline_children(paragraph, node, replace(ctx, link=link))
 
     def _image(self, paragraph: Paragraph, node: Any, ctx: _Inline) -> None:
         # ``check`` refuses images (image-not-allowed); should one reach the renderer,
@@ -676,12 +669,6 @@ class MarkdownRenderer:
             f"the DOCX renderer has no rule for Markdown node '{node.type}'{line}; "
             "this is a bug in pakketbuild"
         )
-
-
-def _replace(ctx: _Inline, **changes: Any) -> _Inline:
-    values = {"strong": ctx.strong, "em": ctx.em, "code": ctx.code, "link": ctx.link}
-    values.update(changes)
-    return _Inline(**values)
 
 
 def mark_header_row(row: Any) -> None:

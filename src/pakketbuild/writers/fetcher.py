@@ -17,7 +17,6 @@ weasyprint is imported here, so only the PDF writer imports this module.
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import unquote, urlsplit
@@ -26,6 +25,7 @@ from urllib.request import url2pathname
 from weasyprint import URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
+from pakketbuild.confine import Confined, Refusal, Refused, confine
 from pakketbuild.diagnostics import ContentError, Diagnostic, Severity
 from pakketbuild.loader import MAX_DOCUMENT_FILE
 from pakketbuild.writers import urls
@@ -84,16 +84,12 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
                 "inside the content folder",
             )
         path = Path(url2pathname(parts.path))
-        try:
-            resolved = path.resolve(strict=True)
-        except (OSError, RuntimeError):
+        found = confine(path, (self.assets, self.content_root))
+        refused = found.reason if isinstance(found, Refused) else None
+        if refused in (Refusal.MISSING, Refusal.DANGLING):
             self._refuse("missing-file", f"the file '{_short(url)}' does not exist")
-        inside_assets = resolved.is_relative_to(self.assets)
-        inside_content = resolved.is_relative_to(self.content_root)
-        if not (inside_assets or inside_content):
-            via_link = path != resolved and (
-                path.is_relative_to(self.content_root) or path.is_relative_to(self.assets)
-            )
+        if refused is Refusal.OUTSIDE:
+            via_link = path.is_relative_to(self.content_root) or path.is_relative_to(self.assets)
             reason = (
                 "is a link to a place outside the content folder"
                 if via_link
@@ -104,16 +100,15 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
                 f"the file '{_short(url)}' {reason}; PDFs may only use files inside the "
                 "content folder (copy the file into it)",
             )
-        info = resolved.stat()
-        if not stat.S_ISREG(info.st_mode):
+        if not isinstance(found, Confined):
             self._refuse("not-a-file", f"'{_short(url)}' is not a regular file")
-        if info.st_size > MAX_DOCUMENT_FILE:
+        if found.st_size > MAX_DOCUMENT_FILE:
             self._refuse(
                 "file-too-large",
-                f"'{_short(url)}' is {info.st_size:,} bytes; files used in a PDF may be at "
+                f"'{_short(url)}' is {found.st_size:,} bytes; files used in a PDF may be at "
                 f"most {MAX_DOCUMENT_FILE:,} bytes",
             )
-        return resolved
+        return found.path
 
     def _refuse(self, code: str, message: str) -> NoReturn:
         raise ContentError([Diagnostic(self.source, 1, 1, Severity.ERROR, code, message)])

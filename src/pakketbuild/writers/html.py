@@ -29,7 +29,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from pakketbuild import jsonout
+from pakketbuild import anchors, jobkeys, jsonout
+from pakketbuild.jobkeys import Dep
 from pakketbuild.model import AUDIENCE_LABELS, Contact, Kind
 from pakketbuild.publication import (
     PubItem,
@@ -40,7 +41,15 @@ from pakketbuild.publication import (
     render_html,
     render_text,
 )
-from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve, urls
+from pakketbuild.writers import (
+    BuildContext,
+    Job,
+    Writer,
+    download_formats,
+    for_each_edition,
+    resolve,
+    urls,
+)
 from pakketbuild.writers.api_models import feed_item_id
 from pakketbuild.writers.documents import audiences_text
 
@@ -65,12 +74,8 @@ MEDIA_TYPE_LABELS = {
     "image/png": "PNG",
     "image/jpeg": "JPEG",
 }
-DOWNLOAD_LABELS = {"pdf": "PDF", "docx": "Word", "odt": "OpenDocument"}
-DOWNLOAD_MEDIA_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "odt": "application/vnd.oasis.opendocument.text",
-}
+DOWNLOAD_LABELS = {f.name: f.label for f in download_formats()}
+DOWNLOAD_MEDIA_TYPES = {f.name: f.media_type for f in download_formats()}
 
 
 def json_ld(data: object) -> Markup:
@@ -192,7 +197,7 @@ def item_view(
         steps=[
             StepView(
                 title=step.title,
-                text_html=Markup(render_html(step.text, step_offset, f"{id_prefix}stap-{n}--"))
+                text_html=Markup(render_html(step.text, step_offset, anchors.step(id_prefix, n)))
                 if step.text
                 else None,
             )
@@ -411,14 +416,10 @@ def read_asset(name: str) -> bytes:
     return resources.files("pakketbuild").joinpath("assets", "site", name).read_bytes()
 
 
-def _deps(*keys: str) -> tuple[str, ...]:
-    return tuple(sorted(set(keys)))
-
-
-def _item_block_deps(item: PubItem) -> set[str]:
-    keys = {f"item:{item.id}", *(f"item:{r.id}" for r in item.related)}
+def _item_block_deps(item: PubItem) -> set[Dep]:
+    keys = {jobkeys.item_dep(item.id), *(jobkeys.item_dep(r.id) for r in item.related)}
     if item.providers:
-        keys.add("organisations")
+        keys.add(jobkeys.ORGANISATIONS)
     return keys
 
 
@@ -430,34 +431,37 @@ class HtmlWriter(Writer):
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         jobs = for_each_edition(pub, lambda edition: self._jobs(edition, ctx), themed=True)
         if pub.site.base_url is not None:  # a sitemap needs absolute URLs
-            everything = [f"pakket:{p}" for p in pub.pakketten] + [f"item:{i}" for i in pub.items]
-            jobs.append(
-                Job(urls.SITEMAP, "html", "sitemap", SITEMAP_MEDIA_TYPE, _deps("site", *everything))
-            )
+            everything = [jobkeys.pakket_dep(p) for p in pub.pakketten]
+            everything += [jobkeys.item_dep(i) for i in pub.items]
+            deps = jobkeys.deps((jobkeys.SITE_DEP, *everything))
+            jobs.append(Job(urls.SITEMAP, "html", jobkeys.SITEMAP, SITEMAP_MEDIA_TYPE, deps))
         return jobs
 
     def _jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
-        jobs = [Job(path, "html", f"asset:{name}", CSS_MEDIA_TYPE) for path, name in ASSETS.items()]
-        jobs.append(Job(urls.THEME_CSS, "html", "theme", CSS_MEDIA_TYPE))
+        jobs = [
+            Job(path, "html", jobkeys.asset(name), CSS_MEDIA_TYPE) for path, name in ASSETS.items()
+        ]
+        jobs.append(Job(urls.THEME_CSS, "html", jobkeys.THEME, CSS_MEDIA_TYPE))
         for name, path in pub.theme.files().items():
             jobs.append(
                 Job(
                     urls.theme_file(name),
                     "html",
-                    f"theme-file:{name}",
+                    jobkeys.theme_file(name),
                     urls.media_type(path.name),
                 )
             )
         # The index lists every pakket with its items, the items outside pakketten, and
         # a feed per audience (which any item can change): it shows everything published.
-        everything = [f"pakket:{p}" for p in pub.pakketten] + [f"item:{i}" for i in pub.items]
+        everything = [jobkeys.pakket_dep(p) for p in pub.pakketten]
+        everything += [jobkeys.item_dep(i) for i in pub.items]
         jobs.append(
             Job(
                 urls.INDEX,
                 "html",
-                "site",
+                jobkeys.SITE,
                 HTML_MEDIA_TYPE,
-                _deps("site", "organisations", *everything),
+                jobkeys.deps((jobkeys.SITE_DEP, jobkeys.ORGANISATIONS, *everything)),
             )
         )
         for pakket in pub.pakketten.values():
@@ -466,9 +470,16 @@ class HtmlWriter(Writer):
                 Job(
                     urls.pakket_page(pakket.id),
                     "html",
-                    f"pakket:{pakket.id}",
+                    jobkeys.pakket(pakket.id),
                     HTML_MEDIA_TYPE,
-                    _deps("site", "organisations", f"pakket:{pakket.id}", *keys),
+                    jobkeys.deps(
+                        (
+                            jobkeys.SITE_DEP,
+                            jobkeys.ORGANISATIONS,
+                            jobkeys.pakket_dep(pakket.id),
+                            *keys,
+                        )
+                    ),
                 )
             )
         for item in pub.items.values():
@@ -476,35 +487,43 @@ class HtmlWriter(Writer):
             first = pub.pakket_for(item.id)
             if first is not None:
                 # Breadcrumbs and previous/next show the pakket's title and neighbours.
-                keys.add(f"pakket:{first.id}")
-                keys.update(f"item:{n.id}" for n in _neighbours(first, item.id) if n)
+                keys.add(jobkeys.pakket_dep(first.id))
+                keys.update(jobkeys.item_dep(n.id) for n in _neighbours(first, item.id) if n)
             # Which pakket comes first depends on every pakket that holds the item.
-            keys.update(f"pakket:{p}" for p in item.pakket_ids)
+            keys.update(jobkeys.pakket_dep(p) for p in item.pakket_ids)
             jobs.append(
                 Job(
                     urls.item_page(item.id),
                     "html",
-                    f"item:{item.id}",
+                    jobkeys.item(item.id),
                     HTML_MEDIA_TYPE,
-                    _deps("site", *keys),
+                    jobkeys.deps((jobkeys.SITE_DEP, *keys)),
                 )
             )
         for stone in pub.withdrawn.values():
-            replacement = [f"item:{stone.replaced_by.id}"] if stone.replaced_by else []
+            replacement = [jobkeys.item_dep(stone.replaced_by.id)] if stone.replaced_by else []
             jobs.append(
                 Job(
                     urls.item_page(stone.id),
                     "html",
-                    f"withdrawn:{stone.id}",
+                    jobkeys.withdrawn_item(stone.id),
                     HTML_MEDIA_TYPE,
-                    _deps("site", "withdrawn", f"item:{stone.id}", *replacement),
+                    jobkeys.deps(
+                        (
+                            jobkeys.SITE_DEP,
+                            jobkeys.WITHDRAWN_DEP,
+                            jobkeys.item_dep(stone.id),
+                            *replacement,
+                        )
+                    ),
                 )
             )
         return jobs
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
         pub, job = resolve(pub, job)
-        kind, _, key = job.subject.partition(":")
+        subject = jobkeys.parse(job.subject)
+        kind, key = subject.kind, subject.ident
         if kind == "asset":
             return read_asset(key)
         if kind == "theme":
@@ -646,7 +665,9 @@ def render_pakket(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> str
     to = common["to"]
     local = frozenset(i.id for i in pakket.items)
     items = [
-        item_view(pub, ctx, item, to, heading_offset=1, id_prefix=f"{item.id}--", local_ids=local)
+        item_view(
+            pub, ctx, item, to, heading_offset=1, id_prefix=anchors.item(item.id), local_ids=local
+        )
         for item in pakket.items
     ]
     common["edition"] = _date("Editie", pakket.pakket.edition) if pakket.pakket.edition else None
@@ -659,7 +680,7 @@ def render_pakket(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> str
             description=_first_paragraph(pakket.intro_text) or None,
             pakket=pakket,
             audiences=audiences_text(pakket.pakket.audiences),
-            intro_html=Markup(pakket.intro_html(0, "inleiding--")),
+            intro_html=Markup(pakket.intro_html(0, anchors.INTRO)),
             items=items,
             downloads=_downloads(ctx, to, partial(urls.pakket_download, pakket.id), pakket.title),
             json_ld=json_ld(pakket_json_ld(pub, pakket)),

@@ -21,19 +21,18 @@ Nothing depends on the clock: feed dates come from the items' change logs.
 
 from __future__ import annotations
 
-import datetime as dt
-from html import escape
 from typing import Any
 
-from pakketbuild import jsonout
+from pakketbuild import jobkeys, jsonout
+from pakketbuild.jobkeys import Dep
 from pakketbuild.model import AUDIENCE_LABELS, Audience
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve, urls
 from pakketbuild.writers import api_models as api
 from pakketbuild.writers.atom import ATOM_MEDIA_TYPE, atom_entry, build_atom
+from pakketbuild.writers.feeds import JSON_MEDIA_TYPE, feed_item, feed_items, newest_first
 
 FEED_MEDIA_TYPE = "application/feed+json"
-JSON_MEDIA_TYPE = "application/json"
 SCHEMA_MEDIA_TYPE = "application/schema+json"
 
 
@@ -43,19 +42,19 @@ def to_json(data: Any, *, sort_keys: bool = False) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _deps(*keys: str) -> tuple[str, ...]:
-    return tuple(sorted(set(keys)))
+def _deps(*keys: Dep) -> tuple[Dep, ...]:
+    return jobkeys.deps(keys)
 
 
-def item_deps(item: PubItem) -> tuple[str, ...]:
+def item_deps(item: PubItem) -> tuple[Dep, ...]:
     """What an item's API document or feed entry shows: the item, the titles of its
     related items and pakketten, its providers, and the site (base URL, site id)."""
     return _deps(
-        "site",
-        f"item:{item.id}",
-        *(f"item:{r.id}" for r in item.related),
-        *(f"pakket:{p}" for p in item.pakket_ids),
-        *(["organisations"] if item.providers else []),
+        jobkeys.SITE_DEP,
+        jobkeys.item_dep(item.id),
+        *(jobkeys.item_dep(r.id) for r in item.related),
+        *(jobkeys.pakket_dep(p) for p in item.pakket_ids),
+        *([jobkeys.ORGANISATIONS] if item.providers else []),
     )
 
 
@@ -67,23 +66,24 @@ class JsonWriter(Writer):
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         jobs = for_each_edition(pub, lambda edition: self._jobs(edition, ctx))
         # It names every audience feed: an item that gains an audience can add one.
-        keys = _deps("site", *(f"item:{i}" for i in pub.items))
-        jobs.append(Job(urls.HOST_HEADERS, "json", "host-headers", "text/plain", keys))
+        keys = _deps(jobkeys.SITE_DEP, *(jobkeys.item_dep(i) for i in pub.items))
+        jobs.append(Job(urls.HOST_HEADERS, "json", jobkeys.HOST_HEADERS, "text/plain", keys))
         return jobs
 
     def _jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         jobs = [
-            Job(urls.schema(name), "json", f"schema:{name}", SCHEMA_MEDIA_TYPE)
+            Job(urls.schema(name), "json", jobkeys.schema(name), SCHEMA_MEDIA_TYPE)
             for name in urls.SCHEMA_NAMES
         ]
-        all_keys = [f"item:{i}" for i in pub.items] + [f"pakket:{p}" for p in pub.pakketten]
+        all_keys = [jobkeys.item_dep(i) for i in pub.items]
+        all_keys += [jobkeys.pakket_dep(p) for p in pub.pakketten]
         jobs.append(
             Job(
                 urls.API_INDEX,
                 "json",
-                "site",
+                jobkeys.SITE,
                 JSON_MEDIA_TYPE,
-                _deps("site", "organisations", *all_keys),
+                _deps(jobkeys.SITE_DEP, jobkeys.ORGANISATIONS, *all_keys),
             )
         )
         # Examples come from this build's documents (the first item, the tombstones).
@@ -91,9 +91,9 @@ class JsonWriter(Writer):
             Job(
                 urls.API_OPENAPI,
                 "json",
-                "openapi",
+                jobkeys.OPENAPI,
                 JSON_MEDIA_TYPE,
-                ("*",),
+                (jobkeys.EVERYTHING,),
             )
         )
         if pub.view is not None and pub.items:
@@ -104,9 +104,13 @@ class JsonWriter(Writer):
                 Job(
                     urls.api_combined(pub.view.id),
                     "json",
-                    f"combined:{pub.view.id}",
+                    jobkeys.bundle(pub.view.id),  # the combined document's own subject
                     JSON_MEDIA_TYPE,
-                    _deps(*keys, *(f"pakket:{p}" for p in pub.pakketten), "organisations"),
+                    _deps(
+                        *keys,
+                        *(jobkeys.pakket_dep(p) for p in pub.pakketten),
+                        jobkeys.ORGANISATIONS,
+                    ),
                 )
             )
         for pakket in pub.pakketten.values():
@@ -115,9 +119,9 @@ class JsonWriter(Writer):
                 Job(
                     urls.api_pakket(pakket.id),
                     "json",
-                    f"pakket:{pakket.id}",
+                    jobkeys.pakket(pakket.id),
                     JSON_MEDIA_TYPE,
-                    _deps(*keys, f"pakket:{pakket.id}", "organisations"),
+                    _deps(*keys, jobkeys.pakket_dep(pakket.id), jobkeys.ORGANISATIONS),
                 )
             )
         for item in pub.items.values():
@@ -125,31 +129,43 @@ class JsonWriter(Writer):
                 Job(
                     urls.api_item(item.id),
                     "json",
-                    f"item:{item.id}",
+                    jobkeys.item(item.id),
                     JSON_MEDIA_TYPE,
                     item_deps(item),
                 )
             )
-        stones = {f"item:{i}" for i in pub.withdrawn}
-        stones |= {f"item:{s.replaced_by.id}" for s in pub.withdrawn.values() if s.replaced_by}
+        stones = {jobkeys.item_dep(i) for i in pub.withdrawn}
+        stones |= {
+            jobkeys.item_dep(s.replaced_by.id) for s in pub.withdrawn.values() if s.replaced_by
+        }
         jobs.append(
             Job(
                 urls.API_WITHDRAWN,
                 "json",
-                "withdrawn",
+                jobkeys.WITHDRAWN,
                 JSON_MEDIA_TYPE,
-                _deps("site", "withdrawn", *stones),
+                _deps(jobkeys.SITE_DEP, jobkeys.WITHDRAWN_DEP, *stones),
             )
         )
         feed_keys = {dep for item in pub.items.values() for dep in item_deps(item)}
-        jobs.append(Job(urls.FEED, "json", "site", FEED_MEDIA_TYPE, _deps("site", *feed_keys)))
+        # Subject "site" like the API index: the manifest is public output, so the
+        # subject stays (see docs/architecture.md); planning checks (subject, media type).
+        jobs.append(
+            Job(
+                urls.FEED,
+                "json",
+                jobkeys.SITE,
+                FEED_MEDIA_TYPE,
+                _deps(jobkeys.SITE_DEP, *feed_keys),
+            )
+        )
         jobs.append(
             Job(
                 urls.ATOM_FEED,
                 "json",
-                "atom",
+                jobkeys.ATOM,
                 ATOM_MEDIA_TYPE,
-                _deps("site", "withdrawn", *feed_keys, *stones),
+                _deps(jobkeys.SITE_DEP, jobkeys.WITHDRAWN_DEP, *feed_keys, *stones),
             )
         )
         for audience in pub.audiences:
@@ -160,25 +176,29 @@ class JsonWriter(Writer):
                 Job(
                     urls.audience_feed(audience.value),
                     "json",
-                    f"audience:{audience.value}",
+                    jobkeys.audience(audience.value),
                     FEED_MEDIA_TYPE,
-                    _deps("site", *keys),
+                    _deps(jobkeys.SITE_DEP, *keys),
                 )
             )
             jobs.append(
                 Job(
                     urls.audience_atom(audience.value),
                     "json",
-                    f"atom:{audience.value}",
+                    jobkeys.atom(audience.value),
                     ATOM_MEDIA_TYPE,
-                    _deps("site", "withdrawn", *keys, *stones),
+                    _deps(jobkeys.SITE_DEP, jobkeys.WITHDRAWN_DEP, *keys, *stones),
                 )
             )
         return jobs
 
+    def render_last(self, job: Job) -> bool:
+        return job.media_type in (FEED_MEDIA_TYPE, ATOM_MEDIA_TYPE)
+
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
         pub, job = resolve(pub, job)
-        kind, _, key = job.subject.partition(":")
+        subject = jobkeys.parse(job.subject)
+        kind, key = subject.kind, subject.ident
         if kind == "schema":
             return to_json(api.json_schema(key), sort_keys=True)
         if job.path == urls.API_INDEX:
@@ -201,7 +221,7 @@ class JsonWriter(Writer):
             return feed_document(pub, ctx, Audience(key))
         if kind == "pakket":
             return pakket_document(pub, ctx, pub.pakketten[key])
-        if kind == "combined":
+        if kind == "bundle":  # a view's combined pakket (its documents share the subject)
             doc = api.combined_doc(pub, ctx)
             items = [item_fragment(pub, ctx, pub.items[item.id]) for item in doc.items]
             return to_json(api.dump_with(doc, "items", items))
@@ -238,34 +258,9 @@ def pakket_document(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> b
 # --------------------------------------------------------------------------- feeds
 
 
-def feed_date(value: dt.date | None) -> str | None:
-    """A content date as the RFC 3339 date-time JSON Feed requires (midnight UTC)."""
-    return f"{value.isoformat()}T00:00:00Z" if value else None
-
-
-def newest_first(items: list[PubItem]) -> list[PubItem]:
-    """Newest change first; undated items last; ties by id (items arrive sorted by id)."""
-    dated = [(i.date_modified, i) for i in items if i.date_modified is not None]
-    dated.sort(key=lambda pair: pair[0], reverse=True)  # stable: ties keep id order
-    return [i for _, i in dated] + [i for i in items if i.date_modified is None]
-
-
-def feed_items(pub: Publication, audience: Audience | None) -> list[PubItem]:
-    """The items of a feed, newest first; an audience feed holds that audience's cut
-    (passages for other audiences left out)."""
-    if audience is None:
-        return newest_first(list(pub.items.values()))
-    return newest_first(pub.audience_cut(audience).items_for(audience))
-
-
-def build_feed(pub: Publication, ctx: BuildContext, audience: Audience | None) -> api.JsonFeed:
-    """The feed of every published item, or of the items for ``audience``."""
-    items = feed_items(pub, audience)
-    return _feed(pub, audience, [feed_item(pub, ctx, item) for item in newest_first(items)])
-
-
 def feed_document(pub: Publication, ctx: BuildContext, audience: Audience | None) -> bytes:
-    """The file of :func:`build_feed`, every entry encoded once per build."""
+    """The JSON Feed of every published item, or of the items for ``audience``; every
+    entry encoded once per build."""
     items = newest_first(feed_items(pub, audience))
     entries = [feed_entry(pub, ctx, item) for item in items]
     return to_json(api.dump_with(_feed(pub, audience, []), "items", entries))
@@ -302,18 +297,6 @@ def _feed(pub: Publication, audience: Audience | None, items: list[api.FeedItem]
     )
 
 
-def feed_item(pub: Publication, ctx: BuildContext, item: PubItem) -> api.FeedItem:
-    """One feed entry: the same HTML as the page (lead + body), and the structured fields.
-    Built once per edition and item (an item is in the feed of all items, in the feeds of
-    its audiences and in the Atom feeds)."""
-    key = ("json.feed_item", ctx.formats)
-    entry = item.memo.get(key)
-    if entry is None:
-        entry = item.memo[key] = _feed_item(pub, ctx, item)
-    assert isinstance(entry, api.FeedItem)
-    return entry
-
-
 def feed_entry(pub: Publication, ctx: BuildContext, item: PubItem) -> jsonout.Fragment:
     """:func:`feed_item`, encoded (the same in every feed that holds the item)."""
     key = ("json.feed_entry", ctx.formats)
@@ -322,57 +305,3 @@ def feed_entry(pub: Publication, ctx: BuildContext, item: PubItem) -> jsonout.Fr
         text = item.memo[key] = jsonout.Fragment(jsonout.dumps(api.dump(feed_item(pub, ctx, item))))
     assert isinstance(text, jsonout.Fragment)
     return text
-
-
-def _feed_item(pub: Publication, ctx: BuildContext, item: PubItem) -> api.FeedItem:
-    lead = f"<p>{escape(item.item.summary, quote=False)}</p>\n"
-    attachments = [
-        api.FeedAttachment(
-            url=d.url, mime_type=d.media_type or "application/octet-stream", title=d.title
-        )
-        for d in item.item.documents
-        if d.url
-    ]
-    for fmt in urls.DOWNLOAD_FORMATS:
-        url = pub.absolute_url(urls.item_download(item.id, fmt))
-        if fmt in ctx.formats and url:
-            label = "PDF" if fmt == "pdf" else "Word"
-            attachments.append(
-                api.FeedAttachment(
-                    url=url, mime_type=api.MEDIA_TYPES[fmt], title=f"{item.title} ({label})"
-                )
-            )
-    return api.FeedItem.model_validate(
-        {
-            "id": api.feed_item_id(pub.site.id, item.id),
-            "url": pub.absolute_url(urls.item_page(item.id)),
-            "title": item.title,
-            "summary": item.item.summary,
-            "content_html": lead + item.body_html(0, api.embed_prefix(item)),
-            "content_text": item.full_text,
-            "date_published": feed_date(item.date_published),
-            "date_modified": feed_date(item.date_modified),
-            "tags": [a.value for a in item.item.audiences] + [item.item.kind.value],
-            "language": pub.site.language,
-            "attachments": attachments or None,
-            "_pakketbuild": api.FeedExtension(
-                about=pub.absolute_url(urls.schema("feed-extension")),
-                id=item.id,
-                kind=item.item.kind,
-                kind_label=item.kind_label,
-                audiences=[api.audience_doc(a) for a in item.item.audiences],
-                providers=[api.organisation_doc(o) for o in item.providers],
-                contacts=[api.contact_doc(c) for c in item.item.contacts],
-                documents=[api.document_doc(d) for d in item.item.documents],
-                steps=api.step_docs(item),
-                pakketten=list(item.pakket_ids),
-                dates=api.item_dates(item),
-                changes=[api.ChangeDoc(date=c.date, summary=c.summary) for c in item.item.changes],
-                api=api.Link(
-                    path=urls.api_item(item.id),
-                    url=pub.absolute_url(urls.api_item(item.id)),
-                    media_type=JSON_MEDIA_TYPE,
-                ),
-            ),
-        }
-    )

@@ -33,7 +33,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pakketbuild import markdown
 from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve
+from pakketbuild.writers import FORMATS, BuildContext, Job, Writer, for_each_edition, resolve
 from pakketbuild.writers.documents import (
     LABEL_AUDIENCES,
     LABEL_CONTACT,
@@ -49,7 +49,6 @@ from pakketbuild.writers.documents import (
     LABEL_PUBLISHER,
     LABEL_RELATED,
     LABEL_STEPS,
-    ODT_MEDIA_TYPE,
     DocumentMeta,
     audiences_text,
     contact_lines,
@@ -91,15 +90,18 @@ BODY = "Text_20_body"
 LIST_CONTENT = "List_20_Contents"
 
 
+ODT_MEDIA_TYPE = FORMATS["odt"].media_type or ""
+"""Also the content of the package's ``mimetype`` file."""
+
+
 class OdtWriter(Writer):
     """``downloads/<pakket-id>.odt`` and ``downloads/items/<item-id>.odt``."""
 
     name = "odt"
-    heavy = True
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         return for_each_edition(
-            pub, lambda edition: document_jobs(edition, "odt", "odt", ODT_MEDIA_TYPE), themed=True
+            pub, lambda edition: document_jobs(edition, self.format), themed=True
         )
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:

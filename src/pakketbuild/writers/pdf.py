@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from pakketbuild import markdown
+from pakketbuild import anchors, markdown
 from pakketbuild.diagnostics import PakketbuildError
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve
@@ -52,7 +52,6 @@ from pakketbuild.writers.documents import (
     LABEL_PUBLISHER,
     LABEL_RELATED,
     LABEL_STEPS,
-    PDF_MEDIA_TYPE,
     audiences_text,
     document_jobs,
     document_kind,
@@ -96,11 +95,10 @@ class PdfWriter(Writer):
     """``downloads/<pakket-id>.pdf`` and ``downloads/items/<item-id>.pdf``."""
 
     name = "pdf"
-    heavy = True
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         return for_each_edition(
-            pub, lambda edition: document_jobs(edition, "pdf", "pdf", PDF_MEDIA_TYPE), themed=True
+            pub, lambda edition: document_jobs(edition, self.format), themed=True
         )
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
@@ -189,7 +187,7 @@ def _item_view(
     pub: Publication, item: PubItem, *, level: int, in_pakket: PubPakket | None
 ) -> _ItemView:
     anchor = f"item-{item.id}"
-    prefix = f"{item.id}--"
+    prefix = anchors.item(item.id)
     # Body headings start at '##'; they sit one level below the item title.
     offset = level - 1
     local = {p.id for p in in_pakket.items} if in_pakket else set()
@@ -209,7 +207,7 @@ def _item_view(
         steps=[
             _Step(
                 step.title,  # plain text, like the HTML page shows it
-                _step_html(step.text, offset + 1, f"{prefix}stap-{n}--"),
+                _step_html(step.text, offset + 1, anchors.step(prefix, n)),
             )
             for n, step in enumerate(item.item.steps, start=1)
         ],
@@ -236,7 +234,7 @@ def document_html(pub: Publication, subject: PubPakket | PubItem) -> str:
         items = [_item_view(pub, item, level=2, in_pakket=subject) for item in subject.items]
         toc = []
         intro = (
-            _anchored(subject.intro_html(1, "inleiding--"), "inleiding--")
+            _anchored(subject.intro_html(1, anchors.INTRO), anchors.INTRO)
             if subject.pakket.intro.strip()
             else Markup("")
         )

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import posixpath
 
+from pakketbuild.writers import download_formats
+
 INDEX = "index.html"
 SITE_CSS = "assets/site.css"
 PRINT_CSS = "assets/print.css"
@@ -28,7 +30,8 @@ HOST_HEADERS = "_headers"
 SCHEMA_DIR = "api/v1/schema"
 SCHEMA_NAMES = ("index", "item", "pakket", "feed-extension", "withdrawn")
 """The JSON Schemas published under :data:`SCHEMA_DIR`, by file stem."""
-DOWNLOAD_FORMATS = ("pdf", "docx", "odt")
+DOWNLOAD_FORMATS = tuple(f.name for f in download_formats())
+"""Formats with a download per pakket and per item (from the registry)."""
 
 
 def view_download(view_id: str, ext: str) -> str:

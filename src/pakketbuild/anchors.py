@@ -1,0 +1,24 @@
+"""Anchor ids inside one page or document, the same in HTML, PDF and Word.
+
+Headings of Markdown texts get ids from their text (``markdown``); when several texts
+share a page (a pakket page with its items, a combined document), their ids are
+prefixed so they stay unique and links between formats keep pointing at the same place:
+``inleiding--<heading>`` for a pakket's introduction, ``<item-id>--<heading>`` for an
+item's body and ``<item-id>--stap-<n>--<heading>`` for the text of its step ``n``.
+"""
+
+from __future__ import annotations
+
+INTRO = "inleiding--"
+"""Prefix of the ids in a pakket's introduction."""
+
+
+def item(item_id: str) -> str:
+    """Prefix of the ids in an item's body when it shares a page or document."""
+    return f"{item_id}--"
+
+
+def step(item_prefix: str, number: int) -> str:
+    """Prefix of the ids in the text of step ``number`` (1-based) of an item whose
+    prefix is ``item_prefix`` ("" for an item on its own page)."""
+    return f"{item_prefix}stap-{number}--"

@@ -1,0 +1,160 @@
+"""Worker processes: a pool that renders heavy jobs, and forked helpers that render a
+share of the light jobs and place them into the staging folder themselves.
+
+Workers fork from the build process after the content is loaded, so they start with the
+publication (and its rendered-Markdown cache) in memory instead of unpickling or
+reloading it. What a worker renders from is the module-level :data:`_STATE`, set by the
+build process just before the fork and inherited by the children (that is how ``fork``
+passes memory; it is cleared again when the pool closes). Helpers place files through
+the public :meth:`Staging.place_rendered <pakketbuild.engine.staging.Staging.place_rendered>`.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pakketbuild.cache import Record
+from pakketbuild.diagnostics import PakketbuildError
+from pakketbuild.engine.staging import Planned, Staging
+from pakketbuild.gctools import gc_paused
+from pakketbuild.processes import die_with_parent, stop_pool
+from pakketbuild.writers import BuildContext, Job, Writer, get_writer
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
+
+    from pakketbuild.publication import Publication, Shared
+
+
+def render(writer: Writer, pub: Publication, ctx: BuildContext, job: Job) -> tuple[bytes, float]:
+    """Render one job; its bytes and the seconds it took."""
+    started = time.perf_counter()
+    data = writer.render(pub, ctx, job)
+    if not isinstance(data, bytes):
+        raise TypeError(f"{writer.name} writer returned {type(data).__name__} for {job.path}")
+    return data, time.perf_counter() - started
+
+
+@dataclass
+class _State:
+    pub: Publication
+    ctx: BuildContext
+    writers: dict[str, Writer]
+    staging: Staging | None = None
+    """For helpers that place what they render (None in a pool for heavy jobs)."""
+    plan: list[Planned] | None = None
+
+
+_STATE: _State | None = None
+"""What a worker renders from; inherited from the build process under ``fork``."""
+
+Placed = tuple[list[tuple[int, str, Record]], "Shared"]
+"""What a helper reports: (index in the plan, "written"/"reused", record) per job, and
+what it derived (rendered Markdown, feed entries) for the build process to take over."""
+_Spec = tuple[Path, dict[str, bytes], tuple[str, ...]]
+"""What a worker needs to load the content itself ("spawn" platforms)."""
+
+
+def _worker_init(spec: _Spec | None, parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    gc.enable()  # PDF and DOCX layout is cyclic garbage, whatever the parent did
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (fork)
+    die_with_parent(parent)
+    global _STATE
+    if spec is not None:  # "spawn" platforms: load the content once per worker
+        from pakketbuild.loader import load_content
+        from pakketbuild.publication import build_publication
+
+        root, inputs, formats = spec
+        pub = build_publication(load_content(root))
+        ctx = BuildContext(formats=formats, inputs=inputs)
+        _STATE = _State(pub, ctx, {name: get_writer(name) for name in formats})
+
+
+def _worker_render(fmt: str, job: Job) -> tuple[bytes, float]:
+    assert _STATE is not None
+    try:
+        return render(_STATE.writers[fmt], _STATE.pub, _STATE.ctx, job)
+    except PakketbuildError:
+        raise
+    except Exception as exc:
+        import traceback
+
+        # Exceptions must cross the process boundary as something picklable.
+        text = "".join(traceback.format_exception(exc))
+        raise RuntimeError(f"{fmt} writer failed on {job.path}:\n{text}") from None
+
+
+def _worker_render_many(indexes: list[int]) -> Placed:
+    """Render light jobs (by their index in the plan) and write them into the staging
+    folder; returns how each was placed, and what was derived for them (rendered
+    Markdown, feed entries), which the build process then does not derive again for its
+    indexes and feeds. The build process merges the records into its own."""
+    from pakketbuild.publication import shared_mark
+
+    assert _STATE is not None and _STATE.staging is not None and _STATE.plan is not None
+    staging, plan = _STATE.staging, _STATE.plan
+    mark = shared_mark()
+    results: list[tuple[int, str, Record]] = []
+    with gc_paused():
+        for n in indexes:
+            planned = plan[n]
+            data, secs = _worker_render(planned.job.format, planned.job)
+            status = staging.place_rendered(planned, data, secs)
+            results.append((n, status, staging.records[planned.job.path]))
+    return results, _STATE.pub.shared_since(mark)
+
+
+class Pool:
+    """Worker processes for heavy jobs (:meth:`submit`) or, given the staging and the
+    plan, helpers that place light jobs themselves (:meth:`submit_many`; needs
+    ``fork``)."""
+
+    def __init__(
+        self,
+        pub: Publication,
+        ctx: BuildContext,
+        root: Path,
+        processes: int,
+        staging: Staging | None = None,
+        plan: list[Planned] | None = None,
+    ) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _STATE
+        methods = multiprocessing.get_all_start_methods()
+        spec: _Spec | None = None
+        context: BaseContext
+        if "fork" in methods:
+            context = multiprocessing.get_context("fork")
+            writers = {name: get_writer(name) for name in ctx.formats}
+            _STATE = _State(pub, ctx, writers, staging, plan)
+        else:  # pragma: no cover - not Linux
+            context = multiprocessing.get_context()
+            spec = (root, dict(ctx.inputs), ctx.formats)
+        self.processes = processes
+        self.executor: ProcessPoolExecutor = ProcessPoolExecutor(
+            max_workers=processes,
+            mp_context=context,
+            initializer=_worker_init,
+            initargs=(spec, os.getpid()),
+        )
+
+    def submit(self, planned: Planned) -> Future[tuple[bytes, float]]:
+        return self.executor.submit(_worker_render, planned.job.format, planned.job)
+
+    def submit_many(self, indexes: list[int]) -> Future[Placed]:
+        return self.executor.submit(_worker_render_many, indexes)
+
+    def close(self) -> None:
+        global _STATE
+        stop_pool(self.executor)
+        _STATE = None

@@ -1,0 +1,1 @@
+"""Loading a content folder, phase by phase; :mod:`pakketbuild.loader` conducts them."""

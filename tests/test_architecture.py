@@ -1,0 +1,142 @@
+"""The house rules of docs/architecture.md, checked on the source itself.
+
+* No import cycles between pakketbuild's modules (imports inside functions count; imports
+  for type checking only do not).
+* No module outside a format's own writer names a download format: the engine, the
+  CLI, the links, the API and the feeds read the facts from the registry
+  (``writers.FORMATS``).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from pakketbuild.writers import FORMATS, download_formats
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = SRC / "pakketbuild"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SRC).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _modules() -> dict[str, Path]:
+    return {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _type_checking_lines(tree: ast.Module) -> set[int]:
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.body:
+                lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
+    return lines
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module → the pakketbuild modules it imports (at run time)."""
+    modules = _modules()
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = _type_checking_lines(tree)
+        for node in ast.walk(tree):
+            if getattr(node, "lineno", 0) in skip:
+                continue
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            for target in targets:
+                if target in modules and target != name:
+                    graph[name].add(target)
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for other in sorted(graph[node]):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in on_stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component: list[str] = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycles() -> None:
+    graph = import_graph()
+    assert _cycles(graph) == []
+
+
+def test_the_graph_is_read_from_real_imports() -> None:
+    graph = import_graph()
+    assert "pakketbuild.engine.plan" in graph["pakketbuild.build"] or any(
+        "pakketbuild.engine" in target for target in graph["pakketbuild.build"]
+    )
+    assert "pakketbuild.writers.feeds" in graph["pakketbuild.writers.atom"]
+    assert "pakketbuild.writers.jsonfeed" not in graph["pakketbuild.writers.atom"]
+
+
+OWN_MODULES = {
+    "pakketbuild.writers": "the registry (writers/__init__.py)",
+    "pakketbuild.theme": "the theme file's 'docx' logo entry is a content field",
+}
+
+
+def _names_format(path: Path, names: set[str]) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in names
+    ]
+
+
+def test_only_a_formats_own_modules_name_it() -> None:
+    offenders: dict[str, list[int]] = {}
+    for fmt in download_formats():
+        for name, path in _modules().items():
+            own = name == f"pakketbuild.writers.{fmt.name}" or name.startswith(
+                f"pakketbuild.writers.{fmt.name}_"
+            )
+            if own or name in OWN_MODULES:
+                continue
+            lines = _names_format(path, {fmt.name})
+            if lines:
+                offenders[f"{name} names '{fmt.name}'"] = lines
+    assert offenders == {}
+
+
+def test_the_registry_lists_every_writer_module() -> None:
+    for fmt in FORMATS.values():
+        module = fmt.writer.split(":")[0]
+        assert module in _modules(), fmt
