@@ -193,6 +193,10 @@ def _walk_json(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
             yield from _walk_json(child, f"{path}[{index}]")
 
 
+_OPENAPI_RELATIVE = frozenset({"../v1", "../.."})
+"""The relative server URLs of ``api/v1/openapi.json`` without a base URL."""
+
+
 def json_problems(text: str, name: str) -> list[str]:
     """Findings in one JSON document: every ``*_html`` value as a fragment, every URL."""
     try:
@@ -203,16 +207,14 @@ def json_problems(text: str, name: str) -> list[str]:
     for where, key, value in _walk_json(data):
         if key.endswith("_html"):
             problems.extend(html_problems(value, f"{name}{where}", fragment=True))
-        elif key == "url" or key.endswith("_url"):
-            # Absolute URLs must be https; a relative reference (OpenAPI's ``servers`` url
-            # '../v1') has no scheme and so cannot smuggle one in: the same rule as Atom's.
-            scheme = _scheme_text(value)
+        elif (key == "url" or key.endswith("_url")) and not value.startswith("https://"):
             if (
-                not value
-                or scheme.startswith("//")
-                or (":" in scheme.split("/", 1)[0] and not scheme.startswith("https://"))
+                name.endswith("openapi.json")
+                and ".servers[" in where
+                and value in _OPENAPI_RELATIVE
             ):
-                problems.append(f"{name}{where}: URL {value!r} is not https")
+                continue  # written by pakketbuild itself, never from the content
+            problems.append(f"{name}{where}: URL {value!r} is not https")
     return problems
 
 

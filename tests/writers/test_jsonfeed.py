@@ -352,6 +352,8 @@ def test_jobs_and_deps() -> None:
     assert jobs["feeds/feed.json"].media_type == "application/feed+json"
     assert jobs["api/v1/items/hulplijn.json"].media_type == "application/json"
     assert jobs["api/v1/schema/item.json"].deps == ()
+    assert set(jobs["_headers"].deps) == {"site"} | {f"item:{i}" for i in pub.items}
+    assert jobs["api/v1/openapi.json"].deps == ("*",)
     training = jobs["api/v1/items/training-weerbaarheid.json"]
     assert set(training.deps) == {
         "site",

@@ -145,3 +145,34 @@ def test_embeddable_html_has_unique_ids_and_marks_audience_passages(
     feed = _json(out / "feeds/feed.json")
     entry = next(i for i in feed["items"] if i["_pakketbuild"]["id"] == "hulp")
     assert 'id="hulp--daarna"' in entry["content_html"]
+
+
+def test_a_view_api_carries_its_combined_pakket(
+    tmp_path: Path, make_build: Callable[..., Path]
+) -> None:
+    """One fetch renders a view: its items in editorial order, cut for its audiences."""
+    import jsonschema  # type: ignore[import-untyped, unused-ignore]
+
+    from pakketbuild.writers.api_models import json_schema
+    from tests.views.trees import RAADSLID_BODY, WETHOUDER_BODY
+
+    out = make_build(write_views_tree(tmp_path / "content"), "json")
+    full = _json(out / "api/v1/index.json")
+    assert "combined" not in full
+    refs = {v["id"]: v["combined"]["path"] for v in full["views"]}
+    assert refs["raadsleden"] == "views/raadsleden/api/v1/combined/raadsleden.json"
+    root = out / "views/raadsleden"
+    index = _json(root / "api/v1/index.json")
+    assert index["combined"]["path"] == "api/v1/combined/raadsleden.json"
+    doc = _json(root / index["combined"]["path"])
+    for schema in (_json(root / "api/v1/schema/pakket.json"), json_schema("pakket", strict=True)):
+        jsonschema.Draft202012Validator(schema).validate(doc)
+    assert doc["id"] == "raadsleden" and doc["path_root"] == "../../../"
+    assert doc["links"]["html"]["path"] == "index.html"
+    assert doc["links"]["json"]["path"] == index["combined"]["path"]
+    assert [i["id"] for i in doc["items"]] == ["hulp"]  # the view's only item
+    text = json.dumps(doc, ensure_ascii=False)
+    assert RAADSLID_BODY in text and WETHOUDER_BODY not in text
+    for item in doc["items"]:  # the same documents as the view's own item files
+        assert item == _json(root / item["links"]["json"]["path"])
+    assert (root / "api/v1/openapi.json").read_text("utf-8").count("/combined/{viewId}.json") == 1

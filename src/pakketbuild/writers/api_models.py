@@ -318,6 +318,12 @@ class ViewRef(_Doc):
         "pakketten changes.",
     )
     html: Link = Field(description="The view's home page.")
+    combined: Link | None = Field(
+        default=None,
+        description="The view's combined pakket: every item of the view in editorial order, "
+        "as the view's readers see them (a pakket document), for rendering the view in one "
+        "fetch.",
+    )
 
 
 class WithdrawnItemDoc(_Doc):
@@ -373,6 +379,11 @@ class IndexDoc(_Doc):
         default=None,
         description="Views per audience (full edition only). In a view, every 'path' is "
         "relative to the view's own folder.",
+    )
+    combined: Link | None = Field(
+        default=None,
+        description="A view's combined pakket document (every item of the view in editorial "
+        "order, passages for other audiences left out); views only.",
     )
     downloads: dict[str, Link] | None = Field(
         default=None,
@@ -713,7 +724,9 @@ def pakket_doc(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> Pakket
     return doc
 
 
-def _pakket_doc(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> PakketDoc:
+def _pakket_doc(
+    pub: Publication, ctx: BuildContext, pakket: PubPakket, links: Links | None = None
+) -> PakketDoc:
     doc = PakketDoc(
         api_version=API_VERSION,
         path_root=path_root(urls.api_pakket(pakket.id)),
@@ -727,12 +740,35 @@ def _pakket_doc(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> Pakke
         edition=pakket.pakket.edition,
         editions=[EditionDoc(date=e.date, summary=e.summary) for e in pakket.pakket.editions],
         items=[item_doc(pub, ctx, item) for item in pakket.items],
-        links=pakket_links(pub, ctx, pakket.id),
+        links=links or pakket_links(pub, ctx, pakket.id),
     )
     data = doc.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"items"})
     del data["version"], data["path_root"]
     data["items"] = [item.version for item in doc.items]
     return doc.model_copy(update={"version": content_version(data)})
+
+
+def combined_doc(view: Publication, ctx: BuildContext) -> PakketDoc:
+    """``api/v1/combined/<view-id>.json`` in a view: the view's combined pakket (the items
+    of its combined PDF/Word/ODT document, in the same editorial order), whose page is the
+    view's home page."""
+    from pakketbuild.writers.documents import view_bundle
+
+    assert view.view is not None
+    view_id = view.view.id
+    downloads = {
+        fmt: _link(view, urls.view_download(view_id, fmt), fmt)
+        for fmt in urls.DOWNLOAD_FORMATS
+        if fmt in ctx.formats
+    }
+    links = Links.model_validate(
+        {
+            "html": _link(view, urls.INDEX, "html"),
+            "json": _link(view, urls.api_combined(view_id), "json"),
+            **downloads,
+        }
+    )
+    return _pakket_doc(view, ctx, view_bundle(view), links)
 
 
 def view_version(view: Publication, ctx: BuildContext) -> str:
@@ -779,6 +815,9 @@ def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
             audiences=list(view.view.audiences) if view.view else [],
             api=_link(pub, urls.view_root(view_id) + urls.API_INDEX, "json"),
             version=view_version(view, ctx),
+            combined=_link(pub, urls.view_root(view_id) + urls.api_combined(view_id), "json")
+            if view.items
+            else None,
             html=_link(pub, urls.view_root(view_id) + urls.INDEX, "html"),
         )
         for view_id, view in pub.views.items()
@@ -832,6 +871,9 @@ def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
             for name in urls.SCHEMA_NAMES
         },
         withdrawn=_link(pub, urls.API_WITHDRAWN, "json"),
+        combined=_link(pub, urls.api_combined(pub.view.id), "json")
+        if pub.view is not None and pub.items
+        else None,
         downloads=(
             {
                 fmt: Link(

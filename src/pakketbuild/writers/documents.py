@@ -252,6 +252,7 @@ def pakket_meta(pub: Publication, pakket: PubPakket) -> DocumentMeta:
         dates.append(pakket.pakket.edition)
     for item in pakket.items:
         dates.extend(d for d in (item.date_published, item.date_modified) if d)
+        dates.extend(change.date for change in item.item.changes)
     return DocumentMeta(
         title=pakket.title,
         subject=f"{LABEL_AUDIENCES} {audiences_text(pakket.pakket.audiences)}",
@@ -274,7 +275,8 @@ def item_meta(pub: Publication, item: PubItem) -> DocumentMeta:
         keywords=(item.kind_label, *item.audience_labels),
         description=item.item.summary,
         language=pub.site.language,
-        created=item.date_published,
+        # The earliest date the content records: first publication, else the first change.
+        created=item.date_published or min((c.date for c in item.item.changes), default=None),
         modified=item.date_modified,
     )
 

@@ -9,6 +9,7 @@ Output (see :mod:`pakketbuild.writers.urls` and ``docs/url-contract.md``)::
     api/v1/withdrawn.json           withdrawn items (tombstones)
     api/v1/items/<item-id>.json     one item, complete
     api/v1/pakketten/<pakket-id>.json   one pakket with its items, complete
+    api/v1/combined/<view-id>.json  in a view: the view's combined pakket
     api/v1/schema/<name>.json       JSON Schemas of the documents above
     api/v1/openapi.json             OpenAPI 3.1 description of the API and the feeds
     _headers                        host configuration (full edition root only)
@@ -64,9 +65,9 @@ class JsonWriter(Writer):
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
         jobs = for_each_edition(pub, lambda edition: self._jobs(edition, ctx))
-        jobs.append(
-            Job(urls.HOST_HEADERS, "json", jobkeys.HOST_HEADERS, "text/plain", (jobkeys.SITE_DEP,))
-        )
+        # It names every audience feed: an item that gains an audience can add one.
+        keys = _deps(jobkeys.SITE_DEP, *(jobkeys.item_dep(i) for i in pub.items))
+        jobs.append(Job(urls.HOST_HEADERS, "json", jobkeys.HOST_HEADERS, "text/plain", keys))
         return jobs
 
     def _jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
@@ -95,6 +96,23 @@ class JsonWriter(Writer):
                 (jobkeys.EVERYTHING,),
             )
         )
+        if pub.view is not None and pub.items:
+            # The view's combined pakket: every item of the view, in editorial order (the
+            # view's items list in site.yaml, then its pakketten).
+            keys = {dep for item in pub.items.values() for dep in item_deps(item)}
+            jobs.append(
+                Job(
+                    urls.api_combined(pub.view.id),
+                    "json",
+                    jobkeys.bundle(pub.view.id),  # the combined document's own subject
+                    JSON_MEDIA_TYPE,
+                    _deps(
+                        *keys,
+                        *(jobkeys.pakket_dep(p) for p in pub.pakketten),
+                        jobkeys.ORGANISATIONS,
+                    ),
+                )
+            )
         for pakket in pub.pakketten.values():
             keys = {dep for item in pakket.items for dep in item_deps(item)}
             jobs.append(
@@ -203,6 +221,10 @@ class JsonWriter(Writer):
             return feed_document(pub, ctx, Audience(key))
         if kind == "pakket":
             return pakket_document(pub, ctx, pub.pakketten[key])
+        if kind == "bundle":  # a view's combined pakket (its documents share the subject)
+            doc = api.combined_doc(pub, ctx)
+            items = [item_fragment(pub, ctx, pub.items[item.id]) for item in doc.items]
+            return to_json(api.dump_with(doc, "items", items))
         if kind == "item":
             item = pub.items[key]
             # The feeds of this build show the item too: derive its entries with the rest

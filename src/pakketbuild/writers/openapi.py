@@ -201,6 +201,20 @@ def openapi_document(pub: Publication, ctx: BuildContext) -> dict[str, Any]:
             parameters=[_audience_parameter(audience)],
         ),
     }
+    if pub.view is not None and pub.items:
+        view_id = pub.view.id
+        paths["/combined/{viewId}.json"] = _get(
+            "getCombined",
+            "This view's combined pakket: every item of the view in editorial order",
+            "api",
+            _ok(
+                "The combined pakket.",
+                api.MEDIA_TYPES["json"],
+                _ref("pakket"),
+                {view_id: {"summary": pub.view.title, "externalValue": f"combined/{view_id}.json"}},
+            ),
+            parameters=[_id_parameter("viewId", "The view's id.", view_id)],
+        )
     return {
         "openapi": OPENAPI_VERSION,
         "info": {

@@ -69,6 +69,11 @@ def api_item(item_id: str) -> str:
     return f"api/v1/items/{item_id}.json"
 
 
+def api_combined(view_id: str) -> str:
+    """A view's combined pakket (all its items in editorial order), in the view's API."""
+    return f"api/v1/combined/{view_id}.json"
+
+
 def api_pakket(pakket_id: str) -> str:
     return f"api/v1/pakketten/{pakket_id}.json"
 
