@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from pakketbuild import jobkeys
 from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Item, Organisation, Pakket
 from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.writers import Format, Job, download_formats, urls
+from pakketbuild.writers import (
+    BuildContext,
+    Format,
+    Job,
+    Writer,
+    download_formats,
+    for_each_edition,
+    urls,
+)
 
 # Dutch labels used in both formats.
 LABEL_CONTENTS = "Inhoud"
@@ -41,6 +49,16 @@ CONTACT_HEADERS = {
     "hours": "Bereikbaar",
 }
 """Labels of a contact's lines (see :func:`contact_lines`), in order."""
+
+
+class DocumentWriter(Writer):
+    """Base of the writers of handed-out documents (PDF, Word, ODT): one file per published
+    pakket and item, and per view its combined document, in every edition."""
+
+    def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
+        return for_each_edition(
+            pub, lambda edition: document_jobs(edition, self.format), themed=True
+        )
 
 
 def document_jobs(pub: Publication, fmt: Format) -> list[Job]:

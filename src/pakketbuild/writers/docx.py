@@ -30,7 +30,7 @@ from pakketbuild.diagnostics import PakketbuildError, UsageError
 from pakketbuild.i18n import _
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.theme import Theme
-from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve
+from pakketbuild.writers import BuildContext, Job, resolve
 from pakketbuild.writers.documents import (
     LABEL_AUDIENCES,
     LABEL_CONTACT,
@@ -47,9 +47,9 @@ from pakketbuild.writers.documents import (
     LABEL_RELATED,
     LABEL_STEPS,
     DocumentMeta,
+    DocumentWriter,
     audiences_text,
     contact_lines,
-    document_jobs,
     document_kind,
     meta_for,
     pakketten_of,
@@ -73,17 +73,10 @@ HOUSE_FONT = "Arial"
 metric-compatible (Liberation Sans), in LibreOffice; never python-docx's Calibri/Cambria."""
 
 
-class DocxWriter(Writer):
+class DocxWriter(DocumentWriter):
     """``downloads/<pakket-id>.docx`` and ``downloads/items/<item-id>.docx``."""
 
     name = "docx"
-
-    def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
-        return for_each_edition(
-            pub,
-            lambda edition: document_jobs(edition, self.format),
-            themed=True,
-        )
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
         pub, job = resolve(pub, job)

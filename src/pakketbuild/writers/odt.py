@@ -33,7 +33,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pakketbuild import markdown
 from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.writers import FORMATS, BuildContext, Job, Writer, for_each_edition, resolve
+from pakketbuild.writers import FORMATS, BuildContext, Job, resolve
 from pakketbuild.writers.documents import (
     LABEL_AUDIENCES,
     LABEL_CONTACT,
@@ -50,9 +50,9 @@ from pakketbuild.writers.documents import (
     LABEL_RELATED,
     LABEL_STEPS,
     DocumentMeta,
+    DocumentWriter,
     audiences_text,
     contact_lines,
-    document_jobs,
     document_kind,
     meta_for,
     pakketten_of,
@@ -94,15 +94,10 @@ ODT_MEDIA_TYPE = FORMATS["odt"].media_type or ""
 """Also the content of the package's ``mimetype`` file."""
 
 
-class OdtWriter(Writer):
+class OdtWriter(DocumentWriter):
     """``downloads/<pakket-id>.odt`` and ``downloads/items/<item-id>.odt``."""
 
     name = "odt"
-
-    def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
-        return for_each_edition(
-            pub, lambda edition: document_jobs(edition, self.format), themed=True
-        )
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
         pub, job = resolve(pub, job)

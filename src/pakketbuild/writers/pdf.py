@@ -37,7 +37,7 @@ from markupsafe import Markup
 from pakketbuild import anchors, markdown
 from pakketbuild.diagnostics import PakketbuildError
 from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve
+from pakketbuild.writers import BuildContext, Job, resolve
 from pakketbuild.writers.documents import (
     CONTACT_HEADERS,
     LABEL_AUDIENCES,
@@ -52,8 +52,8 @@ from pakketbuild.writers.documents import (
     LABEL_PUBLISHER,
     LABEL_RELATED,
     LABEL_STEPS,
+    DocumentWriter,
     audiences_text,
-    document_jobs,
     document_kind,
     meta_for,
     pakketten_of,
@@ -91,15 +91,10 @@ LABELS = {
 }
 
 
-class PdfWriter(Writer):
+class PdfWriter(DocumentWriter):
     """``downloads/<pakket-id>.pdf`` and ``downloads/items/<item-id>.pdf``."""
 
     name = "pdf"
-
-    def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
-        return for_each_edition(
-            pub, lambda edition: document_jobs(edition, self.format), themed=True
-        )
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
         from pakketbuild.writers.fetcher import ConfinedFetcher
