@@ -492,19 +492,7 @@ def libreoffice_convert(docx: Path, out_dir: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="pakketbuild-lo-") as profile:
         env = dict(os.environ, HOME=profile)
         proc = _run(
-            [
-                "soffice",
-                "--headless",
-                "--norestore",
-                "--nologo",
-                "--nolockcheck",
-                f"-env:UserInstallation={Path(profile).as_uri()}",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                out_dir.resolve(),
-                src,
-            ],
+            _soffice_to_pdf(Path(profile), out_dir.resolve(), [src]),
             timeout=_TIMEOUT_SOFFICE,
             what="soffice --convert-to pdf",
             env=env,
@@ -515,6 +503,24 @@ def libreoffice_convert(docx: Path, out_dir: Path) -> Path:
             f"--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}"
         )
     return target
+
+
+def _soffice_to_pdf(profile: Path, out_dir: Path, documents: Sequence[Path]) -> list[str]:
+    """The command line that converts ``documents`` to PDF in ``out_dir`` with headless
+    LibreOffice and a private profile (no user settings, no lock files, no restore)."""
+    return [
+        "soffice",
+        "--headless",
+        "--norestore",
+        "--nologo",
+        "--nolockcheck",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(out_dir),
+        *(str(document) for document in documents),
+    ]
 
 
 def libreoffice_update_indexes(pairs: Sequence[tuple[Path, Path]], profile: Path) -> None:
@@ -558,19 +564,7 @@ def libreoffice_convert_many(documents: Sequence[Path], out_dir: Path) -> dict[P
     with tempfile.TemporaryDirectory(prefix="pakketbuild-lo-") as profile:
         env = dict(os.environ, HOME=profile)
         _run(
-            [
-                "soffice",
-                "--headless",
-                "--norestore",
-                "--nologo",
-                "--nolockcheck",
-                f"-env:UserInstallation={Path(profile).as_uri()}",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                out_dir,
-                *staged.values(),
-            ],
+            _soffice_to_pdf(Path(profile), out_dir, list(staged.values())),
             timeout=_TIMEOUT_SOFFICE * max(1, len(staged) // 4),
             what="soffice --convert-to pdf (batch)",
             env=env,
