@@ -114,3 +114,18 @@ def test_no_traceback_as_a_process(tmp_path: Path, payload: bytes) -> None:
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert "items/woningscan.md:" in run.stderr
+
+
+def test_version_names_the_libraries_that_shape_the_bytes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from importlib import metadata
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0
+    lines = dict(line.split(" ", 1) for line in capsys.readouterr().out.splitlines())
+    assert lines["pakketbuild"] == metadata.version("pakketbuild")
+    # read from the metadata folders' names; must agree with importlib.metadata
+    for library in ("weasyprint", "python-docx", "markdown-it-py", "odfdo", "pydyf"):
+        assert lines[library] == metadata.version(library), library

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from pakketbuild import __version__
+from pakketbuild.provenance import installed_distributions
 
 ENGINE_VERSION = 1
 """Bump when the meaning of a cache key or the state format changes."""
@@ -109,13 +110,7 @@ def code_fingerprint() -> str:
     """
     package = hash_tree(PACKAGE_ROOT, skip_dirs=("__pycache__",))
     package = {k: v for k, v in package.items() if not k.endswith((".pyc", ".pyo"))}
-    dists: list[str] = []
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        dists.extend(n for n in names if n.endswith((".dist-info", ".egg-info")))
+    dists = installed_distributions()
     return _digest(
         {
             "engine": ENGINE_VERSION,

@@ -31,6 +31,24 @@ from pakketbuild.writers import FORMATS, download_formats
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the versions of pakketbuild and its libraries, one per line, looked up
+    only when asked for (not on every start of every command)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        print(version_text())
+        parser.exit()
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}: {message}")
@@ -69,12 +87,10 @@ def _parser() -> argparse.ArgumentParser:
         prog="pakketbuild",
         description=_("Check, preview and build the Veiligheidspakket from the texts in content/."),
         epilog=_("More help: docs/redactie.md. Help for one command: pakketbuild COMMAND --help"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,  # --version: one line per library
     )
     parser.add_argument(
         "--version",
-        action="version",
-        version=version_text(),
+        action=_VersionAction,
         help=_("show program's version number and exit"),
     )
     _lang_option(parser, None)
