@@ -31,7 +31,7 @@ import gc
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +67,7 @@ from pakketbuild.writers import FORMATS, BuildContext, check_formats
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from pakketbuild.engine.early import EarlyWorker
     from pakketbuild.engine.schedule import Budget
     from pakketbuild.engine.workers import Placed, Pool
     from pakketbuild.publication import Publication
@@ -276,11 +277,41 @@ class _Build:
             force=options.force,
         )
         self.salvaged = 0
+        self.early: EarlyWorker | None = None
+        self.scratch: str | None = None
         self.pub: Publication | None = None
         self.renders_before = (0, 0)
         self.result = BuildResult()
 
     def run(self) -> BuildResult:
+        self._start_early()
+        try:
+            return self._run()
+        finally:
+            if self.early is not None:
+                self.early.close()
+            if self.scratch is not None:
+                shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def _start_early(self) -> None:
+        """Start a worker for the :attr:`Format.early` formats before anything is loaded
+        (:mod:`pakketbuild.engine.early`), so their libraries load while the content does.
+        Not when this process may not start others, and not when every file is in the
+        cache (the same inputs as the last build: only the published tree was touched)."""
+        from pakketbuild.engine.early import EarlyWorker, early_formats
+        from pakketbuild.processes import may_fork
+
+        formats = early_formats(self.inputs.formats)
+        if not formats or self.budget.workers < 2 or not may_fork():
+            return
+        if not self.options.force and self.old.fingerprint == self.inputs.fingerprint:
+            return
+        import tempfile
+
+        self.scratch = tempfile.mkdtemp(prefix="pakketbuild-")
+        self.early = EarlyWorker(formats, self.scratch)
+
+    def _run(self) -> BuildResult:
         from pakketbuild.engine import plan
         from pakketbuild.loader import load_content
         from pakketbuild.publication import build_publication, restore_renders, shared_mark
@@ -344,6 +375,17 @@ class _Build:
         light = [p for p in to_render if not p.writer.format.heavy]
         # Longest first: previous render times where known, pakketten before items.
         heavy.sort(key=lambda p: (-expected_seconds(p, self.old), p.job.path))
+        budget, early = self.budget, self.early
+        if early is not None:
+            # The worker started before loading takes its formats' jobs; the others
+            # are scheduled on the processes that are left.
+            early.queue([p for p in heavy if early.takes(p)])
+            heavy = [p for p in heavy if not early.takes(p)]
+            if early.busy:
+                budget = replace(budget, reserved=1)
+            else:
+                early.close()
+                self.early = early = None
 
         def done(planned: Planned, data: bytes, secs: float) -> None:
             placed(planned, staging.place_rendered(planned, data, secs), secs)
@@ -355,16 +397,24 @@ class _Build:
             counts[fmt]["rendered"] += 1
             self.reporter.artifact(fmt, planned.job.path, status)
 
-        workers, pooled = heavy_plan(heavy, light, self.budget, self.old)
+        workers, pooled = heavy_plan(heavy, light, budget, self.old)
         pool = Pool(pub, ctx, self.content_root, workers) if pooled else None
         in_pool = {p.job.path for p in pooled}
         here = [p for p in heavy if p.job.path not in in_pool]
-        helpers = None if pool is not None else self._light_helpers(plan, light, pub, ctx)
+        helpers = None
+        if pool is None and early is None:
+            helpers = self._light_helpers(plan, light, pub, ctx)
+
+        def feed() -> None:
+            if early is not None:
+                early.feed(pub, ctx, done)
+
         futures: list[tuple[Planned, Future[tuple[bytes, float]]]] = []
         shares: list[Future[Placed]] = []
         try:
             if pool is not None:  # the parent renders the light jobs meanwhile
                 futures = [(p, pool.submit(p)) for p in pooled]
+            feed()
             self.reporter.start(totals)
             rendering = {p.job.path for p in to_render}
             for planned in plan:
@@ -389,9 +439,13 @@ class _Build:
                 for planned in light:
                     data, secs = render(planned.writer, pub, ctx, planned.job)
                     done(planned, data, secs)
+                    feed()
             for planned in here:
                 data, secs = render(planned.writer, pub, ctx, planned.job)
                 done(planned, data, secs)
+                feed()
+            if early is not None:
+                early.finish(pub, ctx, done)
             for planned, future in futures:
                 data, secs = future.result()
                 done(planned, data, secs)

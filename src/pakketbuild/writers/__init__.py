@@ -89,6 +89,21 @@ class Writer:
         key of its jobs; None when there is none. Called once per build, after loading."""
         return None
 
+    def warm_up(self) -> None:
+        """Get a fresh process ready for this format's jobs before any content exists
+        (import its libraries, load what every job needs), for a format that renders
+        :attr:`Format.early`: the build runs this in a worker it starts before loading."""
+
+    def prepare(self, pub: Publication, ctx: BuildContext, job: Job) -> object:
+        """For an :attr:`Format.early` format: everything of ``job`` that needs the
+        publication, as a picklable value that :meth:`render_prepared` turns into the
+        file's bytes in a process that never loaded the content."""
+        raise NotImplementedError
+
+    def render_prepared(self, prepared: object) -> bytes:
+        """The bytes of a job from what :meth:`prepare` made of it."""
+        raise NotImplementedError
+
     def render_last(self, job: Job) -> bool:
         """True for a job that shows every item (a feed): a build that shares rendering
         between processes renders it last, in the build process, after taking over what
@@ -163,6 +178,11 @@ class Format:
     """CPU a process spends before its first file (importing its libraries). More than
     0: rendering is slow enough to be worth worker processes; 0: it renders in the build
     process."""
+    early: bool = False
+    """Its jobs split into a part that needs the publication (:meth:`Writer.prepare`, in
+    the build process) and the costly rest (:meth:`Writer.render_prepared`), so a worker
+    started at the very beginning of a build, while the content loads, can import its
+    libraries (:meth:`Writer.warm_up`) and then take the jobs."""
     option: str | None = None
     """The :class:`~pakketbuild.build.BuildOptions` field naming an extra input file
     (:meth:`Writer.read_input`), whose bytes join the cache key of the format's jobs;
@@ -197,7 +217,8 @@ FORMATS: dict[str, Format] = {
             extension="pdf",
             media_type="application/pdf",
             label="PDF",
-            startup_seconds=0.6,
+            startup_seconds=1.2,
+            early=True,
         ),
         Format(
             "docx",
