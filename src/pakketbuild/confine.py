@@ -20,6 +20,10 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+MAX_DOCUMENT_FILE = 50 * 1024 * 1024
+"""Largest document file an item may refer to (50 MiB); the loader and the PDF fetcher
+refuse larger ones."""
+
 
 class Refusal(Enum):
     """Why :func:`confine` refuses a path, in the order it checks."""

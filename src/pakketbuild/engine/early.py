@@ -4,10 +4,11 @@ Some formats spend most of a small build importing their libraries and loading w
 every document needs (PDF: WeasyPrint's import, the hyphenation dictionary, fonts and
 stylesheets, together about a second of CPU) before their first file. A worker forked
 after loading starts that work only when the content is loaded; this one is forked
-first, runs :meth:`Writer.warm_up <pakketbuild.writers.Writer.warm_up>` for its formats
+first, runs :meth:`EarlyPart.warm_up <pakketbuild.writers.EarlyPart.warm_up>` for its formats
 (:attr:`Format.early <pakketbuild.writers.Format.early>`) while the build process loads
 and checks the content, and then finishes the jobs the build process prepares for it
-(:meth:`Writer.prepare`, :meth:`Writer.render_prepared`). It never holds the content, so
+(:meth:`Writer.prepare`, :meth:`EarlyPart.render_prepared`). It imports only those
+parts' modules and never holds the content, so
 nothing but prepared jobs and rendered bytes cross the pipe.
 
 No threads in the build process: a plain forked process and a pipe (a process pool
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from pakketbuild.diagnostics import PakketbuildError
 from pakketbuild.processes import die_with_parent, use_scratch
-from pakketbuild.writers import FORMATS, get_writer
+from pakketbuild.writers import FORMATS, get_early_part
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -129,7 +130,7 @@ def _main(conn: Connection, formats: tuple[str, ...], parent: int, scratch: str)
     gc.enable()  # layout is cyclic garbage, whatever the parent did
     die_with_parent(parent)
     use_scratch(scratch)
-    writers = {name: get_writer(name) for name in formats}
+    parts = {name: get_early_part(name) for name in formats}
     requests: SimpleQueue[tuple[int, str, object] | None] = SimpleQueue()
 
     def read() -> None:
@@ -140,15 +141,15 @@ def _main(conn: Connection, formats: tuple[str, ...], parent: int, scratch: str)
             requests.put(None)
 
     threading.Thread(target=read, daemon=True).start()
-    for writer in writers.values():
+    for part in parts.values():
         # A failed warm-up only costs time; the jobs report what is wrong.
         with contextlib.suppress(Exception):
-            writer.warm_up()
+            part.warm_up()
     while (request := requests.get()) is not None:
         number, fmt, prepared = request
         started = time.perf_counter()
         try:
-            data = writers[fmt].render_prepared(prepared)
+            data = parts[fmt].render_prepared(prepared)
             secs = time.perf_counter() - started
             reply: tuple[int, bool, object, float] = (number, True, data, secs)
         except PakketbuildError as exc:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from pakketbuild import jobkeys
 from pakketbuild.diagnostics import UsageError
@@ -67,6 +67,19 @@ class Job:
     with ``views/<view>/`` and its ``subject`` with ``view:<view>:``."""
 
 
+class EarlyPart(Protocol):
+    """What a worker started before the content is loaded does for a format
+    (:attr:`Format.early`)."""
+
+    def warm_up(self) -> None:
+        """Get the process ready for the format's jobs: import its libraries, load what
+        every job needs."""
+
+    def render_prepared(self, prepared: object) -> bytes:
+        """The bytes of a job from what :meth:`Writer.prepare` made of it."""
+        ...
+
+
 class Writer:
     """Base class of the format writers; its facts are its :class:`Format` in
     :data:`FORMATS`."""
@@ -89,19 +102,11 @@ class Writer:
         key of its jobs; None when there is none. Called once per build, after loading."""
         return None
 
-    def warm_up(self) -> None:
-        """Get a fresh process ready for this format's jobs before any content exists
-        (import its libraries, load what every job needs), for a format that renders
-        :attr:`Format.early`: the build runs this in a worker it starts before loading."""
-
     def prepare(self, pub: Publication, ctx: BuildContext, job: Job) -> object:
-        """For an :attr:`Format.early` format: everything of ``job`` that needs the
-        publication, as a picklable value that :meth:`render_prepared` turns into the
-        file's bytes in a process that never loaded the content."""
-        raise NotImplementedError
-
-    def render_prepared(self, prepared: object) -> bytes:
-        """The bytes of a job from what :meth:`prepare` made of it."""
+        """For a format with an :attr:`Format.early` part: everything of ``job`` that needs
+        the publication, as a picklable value that the early part
+        (:meth:`EarlyPart.render_prepared`) turns into the file's bytes in a process that
+        never loaded the content."""
         raise NotImplementedError
 
     def render_last(self, job: Job) -> bool:
@@ -178,11 +183,11 @@ class Format:
     """CPU a process spends before its first file (importing its libraries). More than
     0: rendering is slow enough to be worth worker processes; 0: it renders in the build
     process."""
-    early: bool = False
-    """Its jobs split into a part that needs the publication (:meth:`Writer.prepare`, in
-    the build process) and the costly rest (:meth:`Writer.render_prepared`), so a worker
-    started at the very beginning of a build, while the content loads, can import its
-    libraries (:meth:`Writer.warm_up`) and then take the jobs."""
+    early: str | None = None
+    """``module:name`` of its :class:`EarlyPart`, for a format whose jobs split into a part
+    that needs the publication (:meth:`Writer.prepare`, in the build process) and the
+    costly rest: a worker started at the very beginning of a build imports only that
+    module and warms up while the content loads, then takes the prepared jobs."""
     option: str | None = None
     """The :class:`~pakketbuild.build.BuildOptions` field naming an extra input file
     (:meth:`Writer.read_input`), whose bytes join the cache key of the format's jobs;
@@ -218,7 +223,7 @@ FORMATS: dict[str, Format] = {
             media_type="application/pdf",
             label="PDF",
             startup_seconds=1.2,
-            early=True,
+            early="pakketbuild.writers.pdf_layout:LAYOUT",
         ),
         Format(
             "docx",
@@ -263,6 +268,15 @@ def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
         if name not in FORMATS:
             get_writer(name)  # raises a UsageError with a suggestion
     return tuple(f for f in FORMATS if f in formats)
+
+
+def get_early_part(name: str) -> EarlyPart:
+    """The :attr:`Format.early` part of format ``name`` (imports only its module)."""
+    spec = FORMATS[name].early
+    assert spec is not None, f"format {name} has no early part"
+    module_name, attr = spec.split(":")
+    part: EarlyPart = getattr(importlib.import_module(module_name), attr)
+    return part
 
 
 def get_writer(name: str) -> Writer:

@@ -25,9 +25,8 @@ from urllib.request import url2pathname
 from weasyprint import URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
-from pakketbuild.confine import Confined, Refusal, Refused, confine
+from pakketbuild.confine import MAX_DOCUMENT_FILE, Confined, Refusal, Refused, confine
 from pakketbuild.diagnostics import ContentError, Diagnostic, Severity
-from pakketbuild.loader import MAX_DOCUMENT_FILE
 from pakketbuild.writers import urls
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
