@@ -277,6 +277,10 @@ class _Build:
             force=options.force,
         )
         self.salvaged = 0
+        self.packed = 0
+        self.light_written: list[str] = []
+        """Light (HTML, JSON) files rendered and written by this build, packed into the
+        cache once the build is published."""
         self.early: EarlyWorker | None = None
         self.scratch: str | None = None
         self.pub: Publication | None = None
@@ -395,6 +399,8 @@ class _Build:
             seconds[fmt] += secs
             counts[fmt][status] += 1
             counts[fmt]["rendered"] += 1
+            if status == "written" and not planned.writer.format.heavy:
+                self.light_written.append(planned.job.path)
             self.reporter.artifact(fmt, planned.job.path, status)
 
         workers, pooled = heavy_plan(heavy, light, budget, self.old)
@@ -524,6 +530,7 @@ class _Build:
                 self.cache.put_file(key, path)
             checkpoint("before-swap")
             swap(self.staging.folder, self.out, self._salvage)
+            self._pack()
             self.result.published = True
             checkpoint("after-swap")
             published_manifest = self.out / MANIFEST
@@ -538,7 +545,7 @@ class _Build:
         )
         self.cache.save_state(state)
         self._save_renders()
-        if self.staging.new_objects or self.salvaged:
+        if self.staging.new_objects or self.salvaged or self.packed:
             self.cache.prune({r.key for r in self.staging.records.values()})
         self.reporter.step(
             _("published {folder}/ ({count} files)").format(
@@ -560,6 +567,20 @@ class _Build:
         with contextlib.suppress(OSError):
             self.cache.save_renders(self.inputs.code, saved_renders(self.pub.markdown_texts()))
 
+    def _pack(self) -> None:
+        """Keep the light files this build rendered in the cache, as one pack (one file
+        written, not one per artifact): a deleted output folder is then restored from
+        the cache without rendering anything. After the swap, so only a build that
+        succeeded stores anything; a failure here only makes a later build slower."""
+        records = self.staging.records
+        files = [
+            (records[path].key, records[path].sha256, self.out / path)
+            for path in self.light_written
+        ]
+        if files:
+            with contextlib.suppress(OSError):
+                self.packed = self.cache.put_pack(files)
+
     def _salvage(self, tree: Path) -> None:
         """Keep what the previous tree (``tree``, just replaced) held for keys this build
         no longer has, in the cache under those keys: a reverted edit then finds them
@@ -571,6 +592,8 @@ class _Build:
             new = self.staging.records.get(path)
             if new is not None and new.key == record.key:
                 continue  # the same key: it is this build's, published or in the cache
+            if self.cache.has_packed(record.key):
+                continue  # already in a pack
             if new is not None and new.ino == record.ino:
                 source, published = self.out / path, True  # linked into the new tree
             else:
