@@ -278,8 +278,8 @@ class _Build:
         )
         self.salvaged = 0
         self.packed = 0
-        self.light_written: list[str] = []
-        """Light (HTML, JSON) files rendered and written by this build, packed into the
+        self.light_rendered: list[str] = []
+        """Light (HTML, JSON) files rendered by this build (new keys), packed into the
         cache once the build is published."""
         self.early: EarlyWorker | None = None
         self.scratch: str | None = None
@@ -399,8 +399,8 @@ class _Build:
             seconds[fmt] += secs
             counts[fmt][status] += 1
             counts[fmt]["rendered"] += 1
-            if status == "written" and not planned.writer.format.heavy:
-                self.light_written.append(planned.job.path)
+            if not planned.writer.format.heavy:  # written, or the same bytes linked
+                self.light_rendered.append(planned.job.path)
             self.reporter.artifact(fmt, planned.job.path, status)
 
         workers, pooled = heavy_plan(heavy, light, budget, self.old)
@@ -575,7 +575,7 @@ class _Build:
         records = self.staging.records
         files = [
             (records[path].key, records[path].sha256, self.out / path)
-            for path in self.light_written
+            for path in self.light_rendered
         ]
         if files:
             with contextlib.suppress(OSError):
