@@ -574,7 +574,7 @@ class _Build:
         succeeded stores anything; a failure here only makes a later build slower."""
         records = self.staging.records
         files = [
-            (records[path].key, records[path].sha256, self.out / path)
+            (records[path].key, records[path].sha256, records[path].bytes, self.out / path)
             for path in self.light_rendered
         ]
         if files:

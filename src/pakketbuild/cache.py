@@ -259,33 +259,35 @@ class Cache:
     def packs(self) -> Path:
         return self.root / "packs"
 
-    def put_pack(self, files: Iterable[tuple[str, str, Path]]) -> int:
-        """Store the files ``(key, sha256, path)`` as one pack: their bytes one after the
-        other in ``packs/<id>.pack`` and where each is in ``packs/<id>.json``. Light
-        files (thousands of small ones) go to the cache this way: one file written
-        instead of one per artifact, so that a deleted output folder can be restored
-        without rendering. Returns how many files were packed."""
+    def put_pack(self, files: Iterable[tuple[str, str, int, Path]]) -> int:
+        """Store the files ``(key, sha256, size, path)`` whose keys no pack holds yet as one
+        pack: their bytes one after the other in ``packs/<id>.pack`` and where each is in
+        ``packs/<id>.json``. Light files (thousands of small ones) go to the cache this
+        way: one file written instead of one per artifact, so that a deleted output
+        folder can be restored without rendering. Returns how many files were packed."""
+        known = self._pack_index()
         index: dict[str, list[object]] = {}
+        paths: list[tuple[int, Path]] = []
+        offset = 0
+        for key, sha, size, path in files:
+            if key in index or key in known:
+                continue
+            index[key] = [offset, size, sha]
+            paths.append((size, path))
+            offset += size
+        if not index:
+            return 0
+        text = json.dumps(index, sort_keys=True, separators=(",", ":")).encode()
+        name = sha256_bytes(text)[:32]
         self.packs.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp", dir=self.packs)
         try:
             with os.fdopen(fd, "wb") as handle:
-                offset = 0
-                for key, sha, path in files:
-                    if key in index:
-                        continue
-                    try:
-                        data = path.read_bytes()
-                    except OSError:
-                        continue
+                for size, path in paths:
+                    data = path.read_bytes()
+                    if len(data) != size:
+                        raise OSError(f"{path} changed while it was packed")
                     handle.write(data)
-                    index[key] = [offset, len(data), sha]
-                    offset += len(data)
-            if not index:
-                os.unlink(tmp)
-                return 0
-            text = json.dumps(index, sort_keys=True, separators=(",", ":")).encode()
-            name = sha256_bytes(text)[:32]
             os.replace(tmp, self.packs / f"{name}.pack")
         except BaseException:
             with contextlib.suppress(OSError):
