@@ -223,6 +223,14 @@ def _qn(tag: str) -> str:
     return str(qn(tag))
 
 
+def word_font(theme: Theme, role: str) -> str | None:
+    """The family Word styles use for ``role`` (``body``, ``heading``): the theme's first
+    family with bundled files, else None (the template's font stays). A family the
+    theme does not bundle is for the web pages only (see :mod:`pakketbuild.theme`)."""
+    bundled = theme.bundled(role)
+    return bundled[0] if bundled else None
+
+
 def apply_theme(document: Any, theme: Theme, *, template: bool) -> None:
     """The theme's colours and bundled fonts in the styles (never as direct formatting):
     Title, Heading 1-4 and the contents heading in ``color.heading`` and the heading
@@ -238,7 +246,7 @@ def apply_theme(document: Any, theme: Theme, *, template: bool) -> None:
     def rgb(name: str) -> Any:
         return RGBColor.from_string(theme.colors[name][1:].upper())
 
-    heading_font = theme.docx_font("heading") or theme.docx_font("body")
+    heading_font = word_font(theme, "heading") or word_font(theme, "body")
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "TOC Heading"):
         if name in styles:
             styles[name].font.color.rgb = rgb("heading")
@@ -246,7 +254,7 @@ def apply_theme(document: Any, theme: Theme, *, template: bool) -> None:
                 styles[name].font.name = heading_font
     if "Hyperlink" in styles:
         styles["Hyperlink"].font.color.rgb = rgb("link")
-    body_font = theme.docx_font("body")
+    body_font = word_font(theme, "body")
     if body_font:
         styles["Normal"].font.name = body_font
     for name in ("Passage Label", "Passage"):
@@ -263,7 +271,7 @@ def house_template(document: Any, theme: Theme) -> None:
     theme's bundled font or :data:`HOUSE_FONT`; the Office theme's accent and hyperlink
     colours and the Title's rule become the theme's colours. Styles stay styles: no direct
     formatting is added."""
-    font = theme.docx_font("body") or HOUSE_FONT
+    font = word_font(theme, "body") or HOUSE_FONT
     styles = document.styles.element
     for fonts in styles.iter(_qn("w:rFonts")):
         for key in list(fonts.attrib):
@@ -315,9 +323,9 @@ def _logo(document: Any, theme: Theme) -> None:
     from docx.shared import Mm
 
     logo = theme.logo
-    if logo is None or logo.docx is None:
+    if logo is None or logo.raster is None:
         return
-    shape = document.add_picture(str(logo.docx), height=Mm(20))
+    shape = document.add_picture(str(logo.raster), height=Mm(20))
     doc_pr = shape._inline.docPr
     doc_pr.set("descr", logo.alt)
     doc_pr.set("title", logo.alt)
