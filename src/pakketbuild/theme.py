@@ -7,7 +7,7 @@ folder. This module reads, validates and resolves the tokens and checks their co
 it writes no output format. Each writer makes its own styling from the :class:`Theme`:
 the HTML stylesheet ``assets/theme.css`` (:mod:`pakketbuild.writers.html_style`), the
 PDF's custom properties (:mod:`pakketbuild.writers.pdf_style`), the Word styles
-(:func:`pakketbuild.writers.docx.apply_theme`) and the ODT styles
+(:mod:`pakketbuild.writers.docx_style`) and the ODT styles
 (:func:`pakketbuild.writers.odt.styles_xml`). The tokens pakketbuild reads (everything
 else is ignored, so a file made for a design system can be used as it is):
 
