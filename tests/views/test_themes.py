@@ -220,3 +220,12 @@ def test_a_theme_change_rebuilds_what_shows_the_theme(tmp_path: Path) -> None:
         f"{view}/downloads/items/hulp.docx",
     } <= changed
     assert {name for name in changed if not name.startswith(view + "/")} == {"manifest.json"}
+
+
+def test_every_font_file_a_theme_accepts_has_a_css_format() -> None:
+    """theme.py decides which font files a theme may bundle; the CSS writers name their
+    ``format()``: the two lists must not drift apart (a KeyError at render time)."""
+    from pakketbuild.theme import FONT_SUFFIXES
+    from pakketbuild.writers.css import FONT_FORMATS
+
+    assert set(FONT_SUFFIXES) == set(FONT_FORMATS)
