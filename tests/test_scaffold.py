@@ -116,7 +116,7 @@ def test_invalid_id_is_a_usage_error(
     tmp_path: Path, bad: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = write_tree(tmp_path / "content")
-    assert main(["new", "item", bad, "--content", str(root)]) == 2
+    assert main(["new", "item", bad, "--content", str(root)]) == 1
     assert "the new id cannot be used: " in capsys.readouterr().err
     assert sorted(p.name for p in (root / "items").iterdir()) == ["woningscan.md"]
 
@@ -141,7 +141,7 @@ def test_usage_errors(
     tmp_path: Path, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = write_tree(tmp_path / "content")
-    assert main([*argv, "--content", str(root)] if len(argv) > 1 else argv) == 2
+    assert main([*argv, "--content", str(root)] if len(argv) > 1 else argv) == 1
     assert message in capsys.readouterr().err
     assert not (root / "pakketten" / "p.md").exists() and not (root / "items" / "x.md").exists()
 
@@ -149,7 +149,7 @@ def test_usage_errors(
 def test_missing_content_folder_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["new", "item", "x", "--content", str(tmp_path / "nergens")]) == 2
+    assert main(["new", "item", "x", "--content", str(tmp_path / "nergens")]) == 1
     assert "does not exist" in capsys.readouterr().err
 
 
@@ -158,7 +158,7 @@ def test_new_pakket_without_site_publisher_needs_the_option(
 ) -> None:
     root = write_tree(tmp_path / "content", {"site.yaml": "title: T\nid: t\n"})
     argv = ["new", "pakket", "p", "--items", "woningscan", "--content", str(root)]
-    assert main(argv) == 2
+    assert main(argv) == 1
     assert "pass --publisher" in capsys.readouterr().err
     assert main([*argv, "--publisher", "nwb"]) == 0
     assert load_content(root).pakketten["p"].publisher == "nwb"

@@ -1,7 +1,8 @@
 """Command-line interface over the library (``main(argv) -> int``).
 
-Exit codes: 0 success; 1 content problems (or warnings under ``--strict``), or a failed
-build; 2 usage or internal errors.
+Exit codes: 0 success; 1 bad input of any kind (content problems, warnings under
+``--strict``, a wrong option or argument, a missing file) or a failed build; 2 only for an
+internal error (a bug in pakketbuild).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pakketbuild.processes import cores
 from pakketbuild.provenance import version_text
 from pakketbuild.writers import FORMATS, download_formats
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 1, 2
 
 
 class _VersionAction(argparse.Action):
@@ -115,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     schema = command("schema", _("write the JSON Schemas of the content files (developers)"))
     schema.add_argument("--out", type=Path, default=Path("schema"), metavar=_("FOLDER"))
 
-    build = command("build", _("make the site, PDF and Word files in exports/"))
+    build = command("build", _("make the site, the feeds and the PDF, Word and ODT files in exports/"))
     _content_option(build)
     build.add_argument(
         "--out",
@@ -143,7 +144,7 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help=_("how many PDF and Word files to make at once (default: one per processor)"),
+        help=_("how many documents (PDF, Word, ODT) to make at once (default: one per processor)"),
     )
     build.add_argument(
         "--force", action="store_true", help=_("make everything again, also what did not change")
@@ -358,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         traceback.print_exc()
-        return EXIT_USAGE
+        return EXIT_BUG
 
 
 def _no_content(diagnostics: Sequence[Diagnostic]) -> bool:
