@@ -176,7 +176,7 @@ status: venv
 
 ## new-item: a new item file, content/items/$(ID).md
 new-item: venv
-	@test -n "$(ID)" || { echo "Geef een id mee, bijvoorbeeld: make new-item ID=woningscan" >&2; exit 2; }
+	@test -n "$(ID)" || { echo "Geef een id mee, bijvoorbeeld: make new-item ID=woningscan" >&2; exit 1; }
 	$(BIN)/pakketbuild new item "$(ID)" --kind "$(KIND)" $(if $(TITLE),--title "$(TITLE)") $(ARGS)
 
 ## new-pakket: a new pakket file, content/pakketten/$(ID).md
