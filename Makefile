@@ -181,7 +181,7 @@ new-item: venv
 
 ## new-pakket: a new pakket file, content/pakketten/$(ID).md
 new-pakket: venv
-	@test -n "$(ID)" -a -n "$(ITEMS)" || { echo "Geef een id en onderdelen mee, bijvoorbeeld: make new-pakket ID=mijn-pakket ITEMS=woningscan" >&2; exit 2; }
+	@test -n "$(ID)" -a -n "$(ITEMS)" || { echo "Geef een id en onderdelen mee, bijvoorbeeld: make new-pakket ID=mijn-pakket ITEMS=woningscan" >&2; exit 1; }
 	$(BIN)/pakketbuild new pakket "$(ID)" --items "$(ITEMS)" $(if $(TITLE),--title "$(TITLE)") $(ARGS)
 
 ## messages: update the message catalogs (src/pakketbuild/locale) after changing texts
