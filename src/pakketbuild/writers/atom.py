@@ -32,7 +32,8 @@ import datetime as dt
 import posixpath
 from xml.sax.saxutils import escape, quoteattr
 
-from pakketbuild.model import AUDIENCE_LABELS, Audience
+from pakketbuild import labels
+from pakketbuild.model import Audience
 from pakketbuild.publication import PubItem, Publication, Tombstone
 from pakketbuild.writers import BuildContext, urls
 from pakketbuild.writers import api_models as api
@@ -55,9 +56,9 @@ def entry_date(pub: Publication, item: PubItem) -> dt.date | None:
     if own is not None:
         return own
     editions = [
-        p.pakket.edition
+        p.edition
         for pid in item.pakket_ids
-        if (p := pub.pakketten.get(pid)) is not None and p.pakket.edition is not None
+        if (p := pub.pakketten.get(pid)) is not None and p.edition is not None
     ]
     return max(editions, default=None)
 
@@ -90,7 +91,7 @@ def build_atom(pub: Publication, ctx: BuildContext, audience: Audience | None) -
     if audience is None:
         subtitle = "Alle gepubliceerde onderdelen."
     else:
-        subtitle = f"De onderdelen voor {AUDIENCE_LABELS[audience][1]}."
+        subtitle = f"De onderdelen voor {labels.audience_plural(audience)}."
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="{ATOM_NS}" xmlns:at="{TOMBSTONES_NS}" '
@@ -156,14 +157,13 @@ def _entry(pub: Publication, ctx: BuildContext, item: PubItem, href: object) -> 
             f'    <link rel="enclosure" type={quoteattr(attachment.mime_type)} '
             f"href={quoteattr(attachment.url)}{title}/>"
         )
-    for audience in item.item.audiences:
-        label = AUDIENCE_LABELS[audience][1]
+    for audience in item.audiences:
         lines.append(
-            f'    <category term="{audience.value}" scheme="urn:pakketbuild:audience" '
-            f"label={quoteattr(label)}/>"
+            f'    <category term="{audience.id.value}" scheme="urn:pakketbuild:audience" '
+            f"label={quoteattr(audience.label_plural)}/>"
         )
     lines.append(
-        f'    <category term="{item.item.kind.value}" scheme="urn:pakketbuild:kind" '
+        f'    <category term="{item.kind.value}" scheme="urn:pakketbuild:kind" '
         f"label={quoteattr(item.kind_label)}/>"
     )
     if updated is None:
@@ -191,7 +191,7 @@ def _tombstone(pub: Publication, stone: Tombstone, href: object) -> list[str]:
         comment += f" Vervangen door: {stone.replaced_by.title}."
     lines.append(f"    <at:comment>{escape(comment)}</at:comment>")
     for audience in stone.audiences:
-        label = AUDIENCE_LABELS[audience][1]
+        label = labels.audience_plural(audience)
         lines.append(
             f'    <category term="{audience.value}" scheme="urn:pakketbuild:audience" '
             f"label={quoteattr(label)}/>"

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pakketbuild import jobkeys, jsonout
+from pakketbuild import jobkeys, jsonout, labels
 from pakketbuild.jobkeys import Dep
-from pakketbuild.model import AUDIENCE_LABELS, Audience
+from pakketbuild.model import Audience
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve, urls
 from pakketbuild.writers import api_models as api
@@ -272,7 +272,7 @@ def _feed(pub: Publication, audience: Audience | None, items: list[api.FeedItem]
     if audience is None:
         description = "Alle gepubliceerde onderdelen."
     else:
-        description = f"De onderdelen voor {AUDIENCE_LABELS[audience][1]}."
+        description = f"De onderdelen voor {labels.audience_plural(audience)}."
     return api.JsonFeed(
         title=api.feed_title(pub, audience),
         home_page_url=pub.absolute_url(""),
