@@ -207,3 +207,16 @@ def test_anchor_rules_live_in_anchors_only() -> None:
         if name != "pakketbuild.anchors"
     }
     assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_the_feed_extension_is_derived_from_the_item_document() -> None:
+    """A member declared on ``ItemDoc`` is in the feed extension too, with its type (the
+    members left out and the extension's own are named in ``api_models``)."""
+    from pakketbuild.writers import api_models as api
+
+    item_members = set(api.ItemDoc.model_fields)
+    extension = api.FeedExtension.model_fields
+    own = {"about", "pakketten", "api"}
+    assert set(extension) == (item_members - api.FEED_EXTENSION_LEFT_OUT) | own
+    for name in set(extension) - own:
+        assert extension[name].annotation == api.ItemDoc.model_fields[name].annotation, name
