@@ -34,10 +34,10 @@ API_VERSION: Final = "v1"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MEDIA_TYPES = {
-    "atom": "application/atom+xml",
-    "feed": "application/feed+json",
-    "html": "text/html",
-    "json": "application/json",
+    "atom": urls.ATOM_MEDIA_TYPE,
+    "feed": urls.FEED_MEDIA_TYPE,
+    "html": urls.HTML_MEDIA_TYPE,
+    "json": urls.JSON_MEDIA_TYPE,
     **{f.name: f.media_type for f in download_formats() if f.media_type},
 }
 
@@ -941,7 +941,7 @@ def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
             name: Link(
                 path=urls.schema(name),
                 url=pub.absolute_url(urls.schema(name)),
-                media_type="application/schema+json",
+                media_type=urls.SCHEMA_MEDIA_TYPE,
             )
             for name in urls.SCHEMA_NAMES
         },

@@ -14,7 +14,7 @@ from pakketbuild.publication import PubItem, Publication
 from pakketbuild.writers import FORMATS, BuildContext, urls
 from pakketbuild.writers import api_models as api
 
-JSON_MEDIA_TYPE = api.MEDIA_TYPES["json"]
+JSON_MEDIA_TYPE = urls.JSON_MEDIA_TYPE
 
 
 def feed_date(value: dt.date | None) -> str | None:

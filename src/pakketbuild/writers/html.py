@@ -51,9 +51,9 @@ from pakketbuild.writers import (
 )
 from pakketbuild.writers.api_models import feed_item_id
 
-HTML_MEDIA_TYPE = "text/html"
-CSS_MEDIA_TYPE = "text/css"
-SITEMAP_MEDIA_TYPE = "application/xml"
+HTML_MEDIA_TYPE = urls.HTML_MEDIA_TYPE
+CSS_MEDIA_TYPE = urls.CSS_MEDIA_TYPE
+SITEMAP_MEDIA_TYPE = urls.XML_MEDIA_TYPE
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 ASSETS = {urls.SITE_CSS: "site.css", urls.PRINT_CSS: "print.css"}
 """Export path → file in ``pakketbuild/assets/site/``."""

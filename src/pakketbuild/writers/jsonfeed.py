@@ -32,8 +32,8 @@ from pakketbuild.writers import api_models as api
 from pakketbuild.writers.atom import ATOM_MEDIA_TYPE, atom_entry, build_atom
 from pakketbuild.writers.feeds import JSON_MEDIA_TYPE, feed_item, feed_items, newest_first
 
-FEED_MEDIA_TYPE = "application/feed+json"
-SCHEMA_MEDIA_TYPE = "application/schema+json"
+FEED_MEDIA_TYPE = urls.FEED_MEDIA_TYPE
+SCHEMA_MEDIA_TYPE = urls.SCHEMA_MEDIA_TYPE
 
 
 def to_json(data: Any, *, sort_keys: bool = False) -> bytes:
@@ -67,7 +67,9 @@ class JsonWriter(Writer):
         jobs = for_each_edition(pub, lambda edition: self._jobs(edition, ctx))
         # It names every audience feed: an item that gains an audience can add one.
         keys = _deps(jobkeys.SITE_DEP, *(jobkeys.item_dep(i) for i in pub.items))
-        jobs.append(Job(urls.HOST_HEADERS, "json", jobkeys.HOST_HEADERS, "text/plain", keys))
+        jobs.append(
+            Job(urls.HOST_HEADERS, "json", jobkeys.HOST_HEADERS, urls.TEXT_MEDIA_TYPE, keys)
+        )
         return jobs
 
     def _jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
