@@ -44,6 +44,7 @@ from pakketbuild.model import (
     Status,
     View,
 )
+from pakketbuild.records import PubAudience, PubChange, PubContact, PubDocument, PubRef
 from pakketbuild.theme import DEFAULT_THEME, Theme, default_theme
 
 VIEWS_DIR = "views"
@@ -53,59 +54,6 @@ VIEWS_DIR = "views"
 def dutch_date(value: dt.date) -> str:
     """``2026-11-29`` → ``29 november 2026`` (cached: pages repeat the same dates)."""
     return format_date(value, format="long", locale="nl")
-
-
-@dataclass(frozen=True)
-class PubAudience:
-    """An audience with its Dutch labels."""
-
-    id: Audience
-    label: str
-    """Singular: ``burgemeester``."""
-    label_plural: str
-    """Plural: ``burgemeesters``."""
-
-    @classmethod
-    def of(cls, audience: Audience) -> PubAudience:
-        return cls(audience, labels.audience_label(audience), labels.audience_plural(audience))
-
-
-@dataclass(frozen=True)
-class PubContact:
-    """One way to reach someone, with its phone number in E.164 form and its links."""
-
-    label: str
-    phone: str | None
-    """As the source writes it (shown)."""
-    phone_e164: str | None
-    """``+31701234567`` (for links and machines)."""
-    email: str | None
-    url: str | None
-    hours: str | None
-
-    @property
-    def phone_href(self) -> str | None:
-        """``tel:+31…`` when there is a phone number."""
-        return f"tel:{self.phone_e164}" if self.phone_e164 else None
-
-    @property
-    def email_href(self) -> str | None:
-        return f"mailto:{self.email}" if self.email else None
-
-
-@dataclass(frozen=True)
-class PubDocument:
-    """A document of an item."""
-
-    title: str
-    url: str | None
-    path: str | None
-    media_type: str | None
-
-    @property
-    def media_label(self) -> str | None:
-        """The file type as readers see it (``PDF``, ``Word``), when known."""
-        return labels.media_type_label(self.media_type) if self.media_type else None
 
 
 @dataclass(frozen=True)
@@ -130,22 +78,6 @@ class PubStep:
     @property
     def text_plain(self) -> str | None:
         return render_text(self.text) if self.text else None
-
-
-@dataclass(frozen=True)
-class PubRef:
-    """Another published item, as a reference: its id and title."""
-
-    id: str
-    title: str
-
-
-@dataclass(frozen=True)
-class PubChange:
-    """One entry of an item's change log (or of a pakket's editions)."""
-
-    date: dt.date
-    summary: str
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,15 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from pakketbuild import jsonout, labels
 from pakketbuild.model import Audience, Kind, Organisation
-from pakketbuild.publication import (
-    PubAudience,
-    PubContact,
-    PubDocument,
-    PubItem,
-    Publication,
-    PubPakket,
-    Tombstone,
-)
+from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone
+from pakketbuild.records import PubAudience, PubContact, PubDocument
 from pakketbuild.writers import BuildContext, download_formats, urls
 
 API_VERSION: Final = "v1"

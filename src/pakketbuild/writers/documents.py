@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from pakketbuild import anchors, jobkeys
 from pakketbuild.model import Organisation, Pakket
-from pakketbuild.publication import PubContact, PubItem, Publication, PubPakket, PubRef
+from pakketbuild.publication import PubItem, Publication, PubPakket
+from pakketbuild.records import PubContact, PubRef
 from pakketbuild.writers import (
     BuildContext,
     Format,

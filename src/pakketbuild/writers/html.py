@@ -32,14 +32,8 @@ from markupsafe import Markup
 from pakketbuild import anchors, jobkeys, jsonout, labels
 from pakketbuild.jobkeys import Dep
 from pakketbuild.model import Kind
-from pakketbuild.publication import (
-    PubContact,
-    PubItem,
-    Publication,
-    PubPakket,
-    Tombstone,
-    dutch_date,
-)
+from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone, dutch_date
+from pakketbuild.records import PubContact
 from pakketbuild.writers import (
     BuildContext,
     Job,

@@ -36,7 +36,8 @@ from markupsafe import Markup
 
 from pakketbuild import anchors
 from pakketbuild.diagnostics import PakketbuildError
-from pakketbuild.publication import PubContact, PubItem, Publication, PubPakket
+from pakketbuild.publication import PubItem, Publication, PubPakket
+from pakketbuild.records import PubContact
 from pakketbuild.writers import BuildContext, Job, resolve
 from pakketbuild.writers.documents import (
     CONTACT_HEADERS,
