@@ -10,7 +10,11 @@ differ between formats.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from babel.dates import format_date
 
 from pakketbuild.model import AUDIENCE_LABELS, Audience
 
@@ -28,6 +32,12 @@ MEDIA_TYPE_LABELS = {
     "image/jpeg": "JPEG",
 }
 """Display names of the file types of an item's documents (unknown types show as is)."""
+
+
+@lru_cache(maxsize=4096)
+def dutch_date(value: dt.date) -> str:
+    """``2026-11-29`` → ``29 november 2026`` (cached: pages repeat the same dates)."""
+    return format_date(value, format="long", locale="nl")
 
 
 def media_type_label(media_type: str) -> str:

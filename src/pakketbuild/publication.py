@@ -26,10 +26,8 @@ import datetime as dt
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
-
-from babel.dates import format_date
 
 from pakketbuild import anchors, labels, markdown
 from pakketbuild.loader import Content
@@ -48,12 +46,6 @@ from pakketbuild.records import PubAudience, PubChange, PubContact, PubDocument,
 from pakketbuild.theme import DEFAULT_THEME, Theme, default_theme
 
 VIEWS_DIR = "views"
-
-
-@lru_cache(maxsize=4096)
-def dutch_date(value: dt.date) -> str:
-    """``2026-11-29`` → ``29 november 2026`` (cached: pages repeat the same dates)."""
-    return format_date(value, format="long", locale="nl")
 
 
 @dataclass(frozen=True)
@@ -276,7 +268,7 @@ class PubPakket:
 
     @property
     def edition_label(self) -> str | None:
-        return dutch_date(self.pakket.edition) if self.pakket.edition else None
+        return labels.dutch_date(self.pakket.edition) if self.pakket.edition else None
 
     @cached_property
     def editions(self) -> tuple[PubChange, ...]:

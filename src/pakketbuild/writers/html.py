@@ -32,7 +32,7 @@ from markupsafe import Markup
 from pakketbuild import anchors, jobkeys, jsonout, labels
 from pakketbuild.jobkeys import Dep
 from pakketbuild.model import Kind
-from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone, dutch_date
+from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone
 from pakketbuild.records import PubContact
 from pakketbuild.writers import (
     BuildContext,
@@ -213,7 +213,7 @@ def _markup(html: str | None) -> Markup | None:
 
 
 def _date(label: str, value: Any) -> DateView:
-    return DateView(label=label, iso=value.isoformat(), text=dutch_date(value))
+    return DateView(label=label, iso=value.isoformat(), text=labels.dutch_date(value))
 
 
 # --------------------------------------------------------------------------- JSON-LD
