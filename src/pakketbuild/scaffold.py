@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 
 from pakketbuild.diagnostics import PakketbuildError, UsageError
 from pakketbuild.i18n import _
@@ -143,10 +144,21 @@ def _render(
             )
         if name in _EXTRA_HINTS:
             lines += _comment(_EXTRA_HINTS[name])
-        value = values[name]  # a KeyError here means a new model field: add its value above
+        value = values[name] if name in values else _empty(name, info)
         lines.append(f"{name}:{value}" if value.startswith("\n") else f"{name}: {value}".rstrip())
     lines += ["---", body, ""]
     return "\n".join(lines)
+
+
+def _empty(name: str, info: FieldInfo) -> str:
+    """The value a new file shows for an optional field it sets no value for: empty, or
+    ``[]`` for a list, so a new optional model field needs no entry here. A required field
+    has no such value: the caller must give one."""
+    if info.default_factory is list:
+        return "[]"
+    if info.default is None:
+        return ""
+    raise KeyError(f"scaffold: give the new required field '{name}' a value")
 
 
 def _validate(model: type[BaseModel], text: str, body_field: str) -> None:
