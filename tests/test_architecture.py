@@ -8,6 +8,10 @@
 * Each writer owns its styling: the theme module reads tokens and checks contrast, names
   no format and imports no writer; a format's modules (``writers/<format>.py``,
   ``writers/<format>_*.py``) import no other format's modules.
+* Writers read the resolved item (``publication.PubItem``/``PubPakket``), never the
+  pydantic input model behind it: no ``<x>.item``/``<x>.pakket`` attribute reads and no
+  import of the input records (``Item``, ``Contact``, ``Document``, ``Step`` …). Anchor
+  id rules live in ``anchors.py`` only.
 """
 
 from __future__ import annotations
@@ -201,3 +205,79 @@ def test_the_registry_lists_every_writer_module() -> None:
     for fmt in FORMATS.values():
         module = fmt.writer.split(":")[0]
         assert module in _modules(), fmt
+
+
+WRITERS = PACKAGE / "writers"
+INPUT_RECORDS = {"Item", "Contact", "Document", "Step", "Change", "Edition"}
+"""Records of the input model that only ``publication.py`` resolves for the writers
+(``Pakket``/``Organisation`` may be *built* by a writer: a view's combined document is a
+pakket of its own, see ``documents.view_bundle``)."""
+
+
+def _writer_modules() -> dict[str, Path]:
+    return {name: path for name, path in _modules().items() if path.is_relative_to(WRITERS)}
+
+
+def input_model_reads(source: str) -> list[str]:
+    """Where ``source`` reads the input model behind a resolved item or pakket: an
+    attribute ``.item`` or ``.pakket`` that is not called (``jobkeys.item(…)`` and a
+    builder's ``.item(…)`` method are calls), and imports of :data:`INPUT_RECORDS`."""
+    tree = ast.parse(source)
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    found = [
+        f"line {node.lineno}: {ast.unparse(node)}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr in ("item", "pakket")
+        and id(node) not in called
+    ]
+    found += [
+        f"line {node.lineno}: imports {alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "pakketbuild.model"
+        for alias in node.names
+        if alias.name in INPUT_RECORDS
+    ]
+    return found
+
+
+def test_writers_read_the_resolved_item_only() -> None:
+    offenders = {
+        name: reads
+        for name, path in _writer_modules().items()
+        if (reads := input_model_reads(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}
+
+
+def test_the_input_model_check_can_fail() -> None:
+    """The check sees the reads the writers used to make."""
+    assert input_model_reads("x = pub.item.summary") == ["line 1: pub.item"]
+    assert input_model_reads("data = item.item") == ["line 1: item.item"]
+    assert input_model_reads("y = p.pakket.edition") == ["line 1: p.pakket"]
+    assert input_model_reads("from pakketbuild.model import Contact") == ["line 1: imports Contact"]
+    assert input_model_reads("jobkeys.item(i.id); builder.pakket(p)") == []
+
+
+def test_anchor_rules_live_in_anchors_only() -> None:
+    """The id prefixes of ``anchors.py`` are not spelled out anywhere else."""
+    rules = ("stap-", "inleiding--", "item-{")
+    offenders = {
+        name: [rule for rule in rules if rule in path.read_text(encoding="utf-8")]
+        for name, path in _modules().items()
+        if name != "pakketbuild.anchors"
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_the_feed_extension_is_derived_from_the_item_document() -> None:
+    """A member declared on ``ItemDoc`` is in the feed extension too, with its type (the
+    members left out and the extension's own are named in ``api_models``)."""
+    from pakketbuild.writers import api_models as api
+
+    item_members = set(api.ItemDoc.model_fields)
+    extension = api.FeedExtension.model_fields
+    own = {"about", "pakketten", "api"}
+    assert set(extension) == (item_members - api.FEED_EXTENSION_LEFT_OUT) | own
+    for name in set(extension) - own:
+        assert extension[name].annotation == api.ItemDoc.model_fields[name].annotation, name

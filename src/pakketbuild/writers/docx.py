@@ -48,12 +48,10 @@ from pakketbuild.writers.documents import (
     LABEL_STEPS,
     DocumentMeta,
     DocumentWriter,
-    audiences_text,
     contact_lines,
     document_kind,
     meta_for,
     pakketten_of,
-    providers_text,
     related_target,
     subject_of,
 )
@@ -249,29 +247,30 @@ class _Builder:
 
         cover_logo(self.document, self.pub.theme)
         self.document.add_paragraph(pakket.title, style="Title")
-        if pakket.pakket.audiences:
-            self._subtitle(f"{LABEL_AUDIENCES} {audiences_text(pakket.pakket.audiences)}")
+        if pakket.audiences:
+            self._subtitle(f"{LABEL_AUDIENCES} {pakket.audiences_text}")
         if pakket.edition_label:
             self._subtitle(f"{LABEL_EDITION}: {pakket.edition_label}")
         self._subtitle(f"{LABEL_PUBLISHER} {pakket.publisher.name}")
 
         entries: list[tuple[str, str]] = []
-        intro = pakket.pakket.intro.strip()
-        if intro:
-            entries.append((LABEL_INTRO, bookmark_name("inleiding")))
-        entries.extend((item.title, bookmark_name(f"item-{item.id}")) for item in pakket.items)
+        if pakket.has_intro:
+            entries.append((LABEL_INTRO, bookmark_name(anchors.INTRO_HEADING)))
+        entries.extend(
+            (item.title, bookmark_name(anchors.item_heading(item.id))) for item in pakket.items
+        )
         self._toc(entries)
 
-        if intro:
+        if pakket.has_intro:
             heading = self.document.add_paragraph(LABEL_INTRO, style="Heading 1")
-            self.state.bookmark(heading, bookmark_name("inleiding"))
+            self.state.bookmark(heading, bookmark_name(anchors.INTRO_HEADING))
             self.md.render(
-                pakket.pakket.intro, self.document, heading_offset=1, anchor_prefix=anchors.INTRO
+                pakket.intro, self.document, heading_offset=1, anchor_prefix=anchors.INTRO
             )
         local = {item.id for item in pakket.items}
         for item in pakket.items:
             heading = self.document.add_paragraph(item.title, style="Heading 1")
-            self.state.bookmark(heading, bookmark_name(f"item-{item.id}"))
+            self.state.bookmark(heading, bookmark_name(anchors.item_heading(item.id)))
             self._item_parts(item, level=2, local=local)
 
     def item(self, item: PubItem) -> None:
@@ -304,19 +303,17 @@ class _Builder:
         )
 
         self._labelled(LABEL_KIND, item.kind_label)
-        self._labelled(LABEL_AUDIENCES, audiences_text(item.item.audiences))
+        self._labelled(LABEL_AUDIENCES, item.audiences_text)
         if item.providers:
-            self._labelled(LABEL_PROVIDERS, providers_text(item.providers))
-        self.document.add_paragraph(item.item.summary, style="Normal")
-        prefix = anchors.item(item.id)
-        self.md.render(
-            item.item.body, self.document, heading_offset=level - 1, anchor_prefix=prefix
-        )
+            self._labelled(LABEL_PROVIDERS, item.providers_text)
+        self.document.add_paragraph(item.summary, style="Normal")
+        prefix = item.anchor_prefix
+        self.md.render(item.body, self.document, heading_offset=level - 1, anchor_prefix=prefix)
 
-        if item.item.steps:
+        if item.steps:
             self._heading(LABEL_STEPS, level)
             num_id = self.state.lists.new_list(True, 1)
-            for number, step in enumerate(item.item.steps, start=1):
+            for step in item.steps:
                 paragraph = self.document.add_paragraph(style="List Number")
                 if num_id is not None:
                     set_numbering(paragraph, num_id)
@@ -327,16 +324,16 @@ class _Builder:
                         self.document,
                         level=1,
                         heading_offset=level,
-                        anchor_prefix=anchors.step(prefix, number),
+                        anchor_prefix=step.anchor_prefix(prefix),
                     )
 
-        if item.item.contacts:
+        if item.contacts:
             self._heading(LABEL_CONTACT, level)
             self._contacts(item)
 
-        if item.item.documents:
+        if item.documents:
             self._heading(LABEL_DOCUMENTS, level)
-            for doc in item.item.documents:
+            for doc in item.documents:
                 paragraph = self.document.add_paragraph(style="List Bullet")
                 if doc.url:
                     link = add_hyperlink(paragraph, url=doc.url)
@@ -370,7 +367,7 @@ class _Builder:
 
         strong = self.state.style("Strong")
         hyperlink = self.state.style("Hyperlink")
-        for contact in item.item.contacts:
+        for contact in item.contacts:
             paragraph = self.document.add_paragraph(style="Normal")
             add_run(paragraph._p, contact.label, strong)
             for label, text, target in contact_lines(contact):
