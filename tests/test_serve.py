@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import io
 import queue
 import re
@@ -23,7 +24,7 @@ from pakketbuild import serve as serve_module
 from pakketbuild.cli import _parser, main
 from pakketbuild.diagnostics import UsageError
 from pakketbuild.serve import RELOAD_PATH, VERSION_PATH, Preview, _inject, make_server
-from tests.content.tree import ITEM, write_tree
+from tests.content.tree import ITEM, SITE, write_tree
 
 BROKEN = ITEM.replace("kind: scan", "kind: scann")
 
@@ -103,9 +104,58 @@ def test_the_version_long_poll_answers_when_a_rebuild_gives_a_new_version(
     waiting.start()
     waiting.join(timeout=0.5)
     assert waiting.is_alive() and answers == []  # held open: nothing has changed yet
+    item = running.content / "items" / "woningscan.md"
+    item.write_text(ITEM.replace("De tekst", "De nieuwe tekst"), encoding="utf-8")
     running.preview.rebuild()
     waiting.join(timeout=10)
     assert answers == [running.preview.snapshot().version] and answers[0] != seen
+    assert "De nieuwe tekst van het onderdeel." in fetch(running.base + "/items/woningscan/").body
+
+
+def test_a_save_that_changes_nothing_published_does_not_reload_the_page(
+    running: Running,
+) -> None:
+    before = fetch(running.base + VERSION_PATH).body
+    item = running.content / "items" / "woningscan.md"
+    item.write_text(ITEM, encoding="utf-8")  # saved again, the same bytes
+    running.preview.rebuild()
+    site = running.content / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "# een opmerking\n", encoding="utf-8")
+    running.preview.rebuild()  # the content changed, the site did not
+    assert fetch(running.base + VERSION_PATH).body == before
+
+
+def test_the_page_reloads_as_soon_as_the_new_tree_is_in_place(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The long poll answers right after the swap, while the build still salvages the old
+    tree (and saves its state): the page does not wait for the clean-up."""
+    from pakketbuild.build import _Build
+
+    seen = fetch(running.base + VERSION_PATH).body
+    answered = threading.Event()
+    during_salvage: list[bool] = []
+    salvage = _Build._salvage
+
+    def slow_salvage(self: _Build, tree: Path) -> None:
+        during_salvage.append(answered.wait(timeout=10))
+        salvage(self, tree)
+
+    monkeypatch.setattr(_Build, "_salvage", slow_salvage)
+    answers: list[Response] = []
+
+    def wait() -> None:
+        answers.append(fetch(f"{running.base}{VERSION_PATH}?seen={seen}"))
+        answered.set()
+
+    waiting = threading.Thread(target=wait)
+    waiting.start()
+    item = running.content / "items" / "woningscan.md"
+    item.write_text(ITEM.replace("De tekst", "De nieuwe tekst"), encoding="utf-8")
+    running.preview.rebuild()
+    waiting.join(timeout=10)
+    assert during_salvage == [True]
+    assert answers[0].body == running.preview.snapshot().version != seen
 
 
 def test_the_version_long_poll_answers_at_once_for_an_old_version_and_times_out(
@@ -123,6 +173,92 @@ def test_other_files_are_served_unchanged(running: Running) -> None:
     assert served.headers["Content-Type"] == "application/json; charset=utf-8"
     on_disk = (running.preview.site / "manifest.json").read_text(encoding="utf-8")
     assert served.body == on_disk
+
+
+def conditional(url: str, etag: str, method: str = "GET") -> Response:
+    request = urllib.request.Request(url, method=method, headers={"If-None-Match": etag})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            return Response(reply.status, dict(reply.headers), reply.read().decode())
+    except urllib.error.HTTPError as error:
+        return Response(error.code, dict(error.headers), error.read().decode())
+
+
+def test_files_carry_validators_and_answer_304_while_unchanged(running: Running) -> None:
+    url = running.base + "/assets/site.css"
+    first = fetch(url)
+    assert first.status == 200 and first.headers["Content-Type"] == "text/css; charset=utf-8"
+    assert first.headers["Cache-Control"] == "no-cache"  # kept, but asked again on every use
+    etag = first.headers["ETag"]
+    assert re.fullmatch(r'"[0-9a-f]{32}"', etag)
+    assert first.headers["Last-Modified"].endswith(" GMT")
+    assert first.body == (running.preview.site / "assets" / "site.css").read_text("utf-8")
+    for header in (etag, f"W/{etag}", f'"ander", {etag}', "*"):
+        again = conditional(url, header)
+        assert again.status == 304 and again.body == "", header
+        assert again.headers["ETag"] == etag and again.headers["Cache-Control"] == "no-cache"
+        assert "Content-Length" not in again.headers
+    assert conditional(url, etag, method="HEAD").status == 304
+    other = conditional(url, '"ander"')
+    assert other.status == 200 and other.body == first.body and other.headers["ETag"] == etag
+    # Pages are never validated or kept: the reload script in them names the version.
+    page = conditional(running.base + "/items/woningscan/", "*")
+    assert page.status == 200 and page.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in page.headers
+
+
+THEMED = {
+    "site.yaml": SITE + "theme: huis\n",
+    "themes/huis/tokens.json": '{"color": {"$type": "color", "brand": {"$value": "#5c2d91"}}}\n',
+}
+
+
+def test_an_edit_is_never_served_stale(tmp_path: Path) -> None:
+    """After a save, the page has the new text and a changed style sheet comes with its
+    new bytes and a new ETag (not 304); an unchanged one still answers 304."""
+    content = write_tree(tmp_path / "content", THEMED)
+    preview = Preview(content, tmp_path / "preview" / "site", ["html", "json"], io.StringIO())
+    preview.rebuild()
+    server = make_server(preview, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        theme, site_css = fetch(base + "/assets/theme.css"), fetch(base + "/assets/site.css")
+        assert "#5c2d91" in theme.body
+        tokens = content / "themes" / "huis" / "tokens.json"
+        tokens.write_text(tokens.read_text("utf-8").replace("#5c2d91", "#0b5c2d"), "utf-8")
+        item = content / "items" / "woningscan.md"
+        item.write_text(ITEM.replace("De tekst", "De nieuwe tekst"), encoding="utf-8")
+        preview.rebuild()
+        page = fetch(base + "/items/woningscan/")
+        assert page.status == 200 and "De nieuwe tekst van het onderdeel." in page.body
+        new_theme = conditional(base + "/assets/theme.css", theme.headers["ETag"])
+        assert new_theme.status == 200 and "#0b5c2d" in new_theme.body
+        assert "#5c2d91" not in new_theme.body
+        assert new_theme.headers["ETag"] != theme.headers["ETag"]
+        assert conditional(base + "/assets/site.css", site_css.headers["ETag"]).status == 304
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_connections_are_kept_open(running: Running) -> None:
+    port = int(running.base.rsplit(":", 1)[1])
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        for path in ("/items/woningscan/", "/assets/site.css", "/manifest.json", RELOAD_PATH):
+            connection.request("GET", path)
+            reply = connection.getresponse()
+            assert reply.status == 200 and reply.read() and not reply.will_close
+        sock = connection.sock
+        connection.request("GET", "/assets/site.css", headers={"If-None-Match": "*"})
+        reply = connection.getresponse()
+        assert reply.status == 304 and reply.read() == b""
+        assert connection.sock is sock  # the same connection throughout
+    finally:
+        connection.close()
 
 
 def test_redirect_404_head_and_traversal(running: Running) -> None:
