@@ -142,6 +142,7 @@ def test_the_page_reloads_as_soon_as_the_new_tree_is_in_place(
         salvage(self, tree)
 
     monkeypatch.setattr(_Build, "_salvage", slow_salvage)
+    monkeypatch.setattr(serve_module, "RELOAD_GRACE_SECONDS", 0.05)
     answers: list[Response] = []
 
     def wait() -> None:
@@ -165,6 +166,44 @@ def test_the_version_long_poll_answers_at_once_for_an_old_version_and_times_out(
     assert fetch(f"{running.base}{VERSION_PATH}?seen=old-0").body == current
     monkeypatch.setattr("pakketbuild.serve.LONG_POLL_SECONDS", 0.2)
     assert fetch(f"{running.base}{VERSION_PATH}?seen={current}").body == current
+
+
+def test_the_clean_up_waits_until_the_waiting_page_has_reloaded(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the swap, the build salvages the old tree only once the page that was waiting
+    has asked again with the new version (it has reloaded), so it does not compete with the
+    reload; a page that never comes back holds it up for RELOAD_GRACE_SECONDS at most."""
+    from pakketbuild.build import _Build
+
+    monkeypatch.setattr(serve_module, "RELOAD_GRACE_SECONDS", 20.0)
+    monkeypatch.setattr(serve_module, "LONG_POLL_SECONDS", 1.0)
+    asked_again = threading.Event()
+    at_salvage: list[bool] = []
+    salvage = _Build._salvage
+
+    def watched_salvage(self: _Build, tree: Path) -> None:
+        at_salvage.append(asked_again.is_set())
+        salvage(self, tree)
+
+    monkeypatch.setattr(_Build, "_salvage", watched_salvage)
+
+    def page() -> None:  # what the reload script does: wait, reload, wait again
+        seen = fetch(running.base + VERSION_PATH).body
+        new = fetch(f"{running.base}{VERSION_PATH}?seen={seen}").body
+        time.sleep(0.3)  # the reload
+        asked_again.set()
+        fetch(f"{running.base}{VERSION_PATH}?seen={new}")
+
+    browser = threading.Thread(target=page)
+    browser.start()
+    time.sleep(0.3)  # the page is waiting
+    item = running.content / "items" / "woningscan.md"
+    item.write_text(ITEM.replace("De tekst", "De nieuwe tekst"), encoding="utf-8")
+    started = time.monotonic()
+    running.preview.rebuild()
+    browser.join(timeout=10)
+    assert at_salvage == [True] and time.monotonic() - started < 10
 
 
 def test_other_files_are_served_unchanged(running: Running) -> None:
@@ -207,7 +246,7 @@ def test_files_carry_validators_and_answer_304_while_unchanged(running: Running)
     assert "ETag" not in page.headers
 
 
-THEMED = {
+THEMED: dict[str, str | bytes | None] = {
     "site.yaml": SITE + "theme: huis\n",
     "themes/huis/tokens.json": '{"color": {"$type": "color", "brand": {"$value": "#5c2d91"}}}\n',
 }

@@ -76,6 +76,10 @@ MEMORY_FOLDER = Path("/dev/shm")
 MEMORY_FOLDER_MIN_FREE = 1 << 30
 """The preview is built in :data:`MEMORY_FOLDER` only when that has this much room (a
 container's is often 64 MiB); otherwise in the usual temporary folder."""
+RELOAD_GRACE_SECONDS = 0.5
+"""After a swap, the build waits up to this long for the pages that were waiting to ask
+again (they have reloaded) before it cleans up: on a small machine the clean-up (the old
+tree into the cache, the state) would otherwise compete with the browser's reload."""
 LONG_POLL_SECONDS = 25.0
 """How long a version request with ``?seen=`` waits for a new build before it answers with
 the same version (well under the usual 60 s proxy and browser idle limits)."""
@@ -164,6 +168,10 @@ class Preview:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _build_lock: threading.Lock = field(default_factory=threading.Lock)
     _changed: threading.Condition = field(default_factory=threading.Condition)
+    _waiting: int = 0
+    """Long polls waiting now (pages that reload at the next version)."""
+    _back: tuple[str, int] = ("", 0)
+    """A version just announced and how many long polls have asked about it since."""
     building: threading.Event = field(default_factory=threading.Event)
 
     def snapshot(self) -> Snapshot:
@@ -175,12 +183,19 @@ class Preview:
         ``timeout`` seconds (the browser's long poll)."""
         deadline = time.monotonic() + timeout
         with self._changed:
-            while True:
-                snapshot = self.snapshot()
-                remaining = deadline - time.monotonic()
-                if snapshot.version != seen or remaining <= 0:
-                    return snapshot
-                self._changed.wait(remaining)
+            if seen == self._back[0]:  # a reloaded page: see _await_reloads
+                self._back = (seen, self._back[1] + 1)
+                self._changed.notify_all()
+            self._waiting += 1
+            try:
+                while True:
+                    snapshot = self.snapshot()
+                    remaining = deadline - time.monotonic()
+                    if snapshot.version != seen or remaining <= 0:
+                        return snapshot
+                    self._changed.wait(remaining)
+            finally:
+                self._waiting -= 1
 
     def rebuild(self) -> Snapshot:
         """Build once; report the outcome on the terminal and to the browser.
@@ -198,7 +213,11 @@ class Preview:
             def published() -> None:  # in this thread, right after the swap
                 nonlocal published_at
                 published_at = time.time()
-                announced.append(self._announce(Snapshot(self._next_version())))
+                version = self._next_version()
+                with self._changed:
+                    self._back, pages = (version, 0), self._waiting
+                announced.append(self._announce(Snapshot(version)))
+                self._await_reloads(version, pages)
 
             problems: tuple[Diagnostic, ...] = ()
             failure, internal, summary = "", False, ""
@@ -244,6 +263,17 @@ class Preview:
                 )
             self._report(snapshot, summary, seconds)
             return snapshot
+
+    def _await_reloads(self, version: str, pages: int) -> None:
+        """Wait until ``pages`` long polls have asked about ``version`` (the pages that
+        were waiting have reloaded), at most :data:`RELOAD_GRACE_SECONDS`."""
+        deadline = time.monotonic() + RELOAD_GRACE_SECONDS
+        with self._changed:
+            while self._back[0] == version and self._back[1] < pages:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                self._changed.wait(remaining)
 
     def _next_version(self) -> str:
         with self._lock:
