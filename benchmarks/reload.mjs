@@ -9,11 +9,15 @@
 //
 //   reloaded N LOAD {"answered": ms, "navigation": ms, "html": ms, "requests": [...]}
 //
-// LOAD is the epoch time (ms) of the `load` event; the caller subtracts the moment of its
-// write. The JSON breaks the browser's part down, all epoch ms on the same clock:
+// LOAD is the epoch time (ms) of the `load` event, as the page's navigation timing has it
+// (loadEventStart); the caller subtracts the moment of its write. (Until 2026-12-02 it was
+// the moment this script heard of the event, which added the DevTools protocol's delay.)
+// The JSON breaks the browser's part down, all epoch ms on the same clock (`seen`: when
+// this script heard of the load event):
 // `answered` when the waiting version request (the long poll) got its answer, `navigation`
-// when the reload started, `html` when the page's HTML had arrived, and `requests` the
-// status of every other request of the reloaded page ("200 /assets/site.css", "304 …").
+// when the reload started, `html` when the page's HTML had arrived, `assets` when the last
+// of its other files had (style sheets), `parsed` when DOMContentLoaded had run, and
+// `requests` the status of every other request of the reloaded page ("304 /assets/…").
 // Playwright comes from tests/clients (no browser download).
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -52,16 +56,22 @@ try {
     const reloaded = page.waitForEvent('load', { timeout: 30_000 });
     console.log(`ready ${round}`);
     await reloaded;
-    const loadAt = Date.now();
+    const seenAt = Date.now();
     const timing = await page.evaluate(() => {
       const entry = performance.getEntriesByType('navigation')[0];
+      const ends = performance.getEntriesByType('resource')
+        .filter((r) => !r.name.includes('/__pakketbuild/version'))
+        .map((r) => r.responseEnd);
       return {
         navigation: performance.timeOrigin + entry.startTime,
         html: performance.timeOrigin + entry.responseEnd,
+        assets: performance.timeOrigin + Math.max(entry.responseEnd, ...ends),
+        parsed: performance.timeOrigin + entry.domContentLoadedEventEnd,
+        load: performance.timeOrigin + entry.loadEventStart,
       };
     });
-    const detail = { answered, ...timing, requests: [...requests].sort() };
-    console.log(`reloaded ${round} ${loadAt} ${JSON.stringify(detail)}`);
+    const detail = { answered, ...timing, seen: seenAt, requests: [...requests].sort() };
+    console.log(`reloaded ${round} ${timing.load} ${JSON.stringify(detail)}`);
     await lines.next(); // the caller's "next"
   }
 } finally {

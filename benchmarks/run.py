@@ -240,13 +240,15 @@ def bench_builds(corpus: Corpus, work: Path, repeat: int, format_sets: list[str]
 # --------------------------------------------------------------------------- serve
 
 RELOAD = "serve, real content: save an item → reloaded page in headless Chromium"
-RELOAD_STEPS = (
-    ("watcher", "write → rebuild starts (watchfiles step)"),
-    ("rebuild", "rebuild starts → new tree swapped in (load, plan, render, staging, swap)"),
-    ("notify", "swap → the waiting version request answered in the browser"),
-    ("navigate", "answer → reload starts (location.reload())"),
-    ("html", "reload starts → page HTML received"),
-    ("rest", "HTML received → load event (style sheets, script, layout)"),
+RELOAD_MOMENTS = (
+    ("started", "the rebuild starts (the watcher has seen the save)"),
+    ("answered", "the page's waiting version request is answered (the build renders)"),
+    ("navigation", "the reload starts (location.reload(); its request waits for the build)"),
+    ("published", "the new tree is swapped in (load, plan, render, staging, swap done)"),
+    ("html", "the page's HTML has arrived"),
+    ("assets", "its other files have arrived (style sheets: 304 when unchanged)"),
+    ("parsed", "DOMContentLoaded has run"),
+    ("load", "the load event"),
 )
 
 
@@ -254,9 +256,10 @@ def bench_reload(work: Path, rounds: int) -> Measure | None:
     """File write to the browser's reload (``load`` of the new page), per save, with
     ``pakketbuild serve`` on a copy of the real content; peak = the server's resident set.
 
-    Also prints the median of each step (:data:`RELOAD_STEPS`), from serve's trace lines
-    (``PAKKETBUILD_SERVE_TRACE``: when the rebuild started and when its tree was swapped
-    in) and the browser's timings (``reload.mjs``), all on the machine's clock."""
+    Also prints when each step was done, median ms after the write (:data:`RELOAD_MOMENTS`),
+    from serve's trace lines (``PAKKETBUILD_SERVE_TRACE``: when the rebuild started and
+    when its tree was swapped in) and the browser's timings (``reload.mjs``), all on the
+    machine's clock; the browser's reload overlaps the build."""
     clients = ROOT / "tests" / "clients" / "node_modules" / "playwright-core"
     if not (shutil.which("node") and Path("/usr/bin/chromium").exists() and clients.exists()):
         print("serve reload: skipped (needs node, chromium and make tools-npm)", flush=True)
@@ -301,7 +304,7 @@ def bench_reload(work: Path, rounds: int) -> Measure | None:
     )  # fmt: skip
     assert browser.stdin is not None and browser.stdout is not None
     result = Measure()
-    steps: dict[str, list[float]] = {name: [] for name, _ in RELOAD_STEPS}
+    moments: dict[str, list[float]] = {name: [] for name, _ in RELOAD_MOMENTS}
     requests: list[str] = []
     try:
         for index in range(rounds):
@@ -326,13 +329,9 @@ def bench_reload(work: Path, rounds: int) -> Measure | None:
                     traced.wait(timeout=1)
                 trace = traces[before] if len(traces) > before else None
             if trace and trace["published"]:
-                moments = [written, trace["started"], trace["published"],
-                           browser_side["answered"], browser_side["navigation"],
-                           browser_side["html"], loaded]  # fmt: skip
-                for (name, _), start, end in zip(
-                    RELOAD_STEPS, moments[:-1], moments[1:], strict=True
-                ):
-                    steps[name].append(end - start)
+                at = {**trace, **browser_side, "load": loaded}
+                for name, _ in RELOAD_MOMENTS:
+                    moments[name].append(at[name] - written)
             browser.stdin.write("next\n")
             browser.stdin.flush()
         browser.stdin.close()
@@ -348,9 +347,9 @@ def bench_reload(work: Path, rounds: int) -> Measure | None:
         f"(load average now {os.getloadavg()[0]:.1f})",
         flush=True,
     )
-    for name, meaning in RELOAD_STEPS:
-        if steps[name]:
-            print(f"  {meaning}: median {statistics.median(steps[name]):.0f} ms", flush=True)
+    for name, meaning in RELOAD_MOMENTS:
+        if moments[name]:
+            print(f"  {statistics.median(moments[name]):4.0f} ms  {meaning}", flush=True)
     print(f"  requests of the last reload besides the page: {', '.join(requests)}", flush=True)
     return result
 

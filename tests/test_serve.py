@@ -17,13 +17,21 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pakketbuild import serve as serve_module
 from pakketbuild.cli import _parser, main
 from pakketbuild.diagnostics import UsageError
-from pakketbuild.serve import RELOAD_PATH, VERSION_PATH, Preview, _inject, make_server
+from pakketbuild.serve import (
+    BUILDING,
+    RELOAD_JS,
+    VERSION_PATH,
+    Preview,
+    _inject,
+    make_server,
+)
 from tests.content.tree import ITEM, SITE, write_tree
 
 BROKEN = ITEM.replace("kind: scan", "kind: scann")
@@ -86,16 +94,35 @@ def test_pages_get_the_reload_script(running: Running) -> None:
     assert page.headers["Cache-Control"] == "no-store"
     assert "De tekst van het onderdeel." in page.body
     version = fetch(running.base + VERSION_PATH).body
-    tag = f'<script src="{RELOAD_PATH}" data-version="{version}"></script>\n</body>'
-    assert page.body.count(RELOAD_PATH) == 1 and tag in page.body
-    script = fetch(running.base + RELOAD_PATH)
-    assert script.headers["Content-Type"].startswith("text/javascript")
-    assert VERSION_PATH in script.body and "location.reload()" in script.body
+    # Inline, so that a reload asks for no extra file.
+    tag = f'<script data-version="{version}">\n{RELOAD_JS}</script>\n</body>'
+    assert page.body.count(RELOAD_JS) == 1 and tag in page.body
+    assert VERSION_PATH in RELOAD_JS and "location.reload()" in RELOAD_JS
 
 
-def test_the_version_long_poll_answers_when_a_rebuild_gives_a_new_version(
-    running: Running,
+def _version_of(page: str) -> str:
+    found = re.search(r'data-version="([^"]+)"', page)
+    assert found, page
+    return found.group(1)
+
+
+def test_a_waiting_page_reloads_when_a_build_starts_and_gets_the_new_page(
+    running: Running, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The long poll answers as soon as a build starts rendering; the page the browser then
+    asks for waits until the new tree is swapped in (never the old one), so the browser's
+    navigation overlaps the build."""
+    from pakketbuild.build import _Build
+
+    monkeypatch.setattr(serve_module, "RELOAD_GRACE_SECONDS", 0.05)
+    release = threading.Event()
+    produce = _Build._produce
+
+    def held_produce(self: _Build, *args: Any) -> None:
+        assert release.wait(timeout=20)
+        produce(self, *args)
+
+    monkeypatch.setattr(_Build, "_produce", held_produce)
     seen = fetch(running.base + VERSION_PATH).body
     answers: list[str] = []
     waiting = threading.Thread(
@@ -106,74 +133,52 @@ def test_the_version_long_poll_answers_when_a_rebuild_gives_a_new_version(
     assert waiting.is_alive() and answers == []  # held open: nothing has changed yet
     item = running.content / "items" / "woningscan.md"
     item.write_text(ITEM.replace("De tekst", "De nieuwe tekst"), encoding="utf-8")
-    running.preview.rebuild()
+    builder = threading.Thread(target=running.preview.rebuild)
+    builder.start()
     waiting.join(timeout=10)
-    assert answers == [running.preview.snapshot().version] and answers[0] != seen
-    assert "De nieuwe tekst van het onderdeel." in fetch(running.base + "/items/woningscan/").body
+    assert answers == [BUILDING]  # the page reloads now, while the build renders
+    pages: list[Response] = []
+    reload = threading.Thread(
+        target=lambda: pages.append(fetch(running.base + "/items/woningscan/"))
+    )
+    reload.start()
+    reload.join(timeout=0.5)
+    assert reload.is_alive() and pages == []  # waits for the build, not the old page
+    release.set()
+    reload.join(timeout=10)
+    builder.join(timeout=10)
+    assert pages[0].status == 200 and "De nieuwe tekst van het onderdeel." in pages[0].body
+    version = running.preview.snapshot().version
+    assert _version_of(pages[0].body) == version != seen
+    assert fetch(f"{running.base}{VERSION_PATH}?seen={seen}").body == version
 
 
-def test_a_save_that_changes_nothing_published_does_not_reload_the_page(
-    running: Running,
-) -> None:
+def test_a_save_that_changes_nothing_does_not_reload_the_page(running: Running) -> None:
     before = fetch(running.base + VERSION_PATH).body
-    item = running.content / "items" / "woningscan.md"
-    item.write_text(ITEM, encoding="utf-8")  # saved again, the same bytes
-    running.preview.rebuild()
-    site = running.content / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8") + "# een opmerking\n", encoding="utf-8")
-    running.preview.rebuild()  # the content changed, the site did not
-    assert fetch(running.base + VERSION_PATH).body == before
-
-
-def test_the_page_reloads_as_soon_as_the_new_tree_is_in_place(
-    running: Running, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The long poll answers right after the swap, while the build still salvages the old
-    tree (and saves its state): the page does not wait for the clean-up."""
-    from pakketbuild.build import _Build
-
-    seen = fetch(running.base + VERSION_PATH).body
-    answered = threading.Event()
-    during_salvage: list[bool] = []
-    salvage = _Build._salvage
-
-    def slow_salvage(self: _Build, tree: Path) -> None:
-        during_salvage.append(answered.wait(timeout=10))
-        salvage(self, tree)
-
-    monkeypatch.setattr(_Build, "_salvage", slow_salvage)
-    monkeypatch.setattr(serve_module, "RELOAD_GRACE_SECONDS", 0.05)
-    answers: list[Response] = []
-
-    def wait() -> None:
-        answers.append(fetch(f"{running.base}{VERSION_PATH}?seen={seen}"))
-        answered.set()
-
-    waiting = threading.Thread(target=wait)
+    answers: list[str] = []
+    waiting = threading.Thread(
+        target=lambda: answers.append(fetch(f"{running.base}{VERSION_PATH}?seen={before}").body)
+    )
     waiting.start()
     item = running.content / "items" / "woningscan.md"
-    item.write_text(ITEM.replace("De tekst", "De nieuwe tekst"), encoding="utf-8")
+    item.write_text(ITEM, encoding="utf-8")  # saved again, the same bytes: a no-op build
     running.preview.rebuild()
-    waiting.join(timeout=10)
-    assert during_salvage == [True]
-    assert answers[0].body == running.preview.snapshot().version != seen
+    waiting.join(timeout=0.5)
+    assert waiting.is_alive() and answers == []
+    # A change that publishes nothing new keeps the version (the tree was not replaced).
+    site = running.content / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "# een opmerking\n", encoding="utf-8")
+    running.preview.rebuild()
+    assert fetch(running.base + VERSION_PATH).body == before
+    waiting.join(timeout=30)
 
 
-def test_the_version_long_poll_answers_at_once_for_an_old_version_and_times_out(
+def test_the_clean_up_waits_until_the_reloaded_page_asks_again(
     running: Running, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    current = fetch(running.base + VERSION_PATH).body
-    assert fetch(f"{running.base}{VERSION_PATH}?seen=old-0").body == current
-    monkeypatch.setattr("pakketbuild.serve.LONG_POLL_SECONDS", 0.2)
-    assert fetch(f"{running.base}{VERSION_PATH}?seen={current}").body == current
-
-
-def test_the_clean_up_waits_until_the_waiting_page_has_reloaded(
-    running: Running, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """After the swap, the build salvages the old tree only once the page that was waiting
-    has asked again with the new version (it has reloaded), so it does not compete with the
-    reload; a page that never comes back holds it up for RELOAD_GRACE_SECONDS at most."""
+    """After the swap, the build salvages the old tree only once the page that reloaded
+    has asked again with the new version, so it does not compete with the reload; a page
+    that never comes back holds it up for RELOAD_GRACE_SECONDS at most."""
     from pakketbuild.build import _Build
 
     monkeypatch.setattr(serve_module, "RELOAD_GRACE_SECONDS", 20.0)
@@ -188,22 +193,22 @@ def test_the_clean_up_waits_until_the_waiting_page_has_reloaded(
 
     monkeypatch.setattr(_Build, "_salvage", watched_salvage)
 
-    def page() -> None:  # what the reload script does: wait, reload, wait again
+    def browser() -> None:  # what the reload script does: wait, reload, wait again
         seen = fetch(running.base + VERSION_PATH).body
-        new = fetch(f"{running.base}{VERSION_PATH}?seen={seen}").body
-        time.sleep(0.3)  # the reload
+        assert fetch(f"{running.base}{VERSION_PATH}?seen={seen}").body == BUILDING
+        page = fetch(running.base + "/items/woningscan/")
+        time.sleep(0.3)  # style sheets, script
         asked_again.set()
-        fetch(f"{running.base}{VERSION_PATH}?seen={new}")
+        fetch(f"{running.base}{VERSION_PATH}?seen={_version_of(page.body)}")
 
-    browser = threading.Thread(target=page)
-    browser.start()
+    page = threading.Thread(target=browser)
+    page.start()
     time.sleep(0.3)  # the page is waiting
     item = running.content / "items" / "woningscan.md"
     item.write_text(ITEM.replace("De tekst", "De nieuwe tekst"), encoding="utf-8")
-    started = time.monotonic()
     running.preview.rebuild()
-    browser.join(timeout=10)
-    assert at_salvage == [True] and time.monotonic() - started < 10
+    page.join(timeout=10)
+    assert at_salvage == [True] and not page.is_alive()
 
 
 def test_other_files_are_served_unchanged(running: Running) -> None:
@@ -287,7 +292,7 @@ def test_connections_are_kept_open(running: Running) -> None:
     port = int(running.base.rsplit(":", 1)[1])
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        for path in ("/items/woningscan/", "/assets/site.css", "/manifest.json", RELOAD_PATH):
+        for path in ("/items/woningscan/", "/assets/site.css", "/manifest.json"):
             connection.request("GET", path)
             reply = connection.getresponse()
             assert reply.status == 200 and reply.read() and not reply.will_close
@@ -305,7 +310,7 @@ def test_redirect_404_head_and_traversal(running: Running) -> None:
     assert moved.status == 301 and moved.headers["Location"] == "/items/woningscan/"
     missing = fetch(running.base + "/bestaat-niet/")
     assert missing.status == 404
-    assert "Pagina niet gevonden" in missing.body and RELOAD_PATH in missing.body
+    assert "Pagina niet gevonden" in missing.body and RELOAD_JS in missing.body
     head = fetch(running.base + "/items/woningscan/", method="HEAD")
     assert head.status == 200 and head.body == "" and int(head.headers["Content-Length"]) > 0
     secret = running.content.parent / "geheim.txt"
@@ -324,7 +329,7 @@ def test_content_errors_replace_every_page(running: Running) -> None:
         assert page.status == 503
         assert "<h1>De inhoud bevat fouten</h1>" in page.body
         assert "content/items/woningscan.md:4:7</span>: error[invalid-value] (kind):" in page.body
-        assert RELOAD_PATH in page.body
+        assert RELOAD_JS in page.body
     data = fetch(running.base + "/manifest.json")
     assert data.status == 503 and data.headers["Content-Type"].startswith("text/plain")
     assert "content/items/woningscan.md:4:7: error[invalid-value] (kind)" in data.body
@@ -372,9 +377,9 @@ def test_busy_port_is_a_usage_error(running: Running) -> None:
 
 
 def test_inject() -> None:
-    assert _inject(b"<p>x</p>", "v1").startswith(b"<p>x</p><script src=")
+    assert _inject(b"<p>x</p>", "v1").startswith(b'<p>x</p><script data-version="v1">')
     injected = _inject(b"<BODY>a</BODY></html>", "v1")
-    assert injected.endswith(b'data-version="v1"></script>\n</BODY></html>')
+    assert injected.endswith(b"})();\n</script>\n</BODY></html>")
 
 
 def test_serve_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -455,7 +460,7 @@ def test_serve_rebuilds_on_save_shows_errors_and_stops_on_ctrl_c(
         port = process.wait_for_line(r"preview on http://127\.0\.0\.1:(\d+)/").group(1)
         url = f"http://127.0.0.1:{port}/items/woningscan/"
         page = fetch(url)
-        assert page.status == 200 and "Woningscan" in page.body and RELOAD_PATH in page.body
+        assert page.status == 200 and "Woningscan" in page.body and RELOAD_JS in page.body
 
         item = content_copy / "items" / "woningscan.md"
         original = item.read_text(encoding="utf-8")

@@ -104,9 +104,12 @@ class BuildOptions:
     verbosity: Verbosity = "normal"
     progress: bool | None = None
     """Show a progress bar; None = only when stderr is a terminal."""
+    rendering: Callable[[], None] | None = field(default=None, compare=False)
+    """Called when the build goes past the no-op check (it loads and renders; ``serve``
+    tells the browser to reload, and holds its requests until the build is done)."""
     published: Callable[[], None] | None = field(default=None, compare=False)
     """Called the moment the new tree is in place, before the old tree is salvaged and
-    removed and the state is saved (``serve`` reloads the browser then)."""
+    removed and the state is saved (``serve`` answers the held requests then)."""
 
 
 @dataclass
@@ -180,6 +183,8 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
                 noop=True,
                 seconds=time.perf_counter() - started,
             )
+        if options.rendering is not None:
+            options.rendering()
         result = _Build(options, reporter, cache, state, inputs, content_root, out).run()
     result.seconds = time.perf_counter() - started
     return result

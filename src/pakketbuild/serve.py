@@ -7,12 +7,17 @@
 * A watcher thread (watchfiles) rebuilds after every change in the content folder; it
   looks for changes every :data:`WATCH_STEP_MS` ms and starts once a save has been quiet
   for one such step.
-* Only preview responses get live reload: the server adds one ``<script>`` to each HTML
-  page it serves; that script waits on :data:`VERSION_PATH` (a long poll) and reloads the
-  page when the version changes. The version changes the moment a build has swapped its
-  new tree in (before the old tree is cleaned up), or when the build's outcome changes
-  (errors found or fixed); a save that changes nothing published does not reload the
-  page. The built files themselves are untouched.
+* Only preview responses get live reload: the server adds one inline ``<script>`` to each
+  HTML page it serves (inline: a reload asks for no extra file); that script waits on
+  :data:`VERSION_PATH` (a long poll) and reloads the page when the answer differs from
+  the page's version. The answer comes as soon as a build is past its no-op check
+  (:data:`BUILDING`): the browser starts its reload while the build renders, and every
+  request for a built file waits until the new tree is swapped in or the build has
+  failed (:meth:`Preview.settled`), so it never gets the old page. After the swap the
+  build cleans up (the old tree into the cache, its state) once the reloaded pages have
+  asked again, so the clean-up does not compete with the reload. A save that changes
+  nothing (a no-op build) does not reload the page. The built files themselves are
+  untouched.
 * Pages are sent with ``Cache-Control: no-store``; every other file (style sheets,
   scripts, JSON, documents) with ``no-cache`` and an ``ETag`` (a hash of its bytes), so a
   reload asks again and gets ``304 Not Modified`` for what did not change, and the new
@@ -47,7 +52,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from http import HTTPStatus
@@ -64,7 +69,6 @@ from pakketbuild.writers import check_formats
 
 PREFIX = "/__pakketbuild/"
 VERSION_PATH = PREFIX + "version"
-RELOAD_PATH = PREFIX + "reload.js"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_FORMATS = ("html", "json")
@@ -81,6 +85,9 @@ RELOAD_GRACE_SECONDS = 0.5
 again (they have reloaded) before it cleans up: on a small machine the clean-up (the old
 tree into the cache, the state) would otherwise compete with the browser's reload."""
 LONG_POLL_SECONDS = 25.0
+BUILDING = "bouwt"
+"""The long poll's answer when a build that renders has started (any answer other than
+the page's own version makes it reload)."""
 """How long a version request with ``?seen=`` waits for a new build before it answers with
 the same version (well under the usual 60 s proxy and browser idle limits)."""
 
@@ -91,8 +98,9 @@ RELOAD_JS = """\
   var me = document.currentScript;
   var seen = me ? me.getAttribute("data-version") : null;
   if (seen === null) { return; }
-  // Long poll: the server answers as soon as a rebuild gives a new version (or after
-  // @WAIT@ s with the same one), so a save shows without a polling delay.
+  // Long poll: the server answers as soon as a rebuild starts rendering (the reload's
+  // request then waits for the new page) or gives a new version, or after @WAIT@ s with
+  // the same one, so a save shows without a polling delay.
   function poll() {
     fetch("@VERSION_PATH@?seen=" + encodeURIComponent(seen), {cache: "no-store"})
       .then(function (response) {
@@ -169,7 +177,11 @@ class Preview:
     _build_lock: threading.Lock = field(default_factory=threading.Lock)
     _changed: threading.Condition = field(default_factory=threading.Condition)
     _waiting: int = 0
-    """Long polls waiting now (pages that reload at the next version)."""
+    """Long polls waiting now (pages that reload at the next build)."""
+    _pending: bool = False
+    """A build is loading and rendering: page requests wait for its outcome."""
+    _reloading: int = 0
+    """Pages told to reload when the build under way started."""
     _back: tuple[str, int] = ("", 0)
     """A version just announced and how many long polls have asked about it since."""
     building: threading.Event = field(default_factory=threading.Event)
@@ -178,9 +190,11 @@ class Preview:
         with self._lock:
             return self._snapshot
 
-    def wait_for_change(self, seen: str, timeout: float) -> Snapshot:
-        """The latest snapshot as soon as its version differs from ``seen``, or after
-        ``timeout`` seconds (the browser's long poll)."""
+    def wait_for_change(self, seen: str, timeout: float) -> str:
+        """The browser's long poll: :data:`BUILDING` as soon as a build that renders is
+        under way (the page reloads at once, and its request waits for the build: see
+        :meth:`settled`), the current version as soon as it differs from ``seen``, or
+        after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         with self._changed:
             if seen == self._back[0]:  # a reloaded page: see _await_reloads
@@ -191,18 +205,37 @@ class Preview:
                 while True:
                     snapshot = self.snapshot()
                     remaining = deadline - time.monotonic()
-                    if snapshot.version != seen or remaining <= 0:
-                        return snapshot
+                    if snapshot.version != seen:
+                        return snapshot.version
+                    if self._pending:
+                        return BUILDING
+                    if remaining <= 0:
+                        return snapshot.version
                     self._changed.wait(remaining)
             finally:
                 self._waiting -= 1
 
+    def settled(self, timeout: float) -> Snapshot:
+        """The latest snapshot once no build is loading and rendering (at most ``timeout``
+        seconds later): a page asked for during a build is the new one, never the old."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while self._pending:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._changed.wait(remaining)
+        return self.snapshot()
+
     def rebuild(self) -> Snapshot:
         """Build once; report the outcome on the terminal and to the browser.
 
-        The browser hears of a new tree the moment the build has swapped it in (the build
-        then still salvages and removes the old tree and saves its state); a build that
-        publishes nothing new keeps the version, so the page does not reload."""
+        Once the build is past its no-op check (it will load and render), the waiting
+        pages are told to reload, and page requests wait until the new tree is swapped in
+        or the build has failed: the browser's navigation overlaps the build. The build
+        then still salvages and removes the old tree and saves its state, after the
+        reloaded pages have asked again. A save that changes nothing (a no-op build) does
+        not reload the page."""
         with self._build_lock:
             self.building.set()
             started = time.perf_counter()
@@ -210,63 +243,82 @@ class Preview:
             announced: list[Snapshot] = []
             published_at = 0.0
 
+            def rendering() -> None:  # in this thread, past the no-op check
+                with self._changed:
+                    self._pending, self._reloading = True, self._waiting
+                    self._changed.notify_all()
+
             def published() -> None:  # in this thread, right after the swap
                 nonlocal published_at
                 published_at = time.time()
                 version = self._next_version()
                 with self._changed:
-                    self._back, pages = (version, 0), self._waiting
+                    self._back, pages = (version, 0), self._reloading
                 announced.append(self._announce(Snapshot(version)))
                 self._await_reloads(version, pages)
 
-            problems: tuple[Diagnostic, ...] = ()
-            failure, internal, summary = "", False, ""
             try:
-                result = build(
-                    BuildOptions(
-                        content=self.content,
-                        out=self.site,
-                        formats=list(self.formats),
-                        published=published,
-                    )
-                )
-                summary = result.summary()
-            except ContentError as exc:
-                problems = tuple(exc.diagnostics)
-            except PakketbuildError as exc:
-                failure = str(exc)
-            except OSError as exc:  # the machine (a full disk), not pakketbuild
-                failure = machine_failure(exc, where=self.site)
-            except Exception:  # a bug: show it, keep serving so a fix can be previewed
-                failure, internal = traceback.format_exc(), True
+                return self._build(rendering, published, announced, started)
             finally:
-                self.building.clear()
-            seconds = time.perf_counter() - started
-            current = self.snapshot()
-            if problems or failure:
-                snapshot = self._announce(
-                    Snapshot(self._next_version(), problems, failure, internal)
+                with self._changed:  # even if the build was interrupted
+                    self._pending = False
+                    self._changed.notify_all()
+                if os.environ.get(TRACE_ENV):
+                    print(
+                        f"pakketbuild-trace: started={started_at * 1000:.1f} "
+                        f"published={f'{published_at * 1000:.1f}' if published_at else '-'} "
+                        f"finished={time.time() * 1000:.1f}",
+                        file=self.log,
+                        flush=True,
+                    )
+
+    def _build(
+        self,
+        rendering: Callable[[], None],
+        published: Callable[[], None],
+        announced: list[Snapshot],
+        started: float,
+    ) -> Snapshot:
+        """Run the build; make its outcome the current snapshot and report it."""
+        problems: tuple[Diagnostic, ...] = ()
+        failure, internal, summary = "", False, ""
+        try:
+            result = build(
+                BuildOptions(
+                    content=self.content,
+                    out=self.site,
+                    formats=list(self.formats),
+                    rendering=rendering,
+                    published=published,
                 )
-            elif announced:
-                snapshot = announced[-1]
-            elif current.problems or current.failure:  # fixed back to the published tree
-                snapshot = self._announce(Snapshot(self._next_version()))
-            else:  # nothing new was published: the page shows the current tree
-                snapshot = current
-            if os.environ.get(TRACE_ENV):
-                print(
-                    f"pakketbuild-trace: started={started_at * 1000:.1f} "
-                    f"published={f'{published_at * 1000:.1f}' if published_at else '-'} "
-                    f"finished={time.time() * 1000:.1f}",
-                    file=self.log,
-                    flush=True,
-                )
-            self._report(snapshot, summary, seconds)
-            return snapshot
+            )
+            summary = result.summary()
+        except ContentError as exc:
+            problems = tuple(exc.diagnostics)
+        except PakketbuildError as exc:
+            failure = str(exc)
+        except OSError as exc:  # the machine (a full disk), not pakketbuild
+            failure = machine_failure(exc, where=self.site)
+        except Exception:  # a bug: show it, keep serving so a fix can be previewed
+            failure, internal = traceback.format_exc(), True
+        finally:
+            self.building.clear()
+        seconds = time.perf_counter() - started
+        current = self.snapshot()
+        if problems or failure:
+            snapshot = self._announce(Snapshot(self._next_version(), problems, failure, internal))
+        elif announced:
+            snapshot = announced[-1]
+        elif current.problems or current.failure:  # fixed back to the published tree
+            snapshot = self._announce(Snapshot(self._next_version()))
+        else:  # nothing new was published: the pages show the current tree
+            snapshot = self._announce(current)
+        self._report(snapshot, summary, seconds)
+        return snapshot
 
     def _await_reloads(self, version: str, pages: int) -> None:
-        """Wait until ``pages`` long polls have asked about ``version`` (the pages that
-        were waiting have reloaded), at most :data:`RELOAD_GRACE_SECONDS`."""
+        """Wait until ``pages`` long polls have asked about ``version`` (the pages told
+        to reload have reloaded), at most :data:`RELOAD_GRACE_SECONDS`."""
         deadline = time.monotonic() + RELOAD_GRACE_SECONDS
         with self._changed:
             while self._back[0] == version and self._back[1] < pages:
@@ -281,11 +333,12 @@ class Preview:
             return f"{self._token}-{self._count}"
 
     def _announce(self, snapshot: Snapshot) -> Snapshot:
-        """Make ``snapshot`` the current one and wake the waiting long polls (the pages
-        reload now)."""
+        """Make ``snapshot`` the current one, end the wait of held page requests and wake
+        the waiting long polls."""
         with self._lock:
             self._snapshot = snapshot
         with self._changed:
+            self._pending = False
             self._changed.notify_all()
         return snapshot
 
@@ -478,18 +531,15 @@ class _Handler(SimpleHTTPRequestHandler):
         snapshot = self.preview.snapshot()
         if path == VERSION_PATH:
             seen = parse_qs(urlsplit(self.path).query).get("seen")
+            answer = snapshot.version
             if seen:
-                snapshot = self.preview.wait_for_change(seen[0], LONG_POLL_SECONDS)
-            self._send(HTTPStatus.OK, snapshot.version.encode(), "text/plain", send_body)
-            return
-        if path == RELOAD_PATH:
-            self._send(
-                HTTPStatus.OK, RELOAD_JS.encode(), "text/javascript; charset=utf-8", send_body
-            )
+                answer = self.preview.wait_for_change(seen[0], LONG_POLL_SECONDS)
+            self._send(HTTPStatus.OK, answer.encode(), "text/plain", send_body)
             return
         if path == "/admin" or path.startswith(cms.ADMIN_PATH):
             self._admin(path, send_body)  # the editor also works while the content has errors
             return
+        snapshot = self.preview.settled(LONG_POLL_SECONDS)  # a build under way: its result
         if snapshot.problems or snapshot.failure:
             self._send_problems(snapshot, path, send_body)
             return
@@ -644,7 +694,7 @@ def _problems_page(snapshot: Snapshot) -> str:
 
 def _inject(page: bytes, version: str) -> bytes:
     """Add the reload script just before ``</body>`` (or at the end)."""
-    tag = f'<script src="{RELOAD_PATH}" data-version="{html.escape(version)}"></script>\n'.encode()
+    tag = f'<script data-version="{html.escape(version)}">\n{RELOAD_JS}</script>\n'.encode()
     at = page.lower().rfind(b"</body>")
     return page + tag if at < 0 else page[:at] + tag + page[at:]
 
