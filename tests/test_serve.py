@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from pakketbuild import serve as serve_module
+from pakketbuild.build import build
 from pakketbuild.cli import _parser, main
 from pakketbuild.diagnostics import UsageError
 from pakketbuild.serve import (
@@ -337,6 +338,35 @@ def test_content_errors_replace_every_page(running: Running) -> None:
     (running.content / "items" / "woningscan.md").write_text(ITEM, encoding="utf-8")
     running.preview.rebuild()
     assert fetch(running.base + "/items/woningscan/").status == 200
+
+
+def test_errors_of_a_save_still_being_written_are_not_shown(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that fails while the content changes under it (the rest of the save
+    arrives) is repeated at once: the page never shows the half-written file's errors."""
+    item = running.content / "items" / "woningscan.md"
+    item.write_text(BROKEN, encoding="utf-8")  # the first half of a save
+    builds: list[str] = []
+
+    def build_then_finish_the_save(*args: Any, **kwargs: Any) -> Any:
+        builds.append(item.read_text(encoding="utf-8"))
+        try:
+            return build(*args, **kwargs)
+        finally:
+            if len(builds) == 1:
+                item.write_text(ITEM.replace("De tekst", "De nieuwe tekst"), encoding="utf-8")
+
+    monkeypatch.setattr(serve_module, "build", build_then_finish_the_save)
+    snapshot = running.preview.rebuild()
+    assert builds[0] == BROKEN and len(builds) == 2
+    assert snapshot.problems == () and not snapshot.failure
+    assert "error[" not in running.log.getvalue()
+    page = fetch(running.base + "/items/woningscan/")
+    assert page.status == 200 and "De nieuwe tekst van het onderdeel." in page.body
+    # A failure with content that stays the same is shown, after one build.
+    item.write_text(BROKEN, encoding="utf-8")
+    assert running.preview.rebuild().problems and len(builds) == 3
 
 
 def test_a_bug_shows_a_500_page_and_the_traceback(

@@ -63,6 +63,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from pakketbuild import cms
 from pakketbuild.build import BuildOptions, build
+from pakketbuild.cache import hash_tree
 from pakketbuild.diagnostics import ContentError, Diagnostic, PakketbuildError, UsageError
 from pakketbuild.i18n import _, machine_failure, ngettext, os_reason
 from pakketbuild.writers import check_formats
@@ -80,6 +81,8 @@ MEMORY_FOLDER = Path("/dev/shm")
 MEMORY_FOLDER_MIN_FREE = 1 << 30
 """The preview is built in :data:`MEMORY_FOLDER` only when that has this much room (a
 container's is often 64 MiB); otherwise in the usual temporary folder."""
+SAME_SAVE_ATTEMPTS = 3
+"""How often a build that failed while the content changed under it is repeated at once."""
 RELOAD_GRACE_SECONDS = 0.5
 """After a swap, the build waits up to this long for the pages that were waiting to ask
 again (they have reloaded) before it cleans up: on a small machine the clean-up (the old
@@ -245,7 +248,8 @@ class Preview:
 
             def rendering() -> None:  # in this thread, past the no-op check
                 with self._changed:
-                    self._pending, self._reloading = True, self._waiting
+                    if not self._pending:  # (not again when a build is repeated)
+                        self._pending, self._reloading = True, self._waiting
                     self._changed.notify_all()
 
             def published() -> None:  # in this thread, right after the swap
@@ -279,28 +283,38 @@ class Preview:
         announced: list[Snapshot],
         started: float,
     ) -> Snapshot:
-        """Run the build; make its outcome the current snapshot and report it."""
+        """Run the build; make its outcome the current snapshot and report it.
+
+        A build that fails while the content changes under it (a save written in several
+        steps, a second save) is repeated at once: its errors may be of a half-written
+        file, and the page would show them only to reload again."""
         problems: tuple[Diagnostic, ...] = ()
         failure, internal, summary = "", False, ""
         try:
-            result = build(
-                BuildOptions(
-                    content=self.content,
-                    out=self.site,
-                    formats=list(self.formats),
-                    rendering=rendering,
-                    published=published,
-                )
-            )
-            summary = result.summary()
-        except ContentError as exc:
-            problems = tuple(exc.diagnostics)
-        except PakketbuildError as exc:
-            failure = str(exc)
-        except OSError as exc:  # the machine (a full disk), not pakketbuild
-            failure = machine_failure(exc, where=self.site)
-        except Exception:  # a bug: show it, keep serving so a fix can be previewed
-            failure, internal = traceback.format_exc(), True
+            for _attempt in range(SAME_SAVE_ATTEMPTS):
+                before = hash_tree(self.content)
+                problems, failure, internal = (), "", False
+                try:
+                    result = build(
+                        BuildOptions(
+                            content=self.content,
+                            out=self.site,
+                            formats=list(self.formats),
+                            rendering=rendering,
+                            published=published,
+                        )
+                    )
+                    summary = result.summary()
+                except ContentError as exc:
+                    problems = tuple(exc.diagnostics)
+                except PakketbuildError as exc:
+                    failure = str(exc)
+                except OSError as exc:  # the machine (a full disk), not pakketbuild
+                    failure = machine_failure(exc, where=self.site)
+                except Exception:  # a bug: show it, keep serving so a fix can be previewed
+                    failure, internal = traceback.format_exc(), True
+                if not (problems or failure) or hash_tree(self.content) == before:
+                    break
         finally:
             self.building.clear()
         seconds = time.perf_counter() - started
