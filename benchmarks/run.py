@@ -242,11 +242,26 @@ def bench_builds(corpus: Corpus, work: Path, repeat: int, format_sets: list[str]
 # --------------------------------------------------------------------------- serve
 
 RELOAD = "serve, real content: save an item → reloaded page in headless Chromium"
+RELOAD_MOMENTS = (
+    ("started", "the rebuild starts (the watcher has seen the save)"),
+    ("answered", "the page's waiting version request is answered (the build renders)"),
+    ("navigation", "the reload starts (location.reload(); its request waits for the build)"),
+    ("published", "the new tree is swapped in (load, plan, render, staging, swap done)"),
+    ("html", "the page's HTML has arrived"),
+    ("assets", "its other files have arrived (style sheets: 304 when unchanged)"),
+    ("parsed", "DOMContentLoaded has run"),
+    ("load", "the load event"),
+)
 
 
 def bench_reload(work: Path, rounds: int) -> Measure | None:
     """File write to the browser's reload (``load`` of the new page), per save, with
-    ``pakketbuild serve`` on a copy of the real content; peak = the server's resident set."""
+    ``pakketbuild serve`` on a copy of the real content; peak = the server's resident set.
+
+    Also prints when each step was done, median ms after the write (:data:`RELOAD_MOMENTS`),
+    from serve's trace lines (``PAKKETBUILD_SERVE_TRACE``: when the rebuild started and
+    when its tree was swapped in) and the browser's timings (``reload.mjs``), all on the
+    machine's clock; the browser's reload overlaps the build."""
     clients = ROOT / "tests" / "clients" / "node_modules" / "playwright-core"
     if not (shutil.which("node") and Path("/usr/bin/chromium").exists() and clients.exists()):
         print("serve reload: skipped (needs node, chromium and make tools-npm)", flush=True)
@@ -258,17 +273,33 @@ def bench_reload(work: Path, rounds: int) -> Measure | None:
     server = subprocess.Popen(
         pakketbuild("serve", "--content", str(content), "--port", "0"),
         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=work,
+        env={**os.environ, "PAKKETBUILD_SERVE_TRACE": "1"},
     )  # fmt: skip
     assert server.stderr is not None
     port = None
+    tracing = False  # serve prints trace lines (an older pakketbuild does not)
     for line in server.stderr:
+        tracing = tracing or line.startswith("pakketbuild-trace:")
         found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         if found:
             port = found.group(1)
             break
     if port is None:
         raise RuntimeError("serve did not start")
-    drain = threading.Thread(target=server.stderr.read, daemon=True)  # keep the pipe open
+    traces: list[dict[str, float]] = []
+    traced = threading.Condition()
+
+    log = server.stderr
+
+    def read_log() -> None:  # keep the pipe open, collect the trace lines
+        for text in log:
+            if text.startswith("pakketbuild-trace:"):
+                fields = dict(part.split("=", 1) for part in text.split()[1:])
+                with traced:
+                    traces.append({k: float(v) if v != "-" else 0.0 for k, v in fields.items()})
+                    traced.notify_all()
+
+    drain = threading.Thread(target=read_log, daemon=True)
     drain.start()
     browser = subprocess.Popen(
         ["node", str(HERE / "reload.mjs"), f"http://127.0.0.1:{port}/items/woningscan/",
@@ -277,18 +308,34 @@ def bench_reload(work: Path, rounds: int) -> Measure | None:
     )  # fmt: skip
     assert browser.stdin is not None and browser.stdout is not None
     result = Measure()
+    moments: dict[str, list[float]] = {name: [] for name, _ in RELOAD_MOMENTS}
+    requests: list[str] = []
     try:
         for index in range(rounds):
             ready = browser.stdout.readline()
             if not ready.startswith("ready"):
                 raise RuntimeError(f"reload.mjs: {ready!r}")
+            with traced:
+                before = len(traces)
             written = time.time() * 1000
             edit(item, index)
-            reloaded = browser.stdout.readline().split()
-            if len(reloaded) != 3:
+            reloaded = browser.stdout.readline().split(maxsplit=3)
+            if len(reloaded) != 4:
                 raise RuntimeError(f"reload.mjs: {reloaded!r}")
+            loaded = float(reloaded[2])
             peak = _peak_mib(server.pid)
-            result.samples.append(Sample((float(reloaded[2]) - written) / 1000, peak))
+            result.samples.append(Sample((loaded - written) / 1000, peak))
+            browser_side = json.loads(reloaded[3])
+            requests = browser_side["requests"]
+            deadline = time.monotonic() + (30 if tracing else 0)
+            with traced:  # the rebuild's line comes when it has finished (after the swap)
+                while len(traces) <= before and time.monotonic() < deadline:
+                    traced.wait(timeout=1)
+                trace = traces[before] if len(traces) > before else None
+            if trace and trace["published"]:
+                at = {**trace, **browser_side, "load": loaded}
+                for name, _ in RELOAD_MOMENTS:
+                    moments[name].append(at[name] - written)
             browser.stdin.write("next\n")
             browser.stdin.flush()
         browser.stdin.close()
@@ -298,7 +345,16 @@ def bench_reload(work: Path, rounds: int) -> Measure | None:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
     samples = sorted(round(s.seconds * 1000) for s in result.samples)
-    print(f"{RELOAD}: median {result.seconds * 1000:.0f} ms, all {samples}", flush=True)
+    p90 = samples[min(len(samples) - 1, round(0.9 * (len(samples) - 1)))]
+    print(
+        f"{RELOAD}: median {result.seconds * 1000:.0f} ms, p90 {p90} ms, all {samples} "
+        f"(load average now {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
+    for name, meaning in RELOAD_MOMENTS:
+        if moments[name]:
+            print(f"  {statistics.median(moments[name]):4.0f} ms  {meaning}", flush=True)
+    print(f"  requests of the last reload besides the page: {', '.join(requests)}", flush=True)
     return result
 
 
