@@ -65,6 +65,7 @@ from pakketbuild.report import Reporter, Verbosity, make_reporter
 from pakketbuild.writers import FORMATS, BuildContext, check_formats
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from concurrent.futures import Future
 
     from pakketbuild.engine.early import EarlyWorker
@@ -104,6 +105,12 @@ class BuildOptions:
     verbosity: Verbosity = "normal"
     progress: bool | None = None
     """Show a progress bar; None = only when stderr is a terminal."""
+    rendering: Callable[[], None] | None = field(default=None, compare=False)
+    """Called when the build goes past the no-op check (it loads and renders; ``serve``
+    tells the browser to reload, and holds its requests until the build is done)."""
+    published: Callable[[], None] | None = field(default=None, compare=False)
+    """Called the moment the new tree is in place, before the old tree is salvaged and
+    removed and the state is saved (``serve`` answers the held requests then)."""
 
 
 @dataclass
@@ -177,6 +184,8 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
                 noop=True,
                 seconds=time.perf_counter() - started,
             )
+        if options.rendering is not None:
+            options.rendering()
         result = _Build(options, reporter, cache, state, inputs, content_root, out).run()
     result.seconds = time.perf_counter() - started
     return result
@@ -283,6 +292,7 @@ class _Build:
         cache once the build is published."""
         self.early: EarlyWorker | None = None
         self.scratch: str | None = None
+        self.announced = False
         self.pub: Publication | None = None
         self.renders_before = (0, 0)
         self.result = BuildResult()
@@ -529,7 +539,8 @@ class _Build:
             for key, path in self.staging.new_objects:
                 self.cache.put_file(key, path)
             checkpoint("before-swap")
-            swap(self.staging.folder, self.out, self._salvage)
+            swap(self.staging.folder, self.out, self._swapped)
+            self._announce()  # the first build has no old tree to salvage
             self._pack()
             self.result.published = True
             checkpoint("after-swap")
@@ -580,6 +591,16 @@ class _Build:
         if files:
             with contextlib.suppress(OSError):
                 self.packed = self.cache.put_pack(files)
+
+    def _swapped(self, tree: Path) -> None:
+        """Right after the swap: the new tree is live; then salvage the old one."""
+        self._announce()
+        self._salvage(tree)
+
+    def _announce(self) -> None:
+        if self.options.published is not None and not self.announced:
+            self.announced = True
+            self.options.published()
 
     def _salvage(self, tree: Path) -> None:
         """Keep what the previous tree (``tree``, just replaced) held for keys this build
