@@ -144,6 +144,9 @@ def _remove_at_exit(font_config: Any) -> None:
         folder = getattr(font_config, "_folder", None)
         if folder is not None and os.getpid() == owner:
             shutil.rmtree(folder, ignore_errors=True)
+            # Its __del__ would try again while the interpreter is torn down (and print
+            # an ignored exception).
+            font_config._folder = None
 
     atexit.register(remove)
 
