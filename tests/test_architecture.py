@@ -5,6 +5,9 @@
 * No module outside a format's own writer names a download format: the engine, the
   CLI, the links, the API and the feeds read the facts from the registry
   (``writers.FORMATS``).
+* Each writer owns its styling: the theme module reads tokens and checks contrast, names
+  no format and imports no writer; a format's modules (``writers/<format>.py``,
+  ``writers/<format>_*.py``) import no other format's modules.
 * Writers read the resolved item (``publication.PubItem``/``PubPakket``), never the
   pydantic input model behind it: no ``<x>.item``/``<x>.pakket`` attribute reads and no
   import of the input records (``Item``, ``Contact``, ``Document``, ``Step`` …). Anchor
@@ -14,6 +17,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 from pathlib import Path
 
 from pakketbuild.writers import FORMATS, download_formats
@@ -112,16 +116,31 @@ def test_the_graph_is_read_from_real_imports() -> None:
 
 OWN_MODULES = {
     "pakketbuild.writers": "the registry (writers/__init__.py)",
-    "pakketbuild.theme": "the theme file's 'docx' logo entry is a content field",
 }
+CONTENT_FIELDS = {
+    "pakketbuild.theme": {"LOGO_RASTER_FIELD"},
+}
+"""Constants whose value happens to be a format's name but is the name of a field in the
+content (the theme file's logo entry ``docx``: a PNG copy of an SVG logo); only the one
+assignment is allowed, every use goes through the constant."""
 
 
-def _names_format(path: Path, names: set[str]) -> list[int]:
+def _names_format(path: Path, names: set[str], fields: Collection[str] = ()) -> list[int]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    allowed = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and ast.unparse(node.targets[0]) in fields
+    }
     return [
         node.lineno
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in names
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value in names
+        and id(node) not in allowed
     ]
 
 
@@ -134,10 +153,52 @@ def test_only_a_formats_own_modules_name_it() -> None:
             )
             if own or name in OWN_MODULES:
                 continue
-            lines = _names_format(path, {fmt.name})
+            lines = _names_format(path, {fmt.name}, CONTENT_FIELDS.get(name, set()))
             if lines:
                 offenders[f"{name} names '{fmt.name}'"] = lines
     assert offenders == {}
+
+
+def _format_of(module: str) -> str | None:
+    """The format whose writer ``module`` belongs to (``writers.<name>`` or
+    ``writers.<name>_*``), else None."""
+    for name in FORMATS:
+        own = f"pakketbuild.writers.{name}"
+        if module == own or module.startswith(own + "_"):
+            return name
+    return None
+
+
+def test_the_theme_names_no_format_and_writes_none() -> None:
+    path = _modules()["pakketbuild.theme"]
+    assert _names_format(path, set(FORMATS), CONTENT_FIELDS["pakketbuild.theme"]) == []
+    assert not {
+        m for m in import_graph()["pakketbuild.theme"] if m.startswith("pakketbuild.writers")
+    }
+
+
+def test_the_content_field_exception_is_real() -> None:
+    """Without the exception the theme's logo field would count as naming a format (so
+    the exception above is needed, and the check can fail)."""
+    assert _names_format(_modules()["pakketbuild.theme"], set(FORMATS)) != []
+
+
+def test_a_formats_modules_import_no_other_format() -> None:
+    crossing = {
+        (name, target)
+        for name, targets in import_graph().items()
+        if (own := _format_of(name)) is not None
+        for target in targets
+        if _format_of(target) not in (None, own)
+    }
+    assert crossing == set()
+
+
+def test_each_writer_styles_itself_from_the_theme() -> None:
+    """The styling from the theme lives beside each writer that uses it."""
+    graph = import_graph()
+    for fmt, style in (("html", "html_style"), ("pdf", "pdf_style"), ("docx", "docx_style")):
+        assert f"pakketbuild.writers.{style}" in graph[f"pakketbuild.writers.{fmt}"]
 
 
 def test_the_registry_lists_every_writer_module() -> None:

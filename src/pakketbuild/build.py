@@ -65,6 +65,7 @@ from pakketbuild.report import Reporter, Verbosity, make_reporter
 from pakketbuild.writers import FORMATS, BuildContext, check_formats
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from concurrent.futures import Future
 
     from pakketbuild.engine.schedule import Budget
@@ -103,6 +104,12 @@ class BuildOptions:
     verbosity: Verbosity = "normal"
     progress: bool | None = None
     """Show a progress bar; None = only when stderr is a terminal."""
+    rendering: Callable[[], None] | None = field(default=None, compare=False)
+    """Called when the build goes past the no-op check (it loads and renders; ``serve``
+    tells the browser to reload, and holds its requests until the build is done)."""
+    published: Callable[[], None] | None = field(default=None, compare=False)
+    """Called the moment the new tree is in place, before the old tree is salvaged and
+    removed and the state is saved (``serve`` answers the held requests then)."""
 
 
 @dataclass
@@ -176,6 +183,8 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
                 noop=True,
                 seconds=time.perf_counter() - started,
             )
+        if options.rendering is not None:
+            options.rendering()
         result = _Build(options, reporter, cache, state, inputs, content_root, out).run()
     result.seconds = time.perf_counter() - started
     return result
@@ -276,6 +285,7 @@ class _Build:
             force=options.force,
         )
         self.salvaged = 0
+        self.announced = False
         self.pub: Publication | None = None
         self.renders_before = (0, 0)
         self.result = BuildResult()
@@ -469,7 +479,8 @@ class _Build:
             for key, path in self.staging.new_objects:
                 self.cache.put_file(key, path)
             checkpoint("before-swap")
-            swap(self.staging.folder, self.out, self._salvage)
+            swap(self.staging.folder, self.out, self._swapped)
+            self._announce()  # the first build has no old tree to salvage
             self.result.published = True
             checkpoint("after-swap")
             published_manifest = self.out / MANIFEST
@@ -505,6 +516,16 @@ class _Build:
         # The tree is published: a failure here only makes a later build slower.
         with contextlib.suppress(OSError):
             self.cache.save_renders(self.inputs.code, saved_renders(self.pub.markdown_texts()))
+
+    def _swapped(self, tree: Path) -> None:
+        """Right after the swap: the new tree is live; then salvage the old one."""
+        self._announce()
+        self._salvage(tree)
+
+    def _announce(self) -> None:
+        if self.options.published is not None and not self.announced:
+            self.announced = True
+            self.options.published()
 
     def _salvage(self, tree: Path) -> None:
         """Keep what the previous tree (``tree``, just replaced) held for keys this build

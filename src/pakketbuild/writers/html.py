@@ -44,6 +44,7 @@ from pakketbuild.writers import (
     urls,
 )
 from pakketbuild.writers.api_models import feed_item_id
+from pakketbuild.writers.html_style import site_css
 
 HTML_MEDIA_TYPE = urls.HTML_MEDIA_TYPE
 CSS_MEDIA_TYPE = urls.CSS_MEDIA_TYPE
@@ -497,7 +498,7 @@ class HtmlWriter(Writer):
         if kind == "asset":
             return read_asset(key)
         if kind == "theme":
-            return pub.theme.site_css().encode("utf-8")
+            return site_css(pub.theme).encode("utf-8")
         if kind == "theme-file":
             return pub.theme.files()[key].read_bytes()
         if kind == "sitemap":

@@ -61,6 +61,7 @@ from pakketbuild.writers.documents import (
     source_file,
     subject_of,
 )
+from pakketbuild.writers.pdf_style import pdf_css
 
 if TYPE_CHECKING:
     from pakketbuild.writers.fetcher import ConfinedFetcher
@@ -227,7 +228,7 @@ def document_html(pub: Publication, subject: PubPakket | PubItem) -> str:
         "labels": LABELS,
         "contact_headers": CONTACT_HEADERS,
         # Generated from validated tokens only (hex colours, plain names, file URLs).
-        "theme_css": Markup(pub.theme.pdf_css()),
+        "theme_css": Markup(pdf_css(pub.theme)),
         "logo": {"src": logo.path.as_uri(), "alt": logo.alt} if logo else None,
     }
     env = _environment()
