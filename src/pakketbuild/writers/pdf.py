@@ -265,6 +265,7 @@ def document_html(pub: Publication, subject: PubPakket | PubItem) -> str:
             edition=subject.edition_label,
             publisher=subject.publisher.name,
             intro_html=intro,
+            intro_anchor=anchors.INTRO_HEADING,
             toc=[{"anchor": link.href, "title": link.title} for link in toc],
             items=items,
         )
