@@ -33,6 +33,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from pakketbuild import anchors
+from pakketbuild.confine import content_url
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.records import PubContact
 from pakketbuild.writers import BuildContext, Job, resolve
@@ -244,7 +245,9 @@ def document_html(pub: Publication, subject: PubPakket | PubItem) -> str:
         "contact_headers": CONTACT_HEADERS,
         # Generated from validated tokens only (hex colours, plain names, file URLs).
         "theme_css": Markup(pdf_css(pub.theme)),
-        "logo": {"src": logo.path.as_uri(), "alt": logo.alt} if logo else None,
+        "logo": {"src": content_url(logo.path, pub.content_root), "alt": logo.alt}
+        if logo
+        else None,
     }
     env = _environment()
     if isinstance(subject, PubPakket):
