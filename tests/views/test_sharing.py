@@ -62,3 +62,26 @@ def test_an_audience_cut_reuses_the_editions_resolved_items_without_a_passage(
                 assert item is source, (audience, item_id)
                 checked += 1
     assert checked
+
+
+def test_a_views_combined_documents_are_scheduled_before_the_item_documents(
+    real_content: Path,
+) -> None:
+    # Without previous render times, the longest jobs start first; a view's combined
+    # document holds all of the view's items, so it must not wait until the end.
+    from pakketbuild.cache import State
+    from pakketbuild.engine.schedule import expected_seconds
+    from pakketbuild.engine.staging import Planned
+    from pakketbuild.writers import BuildContext, get_writer
+
+    pub = build_publication(load_content(real_content))
+    writer = get_writer("pdf")
+    jobs = writer.jobs(pub, BuildContext(formats=("pdf",)))
+    planned = [Planned(writer, job, "") for job in jobs]
+    order = sorted(planned, key=lambda p: (-expected_seconds(p, State()), p.job.path))
+    bundles = [p for p in planned if p.job.subject.endswith(f"bundle:{p.job.view}")]
+    assert len(bundles) == len(pub.views)
+    items = [p for p in planned if ":item:" in p.job.subject or p.job.subject.startswith("item:")]
+    assert items
+    last_bundle = max(order.index(p) for p in bundles)
+    assert last_bundle < min(order.index(p) for p in items)
