@@ -204,9 +204,9 @@ def test_inject() -> None:
 
 def test_serve_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = write_tree(tmp_path / "content")
-    assert main(["serve", "--content", str(root), "--formats", "htm"]) == 2
+    assert main(["serve", "--content", str(root), "--formats", "htm"]) == 1
     assert "unknown format 'htm'" in capsys.readouterr().err
-    assert main(["serve", "--content", str(tmp_path / "nergens")]) == 2
+    assert main(["serve", "--content", str(tmp_path / "nergens")]) == 1
     assert "does not exist" in capsys.readouterr().err
 
 

@@ -35,9 +35,10 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from pakketbuild import anchors, markdown
+from pakketbuild import anchors
 from pakketbuild.diagnostics import PakketbuildError
 from pakketbuild.publication import PubItem, Publication, PubPakket
+from pakketbuild.records import PubContact
 from pakketbuild.writers import BuildContext, Job, resolve
 from pakketbuild.writers.documents import (
     CONTACT_HEADERS,
@@ -54,15 +55,14 @@ from pakketbuild.writers.documents import (
     LABEL_RELATED,
     LABEL_STEPS,
     DocumentWriter,
-    audiences_text,
     document_kind,
     meta_for,
     pakketten_of,
-    providers_text,
     related_target,
     source_file,
     subject_of,
 )
+from pakketbuild.writers.pdf_style import pdf_css
 
 if TYPE_CHECKING:
     from pakketbuild.writers.fetcher import ConfinedFetcher
@@ -144,18 +144,40 @@ class _Doc:
 
 @dataclass(frozen=True)
 class _ItemView:
+    """An item in a PDF: the resolved item's facts (read through, see the properties) and
+    what depends on its place in the document (anchors, in-page links, "part of")."""
+
+    resolved: PubItem
     anchor: str
-    title: str
-    kind_label: str
-    audiences: str
-    providers: str
     part_of: list[str]
-    summary: str
     body_html: Markup
     steps: list[_Step]
-    contacts: list[Any]
     documents: list[_Doc]
     related: list[_Link]
+
+    @property
+    def title(self) -> str:
+        return self.resolved.title
+
+    @property
+    def kind_label(self) -> str:
+        return self.resolved.kind_label
+
+    @property
+    def audiences(self) -> str:
+        return self.resolved.audiences_text
+
+    @property
+    def providers(self) -> str:
+        return self.resolved.providers_text
+
+    @property
+    def summary(self) -> str:
+        return self.resolved.summary
+
+    @property
+    def contacts(self) -> tuple[PubContact, ...]:
+        return self.resolved.contacts
 
 
 _IN_PAGE_HREF = re.compile(r'href="#([^"]*)"')
@@ -172,44 +194,29 @@ def _anchored(html: str, prefix: str) -> Markup:
     return Markup(_prefix_in_page_links(html, prefix))
 
 
-def _step_html(text: str | None, heading_offset: int, prefix: str) -> Markup:
-    if not text:
-        return Markup("")
-    html = markdown.render_html(text, heading_offset=heading_offset, id_prefix=prefix)
-    return _anchored(html, prefix)
-
-
 def _item_view(
     pub: Publication, item: PubItem, *, level: int, in_pakket: PubPakket | None
 ) -> _ItemView:
-    anchor = f"item-{item.id}"
-    prefix = anchors.item(item.id)
+    prefix = item.anchor_prefix
     # Body headings start at '##'; they sit one level below the item title.
     offset = level - 1
     local = {p.id for p in in_pakket.items} if in_pakket else set()
-    related = [_Link(rel.title, related_target(pub, rel, local)) for rel in item.related]
-    documents = [
-        _Doc(doc.title, doc.url, document_kind(doc.media_type)) for doc in item.item.documents
-    ]
     return _ItemView(
-        anchor=anchor,
-        title=item.title,
-        kind_label=item.kind_label,
-        audiences=audiences_text(item.item.audiences),
-        providers=providers_text(item.providers),
+        resolved=item,
+        anchor=anchors.item_heading(item.id),
         part_of=[] if in_pakket else [p.title for p in pakketten_of(pub, item)],
-        summary=item.item.summary,
         body_html=_anchored(item.body_html(offset, prefix), prefix),
         steps=[
             _Step(
                 step.title,  # plain text, like the HTML page shows it
-                _step_html(step.text, offset + 1, anchors.step(prefix, n)),
+                _anchored(html, step.anchor_prefix(prefix))
+                if (html := step.text_html(offset + 1, prefix)) is not None
+                else Markup(""),
             )
-            for n, step in enumerate(item.item.steps, start=1)
+            for step in item.steps
         ],
-        contacts=list(item.item.contacts),
-        documents=documents,
-        related=related,
+        documents=[_Doc(d.title, d.url, document_kind(d.media_type)) for d in item.documents],
+        related=[_Link(rel.title, related_target(pub, rel, local)) for rel in item.related],
     )
 
 
@@ -222,7 +229,7 @@ def document_html(pub: Publication, subject: PubPakket | PubItem) -> str:
         "labels": LABELS,
         "contact_headers": CONTACT_HEADERS,
         # Generated from validated tokens only (hex colours, plain names, file URLs).
-        "theme_css": Markup(pub.theme.pdf_css()),
+        "theme_css": Markup(pdf_css(pub.theme)),
         "logo": {"src": logo.path.as_uri(), "alt": logo.alt} if logo else None,
     }
     env = _environment()
@@ -231,16 +238,16 @@ def document_html(pub: Publication, subject: PubPakket | PubItem) -> str:
         toc = []
         intro = (
             _anchored(subject.intro_html(1, anchors.INTRO), anchors.INTRO)
-            if subject.pakket.intro.strip()
+            if subject.has_intro
             else Markup("")
         )
         if intro:
-            toc.append(_Link(LABEL_INTRO, "inleiding"))
+            toc.append(_Link(LABEL_INTRO, anchors.INTRO_HEADING))
         toc.extend(_Link(view.title, view.anchor) for view in items)
         return env.get_template("pakket.html").render(
             **common,
             site_title=pub.site.title,
-            audiences=audiences_text(subject.pakket.audiences),
+            audiences=subject.audiences_text,
             edition=subject.edition_label,
             publisher=subject.publisher.name,
             intro_html=intro,
