@@ -82,6 +82,14 @@ class _State:
     staging: Staging | None = None
     """For helpers that place what they render (None in a pool for heavy jobs)."""
     plan: list[Planned] | None = None
+    rendered: int = 0
+    """Jobs this worker rendered (for :data:`COLLECT_EVERY`)."""
+
+
+COLLECT_EVERY = 8
+"""A worker runs a full garbage collection after this many heavy jobs: a Word worker then
+stays at 92 MiB over 100 documents instead of growing by 0.5 MiB each (15 ms per
+collection with the survivors frozen, next to 0.1 to 0.5 s per document)."""
 
 
 _STATE: _State | None = None
@@ -114,11 +122,19 @@ def _worker_render(fmt: str, job: Job) -> tuple[bytes, float]:
     assert _STATE is not None
     try:
         result = render(_STATE.writers[fmt], _STATE.pub, _STATE.ctx, job)
-        if jobkeys.parse(job.subject, job.view).kind == "bundle":
-            # A view's combined document leaves a few hundred thousand objects of cyclic
-            # garbage (its layout); free them now, not when the next large document is
-            # already laid out on top of them.
+        _STATE.rendered += 1
+        if (
+            _STATE.rendered % COLLECT_EVERY == 0
+            or jobkeys.parse(job.subject, job.view).kind == "bundle"
+        ):
+            # Documents leave cyclic garbage that holds C memory (lxml trees under
+            # python-docx, WeasyPrint's layout): small Python objects, so the collector's
+            # counts reach the oldest generation only rarely, and a worker grew by about
+            # 0.5 MiB per document. A view's combined document is collected at once, so
+            # the next large one is not laid out on top of its remains. What survives is
+            # long-lived (libraries, caches): frozen, so the next collection skips it.
             gc.collect()
+            gc.freeze()
         return result
     except PakketbuildError:
         raise
