@@ -527,16 +527,20 @@ def _recut(pub: PubItem, source: Item, audiences: frozenset[str]) -> PubItem:
 
 
 def _cut_item(item: Item, audiences: frozenset[str]) -> Item:
-    """``item`` with its body and step texts as readers in ``audiences`` see them."""
+    """``item`` with its body and step texts as readers in ``audiences`` see them;
+    ``item`` itself when no text has a passage (then every edition shares the one model
+    object, and with it everything keyed on its texts)."""
+    body = markdown.select_passages(item.body, audiences)
+    texts = [markdown.select_passages(s.text, audiences) if s.text else s.text for s in item.steps]
+    if body == item.body and all(
+        text == step.text for text, step in zip(texts, item.steps, strict=True)
+    ):
+        return item
     steps = [
-        step.model_copy(update={"text": markdown.select_passages(step.text, audiences)})
-        if step.text
-        else step
-        for step in item.steps
+        step if text == step.text else step.model_copy(update={"text": text})
+        for text, step in zip(texts, item.steps, strict=True)
     ]
-    return item.model_copy(
-        update={"body": markdown.select_passages(item.body, audiences), "steps": steps}
-    )
+    return item.model_copy(update={"body": body, "steps": steps})
 
 
 def _assemble(content: Content, view: View | None, *, theme: Theme) -> Publication:

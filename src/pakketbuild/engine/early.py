@@ -29,6 +29,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pakketbuild.diagnostics import PakketbuildError
+from pakketbuild.engine.workers import COLLECT_EVERY
 from pakketbuild.processes import die_with_parent, use_scratch
 from pakketbuild.writers import FORMATS, get_early_part
 
@@ -145,11 +146,18 @@ def _main(conn: Connection, formats: tuple[str, ...], parent: int, scratch: str)
         # A failed warm-up only costs time; the jobs report what is wrong.
         with contextlib.suppress(Exception):
             part.warm_up()
+    rendered = 0
     while (request := requests.get()) is not None:
         number, fmt, prepared = request
         started = time.perf_counter()
         try:
             data = parts[fmt].render_prepared(prepared)
+            rendered += 1
+            if rendered % COLLECT_EVERY == 0:
+                # As the pool's workers do (engine.workers): layout leaves cyclic garbage
+                # holding C memory that the collector reaches only rarely.
+                gc.collect()
+                gc.freeze()
             secs = time.perf_counter() - started
             reply: tuple[int, bool, object, float] = (number, True, data, secs)
         except PakketbuildError as exc:

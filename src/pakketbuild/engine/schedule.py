@@ -31,6 +31,10 @@ MIN_LIGHT_JOBS_PER_PROCESS = 300
 """HTML and JSON render in the build process; when no worker pool keeps the other cores
 busy, one more process per this many HTML/JSON files to render shares the work (a few
 milliseconds each: below a few hundred, starting a process costs more than it saves)."""
+ITEM_SECONDS = 0.05
+"""Expected seconds of an item's document when no previous render time is known; a
+view's combined document is expected to take this per item it holds, so that it starts
+first instead of last (it is the longest job of a build with views)."""
 AGGREGATE_WEIGHT = 10
 """Rendering an index costs about as much as this many item pages (for sharing work)."""
 
@@ -66,7 +70,10 @@ def expected_seconds(planned: Planned, old: State) -> float:
     if record is not None and record.seconds:
         return record.seconds
     subject = jobkeys.parse(planned.job.subject, planned.job.view)
-    return 0.4 if subject.kind == "pakket" else 0.05
+    if subject.kind == "bundle":  # a view's combined document: all of the view's items
+        items = sum(1 for dep in planned.job.deps if dep.startswith("item:"))
+        return ITEM_SECONDS * max(items, 1)
+    return 0.4 if subject.kind == "pakket" else ITEM_SECONDS
 
 
 def heavy_plan(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pakketbuild import jobkeys
 from pakketbuild.cache import Record
 from pakketbuild.diagnostics import PakketbuildError
 from pakketbuild.engine.staging import Planned, Staging
@@ -33,13 +34,44 @@ if TYPE_CHECKING:
     from pakketbuild.publication import Publication, Shared
 
 
+MEMORY_LOG = "PAKKETBUILD_MEMORY_LOG"
+"""Environment variable: when set, every rendered PDF/DOCX/ODT job appends a line to the
+file it names (process id, job, seconds, the process's peak and current resident set in
+MiB from ``/proc/self/status``), to find which process and which document peaks."""
+
+
 def render(writer: Writer, pub: Publication, ctx: BuildContext, job: Job) -> tuple[bytes, float]:
     """Render one job; its bytes and the seconds it took."""
     started = time.perf_counter()
     data = writer.render(pub, ctx, job)
     if not isinstance(data, bytes):
         raise TypeError(f"{writer.name} writer returned {type(data).__name__} for {job.path}")
-    return data, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    log = os.environ.get(MEMORY_LOG)
+    if log and writer.format.heavy:
+        _log_memory(log, job, seconds)
+    return data, seconds
+
+
+def _resident_mib() -> tuple[int, int]:
+    """This process's peak and current resident set in MiB (0, 0 where unknown)."""
+    found = {"VmHWM": 0, "VmRSS": 0}
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                key, _, value = line.partition(":")
+                if key in found:
+                    found[key] = int(value.split()[0]) // 1024
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    return found["VmHWM"], found["VmRSS"]
+
+
+def _log_memory(log: str, job: Job | str, seconds: float = 0.0) -> None:
+    peak, current = _resident_mib()
+    what = job if isinstance(job, str) else job.path
+    with open(log, "a", encoding="utf-8") as out:
+        out.write(f"{os.getpid()} {what} {seconds:.2f}s hwm={peak} rss={current}\n")
 
 
 @dataclass
@@ -50,6 +82,14 @@ class _State:
     staging: Staging | None = None
     """For helpers that place what they render (None in a pool for heavy jobs)."""
     plan: list[Planned] | None = None
+    rendered: int = 0
+    """Jobs this worker rendered (for :data:`COLLECT_EVERY`)."""
+
+
+COLLECT_EVERY = 8
+"""A worker runs a full garbage collection after this many heavy jobs: a Word worker then
+stays at 92 MiB over 100 documents instead of growing by 0.5 MiB each (15 ms per
+collection with the survivors frozen, next to 0.1 to 0.5 s per document)."""
 
 
 _STATE: _State | None = None
@@ -81,7 +121,21 @@ def _worker_init(spec: _Spec | None, parent: int) -> None:
 def _worker_render(fmt: str, job: Job) -> tuple[bytes, float]:
     assert _STATE is not None
     try:
-        return render(_STATE.writers[fmt], _STATE.pub, _STATE.ctx, job)
+        result = render(_STATE.writers[fmt], _STATE.pub, _STATE.ctx, job)
+        _STATE.rendered += 1
+        if (
+            _STATE.rendered % COLLECT_EVERY == 0
+            or jobkeys.parse(job.subject, job.view).kind == "bundle"
+        ):
+            # Documents leave cyclic garbage that holds C memory (lxml trees under
+            # python-docx, WeasyPrint's layout): small Python objects, so the collector's
+            # counts reach the oldest generation only rarely, and a worker grew by about
+            # 0.5 MiB per document. A view's combined document is collected at once, so
+            # the next large one is not laid out on top of its remains. What survives is
+            # long-lived (libraries, caches): frozen, so the next collection skips it.
+            gc.collect()
+            gc.freeze()
+        return result
     except PakketbuildError:
         raise
     except Exception as exc:
@@ -141,6 +195,8 @@ class Pool:
             context = multiprocessing.get_context()
             spec = (root, dict(ctx.inputs), ctx.formats)
         self.processes = processes
+        if log := os.environ.get(MEMORY_LOG):
+            _log_memory(log, f"(build process, starting {processes} workers)")
         self.executor: ProcessPoolExecutor = ProcessPoolExecutor(
             max_workers=processes,
             mp_context=context,

@@ -15,6 +15,7 @@ configuration holding their fonts, per theme (:func:`_styles`); WeasyPrint's own
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -158,8 +159,18 @@ def html_to_pdf(html: str, fetcher: ConfinedFetcher, styles: Styles | None = Non
     A refusal of the fetcher surfaces as the :class:`ContentError` it raised.
     """
     with laid_out(html, fetcher, styles) as document:
+        if len(document.pages) >= COLLECT_FROM_PAGES:
+            # Layout leaves its first box tree (before pagination) as cyclic garbage
+            # that a full collection would free only much later; writing would then
+            # allocate on top of it (a 286-page document: 474 MiB instead of 410 MiB).
+            gc.collect()
         pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=finish_document)
     return pdf
+
+
+COLLECT_FROM_PAGES = 20
+"""Documents of at least this many pages are written after a full garbage collection
+(it costs a few milliseconds to a tenth of a second; an item's document has a few pages)."""
 
 
 def finish_document(document: Any, pdf: Any) -> None:
