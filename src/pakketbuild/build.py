@@ -286,7 +286,7 @@ class _Build:
         from pakketbuild.publication import build_publication, restore_renders, shared_mark
 
         loaded = time.perf_counter()
-        content = load_content(self.content_root, processes=self.budget.processes)
+        content = load_content(self.content_root, processes=self.budget.processes, rendering=True)
         _check_replaceable(self.out)
         inputs = plan.read_inputs(content, self.inputs.formats, self.options)
         pub = build_publication(content, base_url=self.options.base_url)

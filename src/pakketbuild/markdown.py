@@ -15,14 +15,20 @@ Decisions (documented in the README):
   shows them as a labelled block; :func:`select_passages` removes or unwraps them for a
   view, once, at the Markdown level, so every format gets the same cut.
 
-:func:`parse` gives markdown-it tokens (for the DOCX writer), :func:`render_html` the HTML
-fragment used by both the HTML pages and the JSON ``body_html``/``content_html``, and
-:func:`render_text` plain text.
+Each text is parsed once per process (:func:`tokens`, a cache keyed by the text): the
+checks (:func:`lint`), the HTML fragment of :func:`render_html` (the HTML pages, the JSON
+``body_html``/``content_html`` and the PDF), the plain text of :func:`render_text`, the
+syntax tree of :func:`token_tree` (Word, ODT) and the audience cuts all read the same
+token stream, and none of them changes it. The checks need a permissive parse (raw HTML,
+every link, every ``:::`` block); the publishing parse notes whether the text holds
+anything that the two configurations parse differently (:data:`_PROBE`), and only then
+does :func:`lint` parse the text a second time, permissively.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +37,7 @@ from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_block.html_block import HTML_SEQUENCES
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
@@ -62,12 +69,65 @@ def link_allowed(url: str) -> bool:
     )
 
 
+class _Probe(threading.local):
+    """Set while the publishing parser runs when the permissive parser of the checks
+    would have taken another path: a link it refused, a ``:::`` block that is not a
+    passage, or something raw HTML would have matched. Until then both parsers make the
+    same calls with the same answers, so their token streams are the same (up to the
+    name of the container's token type and the two core rules that only rewrite inline
+    children: see :func:`_lint_tokens`)."""
+
+    differs = False
+
+
+_PROBE = _Probe()
+
+
+def _validate_link(url: str) -> bool:
+    allowed = link_allowed(url)
+    if not allowed:
+        _PROBE.differs = True
+    return allowed
+
+
+def _html_block_probe(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+    """In place of markdown-it's ``html_block`` (which does nothing with ``html``
+    off): notes a line that it would take with ``html`` on (a superset of it)."""
+    if not _PROBE.differs and not state.is_code_block(start_line):
+        pos = state.bMarks[start_line] + state.tShift[start_line]
+        if state.src[pos : pos + 1] == "<":
+            line = state.src[pos : state.eMarks[start_line]]
+            if any(sequence[0].search(line) for sequence in HTML_SEQUENCES):
+                _PROBE.differs = True
+    return False
+
+
+def _html_inline_probe(state: Any, silent: bool) -> bool:
+    """In place of markdown-it's ``html_inline`` (nothing with ``html`` off): notes a
+    place where a tag could start (a superset of where it would match with ``html`` on,
+    without its regular expression)."""
+    src, pos = state.src, state.pos
+    if (
+        not _PROBE.differs
+        and src[pos] == "<"
+        and pos + 2 < state.posMax
+        and (src[pos + 1] in "!?/" or (src[pos + 1].isascii() and src[pos + 1].isalpha()))
+        and state.html_terminator_last(">") > pos
+    ):
+        _PROBE.differs = True
+    return False
+
+
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     """The configured parser (CommonMark + tables, no raw HTML, strict links)."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
-    md.validateLink = link_allowed  # type: ignore[method-assign]
+    md.validateLink = _validate_link  # type: ignore[method-assign]
+    md.block.ruler.at(
+        "html_block", _html_block_probe, {"alt": ["paragraph", "reference", "blockquote"]}
+    )
+    md.inline.ruler.at("html_inline", _html_inline_probe)
     container_plugin(md, PASSAGE, validate=_is_passage, render=_render_passage)
     md.core.ruler.push("limit_nesting", _limit_nesting)
     md.core.ruler.push("contact_links", _contact_links)
@@ -181,7 +241,10 @@ _AUDIENCE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def _is_passage(params: str, *args: Any) -> bool:
-    return params.strip().split(maxsplit=1)[:1] == [PASSAGE]
+    if params.strip().split(maxsplit=1)[:1] == [PASSAGE]:
+        return True
+    _PROBE.differs = True  # the checks' parser opens a block here (and reports it)
+    return False
 
 
 def passage_audiences(info: str) -> list[str]:
@@ -230,9 +293,38 @@ def _lint_parser() -> MarkdownIt:
     return md
 
 
+TOKEN_CACHE_TEXTS = 4096
+"""How many texts' token streams a process keeps (about 20 KiB each for a body of a few
+paragraphs): every text of a content folder of up to a couple of thousand items, parsed
+once while loading and reused by every format, also in the forked worker processes."""
+
+
 def parse(text: str) -> list[Token]:
-    """Tokens of ``text`` with the publishing configuration."""
-    return markdown_parser().parse(text)
+    """Tokens of ``text`` with the publishing configuration, parsed again (not cached:
+    use :func:`tokens`)."""
+    return _parsed(text)[0]
+
+
+def tokens(text: str) -> list[Token]:
+    """Tokens of ``text`` with the publishing configuration, parsed once per process.
+    Shared by every caller: read them, never change them."""
+    return _cached(text)[0]
+
+
+@lru_cache(maxsize=TOKEN_CACHE_TEXTS)
+def _cached(text: str) -> tuple[list[Token], bool]:
+    return _parsed(text)
+
+
+def _parsed(text: str) -> tuple[list[Token], bool]:
+    """The publishing parse of ``text``, and whether the checks may read it (True: the
+    permissive parser would have made the same tokens, see :class:`_Probe`)."""
+    _PROBE.differs = False
+    try:
+        parsed = markdown_parser().parse(text)
+        return parsed, not _PROBE.differs
+    finally:
+        _PROBE.differs = False
 
 
 # --------------------------------------------------------------------------- diagnostics
@@ -249,17 +341,26 @@ class MarkdownProblem:
 
 def lint(text: str) -> list[MarkdownProblem]:
     """Everything in ``text`` that would not be published as written."""
+    parsed, same = _cached(text)
+    return _lint_tokens(text, parsed if same else _lint_parser().parse(text))
+
+
+def _lint_tokens(text: str, parsed: list[Token]) -> list[MarkdownProblem]:
+    """The checks over the tokens of the permissive parser, or over the publishing
+    tokens when they are the same (:class:`_Probe`): there a passage is a
+    ``container_alleen-voor`` token instead of ``container_block``; the mail and phone
+    links the publishing parser adds are allowed links, and the markers of deeply nested
+    emphasis it drops are nothing the checks look at."""
     problems: list[MarkdownProblem] = []
-    tokens = _lint_parser().parse(text)
     line = 0
     previous_level = 1  # the title is the page's h1
     lines = text.split("\n")
-    for token in tokens:
+    for token in parsed:
         if token.map:
             line = token.map[0]
         if token.type == "paragraph_open" and token.map:
             problems.extend(_lint_list_lines(lines, token.map[0], token.map[1]))
-        if token.type == "container_block_open":
+        if token.type in ("container_block_open", f"{PASSAGE_TOKEN}_open"):
             problems.extend(_lint_passage(token, lines))
         if token.type == "html_block":
             problems.append(_raw_html(line))
@@ -503,7 +604,7 @@ def passages(text: str) -> list[tuple[int, list[str]]]:
         return []
     return [
         (token.map[0], passage_audiences(token.info))
-        for token in parse(text)
+        for token in tokens(text)
         if token.type == f"{PASSAGE_TOKEN}_open" and token.map is not None
     ]
 
@@ -522,7 +623,7 @@ def select_passages(text: str, audiences: frozenset[str] | None) -> str:
     lines = text.split("\n")
     action: dict[int, str] = {}  # line → "drop" | "blank"
     removed_until = -1
-    for token in parse(text):
+    for token in tokens(text):
         if token.type != f"{PASSAGE_TOKEN}_open" or token.map is None:
             continue
         start, end = token.map
@@ -592,23 +693,22 @@ def render_html(text: str, *, heading_offset: int = 0, id_prefix: str = "") -> s
     ``<id_prefix><slug>``. The result is also passed through nh3 (an allow-list sanitiser)
     as a second line of defence for partners who embed it."""
     md = markdown_parser()
-    tokens = _html_tokens(text)
+    parsed = tokens(text)
+    shown = list(parsed)  # the shared tokens stay as parsed: headings are copied
     seen: dict[str, int] = {}
-    for index, token in enumerate(tokens):
-        if token.type in ("heading_open", "heading_close"):
-            # The tokens are cached and reused: keep the level as parsed in ``meta``.
-            level = min(
-                token.meta.setdefault("source_level", int(token.tag[1])) + heading_offset, 6
+    for index, token in enumerate(parsed):
+        if token.type == "heading_open":
+            slug = slugify(parsed[index + 1].content)
+            seen[slug] = seen.get(slug, 0) + 1
+            if seen[slug] > 1:
+                slug = f"{slug}-{seen[slug]}"
+            shown[index] = token.copy(
+                tag=_heading_tag(token, heading_offset),
+                attrs={**token.attrs, "id": f"{id_prefix}{slug}"},
             )
-            token.tag = f"h{level}"
-            if token.type == "heading_open":
-                inline = tokens[index + 1]
-                slug = slugify(inline.content)
-                seen[slug] = seen.get(slug, 0) + 1
-                if seen[slug] > 1:
-                    slug = f"{slug}-{seen[slug]}"
-                token.attrSet("id", f"{id_prefix}{slug}")
-    html = md.renderer.render(tokens, md.options, {})
+        elif token.type == "heading_close":
+            shown[index] = token.copy(tag=_heading_tag(token, heading_offset))
+    html = md.renderer.render(shown, md.options, {})
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -620,23 +720,18 @@ def render_html(text: str, *, heading_offset: int = 0, id_prefix: str = "") -> s
     )
 
 
-@lru_cache(maxsize=4096)
-def _html_tokens(text: str) -> list[Token]:
-    """Parsed tokens for :func:`render_html` only, which renders each text several times
-    (pages, pakket pages, API, feeds) with other heading levels and ids; it rewrites the
-    heading tags and ids on every call, so sharing the parse is safe."""
-    return markdown_parser().parse(text)
+def _heading_tag(token: Token, offset: int) -> str:
+    return f"h{min(int(token.tag[1]) + offset, 6)}"
 
 
-@lru_cache(maxsize=4096)
 def render_text(text: str) -> str:
-    """Plain text for ``text``: paragraphs separated by blank lines, lists marked."""
-    tokens = parse(text)
+    """Plain text for ``text``: paragraphs separated by blank lines, lists marked (kept,
+    with the HTML, by :func:`pakketbuild.publication.render_text`)."""
     blocks: list[str] = []
     stack: list[list[int]] = []  # per list: [ordered?, counter]
     prefix = ""
     quote = 0
-    for token in tokens:
+    for token in tokens(text):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             start = int(str(token.attrGet("start") or 1))
             stack.append([1 if token.type == "ordered_list_open" else 0, start])
@@ -678,4 +773,4 @@ def token_tree(text: str) -> Any:
     """markdown-it's ``SyntaxTreeNode`` of ``text`` (the shape the DOCX writer walks)."""
     from markdown_it.tree import SyntaxTreeNode
 
-    return SyntaxTreeNode(parse(text))
+    return SyntaxTreeNode(tokens(text))
