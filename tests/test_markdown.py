@@ -147,3 +147,48 @@ def test_every_format_reads_one_parse_of_a_text(monkeypatch: pytest.MonkeyPatch)
     assert markdown.render_html(text) == first
     assert [(t.type, t.tag, dict(t.attrs)) for t in markdown.tokens(text)] == before
     assert calls == [text]
+
+
+def _reference_html(text: str, heading_offset: int, id_prefix: str) -> str:
+    """render_html as written before it rendered the parts shared by every level once:
+    a fresh parse, headings re-tagged in place, the whole stream rendered, nh3.clean."""
+    import nh3
+
+    md = markdown.markdown_parser()
+    parsed = markdown.parse(text)
+    seen: dict[str, int] = {}
+    for index, token in enumerate(parsed):
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + heading_offset, 6)}"
+            if token.type == "heading_open":
+                slug = markdown.slugify(parsed[index + 1].content)
+                seen[slug] = seen.get(slug, 0) + 1
+                if seen[slug] > 1:
+                    slug = f"{slug}-{seen[slug]}"
+                token.attrSet("id", f"{id_prefix}{slug}")
+    return nh3.clean(
+        md.renderer.render(parsed, md.options, {}),
+        tags=markdown._ALLOWED_TAGS,
+        attributes=markdown._ALLOWED_ATTRS,
+        url_schemes={"https", "mailto", "tel"},
+        link_rel=None,
+        strip_comments=True,
+        filter_style_properties={"text-align"},
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*_PIECES, "## Kop\n", "### Kop\n", "- a\n  ## in lijst\n"]), max_size=14
+    ),
+    st.integers(min_value=0, max_value=5),
+    st.sampled_from(["", "woningscan--", "stap-2--", 'x"&<']),
+)
+def test_html_is_the_same_as_rendering_the_whole_stream(
+    pieces: list[str], offset: int, prefix: str
+) -> None:
+    text = "".join(pieces)
+    assert markdown.render_html(text, heading_offset=offset, id_prefix=prefix) == (
+        _reference_html(text, offset, prefix)
+    )

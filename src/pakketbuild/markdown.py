@@ -33,10 +33,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
@@ -140,11 +141,21 @@ _EMAIL = re.compile(
 _PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+31|0)[\d][\d\s-]{7,13}\d(?![\w])")
 
 
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def _has_digit(text: str) -> bool:
+    """``any(c.isdigit() for c in text)``, without a Python loop for ASCII text."""
+    if text.isascii():
+        return _ASCII_DIGIT.search(text) is not None
+    return any(c.isdigit() for c in text)
+
+
 def _contact_targets(text: str) -> list[tuple[int, int, str]]:
     """(start, end, href) of the e-mail addresses and Dutch phone numbers in running text,
     so a reader can tap them in every format (HTML, PDF, Word, ODT)."""
     found = [(m.start(), m.end(), f"mailto:{m.group(0)}") for m in _EMAIL.finditer(text)]
-    if any(c.isdigit() for c in text):
+    if _has_digit(text):
         import phonenumbers
 
         for m in _PHONE_CANDIDATE.finditer(text):
@@ -177,9 +188,7 @@ def _contact_links(state: Any) -> None:
                 children.append(child)
                 continue
             text = child.content
-            targets = (
-                _contact_targets(text) if ("@" in text or any(c.isdigit() for c in text)) else []
-            )
+            targets = _contact_targets(text) if ("@" in text or _has_digit(text)) else []
             if not targets:
                 children.append(child)
                 continue
@@ -694,23 +703,92 @@ def render_html(text: str, *, heading_offset: int = 0, id_prefix: str = "") -> s
     as a second line of defence for partners who embed it."""
     md = markdown_parser()
     parsed = tokens(text)
-    shown = list(parsed)  # the shared tokens stay as parsed: headings are copied
+    parts, slugs = _html_parts(text)
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        # A heading as markdown-it's renderer writes it, from a copy of its token with
+        # the shifted level and the id (the shared tokens stay as parsed); the renderer
+        # looks at the tokens next to it only, so those are all it is given.
+        token = parsed[part]
+        slug = slugs.get(part)
+        shown = Token(
+            type=token.type,
+            tag=f"h{min(int(token.tag[1]) + heading_offset, 6)}",
+            nesting=token.nesting,
+            attrs=token.attrs if slug is None else {**token.attrs, "id": f"{id_prefix}{slug}"},
+            map=token.map,
+            level=token.level,
+            children=token.children,
+            content=token.content,
+            markup=token.markup,
+            info=token.info,
+            meta=token.meta,
+            block=token.block,
+            hidden=token.hidden,
+        )
+        before = parsed[part - 1 : part] if part else []
+        window = [*before, shown, *parsed[part + 1 : part + 2]]
+        out.append(_renderer().renderToken(window, len(before), md.options, {}))
+    return _sanitiser().clean("".join(out))
+
+
+_Part = str | int
+
+
+@lru_cache(maxsize=TOKEN_CACHE_TEXTS)
+def _html_parts(text: str) -> tuple[tuple[_Part, ...], dict[int, str]]:
+    """The HTML of ``text`` as markdown-it renders it, with the heading tokens left as
+    their index (:func:`render_html` writes them for its level and id prefix; everything
+    else is the same for every call, and rendered once), and each heading's slug, made
+    unique within the text, by the index of its ``heading_open``."""
+    md = markdown_parser()
+    parsed = tokens(text)
+    rules = _renderer().rules
+    parts: list[_Part] = []
+    slugs: dict[int, str] = {}
     seen: dict[str, int] = {}
+    run: list[Token] = []  # tokens rendered as one piece
+
+    def flush(end: int) -> None:
+        # markdown-it's own loop over a run of tokens (by their place in ``parsed``).
+        start = end - len(run)
+        for index in range(start, end):
+            token = parsed[index]
+            if token.type == "inline":
+                if token.children:
+                    parts.append(_renderer().renderInline(token.children, md.options, {}))
+            elif token.type in rules:
+                parts.append(rules[token.type](parsed, index, md.options, {}))
+            else:
+                parts.append(_renderer().renderToken(parsed, index, md.options, {}))
+        run.clear()
+
     for index, token in enumerate(parsed):
-        if token.type == "heading_open":
-            slug = slugify(parsed[index + 1].content)
-            seen[slug] = seen.get(slug, 0) + 1
-            if seen[slug] > 1:
-                slug = f"{slug}-{seen[slug]}"
-            shown[index] = token.copy(
-                tag=_heading_tag(token, heading_offset),
-                attrs={**token.attrs, "id": f"{id_prefix}{slug}"},
-            )
-        elif token.type == "heading_close":
-            shown[index] = token.copy(tag=_heading_tag(token, heading_offset))
-    html = md.renderer.render(shown, md.options, {})
-    return nh3.clean(
-        html,
+        if token.type in ("heading_open", "heading_close") and token.type not in rules:
+            flush(index)
+            parts.append(index)
+            if token.type == "heading_open":
+                slug = slugify(parsed[index + 1].content)
+                seen[slug] = seen.get(slug, 0) + 1
+                slugs[index] = slug if seen[slug] == 1 else f"{slug}-{seen[slug]}"
+        else:
+            run.append(token)
+    flush(len(parsed))
+    return tuple(parts), slugs
+
+
+def _renderer() -> RendererHTML:
+    """The publishing parser's renderer (markdown-it's HTML renderer)."""
+    return cast(RendererHTML, markdown_parser().renderer)
+
+
+@lru_cache(maxsize=1)
+def _sanitiser() -> nh3.Cleaner:
+    """nh3's allow-list, built once (``nh3.clean`` converts its arguments on every call)."""
+    return nh3.Cleaner(
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRS,
         url_schemes={"https", "mailto", "tel"},
@@ -718,10 +796,6 @@ def render_html(text: str, *, heading_offset: int = 0, id_prefix: str = "") -> s
         strip_comments=True,
         filter_style_properties={"text-align"},
     )
-
-
-def _heading_tag(token: Token, offset: int) -> str:
-    return f"h{min(int(token.tag[1]) + offset, 6)}"
 
 
 def render_text(text: str) -> str:
