@@ -55,12 +55,16 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 MAX_HEADING_LEVEL = 4
 
 
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\s]")
+r"""A control character or whitespace (``\s`` of a str pattern is ``str.isspace``)."""
+
+
 def link_allowed(url: str) -> bool:
     """True for the links we publish: https, mailto, tel and in-page anchors."""
     stripped = url.strip()
     if stripped.startswith("#"):
         return True
-    if any(ord(c) < 0x20 or c.isspace() for c in stripped):
+    if _CONTROL_OR_SPACE.search(stripped):
         return False
     match = _SCHEME.match(stripped)
     return (
