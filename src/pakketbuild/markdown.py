@@ -706,18 +706,16 @@ def render_html(text: str, *, heading_offset: int = 0, id_prefix: str = "") -> s
     ``<id_prefix><slug>``. The result is also passed through nh3 (an allow-list sanitiser)
     as a second line of defence for partners who embed it."""
     md = markdown_parser()
-    parsed = tokens(text)
-    parts, slugs = _html_parts(text)
     out: list[str] = []
-    for part in parts:
+    for part in _html_parts(text):
         if isinstance(part, str):
             out.append(part)
             continue
         # A heading as markdown-it's renderer writes it, from a copy of its token with
         # the shifted level and the id (the shared tokens stay as parsed); the renderer
         # looks at the tokens next to it only, so those are all it is given.
-        token = parsed[part]
-        slug = slugs.get(part)
+        neighbours, at, slug = part
+        token = neighbours[at]
         shown = Token(
             type=token.type,
             tag=f"h{min(int(token.tag[1]) + heading_offset, 6)}",
@@ -733,26 +731,33 @@ def render_html(text: str, *, heading_offset: int = 0, id_prefix: str = "") -> s
             block=token.block,
             hidden=token.hidden,
         )
-        before = parsed[part - 1 : part] if part else []
-        window = [*before, shown, *parsed[part + 1 : part + 2]]
-        out.append(_renderer().renderToken(window, len(before), md.options, {}))
+        window = list(neighbours)
+        window[at] = shown
+        out.append(_renderer().renderToken(window, at, md.options, {}))
     return _sanitiser().clean("".join(out))
 
 
-_Part = str | int
+_Heading = tuple[tuple[Token, ...], int, str | None]
+"""A heading token with the tokens next to it (all markdown-it's renderer looks at), its
+place among them, and its slug (None for a ``heading_close``)."""
+_Part = str | _Heading
+HTML_PARTS_TEXTS = 4 * TOKEN_CACHE_TEXTS
+"""How many texts' :func:`_html_parts` a process keeps: a few KiB each (about the size of
+one rendering, which :mod:`pakketbuild.publication` keeps for every text anyway), so more
+texts than :data:`TOKEN_CACHE_TEXTS`: rendering a text again at another heading level then
+needs no tokens, even when the token cache has let them go."""
 
 
-@lru_cache(maxsize=TOKEN_CACHE_TEXTS)
-def _html_parts(text: str) -> tuple[tuple[_Part, ...], dict[int, str]]:
+@lru_cache(maxsize=HTML_PARTS_TEXTS)
+def _html_parts(text: str) -> tuple[_Part, ...]:
     """The HTML of ``text`` as markdown-it renders it, with the heading tokens left as
-    their index (:func:`render_html` writes them for its level and id prefix; everything
-    else is the same for every call, and rendered once), and each heading's slug, made
-    unique within the text, by the index of its ``heading_open``."""
+    :data:`_Heading` (:func:`render_html` writes them for its level and id prefix;
+    everything else is the same for every call, and rendered once); each heading's slug is
+    made unique within the text."""
     md = markdown_parser()
     parsed = tokens(text)
     rules = _renderer().rules
     parts: list[_Part] = []
-    slugs: dict[int, str] = {}
     seen: dict[str, int] = {}
     run: list[Token] = []  # tokens rendered as one piece
 
@@ -773,15 +778,17 @@ def _html_parts(text: str) -> tuple[tuple[_Part, ...], dict[int, str]]:
     for index, token in enumerate(parsed):
         if token.type in ("heading_open", "heading_close") and token.type not in rules:
             flush(index)
-            parts.append(index)
+            slug = None
             if token.type == "heading_open":
                 slug = slugify(parsed[index + 1].content)
                 seen[slug] = seen.get(slug, 0) + 1
-                slugs[index] = slug if seen[slug] == 1 else f"{slug}-{seen[slug]}"
+                slug = slug if seen[slug] == 1 else f"{slug}-{seen[slug]}"
+            before = parsed[index - 1 : index] if index else []
+            parts.append(((*before, token, *parsed[index + 1 : index + 2]), len(before), slug))
         else:
             run.append(token)
     flush(len(parsed))
-    return tuple(parts), slugs
+    return tuple(parts)
 
 
 def _renderer() -> RendererHTML:
