@@ -176,12 +176,12 @@ status: venv
 
 ## new-item: a new item file, content/items/$(ID).md
 new-item: venv
-	@test -n "$(ID)" || { echo "Geef een id mee, bijvoorbeeld: make new-item ID=woningscan" >&2; exit 2; }
+	@test -n "$(ID)" || { echo "Geef een id mee, bijvoorbeeld: make new-item ID=woningscan" >&2; exit 1; }
 	$(BIN)/pakketbuild new item "$(ID)" --kind "$(KIND)" $(if $(TITLE),--title "$(TITLE)") $(ARGS)
 
 ## new-pakket: a new pakket file, content/pakketten/$(ID).md
 new-pakket: venv
-	@test -n "$(ID)" -a -n "$(ITEMS)" || { echo "Geef een id en onderdelen mee, bijvoorbeeld: make new-pakket ID=mijn-pakket ITEMS=woningscan" >&2; exit 2; }
+	@test -n "$(ID)" -a -n "$(ITEMS)" || { echo "Geef een id en onderdelen mee, bijvoorbeeld: make new-pakket ID=mijn-pakket ITEMS=woningscan" >&2; exit 1; }
 	$(BIN)/pakketbuild new pakket "$(ID)" --items "$(ITEMS)" $(if $(TITLE),--title "$(TITLE)") $(ARGS)
 
 ## messages: update the message catalogs (src/pakketbuild/locale) after changing texts

@@ -5,11 +5,19 @@
 * No module outside a format's own writer names a download format: the engine, the
   CLI, the links, the API and the feeds read the facts from the registry
   (``writers.FORMATS``).
+* Each writer owns its styling: the theme module reads tokens and checks contrast, names
+  no format and imports no writer; a format's modules (``writers/<format>.py``,
+  ``writers/<format>_*.py``) import no other format's modules.
+* Writers read the resolved item (``publication.PubItem``/``PubPakket``), never the
+  pydantic input model behind it: no ``<x>.item``/``<x>.pakket`` attribute reads and no
+  import of the input records (``Item``, ``Contact``, ``Document``, ``Step`` …). Anchor
+  id rules live in ``anchors.py`` only.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 from pathlib import Path
 
 from pakketbuild.writers import FORMATS, download_formats
@@ -108,16 +116,31 @@ def test_the_graph_is_read_from_real_imports() -> None:
 
 OWN_MODULES = {
     "pakketbuild.writers": "the registry (writers/__init__.py)",
-    "pakketbuild.theme": "the theme file's 'docx' logo entry is a content field",
 }
+CONTENT_FIELDS = {
+    "pakketbuild.theme": {"LOGO_RASTER_FIELD"},
+}
+"""Constants whose value happens to be a format's name but is the name of a field in the
+content (the theme file's logo entry ``docx``: a PNG copy of an SVG logo); only the one
+assignment is allowed, every use goes through the constant."""
 
 
-def _names_format(path: Path, names: set[str]) -> list[int]:
+def _names_format(path: Path, names: set[str], fields: Collection[str] = ()) -> list[int]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    allowed = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and ast.unparse(node.targets[0]) in fields
+    }
     return [
         node.lineno
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in names
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value in names
+        and id(node) not in allowed
     ]
 
 
@@ -130,13 +153,131 @@ def test_only_a_formats_own_modules_name_it() -> None:
             )
             if own or name in OWN_MODULES:
                 continue
-            lines = _names_format(path, {fmt.name})
+            lines = _names_format(path, {fmt.name}, CONTENT_FIELDS.get(name, set()))
             if lines:
                 offenders[f"{name} names '{fmt.name}'"] = lines
     assert offenders == {}
+
+
+def _format_of(module: str) -> str | None:
+    """The format whose writer ``module`` belongs to (``writers.<name>`` or
+    ``writers.<name>_*``), else None."""
+    for name in FORMATS:
+        own = f"pakketbuild.writers.{name}"
+        if module == own or module.startswith(own + "_"):
+            return name
+    return None
+
+
+def test_the_theme_names_no_format_and_writes_none() -> None:
+    path = _modules()["pakketbuild.theme"]
+    assert _names_format(path, set(FORMATS), CONTENT_FIELDS["pakketbuild.theme"]) == []
+    assert not {
+        m for m in import_graph()["pakketbuild.theme"] if m.startswith("pakketbuild.writers")
+    }
+
+
+def test_the_content_field_exception_is_real() -> None:
+    """Without the exception the theme's logo field would count as naming a format (so
+    the exception above is needed, and the check can fail)."""
+    assert _names_format(_modules()["pakketbuild.theme"], set(FORMATS)) != []
+
+
+def test_a_formats_modules_import_no_other_format() -> None:
+    crossing = {
+        (name, target)
+        for name, targets in import_graph().items()
+        if (own := _format_of(name)) is not None
+        for target in targets
+        if _format_of(target) not in (None, own)
+    }
+    assert crossing == set()
+
+
+def test_each_writer_styles_itself_from_the_theme() -> None:
+    """The styling from the theme lives beside each writer that uses it."""
+    graph = import_graph()
+    for fmt, style in (("html", "html_style"), ("pdf", "pdf_style"), ("docx", "docx_style")):
+        assert f"pakketbuild.writers.{style}" in graph[f"pakketbuild.writers.{fmt}"]
 
 
 def test_the_registry_lists_every_writer_module() -> None:
     for fmt in FORMATS.values():
         module = fmt.writer.split(":")[0]
         assert module in _modules(), fmt
+
+
+WRITERS = PACKAGE / "writers"
+INPUT_RECORDS = {"Item", "Contact", "Document", "Step", "Change", "Edition"}
+"""Records of the input model that only ``publication.py`` resolves for the writers
+(``Pakket``/``Organisation`` may be *built* by a writer: a view's combined document is a
+pakket of its own, see ``documents.view_bundle``)."""
+
+
+def _writer_modules() -> dict[str, Path]:
+    return {name: path for name, path in _modules().items() if path.is_relative_to(WRITERS)}
+
+
+def input_model_reads(source: str) -> list[str]:
+    """Where ``source`` reads the input model behind a resolved item or pakket: an
+    attribute ``.item`` or ``.pakket`` that is not called (``jobkeys.item(…)`` and a
+    builder's ``.item(…)`` method are calls), and imports of :data:`INPUT_RECORDS`."""
+    tree = ast.parse(source)
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    found = [
+        f"line {node.lineno}: {ast.unparse(node)}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr in ("item", "pakket")
+        and id(node) not in called
+    ]
+    found += [
+        f"line {node.lineno}: imports {alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "pakketbuild.model"
+        for alias in node.names
+        if alias.name in INPUT_RECORDS
+    ]
+    return found
+
+
+def test_writers_read_the_resolved_item_only() -> None:
+    offenders = {
+        name: reads
+        for name, path in _writer_modules().items()
+        if (reads := input_model_reads(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}
+
+
+def test_the_input_model_check_can_fail() -> None:
+    """The check sees the reads the writers used to make."""
+    assert input_model_reads("x = pub.item.summary") == ["line 1: pub.item"]
+    assert input_model_reads("data = item.item") == ["line 1: item.item"]
+    assert input_model_reads("y = p.pakket.edition") == ["line 1: p.pakket"]
+    assert input_model_reads("from pakketbuild.model import Contact") == ["line 1: imports Contact"]
+    assert input_model_reads("jobkeys.item(i.id); builder.pakket(p)") == []
+
+
+def test_anchor_rules_live_in_anchors_only() -> None:
+    """The id prefixes of ``anchors.py`` are not spelled out anywhere else."""
+    rules = ("stap-", "inleiding--", "item-{")
+    offenders = {
+        name: [rule for rule in rules if rule in path.read_text(encoding="utf-8")]
+        for name, path in _modules().items()
+        if name != "pakketbuild.anchors"
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_the_feed_extension_is_derived_from_the_item_document() -> None:
+    """A member declared on ``ItemDoc`` is in the feed extension too, with its type (the
+    members left out and the extension's own are named in ``api_models``)."""
+    from pakketbuild.writers import api_models as api
+
+    item_members = set(api.ItemDoc.model_fields)
+    extension = api.FeedExtension.model_fields
+    own = {"about", "pakketten", "api"}
+    assert set(extension) == (item_members - api.FEED_EXTENSION_LEFT_OUT) | own
+    for name in set(extension) - own:
+        assert extension[name].annotation == api.ItemDoc.model_fields[name].annotation, name

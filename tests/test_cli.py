@@ -68,11 +68,11 @@ def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
     assert main(["check", "--content", str(root), "--strict"]) == 1
 
 
-def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", "--format", "xml"]) == 2
+def test_usage_errors_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--format", "xml"]) == 1
     assert "invalid choice" in capsys.readouterr().err
-    assert main(["bogus"]) == 2
-    assert main([]) == 2
+    assert main(["bogus"]) == 1
+    assert main([]) == 1
 
 
 def test_unknown_build_format_is_a_usage_error(
@@ -82,7 +82,7 @@ def test_unknown_build_format_is_a_usage_error(
     code = main(
         ["build", "--content", str(root), "--out", str(tmp_path / "out"), "--formats", "htm"]
     )
-    assert code == 2
+    assert code == 1
     assert "unknown format 'htm' (did you mean 'html'?)" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 

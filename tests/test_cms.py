@@ -311,10 +311,10 @@ def test_cms_command_never_replaces_a_folder_it_did_not_write(
     other = tmp_path / "other"
     other.mkdir()
     (other / "important.txt").write_text("keep")
-    assert main(["cms", "--content", str(content_copy), "--out", str(other)]) == 2
+    assert main(["cms", "--content", str(content_copy), "--out", str(other)]) == 1
     assert (other / "important.txt").read_text() == "keep"
     inside = content_copy / "admin"
-    assert main(["cms", "--content", str(content_copy), "--out", str(inside)]) == 2
+    assert main(["cms", "--content", str(content_copy), "--out", str(inside)]) == 1
     assert not inside.exists()
     assert "--out" in capsys.readouterr().err
 

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from pakketbuild.model import Kind
-from pakketbuild.theme import COLOR_TOKENS, GENERIC_FAMILIES
+from pakketbuild.theme import COLOR_TOKENS
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "pakketbuild"
@@ -27,7 +27,6 @@ NOT_CODES = (
     {k.value for k in Kind}
     | {"utf-8", "text-align", "alleen-voor", "passage-label", "data-audience"}
     | {n for n in COLOR_TOKENS if "-" in n}  # theme token names
-    | {f for f in GENERIC_FAMILIES if "-" in f}
 )
 """Kebab-case strings in those modules that are not diagnostic codes."""
 

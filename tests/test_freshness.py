@@ -204,7 +204,7 @@ def test_check_defaults_to_the_real_today(dated: Path, capsys: pytest.CaptureFix
 def test_invalid_today_is_a_usage_error(
     dated: Path, value: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["check", "--content", str(dated), "--today", value]) == 2
+    assert main(["check", "--content", str(dated), "--today", value]) == 1
     err = capsys.readouterr().err
     assert f"argument --today: '{value}' is not a date; write an existing date as YYYY-MM-DD" in err
 

@@ -109,16 +109,41 @@ def test_existing_id_is_refused_with_exit_1(
     assert "pakket.md already exists" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(
-    "bad", ["Woningscan", "woning scan", "woning--scan", "x-", "con", "a" * 81]
-)
+@pytest.mark.parametrize("bad", ["woning--scan", "x-", "con", "a" * 81, "!!!", "-"])
 def test_invalid_id_is_a_usage_error(
     tmp_path: Path, bad: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = write_tree(tmp_path / "content")
-    assert main(["new", "item", bad, "--content", str(root)]) == 2
+    assert main(["new", "item", bad, "--content", str(root)]) == 1
     assert "the new id cannot be used: " in capsys.readouterr().err
     assert sorted(p.name for p in (root / "items").iterdir()) == ["woningscan.md"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "made_id", "title"),
+    [
+        ("Nieuw onderdeel", "nieuw-onderdeel", "Nieuw onderdeel"),
+        ("Training Één", "training-een", "Training Één"),
+        ("  Steunpunt (SIPA)  ", "steunpunt-sipa", "Steunpunt (SIPA)"),
+    ],
+)
+def test_a_title_typed_for_the_id_gives_id_and_title(
+    tmp_path: Path, typed: str, made_id: str, title: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Editors type the title they have in mind; the id is made from it, and said."""
+    root = write_tree(tmp_path / "content")
+    assert main(["new", "item", typed, "--content", str(root)]) == 0
+    out = capsys.readouterr()
+    assert out.out.strip() == str(root / "items" / f"{made_id}.md")
+    assert f"so the id is '{made_id}'" in out.err
+    assert load_content(root).items[made_id].title == title
+    # --title still wins, and a title whose id exists already is refused, not overwritten.
+    assert main(["new", "item", "Ander onderdeel", "--title", "Echt", "--content", str(root)]) == 0
+    assert load_content(root).items["ander-onderdeel"].title == "Echt"
+    before = (root / "items" / "woningscan.md").read_bytes()
+    assert main(["new", "item", "Woningscan", "--content", str(root)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert (root / "items" / "woningscan.md").read_bytes() == before
 
 
 @pytest.mark.parametrize(
@@ -141,7 +166,7 @@ def test_usage_errors(
     tmp_path: Path, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = write_tree(tmp_path / "content")
-    assert main([*argv, "--content", str(root)] if len(argv) > 1 else argv) == 2
+    assert main([*argv, "--content", str(root)] if len(argv) > 1 else argv) == 1
     assert message in capsys.readouterr().err
     assert not (root / "pakketten" / "p.md").exists() and not (root / "items" / "x.md").exists()
 
@@ -149,7 +174,7 @@ def test_usage_errors(
 def test_missing_content_folder_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["new", "item", "x", "--content", str(tmp_path / "nergens")]) == 2
+    assert main(["new", "item", "x", "--content", str(tmp_path / "nergens")]) == 1
     assert "does not exist" in capsys.readouterr().err
 
 
@@ -158,7 +183,7 @@ def test_new_pakket_without_site_publisher_needs_the_option(
 ) -> None:
     root = write_tree(tmp_path / "content", {"site.yaml": "title: T\nid: t\n"})
     argv = ["new", "pakket", "p", "--items", "woningscan", "--content", str(root)]
-    assert main(argv) == 2
+    assert main(argv) == 1
     assert "pass --publisher" in capsys.readouterr().err
     assert main([*argv, "--publisher", "nwb"]) == 0
     assert load_content(root).pakketten["p"].publisher == "nwb"

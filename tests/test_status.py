@@ -142,5 +142,5 @@ def test_status_on_broken_content_exits_1(
 def test_status_invalid_today_is_a_usage_error(
     content: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["status", "--content", str(content), "--today", "gisteren"]) == 2
+    assert main(["status", "--content", str(content), "--today", "gisteren"]) == 1
     assert "'gisteren' is geen datum" in capsys.readouterr().err

@@ -4,13 +4,23 @@ Headings of Markdown texts get ids from their text (``markdown``); when several 
 share a page (a pakket page with its items, a combined document), their ids are
 prefixed so they stay unique and links between formats keep pointing at the same place:
 ``inleiding--<heading>`` for a pakket's introduction, ``<item-id>--<heading>`` for an
-item's body and ``<item-id>--stap-<n>--<heading>`` for the text of its step ``n``.
+item's body and ``<item-id>--stap-<n>--<heading>`` for the text of its step ``n``. In a
+document with several items (PDF, Word, ODT) an item's title is ``item-<item-id>`` and
+the introduction's heading ``inleiding``.
 """
 
 from __future__ import annotations
 
 INTRO = "inleiding--"
 """Prefix of the ids in a pakket's introduction."""
+
+INTRO_HEADING = "inleiding"
+"""Id of the heading "Inleiding" of a pakket's introduction in a document (PDF, Word, ODT)."""
+
+
+def item_heading(item_id: str) -> str:
+    """Id of an item's title heading in a document with several items (PDF, Word, ODT)."""
+    return f"item-{item_id}"
 
 
 def item(item_id: str) -> str:

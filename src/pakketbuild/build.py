@@ -31,7 +31,7 @@ import gc
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,8 +65,10 @@ from pakketbuild.report import Reporter, Verbosity, make_reporter
 from pakketbuild.writers import FORMATS, BuildContext, check_formats
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from concurrent.futures import Future
 
+    from pakketbuild.engine.early import EarlyWorker
     from pakketbuild.engine.schedule import Budget
     from pakketbuild.engine.workers import Placed, Pool
     from pakketbuild.publication import Publication
@@ -103,6 +105,12 @@ class BuildOptions:
     verbosity: Verbosity = "normal"
     progress: bool | None = None
     """Show a progress bar; None = only when stderr is a terminal."""
+    rendering: Callable[[], None] | None = field(default=None, compare=False)
+    """Called when the build goes past the no-op check (it loads and renders; ``serve``
+    tells the browser to reload, and holds its requests until the build is done)."""
+    published: Callable[[], None] | None = field(default=None, compare=False)
+    """Called the moment the new tree is in place, before the old tree is salvaged and
+    removed and the state is saved (``serve`` answers the held requests then)."""
 
 
 @dataclass
@@ -176,6 +184,8 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
                 noop=True,
                 seconds=time.perf_counter() - started,
             )
+        if options.rendering is not None:
+            options.rendering()
         result = _Build(options, reporter, cache, state, inputs, content_root, out).run()
     result.seconds = time.perf_counter() - started
     return result
@@ -276,11 +286,46 @@ class _Build:
             force=options.force,
         )
         self.salvaged = 0
+        self.packed = 0
+        self.light_rendered: list[str] = []
+        """Light (HTML, JSON) files rendered by this build (new keys), packed into the
+        cache once the build is published."""
+        self.early: EarlyWorker | None = None
+        self.scratch: str | None = None
+        self.announced = False
         self.pub: Publication | None = None
         self.renders_before = (0, 0)
         self.result = BuildResult()
 
     def run(self) -> BuildResult:
+        self._start_early()
+        try:
+            return self._run()
+        finally:
+            if self.early is not None:
+                self.early.close()
+            if self.scratch is not None:
+                shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def _start_early(self) -> None:
+        """Start a worker for the :attr:`Format.early` formats before anything is loaded
+        (:mod:`pakketbuild.engine.early`), so their libraries load while the content does.
+        Not when this process may not start others, and not when every file is in the
+        cache (the same inputs as the last build: only the published tree was touched)."""
+        from pakketbuild.engine.early import EarlyWorker, early_formats
+        from pakketbuild.processes import may_fork
+
+        formats = early_formats(self.inputs.formats)
+        if not formats or self.budget.workers < 2 or not may_fork():
+            return
+        if not self.options.force and self.old.fingerprint == self.inputs.fingerprint:
+            return
+        import tempfile
+
+        self.scratch = tempfile.mkdtemp(prefix="pakketbuild-")
+        self.early = EarlyWorker(formats, self.scratch)
+
+    def _run(self) -> BuildResult:
         from pakketbuild.engine import plan
         from pakketbuild.loader import load_content
         from pakketbuild.publication import build_publication, restore_renders, shared_mark
@@ -352,6 +397,17 @@ class _Build:
         light = [p for p in to_render if not p.writer.format.heavy]
         # Longest first: previous render times where known, pakketten before items.
         heavy.sort(key=lambda p: (-expected_seconds(p, self.old), p.job.path))
+        budget, early = self.budget, self.early
+        if early is not None:
+            # The worker started before loading takes its formats' jobs; the others
+            # are scheduled on the processes that are left.
+            early.queue([p for p in heavy if early.takes(p)])
+            heavy = [p for p in heavy if not early.takes(p)]
+            if early.busy:
+                budget = replace(budget, reserved=1)
+            else:
+                early.close()
+                self.early = early = None
 
         def done(planned: Planned, data: bytes, secs: float) -> None:
             placed(planned, staging.place_rendered(planned, data, secs), secs)
@@ -361,18 +417,28 @@ class _Build:
             seconds[fmt] += secs
             counts[fmt][status] += 1
             counts[fmt]["rendered"] += 1
+            if not planned.writer.format.heavy:  # written, or the same bytes linked
+                self.light_rendered.append(planned.job.path)
             self.reporter.artifact(fmt, planned.job.path, status)
 
-        workers, pooled = heavy_plan(heavy, light, self.budget, self.old)
+        workers, pooled = heavy_plan(heavy, light, budget, self.old)
         pool = Pool(pub, ctx, self.content_root, workers) if pooled else None
         in_pool = {p.job.path for p in pooled}
         here = [p for p in heavy if p.job.path not in in_pool]
-        helpers = None if pool is not None else self._light_helpers(plan, light, pub, ctx)
+        helpers = None
+        if pool is None and early is None:
+            helpers = self._light_helpers(plan, light, pub, ctx)
+
+        def feed() -> None:
+            if early is not None:
+                early.feed(pub, ctx, done)
+
         futures: list[tuple[Planned, Future[tuple[bytes, float]]]] = []
         shares: list[Future[Placed]] = []
         try:
             if pool is not None:  # the parent renders the light jobs meanwhile
                 futures = [(p, pool.submit(p)) for p in pooled]
+            feed()
             self.reporter.start(totals)
             rendering = {p.job.path for p in to_render}
             for planned in plan:
@@ -397,9 +463,13 @@ class _Build:
                 for planned in light:
                     data, secs = render(planned.writer, pub, ctx, planned.job)
                     done(planned, data, secs)
+                    feed()
             for planned in here:
                 data, secs = render(planned.writer, pub, ctx, planned.job)
                 done(planned, data, secs)
+                feed()
+            if early is not None:
+                early.finish(pub, ctx, done)
             for planned, future in futures:
                 data, secs = future.result()
                 done(planned, data, secs)
@@ -477,7 +547,9 @@ class _Build:
             for key, path in self.staging.new_objects:
                 self.cache.put_file(key, path)
             checkpoint("before-swap")
-            swap(self.staging.folder, self.out, self._salvage)
+            swap(self.staging.folder, self.out, self._swapped)
+            self._announce()  # the first build has no old tree to salvage
+            self._pack()
             self.result.published = True
             checkpoint("after-swap")
             published_manifest = self.out / MANIFEST
@@ -492,7 +564,7 @@ class _Build:
         )
         self.cache.save_state(state)
         self._save_renders()
-        if self.staging.new_objects or self.salvaged:
+        if self.staging.new_objects or self.salvaged or self.packed:
             self.cache.prune({r.key for r in self.staging.records.values()})
         self.reporter.step(
             _("published {folder}/ ({count} files)").format(
@@ -514,6 +586,30 @@ class _Build:
         with contextlib.suppress(OSError):
             self.cache.save_renders(self.inputs.code, saved_renders(self.pub.markdown_texts()))
 
+    def _pack(self) -> None:
+        """Keep the light files this build rendered in the cache, as one pack (one file
+        written, not one per artifact): a deleted output folder is then restored from
+        the cache without rendering anything. After the swap, so only a build that
+        succeeded stores anything; a failure here only makes a later build slower."""
+        records = self.staging.records
+        files = [
+            (records[path].key, records[path].sha256, records[path].bytes, self.out / path)
+            for path in self.light_rendered
+        ]
+        if files:
+            with contextlib.suppress(OSError):
+                self.packed = self.cache.put_pack(files)
+
+    def _swapped(self, tree: Path) -> None:
+        """Right after the swap: the new tree is live; then salvage the old one."""
+        self._announce()
+        self._salvage(tree)
+
+    def _announce(self) -> None:
+        if self.options.published is not None and not self.announced:
+            self.announced = True
+            self.options.published()
+
     def _salvage(self, tree: Path) -> None:
         """Keep what the previous tree (``tree``, just replaced) held for keys this build
         no longer has, in the cache under those keys: a reverted edit then finds them
@@ -525,6 +621,8 @@ class _Build:
             new = self.staging.records.get(path)
             if new is not None and new.key == record.key:
                 continue  # the same key: it is this build's, published or in the cache
+            if self.cache.has_packed(record.key):
+                continue  # already in a pack
             if new is not None and new.ino == record.ino:
                 source, published = self.out / path, True  # linked into the new tree
             else:

@@ -1,7 +1,8 @@
 """Command-line interface over the library (``main(argv) -> int``).
 
-Exit codes: 0 success; 1 content problems (or warnings under ``--strict``), or a failed
-build; 2 usage or internal errors.
+Exit codes: 0 success; 1 bad input of any kind (content problems, warnings under
+``--strict``, a wrong option or argument, a missing file) or a failed build; 2 only for an
+internal error (a bug in pakketbuild).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pakketbuild.processes import cores
 from pakketbuild.provenance import version_text
 from pakketbuild.writers import FORMATS, download_formats
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 1, 2
 
 
 class _VersionAction(argparse.Action):
@@ -115,7 +116,9 @@ def _parser() -> argparse.ArgumentParser:
     schema = command("schema", _("write the JSON Schemas of the content files (developers)"))
     schema.add_argument("--out", type=Path, default=Path("schema"), metavar=_("FOLDER"))
 
-    build = command("build", _("make the site, PDF and Word files in exports/"))
+    build = command(
+        "build", _("make the site, the feeds and the PDF, Word and ODT files in exports/")
+    )
     _content_option(build)
     build.add_argument(
         "--out",
@@ -143,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="N",
-        help=_("how many PDF and Word files to make at once (default: one per processor)"),
+        help=_("how many documents (PDF, Word, ODT) to make at once (default: one per processor)"),
     )
     build.add_argument(
         "--force", action="store_true", help=_("make everything again, also what did not change")
@@ -209,7 +212,10 @@ def _parser() -> argparse.ArgumentParser:
     kinds = new.add_subparsers(dest="what", metavar=_("WHAT"), parser_class=_Parser, required=True)
     new_item = kinds.add_parser("item", help=_("make content/items/<id>.md"))
     _lang_option(new_item, argparse.SUPPRESS)
-    id_help = _("the new id: lower-case letters, digits and hyphens, such as woningscan")
+    id_help = _(
+        "the new id: lower-case letters, digits and hyphens, such as woningscan "
+        '(a title such as "Nieuw onderdeel" is turned into one)'
+    )
     new_item.add_argument("id", help=id_help)
     new_item.add_argument(
         "--kind",
@@ -358,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         traceback.print_exc()
-        return EXIT_USAGE
+        return EXIT_BUG
 
 
 def _no_content(diagnostics: Sequence[Diagnostic]) -> bool:
@@ -482,14 +488,20 @@ def _cms(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from pakketbuild.scaffold import new_item, new_pakket
+    from pakketbuild.scaffold import id_and_title, new_item, new_pakket
 
+    new_id, title = id_and_title(args.id, args.title)
     if args.what == "item":
-        path = new_item(args.content, args.id, kind=args.kind, title=args.title)
+        path = new_item(args.content, new_id, kind=args.kind, title=title)
     else:
         items = [i.strip() for i in args.items.split(",") if i.strip()]
-        path = new_pakket(
-            args.content, args.id, items=items, publisher=args.publisher, title=args.title
+        path = new_pakket(args.content, new_id, items=items, publisher=args.publisher, title=title)
+    if new_id != args.id:
+        print(
+            _(
+                "'{text}' is not an id, so the id is '{id}' (the file name and the web address)"
+            ).format(text=args.id, id=new_id),
+            file=sys.stderr,
         )
     print(path)
     print(

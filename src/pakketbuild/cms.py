@@ -668,6 +668,7 @@ def admin_files(
     from pakketbuild.publication import _theme
     from pakketbuild.theme import default_theme
     from pakketbuild.writers.html import read_asset
+    from pakketbuild.writers.html_style import site_css
 
     site: SiteConfig | None
     try:
@@ -687,7 +688,7 @@ def admin_files(
         "LICENSE-decap-cms.txt": _asset("LICENSE"),
         "pakketbuild.js": admin_js().encode("utf-8"),
         "preview/site.css": read_asset("site.css"),
-        "preview/theme.css": theme.site_css().encode("utf-8"),
+        "preview/theme.css": site_css(theme).encode("utf-8"),
     }
     for name, path in sorted(theme.files().items()):
         files[f"preview/theme/{name}"] = path.read_bytes()

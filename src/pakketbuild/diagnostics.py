@@ -3,7 +3,7 @@
 Every problem in content is a :class:`Diagnostic` with a file, a 1-based line and
 column, a stable code and a plain-language message. User mistakes travel as
 :class:`ContentError` (a bundle of diagnostics); bugs are ordinary exceptions.
-The CLI maps them to exit codes 1 and 2.
+The CLI maps them to exit code 1 (a bug in pakketbuild itself exits with 2).
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ class ContentError(PakketbuildError):
 
 
 class UsageError(PakketbuildError):
-    """A command-line option or argument is wrong (exit code 2)."""
+    """A command-line option or argument is wrong (exit code 1, like any bad input)."""
 
 
 def format_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> str:

@@ -4,6 +4,14 @@ Built once from validated :class:`~pakketbuild.loader.Content`: references resol
 only published items kept, labels and dates prepared in Dutch, Markdown rendered on
 demand (and cached). Writers never read content files or each other's output.
 
+:class:`PubItem` and :class:`PubPakket` are the *resolved* item and pakket: they hand a
+writer every fact it shows, already in the shape all formats share (steps with their
+anchor prefixes, contacts with their E.164 form and link, documents with their Dutch
+file-type label, dates, audiences with their labels, texts rendered through
+:func:`render_html`/:func:`render_text`). Writers read these and never the pydantic input
+model (``pub.item``/``pakket.pakket``; ``tests/test_architecture.py`` checks it), so a new
+item field is resolved here once and shown by the templates and renderers.
+
 Editions: the full edition (every published item, audience passages shown labelled) and
 one *view* per ``views:`` entry of ``site.yaml`` (:attr:`Publication.views`): a
 publication of its own with only the items and pakketten for the view's audiences and
@@ -18,42 +26,61 @@ import datetime as dt
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
-from babel.dates import format_date
-
-from pakketbuild import markdown
+from pakketbuild import anchors, labels, markdown
 from pakketbuild.loader import Content
 from pakketbuild.model import (
-    AUDIENCE_LABELS,
     KIND_LABELS,
     Audience,
     Item,
+    Kind,
     Organisation,
     Pakket,
     SiteConfig,
     Status,
     View,
 )
+from pakketbuild.records import PubAudience, PubChange, PubContact, PubDocument, PubRef
 from pakketbuild.theme import DEFAULT_THEME, Theme, default_theme
 
 VIEWS_DIR = "views"
 
 
-@lru_cache(maxsize=4096)
-def dutch_date(value: dt.date) -> str:
-    """``2026-11-29`` → ``29 november 2026`` (cached: pages repeat the same dates)."""
-    return format_date(value, format="long", locale="nl")
+@dataclass(frozen=True)
+class PubStep:
+    """One step of a step plan: its 1-based number, title and Markdown text."""
+
+    number: int
+    title: str
+    text: str | None
+    """The Markdown source (for writers that lay out Markdown themselves: Word, ODT)."""
+
+    def anchor_prefix(self, item_prefix: str) -> str:
+        """Prefix of the heading ids in the step's text (see :mod:`pakketbuild.anchors`)."""
+        return anchors.step(item_prefix, self.number)
+
+    def text_html(self, heading_offset: int, item_prefix: str) -> str | None:
+        """The text as an HTML fragment, its ids prefixed for the item's place."""
+        if not self.text:
+            return None
+        return render_html(self.text, heading_offset, self.anchor_prefix(item_prefix))
+
+    @property
+    def text_plain(self) -> str | None:
+        return render_text(self.text) if self.text else None
 
 
 @dataclass(frozen=True, eq=False)
 class PubItem:
-    """One published item with everything resolved."""
+    """One published item with everything resolved (see the module docstring)."""
 
     item: Item
+    """The validated input, for the publication model itself: writers read the resolved
+    members below."""
     providers: tuple[Organisation, ...]
-    related: tuple[Item, ...]
+    related: tuple[PubRef, ...]
     pakket_ids: tuple[str, ...]
     memo: dict[tuple[object, ...], object] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -73,12 +100,74 @@ class PubItem:
         return self.item.title
 
     @property
+    def kind(self) -> Kind:
+        return self.item.kind
+
+    @property
     def kind_label(self) -> str:
         return KIND_LABELS[self.item.kind]
 
     @property
+    def status(self) -> Status:
+        return self.item.status
+
+    @property
+    def summary(self) -> str:
+        """The lead paragraph, plain text."""
+        return self.item.summary
+
+    @property
+    def body(self) -> str:
+        """The body's Markdown source (for writers that lay out Markdown themselves)."""
+        return self.item.body
+
+    @property
+    def anchor_prefix(self) -> str:
+        """Prefix of the body's heading ids where the item shares a page or document
+        (``<item-id>--``; the API and feeds use it too), see :mod:`pakketbuild.anchors`."""
+        return anchors.item(self.item.id)
+
+    @cached_property
+    def audiences(self) -> tuple[PubAudience, ...]:
+        return tuple(PubAudience.of(a) for a in self.item.audiences)
+
+    @property
+    def audience_ids(self) -> tuple[Audience, ...]:
+        return tuple(self.item.audiences)
+
+    @property
     def audience_labels(self) -> list[str]:
-        return [AUDIENCE_LABELS[a][0] for a in self.item.audiences]
+        """Singular Dutch labels, in order."""
+        return [a.label for a in self.audiences]
+
+    @property
+    def audiences_text(self) -> str:
+        """Plural Dutch labels joined: ``burgemeesters en raadsleden``."""
+        return labels.audiences_text(self.item.audiences)
+
+    @property
+    def providers_text(self) -> str:
+        return labels.dutch_join([org.name for org in self.providers])
+
+    @cached_property
+    def contacts(self) -> tuple[PubContact, ...]:
+        return tuple(
+            PubContact(c.label, c.phone, c.phone_e164, c.email, c.url, c.hours)
+            for c in self.item.contacts
+        )
+
+    @cached_property
+    def documents(self) -> tuple[PubDocument, ...]:
+        return tuple(PubDocument(d.title, d.url, d.path, d.media_type) for d in self.item.documents)
+
+    @cached_property
+    def steps(self) -> tuple[PubStep, ...]:
+        return tuple(PubStep(n, s.title, s.text) for n, s in enumerate(self.item.steps, start=1))
+
+    @cached_property
+    def changes(self) -> tuple[PubChange, ...]:
+        """The change log as the content records it."""
+        return tuple(PubChange(c.date, c.summary) for c in self.item.changes)
 
     @property
     def date_modified(self) -> dt.date | None:
@@ -90,6 +179,16 @@ class PubItem:
         """The first publication date, if the content records one (``published``; never
         taken from the change log: an item may be years older than its first entry)."""
         return self.item.published
+
+    @property
+    def date_created(self) -> dt.date | None:
+        """The earliest date the content records: first publication, else the first
+        change (a document's creation date)."""
+        return self.item.published or min((c.date for c in self.item.changes), default=None)
+
+    @property
+    def last_reviewed(self) -> dt.date | None:
+        return self.item.last_reviewed
 
     def body_html(self, heading_offset: int = 0, id_prefix: str = "") -> str:
         """The body as an HTML fragment (see :func:`pakketbuild.markdown.render_html`)."""
@@ -108,9 +207,11 @@ class PubItem:
 
 @dataclass(frozen=True, eq=False)
 class PubPakket:
-    """One published pakket with its items in order."""
+    """One published pakket with its items in order, everything resolved."""
 
     pakket: Pakket
+    """The validated input, for the publication model itself: writers read the resolved
+    members below."""
     items: tuple[PubItem, ...]
     publisher: Organisation
     memo: dict[tuple[object, ...], object] = field(
@@ -127,6 +228,32 @@ class PubPakket:
     def title(self) -> str:
         return self.pakket.title
 
+    @property
+    def status(self) -> Status:
+        return self.pakket.status
+
+    @property
+    def intro(self) -> str:
+        """The introduction's Markdown source (for writers that lay out Markdown)."""
+        return self.pakket.intro
+
+    @property
+    def has_intro(self) -> bool:
+        return bool(self.pakket.intro.strip())
+
+    @cached_property
+    def audiences(self) -> tuple[PubAudience, ...]:
+        return tuple(PubAudience.of(a) for a in self.pakket.audiences)
+
+    @property
+    def audience_ids(self) -> tuple[Audience, ...]:
+        return tuple(self.pakket.audiences)
+
+    @property
+    def audiences_text(self) -> str:
+        """Plural Dutch labels joined: ``burgemeesters en raadsleden``."""
+        return labels.audiences_text(self.pakket.audiences)
+
     def intro_html(self, heading_offset: int = 0, id_prefix: str = "") -> str:
         return render_html(self.pakket.intro, heading_offset, id_prefix)
 
@@ -135,8 +262,18 @@ class PubPakket:
         return render_text(self.pakket.intro)
 
     @property
+    def edition(self) -> dt.date | None:
+        """The date of this edition, if known."""
+        return self.pakket.edition
+
+    @property
     def edition_label(self) -> str | None:
-        return dutch_date(self.pakket.edition) if self.pakket.edition else None
+        return labels.dutch_date(self.pakket.edition) if self.pakket.edition else None
+
+    @cached_property
+    def editions(self) -> tuple[PubChange, ...]:
+        """Earlier and current editions, as the content records them."""
+        return tuple(PubChange(e.date, e.summary) for e in self.pakket.editions)
 
 
 @dataclass(frozen=True, eq=False)
@@ -435,7 +572,7 @@ def _assemble(content: Content, view: View | None, *, theme: Theme) -> Publicati
         item_id: PubItem(
             item=item,
             providers=tuple(content.organisations[o] for o in item.providers),
-            related=tuple(published[r] for r in item.related if r in published),
+            related=tuple(PubRef(r, published[r].title) for r in item.related if r in published),
             pakket_ids=tuple(membership.get(item_id, ())),
         )
         for item_id, item in published.items()

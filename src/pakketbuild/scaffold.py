@@ -14,12 +14,15 @@ existing items (an empty placeholder list would not validate).
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 
 from pakketbuild.diagnostics import PakketbuildError, UsageError
 from pakketbuild.i18n import _
@@ -54,6 +57,31 @@ def _check_id(value: str, what: str) -> str:
                 reason=exc.errors(include_url=False)[0]["msg"]
             )
         ) from None
+
+
+def id_from_title(value: str) -> str | None:
+    """What an editor who types a title where the id goes means: ``'Training Één'`` →
+    ``'training-een'`` (accents dropped, anything else between words a hyphen). ``None``
+    when the text is already an id or holds nothing to make one from."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].rstrip("-")
+    return slug if slug and slug != value else None
+
+
+def id_and_title(value: str, title: str | None) -> tuple[str, str | None]:
+    """The id and title for ``pakketbuild new``: a valid id is kept as it is; a title
+    typed in its place (``"Nieuw onderdeel"``) gives the id and, unless ``--title`` says
+    otherwise, the title too. Anything else is refused by :func:`_check_id` later."""
+    try:
+        TypeAdapter(Slug).validate_python(value)
+        return value, title
+    except ValidationError:
+        if not re.search(r"\s|[^a-z0-9-]", value.strip()) or value.strip() == "":
+            return value, title  # a mistyped id ("woning--scan"): refused with the reason
+        derived = id_from_title(value)
+        if derived is None:
+            return value, title
+        return derived, title if title is not None else value.strip()
 
 
 def _check_kind(value: str) -> Kind:
@@ -116,10 +144,21 @@ def _render(
             )
         if name in _EXTRA_HINTS:
             lines += _comment(_EXTRA_HINTS[name])
-        value = values[name]  # a KeyError here means a new model field: add its value above
+        value = values[name] if name in values else _empty(name, info)
         lines.append(f"{name}:{value}" if value.startswith("\n") else f"{name}: {value}".rstrip())
     lines += ["---", body, ""]
     return "\n".join(lines)
+
+
+def _empty(name: str, info: FieldInfo) -> str:
+    """The value a new file shows for an optional field it sets no value for: empty, or
+    ``[]`` for a list, so a new optional model field needs no entry here. A required field
+    has no such value: the caller must give one."""
+    if info.default_factory is list:
+        return "[]"
+    if info.default is None:
+        return ""
+    raise KeyError(f"scaffold: give the new required field '{name}' a value")
 
 
 def _validate(model: type[BaseModel], text: str, body_field: str) -> None:

@@ -3,9 +3,13 @@
 A theme is ``content/themes/<id>/tokens.json`` in the Design Tokens Community Group
 format (the format the NL Design System uses: groups, ``$value``, ``$type`` inherited
 from the group, ``{group.token}`` aliases) plus optional font and logo files in the same
-folder. One theme drives the HTML stylesheet (``assets/theme.css``), the PDF styles and
-the Word styles. The tokens pakketbuild reads (everything else is ignored, so a file
-made for a design system can be used as it is):
+folder. This module reads, validates and resolves the tokens and checks their contrast;
+it writes no output format. Each writer makes its own styling from the :class:`Theme`:
+the HTML stylesheet ``assets/theme.css`` (:mod:`pakketbuild.writers.html_style`), the
+PDF's custom properties (:mod:`pakketbuild.writers.pdf_style`), the Word styles
+(:mod:`pakketbuild.writers.docx_style`) and the ODT styles
+(:func:`pakketbuild.writers.odt.styles_xml`). The tokens pakketbuild reads (everything
+else is ignored, so a file made for a design system can be used as it is):
 
 ===========================  ===========  =============================================
 token                        ``$type``    used for
@@ -41,13 +45,18 @@ Font files and the logo are declared under ``$extensions`` → ``nl.pakketbuild`
 
 A family with bundled files is used in every format (the PDF embeds only bundled fonts);
 a family without files is used by the web pages only, where the reader's machine has it.
-Word cannot show SVG, so the Word cover uses ``docx`` (PNG or JPEG) when the logo is SVG.
+Word cannot show SVG, so the Word cover uses ``docx`` (PNG or JPEG) when the logo is SVG
+(``docx`` is the name of that content field, :data:`LOGO_RASTER_FIELD`, not a format).
 
 Every colour pair that carries text must reach the WCAG AA contrast of 4.5:1; a theme
 that does not is refused (``low-contrast``) with the file, the line, both colours and the
 ratio. Only validated values reach CSS (hex colours, plain family names, numeric
 dimensions, file names of letters, digits, ``.``, ``_`` and ``-``), so a theme cannot
-inject CSS.
+inject CSS. An SVG logo must pass :func:`pakketbuild.svgsafe.svg_problem`.
+
+The module is longer than most (about 700 lines) but one thing: reading one token file
+with positions for every problem (aliases, the 2025 object forms, the font and logo
+entries and their files) into a :class:`Theme`.
 """
 
 from __future__ import annotations
@@ -65,6 +74,7 @@ from pakketbuild import jobkeys
 from pakketbuild.confine import Confined, Refusal, Refused, confine
 from pakketbuild.i18n import _
 from pakketbuild.jobkeys import Dep
+from pakketbuild.svgsafe import svg_problem
 from pakketbuild.yamlsafe import Located, Mark, YamlProblem, load_yaml
 
 THEMES_DIR = "themes"
@@ -74,6 +84,10 @@ EXTENSION = "nl.pakketbuild"
 MIN_CONTRAST = 4.5
 MAX_THEME_FILE = 10 * 1024 * 1024
 """Largest font or logo file a theme may bundle (10 MiB)."""
+LOGO_RASTER_FIELD = "docx"
+"""The logo's field for a PNG/JPEG copy of an SVG logo. A content field of the theme file
+whose name existing themes use, not a format: this module names no output format (which
+format uses the copy is its writer's choice; Word cannot show SVG)."""
 
 COLOR_TOKENS = (
     "text", "muted", "background", "surface", "border", "link", "link-visited",
@@ -96,23 +110,13 @@ CONTRAST_PAIRS = (
 )
 """(text colour, background colour) pairs that occur in the output."""
 
-GENERIC_FAMILIES = frozenset(
-    {
-        "serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "ui-serif",
-        "ui-sans-serif", "ui-monospace", "ui-rounded", "math", "emoji", "fangsong",
-        "-apple-system",
-    }
-)  # fmt: skip
-PDF_SANS = "Pakket Sans"
-PDF_MONO = "Pakket Mono"
-"""The bundled DejaVu families of the PDF stylesheet (always the last fallback there)."""
-
 _FAMILY = re.compile(r"^-?[A-Za-z0-9][A-Za-z0-9 _-]{0,62}$")
 _DIMENSION = re.compile(r"^(?:0|\d{1,4}(?:\.\d{1,4})?(?:px|rem|em|pt|mm))$")
 _FILE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$")
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
 _ALIAS = re.compile(r"^\{([^{}]+)\}$")
-_FONT_TYPES = {".ttf": "truetype", ".otf": "opentype", ".woff": "woff", ".woff2": "woff2"}
+FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
+"""The font files a theme may bundle (TrueType, OpenType, WOFF, WOFF2)."""
 _FONT_MAGIC = (b"\x00\x01\x00\x00", b"true", b"OTTO", b"wOFF", b"wOF2")
 _LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
 
@@ -143,10 +147,6 @@ class FontFile:
     weight: int
     style: str
 
-    @property
-    def format(self) -> str:
-        return _FONT_TYPES[PurePosixPath(self.name).suffix.lower()]
-
 
 @dataclass(frozen=True)
 class Logo:
@@ -156,8 +156,9 @@ class Logo:
     name: str
     alt: str
     media_type: str
-    docx: Path | None = None
-    """A PNG/JPEG for Word (the logo itself when it is not SVG)."""
+    raster: Path | None = None
+    """A PNG/JPEG of the logo (the logo itself when it is not SVG), for formats that
+    cannot show SVG; the theme file names it under :data:`LOGO_RASTER_FIELD`."""
 
 
 @dataclass(frozen=True)
@@ -203,57 +204,6 @@ class Theme:
         """The families of ``role`` that have bundled font files, in order."""
         have = {f.family for f in self.font_files}
         return [family for family in self.fonts[role] if family in have]
-
-    def docx_font(self, role: str) -> str | None:
-        """The family Word styles use for ``role``: the first bundled one, else None (the
-        template's font stays)."""
-        bundled = self.bundled(role)
-        return bundled[0] if bundled else None
-
-    # -- CSS --------------------------------------------------------------------------
-
-    def site_css(self) -> str:
-        """``assets/theme.css``: custom properties for ``site.css``; font files are
-        served from ``assets/theme/…`` next to it."""
-        lines = [f"/* Theme '{self.id}', generated by pakketbuild from its design tokens. */"]
-        for font in self.font_files:
-            lines.append(_font_face(font, f"theme/{font.name}"))
-        lines.append(":root {")
-        lines += [f"  --color-{name}: {value};" for name, value in self.colors.items()]
-        lines.append(f"  --font-body: {css_families(self.fonts['body'])};")
-        lines.append(f"  --font-heading: {css_families(self.fonts['heading'])};")
-        lines.append(f"  --font-mono: {css_families(self.fonts['mono'])};")
-        for name, value in self.spacing.items():
-            lines.append(f"  --{'radius' if name == 'radius' else 'space-' + name}: {value};")
-        lines.append("}")
-        return "\n".join(lines) + "\n"
-
-    def pdf_css(self) -> str:
-        """Custom properties for ``assets/pdf/document.css``; only bundled fonts (the
-        theme's and DejaVu), loaded from the content folder through the confined fetcher."""
-        lines = [_font_face(font, font.path.as_uri()) for font in self.font_files]
-        lines.append(":root {")
-        lines += [f"  --color-{name}: {value};" for name, value in self.colors.items()]
-        lines.append(f"  --font-body: {css_families((*self.bundled('body'), PDF_SANS))};")
-        lines.append(
-            f"  --font-heading: {css_families((*self.bundled('heading'), *self.bundled('body'), PDF_SANS))};"  # noqa: E501
-        )
-        lines.append(f"  --font-mono: {css_families((*self.bundled('mono'), PDF_MONO))};")
-        lines.append("}")
-        return "\n".join(lines) + "\n"
-
-
-def css_families(families: tuple[str, ...] | list[str]) -> str:
-    """A CSS ``font-family`` list: generic names bare, other names quoted."""
-    return ", ".join(f if f in GENERIC_FAMILIES else f'"{f}"' for f in families)
-
-
-def _font_face(font: FontFile, url: str) -> str:
-    return (
-        f'@font-face {{ font-family: "{font.family}"; src: url("{url}") '
-        f'format("{font.format}"); font-weight: {font.weight}; font-style: {font.style}; '
-        "font-display: swap; }"
-    )
 
 
 # --------------------------------------------------------------------------- contrast
@@ -637,7 +587,7 @@ def _extensions(
             )
             continue
         path = _theme_file(
-            entry.get("file"), (*loc, "file"), tuple(_FONT_TYPES), parse, folder, content_root
+            entry.get("file"), (*loc, "file"), FONT_SUFFIXES, parse, folder, content_root
         )
         if path is not None and not path[1].read_bytes()[:4].startswith(_FONT_MAGIC):
             parse.problem(
@@ -653,7 +603,7 @@ def _extensions(
     if entry is not None:
         where = (*base, "logo")
         alt = entry.get("alt") if isinstance(entry, dict) else None
-        if not isinstance(entry, dict) or set(entry) - {"file", "alt", "docx"}:
+        if not isinstance(entry, dict) or set(entry) - {"file", "alt", LOGO_RASTER_FIELD}:
             parse.problem(
                 parse.mark(where),
                 "invalid-theme",
@@ -675,18 +625,18 @@ def _extensions(
             found = _theme_file(
                 entry.get("file"), (*where, "file"), (".svg", ".png"), parse, folder, content_root
             )
-            docx = None
-            if "docx" in entry:
+            raster = None
+            if LOGO_RASTER_FIELD in entry:
                 extra = _theme_file(
-                    entry.get("docx"), (*where, "docx"), (".png", ".jpg"), parse, folder,
-                    content_root,
+                    entry.get(LOGO_RASTER_FIELD), (*where, LOGO_RASTER_FIELD), (".png", ".jpg"),
+                    parse, folder, content_root,
                 )  # fmt: skip
-                docx = extra[1] if extra else None
+                raster = extra[1] if extra else None
             if found is not None:
                 logo_name, logo_path = found
                 suffix = PurePosixPath(logo_name).suffix.lower()
-                if suffix == ".png" and docx is None:
-                    docx = logo_path
+                if suffix == ".png" and raster is None:
+                    raster = logo_path
                 unsafe = svg_problem(logo_path.read_bytes()) if suffix == ".svg" else None
                 if unsafe is not None:
                     parse.problem(
@@ -700,57 +650,8 @@ def _extensions(
                         "logo.file",
                     )
                 else:
-                    logo = Logo(logo_path, logo_name, alt.strip(), _LOGO_TYPES[suffix], docx)
+                    logo = Logo(logo_path, logo_name, alt.strip(), _LOGO_TYPES[suffix], raster)
     return tuple(fonts), logo
-
-
-_SVG_ACTIVE = frozenset(
-    {"script", "foreignObject", "iframe", "embed", "object", "handler", "listener", "a",
-     "set", "animate", "animateMotion", "animateTransform", "animateColor", "discard"}
-)  # fmt: skip
-_SVG_REFERENCE = re.compile(r"^(?:#|data:image/(?:png|jpeg|gif|webp)[;,])", re.IGNORECASE)
-_SVG_DECLARATIONS = re.compile(r"<!ENTITY|<!DOCTYPE[^>\[]*\[|<\?xml-stylesheet", re.IGNORECASE)
-"""An internal DTD subset or entity, or a stylesheet instruction (the usual public
-``<!DOCTYPE svg PUBLIC …>`` of older exports is harmless and allowed)."""
-_CSS_URL = re.compile(r"""url\(\s*(?!['"]?\s*#)|@import|expression\(""", re.IGNORECASE)
-
-
-def svg_problem(data: bytes) -> str | None:
-    """Why an SVG logo is unsafe to publish, or None. The logo is served beside the pages
-    (``assets/theme/``): opened on its own, an SVG runs its scripts with the site's origin,
-    and it may make the reader's browser, or WeasyPrint, fetch other files. So only
-    drawing elements pass: no script, event handler, link, animation, foreign content,
-    DTD or entity, stylesheet instruction, and no reference other than ``#id`` or an
-    embedded PNG/JPEG/GIF/WebP (security: see SECURITY.md)."""
-    from xml.etree import ElementTree
-
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return _("is not UTF-8 text")
-    if _SVG_DECLARATIONS.search(text):
-        return _("declares entities or a stylesheet")
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as exc:
-        return _("is not a readable SVG file ({reason})").format(reason=exc)
-    if root.tag != "{http://www.w3.org/2000/svg}svg":
-        return _("is not an SVG drawing (its first element is not <svg>)")
-    for element in root.iter():
-        name = str(element.tag).rsplit("}", 1)[-1]
-        if name in _SVG_ACTIVE:
-            return _("contains <{name}>").format(name=name)
-        if name == "style" and _CSS_URL.search(element.text or ""):
-            return _("has a stylesheet that loads other files")
-        for key, value in element.attrib.items():
-            attribute = key.rsplit("}", 1)[-1]
-            if attribute.lower().startswith("on"):
-                return _("has an event handler ({attribute}=…)").format(attribute=attribute)
-            if attribute == "href" and not _SVG_REFERENCE.match(value.strip()):
-                return _("refers to '{target}'").format(target=value[:60])
-            if _CSS_URL.search(value):
-                return _("loads another file in '{attribute}'").format(attribute=attribute)
-    return None
 
 
 def _theme_file(

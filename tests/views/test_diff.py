@@ -85,10 +85,10 @@ def test_diff_against_the_working_tree(repo: Path, capsys: pytest.CaptureFixture
 def test_unknown_revision_or_no_repository_is_a_usage_error(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["diff", "nergens", "--content", str(repo / "content")]) == 2
+    assert main(["diff", "nergens", "--content", str(repo / "content")]) == 1
     assert "unknown version 'nergens'" in capsys.readouterr().err
     plain = write_views_tree(tmp_path / "los" / "content")
-    assert main(["diff", "HEAD", "--content", str(plain)]) == 2
+    assert main(["diff", "HEAD", "--content", str(plain)]) == 1
     assert "is not inside a git repository" in capsys.readouterr().err
 
 

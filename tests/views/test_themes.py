@@ -3,6 +3,7 @@ theme whose text would be hard to read is refused with file, line, colours and r
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 from pathlib import Path
@@ -12,8 +13,9 @@ import pytest
 
 from pakketbuild.cli import main
 from pakketbuild.theme import contrast_ratio, default_theme
-from tests.views.trees import LOGO_ALT, PURPLE, SITE, THEME_FONT, write_views_tree
+from tests.views.trees import LOGO_ALT, PAARS, PURPLE, SITE, THEME_FONT, write_views_tree
 from tests.writers.document_tools import pdf_fonts
+from tests.writers.html_tools import build_tree
 
 DEFAULT_HEADING = default_theme().colors["heading"]
 
@@ -186,3 +188,60 @@ def test_an_unknown_theme_is_an_unknown_reference(
         "content/site.yaml:10:12: error[unknown-reference] (views[0].theme): there is no "
         "theme with id 'paarss'; did you mean 'paars'?"
     ) in err
+
+
+def _hashes(out: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(out)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(out.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_theme_change_rebuilds_what_shows_the_theme(tmp_path: Path) -> None:
+    """Each writer makes its own styling from the theme; the theme's files stay in the
+    deps of every job that shows it, so an edit rebuilds those outputs (and only those)
+    from the cache. PDF and ODT plan through the same document jobs as Word
+    (``writers.documents``) and are left out to keep this fast."""
+    content = write_views_tree(tmp_path / "content")
+    formats = "html,docx"
+    out = build_tree(content, tmp_path / "incremental" / "exports", formats=formats)
+    before = _hashes(out)
+    tokens = content / "themes/paars/tokens.json"
+    tokens.write_text(PAARS.replace(PURPLE, "#4b2378"), encoding="utf-8")
+    after = _hashes(build_tree(content, out, formats=formats))
+    clean = _hashes(build_tree(content, tmp_path / "clean" / "exports", formats=formats))
+    assert after == clean
+    changed = {name for name, digest in after.items() if before.get(name) != digest}
+    view = "views/raadsleden"
+    assert {
+        f"{view}/assets/theme.css",
+        f"{view}/downloads/pakket.docx",
+        f"{view}/downloads/items/hulp.docx",
+    } <= changed
+    assert {name for name in changed if not name.startswith(view + "/")} == {"manifest.json"}
+
+
+def test_every_font_file_a_theme_accepts_has_a_css_format() -> None:
+    """theme.py decides which font files a theme may bundle; the CSS writers name their
+    ``format()``: the two lists must not drift apart (a KeyError at render time)."""
+    from pakketbuild.theme import FONT_SUFFIXES
+    from pakketbuild.writers.css import FONT_FORMATS
+
+    assert set(FONT_SUFFIXES) == set(FONT_FORMATS)
+
+
+def test_a_themed_pdf_does_not_depend_on_where_the_content_is(
+    views_site: Path, tmp_path: Path
+) -> None:
+    """The same content in another folder gives the same PDF bytes. WeasyPrint names a
+    raster image after a hash of its URL, so the logo must not be a ``file:`` URL of its
+    place on disk (it is ``pakketbuild-content:themes/paars/logo.png``)."""
+    moved = write_views_tree(tmp_path / "elders" / "ergens" / "content")
+    out = build_tree(moved, tmp_path / "elders" / "exports", formats="pdf")
+    name = "views/raadsleden/downloads/pakket.pdf"
+    first = (views_site / name).read_bytes()
+    assert b"/Subtype /Image" in first or b"/Subtype/Image" in first  # the raster logo
+    assert (
+        hashlib.sha256((out / name).read_bytes()).hexdigest() == hashlib.sha256(first).hexdigest()
+    )

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from pakketbuild import markdown
+from pakketbuild.labels import dutch_join
 from pakketbuild.writers import BuildContext
-from pakketbuild.writers.documents import dutch_join
 from pakketbuild.writers.html import HtmlWriter, json_ld
 from tests.writers.html_tools import (
     SMALL,

@@ -10,32 +10,27 @@ Optional fields are left out of a document when they have no value (never ``null
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from pakketbuild import jsonout
-from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Document, Kind, Organisation
-from pakketbuild.publication import (
-    PubItem,
-    Publication,
-    PubPakket,
-    Tombstone,
-    render_html,
-    render_text,
-)
+from pakketbuild import jsonout, labels
+from pakketbuild.model import Audience, Kind, Organisation
+from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone
+from pakketbuild.records import PubAudience, PubContact, PubDocument
 from pakketbuild.writers import BuildContext, download_formats, urls
 
 API_VERSION: Final = "v1"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MEDIA_TYPES = {
-    "atom": "application/atom+xml",
-    "feed": "application/feed+json",
-    "html": "text/html",
-    "json": "application/json",
+    "atom": urls.ATOM_MEDIA_TYPE,
+    "feed": urls.FEED_MEDIA_TYPE,
+    "html": urls.HTML_MEDIA_TYPE,
+    "json": urls.JSON_MEDIA_TYPE,
     **{f.name: f.media_type for f in download_formats() if f.media_type},
 }
 
@@ -395,30 +390,90 @@ class IndexDoc(_Doc):
 # --------------------------------------------------------------------------- feeds
 
 
-class FeedExtension(_Doc):
-    """The ``_pakketbuild`` object of a feed item: the item's structured fields."""
+FEED_EXTENSION_LEFT_OUT = frozenset(
+    {
+        "api_version",
+        "path_root",
+        "version",
+        "feed_id",
+        "title",
+        "summary",
+        "body_html",
+        "body_text",
+        "related",
+        "links",
+    }
+)
+"""The members of :class:`ItemDoc` that the feed extension leaves out: a feed item carries
+them in JSON Feed's own members (``id``, ``title``, ``summary``, ``content_html``,
+``content_text``, ``url``), or they describe the API document itself (its version and
+links, the links of related items). Every other member of ``ItemDoc`` is a member of the
+extension, with the same type, description and value."""
 
+_FEED_EXTENSION_OWN: dict[str, Any] = {
+    "about": (
+        str | None,
+        Field(
+            default=None,
+            description="Absolute URL of this schema (JSON Feed's pointer to an extension's "
+            "description); present only when the site has a base URL.",
+        ),
+    ),
+    "pakketten": (list[str], Field(description="Ids of the pakketten that contain the item.")),
+    "api": (Link, Field(description="The item's API document.")),
+}
+"""Members of the extension that :class:`ItemDoc` does not have in the same form."""
+
+_FEED_EXTENSION_WORDING: dict[str, dict[str, Any]] = {
+    "id": {"description": "Stable item id."},
+    "kind": {"description": "Kind of support."},
+    "audiences": {"description": None},
+    "providers": {"description": None},
+    "contacts": {"description": None},
+    "documents": {"description": None},
+    "steps": {"description": None},
+    "changes": {"default_factory": list},
+}
+"""Where v1 published the extension's schema with other wording than ``ItemDoc``'s (or
+without a description): kept, so the published schema stays the same. A new member needs
+no entry here."""
+
+
+def _feed_extension_fields() -> dict[str, Any]:
+    """The extension's members, in order: ``about``, then ``ItemDoc``'s members but
+    :data:`FEED_EXTENSION_LEFT_OUT` (``pakketten`` as ids), then ``api``."""
+    fields: dict[str, Any] = {"about": _FEED_EXTENSION_OWN["about"]}
+    for name, info in ItemDoc.model_fields.items():
+        if name in FEED_EXTENSION_LEFT_OUT:
+            continue
+        if name in _FEED_EXTENSION_OWN:
+            fields[name] = _FEED_EXTENSION_OWN[name]
+            continue
+        copied = copy.copy(info)
+        for attribute, value in _FEED_EXTENSION_WORDING.get(name, {}).items():
+            setattr(copied, attribute, value)
+        fields[name] = (info.annotation, copied)
+    fields["api"] = _FEED_EXTENSION_OWN["api"]
+    return fields
+
+
+class _FeedExtensionBase(_Doc):
     model_config = ConfigDict(title="Feed item extension")
 
-    about: str | None = Field(
-        default=None,
-        description="Absolute URL of this schema (JSON Feed's pointer to an extension's "
-        "description); present only when the site has a base URL.",
+
+if TYPE_CHECKING:
+    FeedExtension = _FeedExtensionBase
+else:
+    FeedExtension = create_model(
+        "FeedExtension",
+        __base__=_FeedExtensionBase,
+        __module__=__name__,
+        __doc__="The ``_pakketbuild`` object of a feed item: the item's structured fields.",
+        **_feed_extension_fields(),
     )
-    id: str = Field(description="Stable item id.")
-    kind: Kind = Field(description="Kind of support.")
-    kind_label: str = Field(description="Dutch label of the kind.")
-    audiences: list[AudienceDoc]
-    providers: list[OrganisationDoc]
-    contacts: list[ContactDoc]
-    documents: list[DocumentDoc]
-    steps: list[StepDoc]
-    pakketten: list[str] = Field(description="Ids of the pakketten that contain the item.")
-    dates: ItemDates
-    changes: list[ChangeDoc] = Field(
-        default_factory=list, description="Change log, as recorded in the content."
-    )
-    api: Link = Field(description="The item's API document.")
+"""The ``_pakketbuild`` object of a feed item: derived from :class:`ItemDoc` (see
+:data:`FEED_EXTENSION_LEFT_OUT`), so a member is declared once, on ``ItemDoc``, and a
+feed entry gets it with the same value as the API document."""
 
 
 class FeedTopExtension(_Doc):
@@ -614,16 +669,15 @@ def pakket_links(pub: Publication, ctx: BuildContext, pakket_id: str) -> Links:
     )
 
 
-def audience_doc(audience: Audience) -> AudienceDoc:
-    singular, plural = AUDIENCE_LABELS[audience]
-    return AudienceDoc(id=audience, label=singular, label_plural=plural)
+def audience_doc(audience: PubAudience) -> AudienceDoc:
+    return AudienceDoc(id=audience.id, label=audience.label, label_plural=audience.label_plural)
 
 
 def organisation_doc(org: Organisation) -> OrganisationDoc:
     return OrganisationDoc(id=org.id, name=org.name, abbreviation=org.abbreviation, url=org.url)
 
 
-def contact_doc(contact: Contact) -> ContactDoc:
+def contact_doc(contact: PubContact) -> ContactDoc:
     return ContactDoc(
         label=contact.label,
         phone=contact.phone,
@@ -634,7 +688,7 @@ def contact_doc(contact: Contact) -> ContactDoc:
     )
 
 
-def document_doc(document: Document) -> DocumentDoc:
+def document_doc(document: PubDocument) -> DocumentDoc:
     return DocumentDoc(
         title=document.title, url=document.url, path=document.path, media_type=document.media_type
     )
@@ -643,28 +697,20 @@ def document_doc(document: Document) -> DocumentDoc:
 def step_docs(item: PubItem) -> list[StepDoc]:
     return [
         StepDoc(
-            position=position,
+            position=step.number,
             title=step.title,
-            text_html=render_html(step.text, 0, f"{embed_prefix(item)}stap-{position}--")
-            if step.text
-            else None,
-            text_text=render_text(step.text) if step.text else None,
+            text_html=step.text_html(0, item.anchor_prefix),
+            text_text=step.text_plain,
         )
-        for position, step in enumerate(item.item.steps, start=1)
+        for step in item.steps
     ]
-
-
-def embed_prefix(item: PubItem) -> str:
-    """The prefix of heading ids in the API's and feeds' HTML: ``<item-id>--`` (the ids of
-    the pakket page), so that a page that embeds several items has unique ids."""
-    return f"{item.id}--"
 
 
 def item_dates(item: PubItem) -> ItemDates:
     return ItemDates(
         published=item.date_published,
         modified=item.date_modified,
-        last_reviewed=item.item.last_reviewed,
+        last_reviewed=item.last_reviewed,
     )
 
 
@@ -687,15 +733,17 @@ def _item_doc(pub: Publication, ctx: BuildContext, item: PubItem) -> ItemDoc:
         version="0" * 16,
         feed_id=feed_item_id(pub.site.id, item.id),
         title=item.title,
-        kind=item.item.kind,
+        kind=item.kind,
         kind_label=item.kind_label,
-        summary=item.item.summary,
-        body_html=item.body_html(0, embed_prefix(item)),
+        summary=item.summary,
+        # Heading ids as on the pakket page (<item-id>--…): a page that embeds several
+        # items keeps them unique.
+        body_html=item.body_html(0, item.anchor_prefix),
         body_text=item.body_text,
-        audiences=[audience_doc(a) for a in item.item.audiences],
+        audiences=[audience_doc(a) for a in item.audiences],
         providers=[organisation_doc(o) for o in item.providers],
-        contacts=[contact_doc(c) for c in item.item.contacts],
-        documents=[document_doc(d) for d in item.item.documents],
+        contacts=[contact_doc(c) for c in item.contacts],
+        documents=[document_doc(d) for d in item.documents],
         steps=step_docs(item),
         related=[
             ItemRef(id=r.id, title=r.title, links=item_links(pub, ctx, r.id)) for r in item.related
@@ -705,12 +753,32 @@ def _item_doc(pub: Publication, ctx: BuildContext, item: PubItem) -> ItemDoc:
             for pid in item.pakket_ids
         ],
         dates=item_dates(item),
-        changes=[ChangeDoc(date=c.date, summary=c.summary) for c in item.item.changes],
+        changes=[ChangeDoc(date=c.date, summary=c.summary) for c in item.changes],
         links=item_links(pub, ctx, item.id),
     )
     data = dump(doc)
     del data["version"], data["path_root"]
     return doc.model_copy(update={"version": content_version(data)})
+
+
+def feed_extension(pub: Publication, ctx: BuildContext, item: PubItem) -> FeedExtension:
+    """The ``_pakketbuild`` object of ``item``'s feed entry: the members it shares with the
+    item's API document (:func:`item_doc`, built once per edition and item) with their
+    values, and its own (``about``, ``pakketten`` as ids, ``api``)."""
+    doc = item_doc(pub, ctx, item)
+    shared = {
+        name: getattr(doc, name)
+        for name in FeedExtension.model_fields
+        if name not in _FEED_EXTENSION_OWN
+    }
+    return FeedExtension.model_validate(
+        {
+            "about": pub.absolute_url(urls.schema("feed-extension")),
+            "pakketten": list(item.pakket_ids),
+            "api": _link(pub, urls.api_item(item.id), "json"),
+            **shared,
+        }
+    )
 
 
 def pakket_doc(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> PakketDoc:
@@ -735,10 +803,10 @@ def _pakket_doc(
         title=pakket.title,
         intro_html=pakket.intro_html(),
         intro_text=pakket.intro_text,
-        audiences=[audience_doc(a) for a in pakket.pakket.audiences],
+        audiences=[audience_doc(a) for a in pakket.audiences],
         publisher=organisation_doc(pakket.publisher),
-        edition=pakket.pakket.edition,
-        editions=[EditionDoc(date=e.date, summary=e.summary) for e in pakket.pakket.editions],
+        edition=pakket.edition,
+        editions=[EditionDoc(date=e.date, summary=e.summary) for e in pakket.editions],
         items=[item_doc(pub, ctx, item) for item in pakket.items],
         links=links or pakket_links(pub, ctx, pakket.id),
     )
@@ -787,7 +855,7 @@ def view_version(view: Publication, ctx: BuildContext) -> str:
 def feed_title(pub: Publication, audience: Audience | None) -> str:
     if audience is None:
         return pub.site.title
-    return f"{pub.site.title} (voor {AUDIENCE_LABELS[audience][1]})"
+    return f"{pub.site.title} (voor {labels.audience_plural(audience)})"
 
 
 def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
@@ -836,10 +904,10 @@ def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
             PakketSummaryDoc(
                 id=p.id,
                 version=pakket_doc(pub, ctx, p).version,
-                status=p.pakket.status.value,
+                status=p.status.value,
                 title=p.title,
-                audiences=list(p.pakket.audiences),
-                edition=p.pakket.edition,
+                audiences=list(p.audience_ids),
+                edition=p.edition,
                 items=[i.id for i in p.items],
                 links=pakket_links(pub, ctx, p.id),
             )
@@ -849,12 +917,12 @@ def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
             ItemSummaryDoc(
                 id=i.id,
                 version=item_doc(pub, ctx, i).version,
-                status=i.item.status.value,
+                status=i.status.value,
                 title=i.title,
-                kind=i.item.kind,
+                kind=i.kind,
                 kind_label=i.kind_label,
-                summary=i.item.summary,
-                audiences=list(i.item.audiences),
+                summary=i.summary,
+                audiences=list(i.audience_ids),
                 pakketten=list(i.pakket_ids),
                 dates=item_dates(i),
                 links=item_links(pub, ctx, i.id),
@@ -866,7 +934,7 @@ def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
             name: Link(
                 path=urls.schema(name),
                 url=pub.absolute_url(urls.schema(name)),
-                media_type="application/schema+json",
+                media_type=urls.SCHEMA_MEDIA_TYPE,
             )
             for name in urls.SCHEMA_NAMES
         },

@@ -32,13 +32,14 @@ import datetime as dt
 import posixpath
 from xml.sax.saxutils import escape, quoteattr
 
-from pakketbuild.model import AUDIENCE_LABELS, Audience
+from pakketbuild import labels
+from pakketbuild.model import Audience
 from pakketbuild.publication import PubItem, Publication, Tombstone
 from pakketbuild.writers import BuildContext, urls
 from pakketbuild.writers import api_models as api
 from pakketbuild.writers.feeds import feed_item, feed_items
 
-ATOM_MEDIA_TYPE = "application/atom+xml"
+ATOM_MEDIA_TYPE = urls.ATOM_MEDIA_TYPE
 ATOM_NS = "http://www.w3.org/2005/Atom"
 TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"
 UNKNOWN_DATE = "1970-01-01T00:00:00Z"
@@ -55,9 +56,9 @@ def entry_date(pub: Publication, item: PubItem) -> dt.date | None:
     if own is not None:
         return own
     editions = [
-        p.pakket.edition
+        p.edition
         for pid in item.pakket_ids
-        if (p := pub.pakketten.get(pid)) is not None and p.pakket.edition is not None
+        if (p := pub.pakketten.get(pid)) is not None and p.edition is not None
     ]
     return max(editions, default=None)
 
@@ -90,7 +91,7 @@ def build_atom(pub: Publication, ctx: BuildContext, audience: Audience | None) -
     if audience is None:
         subtitle = "Alle gepubliceerde onderdelen."
     else:
-        subtitle = f"De onderdelen voor {AUDIENCE_LABELS[audience][1]}."
+        subtitle = f"De onderdelen voor {labels.audience_plural(audience)}."
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="{ATOM_NS}" xmlns:at="{TOMBSTONES_NS}" '
@@ -105,9 +106,12 @@ def build_atom(pub: Publication, ctx: BuildContext, audience: Audience | None) -
         *([f"    <uri>{escape(publisher.url)}</uri>"] if publisher and publisher.url else []),
         "  </author>",
         f'  <link rel="self" type="{ATOM_MEDIA_TYPE}" href={quoteattr(href(path))}/>',
-        f'  <link rel="alternate" type="text/html" href={quoteattr(href(urls.INDEX))}/>',
-        f'  <link rel="alternate" type="application/feed+json" href={quoteattr(href(json_path))}/>',
-        f'  <link rel="related" type="application/json" href={quoteattr(href(urls.API_WITHDRAWN))} '
+        f'  <link rel="alternate" type="{urls.HTML_MEDIA_TYPE}" '
+        f"href={quoteattr(href(urls.INDEX))}/>",
+        f'  <link rel="alternate" type="{urls.FEED_MEDIA_TYPE}" '
+        f"href={quoteattr(href(json_path))}/>",
+        f'  <link rel="related" type="{urls.JSON_MEDIA_TYPE}" '
+        f"href={quoteattr(href(urls.API_WITHDRAWN))} "
         'title="Ingetrokken onderdelen"/>',
         "  <generator>pakketbuild</generator>",
     ]
@@ -147,7 +151,7 @@ def _entry(pub: Publication, ctx: BuildContext, item: PubItem, href: object) -> 
     if doc.date_published:
         lines.append(f"    <published>{doc.date_published}</published>")
     lines.append(
-        f'    <link rel="alternate" type="text/html" '
+        f'    <link rel="alternate" type="{urls.HTML_MEDIA_TYPE}" '
         f"href={quoteattr(href(urls.item_page(item.id)))}/>"
     )
     for attachment in doc.attachments or []:
@@ -156,14 +160,13 @@ def _entry(pub: Publication, ctx: BuildContext, item: PubItem, href: object) -> 
             f'    <link rel="enclosure" type={quoteattr(attachment.mime_type)} '
             f"href={quoteattr(attachment.url)}{title}/>"
         )
-    for audience in item.item.audiences:
-        label = AUDIENCE_LABELS[audience][1]
+    for audience in item.audiences:
         lines.append(
-            f'    <category term="{audience.value}" scheme="urn:pakketbuild:audience" '
-            f"label={quoteattr(label)}/>"
+            f'    <category term="{audience.id.value}" scheme="urn:pakketbuild:audience" '
+            f"label={quoteattr(audience.label_plural)}/>"
         )
     lines.append(
-        f'    <category term="{item.item.kind.value}" scheme="urn:pakketbuild:kind" '
+        f'    <category term="{item.kind.value}" scheme="urn:pakketbuild:kind" '
         f"label={quoteattr(item.kind_label)}/>"
     )
     if updated is None:
@@ -181,7 +184,7 @@ def _tombstone(pub: Publication, stone: Tombstone, href: object) -> list[str]:
     ref = api.feed_item_id(pub.site.id, stone.id)
     lines = [f"  <at:deleted-entry ref={quoteattr(ref)} when={quoteattr(atom_date(stone.date))}>"]
     lines.append(
-        f'    <link rel="alternate" type="text/html" '
+        f'    <link rel="alternate" type="{urls.HTML_MEDIA_TYPE}" '
         f"href={quoteattr(href(urls.item_page(stone.id)))}/>"
     )
     comment = "Ingetrokken."
@@ -191,7 +194,7 @@ def _tombstone(pub: Publication, stone: Tombstone, href: object) -> list[str]:
         comment += f" Vervangen door: {stone.replaced_by.title}."
     lines.append(f"    <at:comment>{escape(comment)}</at:comment>")
     for audience in stone.audiences:
-        label = AUDIENCE_LABELS[audience][1]
+        label = labels.audience_plural(audience)
         lines.append(
             f'    <category term="{audience.value}" scheme="urn:pakketbuild:audience" '
             f"label={quoteattr(label)}/>"

@@ -10,12 +10,12 @@ pakket (see :func:`view_bundle`). Nothing here imports WeasyPrint or python-docx
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pakketbuild import jobkeys
-from pakketbuild.model import AUDIENCE_LABELS, Audience, Contact, Item, Organisation, Pakket
+from pakketbuild import anchors, jobkeys
+from pakketbuild.model import Organisation, Pakket
 from pakketbuild.publication import PubItem, Publication, PubPakket
+from pakketbuild.records import PubContact, PubRef
 from pakketbuild.writers import (
     BuildContext,
     Format,
@@ -127,12 +127,12 @@ def subject_of(pub: Publication, job: Job) -> PubPakket | PubItem:
     raise ValueError(f"document writers cannot render subject {job.subject!r}")
 
 
-def related_target(pub: Publication, related: Item, local: set[str]) -> str | None:
+def related_target(pub: Publication, related: PubRef, local: set[str]) -> str | None:
     """Where a "Zie ook" entry links to: the related item's heading when it is in the same
     document (``#item-<id>``), else its web page when the site has a base URL, else
     nowhere (a document cannot link to a page whose address is not known)."""
     if related.id in local:
-        return f"#item-{related.id}"
+        return f"#{anchors.item_heading(related.id)}"
     return pub.absolute_url(urls.item_page(related.id))
 
 
@@ -191,32 +191,16 @@ def source_file(pub: Publication, subject: str) -> str:
     return f"{folder}/site.yaml"
 
 
-def dutch_join(words: Sequence[str]) -> str:
-    """``['a', 'b', 'c']`` → ``a, b en c``."""
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " en " + words[-1]
-
-
-def audiences_text(audiences: Sequence[Audience]) -> str:
-    """Plural Dutch labels: ``burgemeesters, wethouders en raadsleden``."""
-    return dutch_join([AUDIENCE_LABELS[a][1] for a in audiences])
-
-
-def providers_text(providers: Sequence[Organisation]) -> str:
-    return dutch_join([org.name for org in providers])
-
-
-def contact_lines(contact: Contact) -> list[tuple[str, str, str | None]]:
+def contact_lines(contact: PubContact) -> list[tuple[str, str, str | None]]:
     """A contact as a labelled block, the same in every format: ``(label, text, link
     target)`` per way to reach it, in :data:`CONTACT_HEADERS` order (the name comes first,
     unlabelled, from ``contact.label``). A block, not a table: no narrow column breaks an
     e-mail address or URL mid-word, and no header cell repeats the "Contact" heading."""
     lines: list[tuple[str, str, str | None]] = []
     if contact.phone:
-        lines.append((CONTACT_HEADERS["phone"], contact.phone, f"tel:{contact.phone_e164}"))
+        lines.append((CONTACT_HEADERS["phone"], contact.phone, contact.phone_href))
     if contact.email:
-        lines.append((CONTACT_HEADERS["email"], contact.email, f"mailto:{contact.email}"))
+        lines.append((CONTACT_HEADERS["email"], contact.email, contact.email_href))
     if contact.url:
         lines.append((CONTACT_HEADERS["url"], contact.url, contact.url))
     if contact.hours:
@@ -265,17 +249,17 @@ def _publisher_name(pub: Publication) -> str:
 
 
 def pakket_meta(pub: Publication, pakket: PubPakket) -> DocumentMeta:
-    dates = [edition.date for edition in pakket.pakket.editions]
-    if pakket.pakket.edition:
-        dates.append(pakket.pakket.edition)
+    dates = [edition.date for edition in pakket.editions]
+    if pakket.edition:
+        dates.append(pakket.edition)
     for item in pakket.items:
         dates.extend(d for d in (item.date_published, item.date_modified) if d)
-        dates.extend(change.date for change in item.item.changes)
+        dates.extend(change.date for change in item.changes)
     return DocumentMeta(
         title=pakket.title,
-        subject=f"{LABEL_AUDIENCES} {audiences_text(pakket.pakket.audiences)}",
+        subject=f"{LABEL_AUDIENCES} {pakket.audiences_text}",
         author=pakket.publisher.name,
-        keywords=tuple(AUDIENCE_LABELS[a][0] for a in pakket.pakket.audiences),
+        keywords=tuple(a.label for a in pakket.audiences),
         description="",
         language=pub.site.language,
         created=min(dates, default=None),
@@ -291,10 +275,9 @@ def item_meta(pub: Publication, item: PubItem) -> DocumentMeta:
         subject=item.kind_label,
         author=author,
         keywords=(item.kind_label, *item.audience_labels),
-        description=item.item.summary,
+        description=item.summary,
         language=pub.site.language,
-        # The earliest date the content records: first publication, else the first change.
-        created=item.date_published or min((c.date for c in item.item.changes), default=None),
+        created=item.date_created,
         modified=item.date_modified,
     )
 

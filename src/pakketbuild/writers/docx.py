@@ -6,7 +6,8 @@ Design (see ``docs/documents.md``):
   (Title, Heading 1-3, List Number, List Bullet, Strong, Hyperlink …), so staff restyle a
   document with Word's style gallery, or the build applies a house style through a
   reference template (``--docx-template`` / ``docx_template`` in ``site.yaml``) whose
-  styles, page set-up and numbering definitions are used.
+  styles, page set-up and numbering definitions are used. The theme's colours, fonts and
+  logo go into the styles and the cover through :mod:`pakketbuild.writers.docx_style`.
 * Real Word structures: a TOC field Word fills on opening (``w:updateFields``),
   ``w:hyperlink`` elements, each numbered list its own ``w:num`` restarting at 1, a
   contacts table with a header row, PAGE/NUMPAGES fields in the footer.
@@ -29,7 +30,6 @@ from pakketbuild import anchors
 from pakketbuild.diagnostics import PakketbuildError, UsageError
 from pakketbuild.i18n import _
 from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.theme import Theme
 from pakketbuild.writers import BuildContext, Job, resolve
 from pakketbuild.writers.documents import (
     LABEL_AUDIENCES,
@@ -48,15 +48,15 @@ from pakketbuild.writers.documents import (
     LABEL_STEPS,
     DocumentMeta,
     DocumentWriter,
-    audiences_text,
     contact_lines,
     document_kind,
     meta_for,
     pakketten_of,
-    providers_text,
     related_target,
     subject_of,
 )
+from pakketbuild.writers.docx_style import apply_theme, cover_logo, house_template
+from pakketbuild.writers.docx_style import qn as _qn
 
 if TYPE_CHECKING:
     from pakketbuild.loader import Content
@@ -68,9 +68,6 @@ _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/s
 TOC_INSTRUCTION = 'TOC \\o "1-1" \\h \\z \\u'
 """Level 1 only: the same entries as the PDF's contents page (intro and items), also after
 a reader updates the field; the sections of an item (Contact, Documenten …) stay out."""
-HOUSE_FONT = "Arial"
-"""The house template's font when the theme bundles none: in Word on every platform and,
-metric-compatible (Liberation Sans), in LibreOffice; never python-docx's Calibri/Cambria."""
 
 
 class DocxWriter(DocumentWriter):
@@ -217,112 +214,6 @@ def _as_document_package(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _qn(tag: str) -> str:
-    from docx.oxml.ns import qn
-
-    return str(qn(tag))
-
-
-def apply_theme(document: Any, theme: Theme, *, template: bool) -> None:
-    """The theme's colours and bundled fonts in the styles (never as direct formatting):
-    Title, Heading 1-4 and the contents heading in ``color.heading`` and the heading
-    font, Hyperlink in ``color.link``, Normal in the body font, the passage rule in
-    ``color.brand``. With a reference template the built-in neutral theme leaves the
-    template's house style alone; a theme of its own (a view's) goes over it."""
-    from docx.shared import RGBColor
-
-    if template and theme.builtin:
-        return
-    styles = document.styles
-
-    def rgb(name: str) -> Any:
-        return RGBColor.from_string(theme.colors[name][1:].upper())
-
-    heading_font = theme.docx_font("heading") or theme.docx_font("body")
-    for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "TOC Heading"):
-        if name in styles:
-            styles[name].font.color.rgb = rgb("heading")
-            if heading_font:
-                styles[name].font.name = heading_font
-    if "Hyperlink" in styles:
-        styles["Hyperlink"].font.color.rgb = rgb("link")
-    body_font = theme.docx_font("body")
-    if body_font:
-        styles["Normal"].font.name = body_font
-    for name in ("Passage Label", "Passage"):
-        if name in styles:
-            for border in styles[name].element.iter(_qn("w:left")):
-                border.set(_qn("w:color"), theme.colors["brand"][1:].upper())
-    if "Passage Label" in styles:
-        styles["Passage Label"].font.color.rgb = rgb("heading")
-
-
-def house_template(document: Any, theme: Theme) -> None:
-    """pakketbuild's own look over python-docx's default template: every font reference
-    (document defaults, styles, the Office theme's major and minor fonts) becomes the
-    theme's bundled font or :data:`HOUSE_FONT`; the Office theme's accent and hyperlink
-    colours and the Title's rule become the theme's colours. Styles stay styles: no direct
-    formatting is added."""
-    font = theme.docx_font("body") or HOUSE_FONT
-    styles = document.styles.element
-    for fonts in styles.iter(_qn("w:rFonts")):
-        for key in list(fonts.attrib):
-            if key.endswith("Theme"):
-                del fonts.attrib[key]
-        for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-            fonts.set(_qn(attribute), font)
-    for border in document.styles["Title"].element.iter(_qn("w:bottom")):
-        if border.get(_qn("w:color")):
-            border.set(_qn("w:color"), theme.colors["brand"][1:].upper())
-            border.attrib.pop(_qn("w:themeColor"), None)
-    for color in styles.iter(_qn("w:color")):
-        if color.attrib.pop(_qn("w:themeColor"), None) is not None:
-            # a colour of python-docx's Office theme: the house colour instead
-            color.set(_qn("w:val"), theme.colors["heading"][1:].upper())
-        color.attrib.pop(_qn("w:themeShade"), None)
-    from docx.shared import RGBColor
-
-    document.styles["Subtitle"].font.color.rgb = RGBColor.from_string(
-        theme.colors["muted"][1:].upper()
-    )
-    theme_part = next(
-        (rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/theme")),
-        None,
-    )
-    if theme_part is not None:
-        xml = theme_part.blob.decode("utf-8")
-        for old in ("Cambria", "Calibri"):
-            xml = xml.replace(f'typeface="{old}"', f'typeface="{font}"')
-        replacements = {
-            "accent1": theme.colors["brand"],
-            "hlink": theme.colors["link"],
-            "folHlink": theme.colors["link-visited"],
-        }
-        import re
-
-        for name, value in replacements.items():
-            xml = re.sub(
-                rf'(<a:{name}>\s*<a:srgbClr val=")[0-9A-Fa-f]{{6}}',
-                rf"\g<1>{value[1:].upper()}",
-                xml,
-            )
-        theme_part._blob = xml.encode("utf-8")
-
-
-def _logo(document: Any, theme: Theme) -> None:
-    """The theme's logo at the top of the cover, with its text alternative (Word shows
-    only PNG/JPEG: an SVG logo needs ``docx`` in the theme)."""
-    from docx.shared import Mm
-
-    logo = theme.logo
-    if logo is None or logo.docx is None:
-        return
-    shape = document.add_picture(str(logo.docx), height=Mm(20))
-    doc_pr = shape._inline.docPr
-    doc_pr.set("descr", logo.alt)
-    doc_pr.set("title", logo.alt)
-
-
 def _a4(document: Any) -> None:
     from docx.shared import Mm
 
@@ -354,31 +245,32 @@ class _Builder:
     def pakket(self, pakket: PubPakket) -> None:
         from pakketbuild.writers.docx_markdown import bookmark_name
 
-        _logo(self.document, self.pub.theme)
+        cover_logo(self.document, self.pub.theme)
         self.document.add_paragraph(pakket.title, style="Title")
-        if pakket.pakket.audiences:
-            self._subtitle(f"{LABEL_AUDIENCES} {audiences_text(pakket.pakket.audiences)}")
+        if pakket.audiences:
+            self._subtitle(f"{LABEL_AUDIENCES} {pakket.audiences_text}")
         if pakket.edition_label:
             self._subtitle(f"{LABEL_EDITION}: {pakket.edition_label}")
         self._subtitle(f"{LABEL_PUBLISHER} {pakket.publisher.name}")
 
         entries: list[tuple[str, str]] = []
-        intro = pakket.pakket.intro.strip()
-        if intro:
-            entries.append((LABEL_INTRO, bookmark_name("inleiding")))
-        entries.extend((item.title, bookmark_name(f"item-{item.id}")) for item in pakket.items)
+        if pakket.has_intro:
+            entries.append((LABEL_INTRO, bookmark_name(anchors.INTRO_HEADING)))
+        entries.extend(
+            (item.title, bookmark_name(anchors.item_heading(item.id))) for item in pakket.items
+        )
         self._toc(entries)
 
-        if intro:
+        if pakket.has_intro:
             heading = self.document.add_paragraph(LABEL_INTRO, style="Heading 1")
-            self.state.bookmark(heading, bookmark_name("inleiding"))
+            self.state.bookmark(heading, bookmark_name(anchors.INTRO_HEADING))
             self.md.render(
-                pakket.pakket.intro, self.document, heading_offset=1, anchor_prefix=anchors.INTRO
+                pakket.intro, self.document, heading_offset=1, anchor_prefix=anchors.INTRO
             )
         local = {item.id for item in pakket.items}
         for item in pakket.items:
             heading = self.document.add_paragraph(item.title, style="Heading 1")
-            self.state.bookmark(heading, bookmark_name(f"item-{item.id}"))
+            self.state.bookmark(heading, bookmark_name(anchors.item_heading(item.id)))
             self._item_parts(item, level=2, local=local)
 
     def item(self, item: PubItem) -> None:
@@ -411,19 +303,17 @@ class _Builder:
         )
 
         self._labelled(LABEL_KIND, item.kind_label)
-        self._labelled(LABEL_AUDIENCES, audiences_text(item.item.audiences))
+        self._labelled(LABEL_AUDIENCES, item.audiences_text)
         if item.providers:
-            self._labelled(LABEL_PROVIDERS, providers_text(item.providers))
-        self.document.add_paragraph(item.item.summary, style="Normal")
-        prefix = anchors.item(item.id)
-        self.md.render(
-            item.item.body, self.document, heading_offset=level - 1, anchor_prefix=prefix
-        )
+            self._labelled(LABEL_PROVIDERS, item.providers_text)
+        self.document.add_paragraph(item.summary, style="Normal")
+        prefix = item.anchor_prefix
+        self.md.render(item.body, self.document, heading_offset=level - 1, anchor_prefix=prefix)
 
-        if item.item.steps:
+        if item.steps:
             self._heading(LABEL_STEPS, level)
             num_id = self.state.lists.new_list(True, 1)
-            for number, step in enumerate(item.item.steps, start=1):
+            for step in item.steps:
                 paragraph = self.document.add_paragraph(style="List Number")
                 if num_id is not None:
                     set_numbering(paragraph, num_id)
@@ -434,16 +324,16 @@ class _Builder:
                         self.document,
                         level=1,
                         heading_offset=level,
-                        anchor_prefix=anchors.step(prefix, number),
+                        anchor_prefix=step.anchor_prefix(prefix),
                     )
 
-        if item.item.contacts:
+        if item.contacts:
             self._heading(LABEL_CONTACT, level)
             self._contacts(item)
 
-        if item.item.documents:
+        if item.documents:
             self._heading(LABEL_DOCUMENTS, level)
-            for doc in item.item.documents:
+            for doc in item.documents:
                 paragraph = self.document.add_paragraph(style="List Bullet")
                 if doc.url:
                     link = add_hyperlink(paragraph, url=doc.url)
@@ -477,7 +367,7 @@ class _Builder:
 
         strong = self.state.style("Strong")
         hyperlink = self.state.style("Hyperlink")
-        for contact in item.item.contacts:
+        for contact in item.contacts:
             paragraph = self.document.add_paragraph(style="Normal")
             add_run(paragraph._p, contact.label, strong)
             for label, text, target in contact_lines(contact):

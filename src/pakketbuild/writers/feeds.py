@@ -14,7 +14,7 @@ from pakketbuild.publication import PubItem, Publication
 from pakketbuild.writers import FORMATS, BuildContext, urls
 from pakketbuild.writers import api_models as api
 
-JSON_MEDIA_TYPE = "application/json"
+JSON_MEDIA_TYPE = urls.JSON_MEDIA_TYPE
 
 
 def feed_date(value: dt.date | None) -> str | None:
@@ -50,12 +50,12 @@ def feed_item(pub: Publication, ctx: BuildContext, item: PubItem) -> api.FeedIte
 
 
 def _feed_item(pub: Publication, ctx: BuildContext, item: PubItem) -> api.FeedItem:
-    lead = f"<p>{escape(item.item.summary, quote=False)}</p>\n"
+    lead = f"<p>{escape(item.summary, quote=False)}</p>\n"
     attachments = [
         api.FeedAttachment(
             url=d.url, mime_type=d.media_type or "application/octet-stream", title=d.title
         )
-        for d in item.item.documents
+        for d in item.documents
         if d.url
     ]
     for fmt in urls.DOWNLOAD_FORMATS:
@@ -72,32 +72,14 @@ def _feed_item(pub: Publication, ctx: BuildContext, item: PubItem) -> api.FeedIt
             "id": api.feed_item_id(pub.site.id, item.id),
             "url": pub.absolute_url(urls.item_page(item.id)),
             "title": item.title,
-            "summary": item.item.summary,
-            "content_html": lead + item.body_html(0, api.embed_prefix(item)),
+            "summary": item.summary,
+            "content_html": lead + item.body_html(0, item.anchor_prefix),
             "content_text": item.full_text,
             "date_published": feed_date(item.date_published),
             "date_modified": feed_date(item.date_modified),
-            "tags": [a.value for a in item.item.audiences] + [item.item.kind.value],
+            "tags": [a.value for a in item.audience_ids] + [item.kind.value],
             "language": pub.site.language,
             "attachments": attachments or None,
-            "_pakketbuild": api.FeedExtension(
-                about=pub.absolute_url(urls.schema("feed-extension")),
-                id=item.id,
-                kind=item.item.kind,
-                kind_label=item.kind_label,
-                audiences=[api.audience_doc(a) for a in item.item.audiences],
-                providers=[api.organisation_doc(o) for o in item.providers],
-                contacts=[api.contact_doc(c) for c in item.item.contacts],
-                documents=[api.document_doc(d) for d in item.item.documents],
-                steps=api.step_docs(item),
-                pakketten=list(item.pakket_ids),
-                dates=api.item_dates(item),
-                changes=[api.ChangeDoc(date=c.date, summary=c.summary) for c in item.item.changes],
-                api=api.Link(
-                    path=urls.api_item(item.id),
-                    url=pub.absolute_url(urls.api_item(item.id)),
-                    media_type=JSON_MEDIA_TYPE,
-                ),
-            ),
+            "_pakketbuild": api.feed_extension(pub, ctx, item),
         }
     )

@@ -29,18 +29,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from pakketbuild import anchors, jobkeys, jsonout
+from pakketbuild import anchors, jobkeys, jsonout, labels
 from pakketbuild.jobkeys import Dep
-from pakketbuild.model import AUDIENCE_LABELS, Contact, Kind
-from pakketbuild.publication import (
-    PubItem,
-    Publication,
-    PubPakket,
-    Tombstone,
-    dutch_date,
-    render_html,
-    render_text,
-)
+from pakketbuild.model import Kind
+from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone
+from pakketbuild.records import PubContact
 from pakketbuild.writers import (
     BuildContext,
     Job,
@@ -51,29 +44,16 @@ from pakketbuild.writers import (
     urls,
 )
 from pakketbuild.writers.api_models import feed_item_id
-from pakketbuild.writers.documents import audiences_text
+from pakketbuild.writers.html_style import site_css
 
-HTML_MEDIA_TYPE = "text/html"
-CSS_MEDIA_TYPE = "text/css"
-SITEMAP_MEDIA_TYPE = "application/xml"
+HTML_MEDIA_TYPE = urls.HTML_MEDIA_TYPE
+CSS_MEDIA_TYPE = urls.CSS_MEDIA_TYPE
+SITEMAP_MEDIA_TYPE = urls.XML_MEDIA_TYPE
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 ASSETS = {urls.SITE_CSS: "site.css", urls.PRINT_CSS: "print.css"}
 """Export path → file in ``pakketbuild/assets/site/``."""
 MAIN_ID = "_inhoud"
 
-MEDIA_TYPE_LABELS = {
-    "application/pdf": "PDF",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
-    "application/msword": "Word",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
-    "application/vnd.oasis.opendocument.text": "ODT",
-    "text/html": "webpagina",
-    "text/plain": "tekst",
-    "text/csv": "CSV",
-    "image/png": "PNG",
-    "image/jpeg": "JPEG",
-}
 DOWNLOAD_LABELS = {f.name: f.label for f in download_formats()}
 DOWNLOAD_MEDIA_TYPES = {f.name: f.media_type for f in download_formats()}
 
@@ -105,16 +85,6 @@ class LinkView:
 
 
 @dataclass(frozen=True)
-class ContactView:
-    label: str
-    phone: str | None
-    phone_href: str | None
-    email: str | None
-    url: str | None
-    hours: str | None
-
-
-@dataclass(frozen=True)
 class StepView:
     title: str
     text_html: Markup | None
@@ -129,15 +99,13 @@ class DateView:
 
 @dataclass(frozen=True)
 class ItemView:
-    id: str
-    title: str
-    kind_label: str
-    audiences: str
-    summary: str
+    """An item on one page: the resolved item's facts (read through, see the properties)
+    and what depends on the page: links relative to it, heading ids, trusted markup."""
+
+    resolved: PubItem
     body_html: Markup
     dates: list[DateView]
     steps: list[StepView]
-    contacts: list[ContactView]
     documents: list[LinkView]
     providers: list[LinkView]
     related: list[LinkView]
@@ -146,6 +114,30 @@ class ItemView:
     """Link to the item's own page (used on the pakket page)."""
     changes: list[tuple[DateView, str]]
     """The change log, newest first: (date, summary)."""
+
+    @property
+    def id(self) -> str:
+        return self.resolved.id
+
+    @property
+    def title(self) -> str:
+        return self.resolved.title
+
+    @property
+    def kind_label(self) -> str:
+        return self.resolved.kind_label
+
+    @property
+    def audiences(self) -> str:
+        return self.resolved.audiences_text
+
+    @property
+    def summary(self) -> str:
+        return self.resolved.summary
+
+    @property
+    def contacts(self) -> tuple[PubContact, ...]:
+        return self.resolved.contacts
 
 
 def _downloads(
@@ -175,7 +167,6 @@ def item_view(
     local_ids: frozenset[str] = frozenset(),
 ) -> ItemView:
     """What an item shows. ``local_ids`` are items on the same page (linked in-page)."""
-    data = item.item
 
     def item_href(item_id: str) -> str:
         return f"#{item_id}" if item_id in local_ids else to(urls.item_page(item_id))
@@ -183,47 +174,25 @@ def item_view(
     dates = []
     if item.date_modified:
         dates.append(_date("Bijgewerkt", item.date_modified))
-    if data.last_reviewed:
-        dates.append(_date("Gecontroleerd", data.last_reviewed))
+    if item.last_reviewed:
+        dates.append(_date("Gecontroleerd", item.last_reviewed))
     step_offset = heading_offset + 2  # step texts sit below the step's own heading
     return ItemView(
-        id=item.id,
-        title=item.title,
-        kind_label=item.kind_label,
-        audiences=audiences_text(data.audiences),
-        summary=data.summary,
+        resolved=item,
         body_html=Markup(item.body_html(heading_offset, id_prefix)),
         dates=dates,
         steps=[
-            StepView(
-                title=step.title,
-                text_html=Markup(render_html(step.text, step_offset, anchors.step(id_prefix, n)))
-                if step.text
-                else None,
-            )
-            for n, step in enumerate(data.steps, start=1)
-        ],
-        contacts=[
-            ContactView(
-                label=c.label,
-                phone=c.phone,
-                phone_href=f"tel:{c.phone_e164}" if c.phone_e164 else None,
-                email=c.email,
-                url=c.url,
-                hours=c.hours,
-            )
-            for c in data.contacts
+            StepView(title=step.title, text_html=_markup(step.text_html(step_offset, id_prefix)))
+            for step in item.steps
         ],
         documents=[
             LinkView(
                 text=d.title,
                 href=d.url,
-                note=f"({MEDIA_TYPE_LABELS.get(d.media_type, d.media_type)})"
-                if d.media_type
-                else None,
+                note=f"({d.media_label})" if d.media_label else None,
                 type=d.media_type if d.url else None,
             )
-            for d in data.documents
+            for d in item.documents
         ],
         providers=[
             LinkView(text=f"{o.name} ({o.abbreviation})" if o.abbreviation else o.name, href=o.url)
@@ -234,13 +203,18 @@ def item_view(
         page_href=to(urls.item_page(item.id)),
         changes=[
             (_date("Gewijzigd", c.date), c.summary)
-            for c in sorted(data.changes, key=lambda c: c.date, reverse=True)
+            for c in sorted(item.changes, key=lambda c: c.date, reverse=True)
         ],
     )
 
 
+def _markup(html: str | None) -> Markup | None:
+    """Rendered Markdown (sanitised in ``render_html``) as trusted markup."""
+    return Markup(html) if html is not None else None
+
+
 def _date(label: str, value: Any) -> DateView:
-    return DateView(label=label, iso=value.isoformat(), text=dutch_date(value))
+    return DateView(label=label, iso=value.isoformat(), text=labels.dutch_date(value))
 
 
 # --------------------------------------------------------------------------- JSON-LD
@@ -258,14 +232,11 @@ def item_json_ld(pub: Publication, item: PubItem, *, context: bool = True) -> di
     ``url`` (the full edition's page) and dates appear only where known (a base URL;
     ``published``/``changes`` on CreativeWorks).
     """
-    data = item.item
     node: dict[str, Any] = {
         "name": item.title,
-        "description": data.summary,
+        "description": item.summary,
         "identifier": api_feed_id(pub, item),
-        "audience": [
-            {"@type": "Audience", "audienceType": AUDIENCE_LABELS[a][0]} for a in data.audiences
-        ],
+        "audience": [{"@type": "Audience", "audienceType": a.label} for a in item.audiences],
     }
     if context:
         node["@context"] = "https://schema.org"
@@ -283,29 +254,29 @@ def item_json_ld(pub: Publication, item: PubItem, *, context: bool = True) -> di
             **({"url": d.url} if d.url else {}),
             **({"encodingFormat": d.media_type} if d.media_type else {}),
         }
-        for d in data.documents
+        for d in item.documents
     ]
-    if data.kind is Kind.TRAINING:
+    if item.kind is Kind.TRAINING:
         node["@type"] = "Course"
         node["inLanguage"] = pub.site.language
-    elif data.kind is Kind.STEP_PLAN and data.steps:
+    elif item.kind is Kind.STEP_PLAN and item.steps:
         node["@type"] = "HowTo"
         node["inLanguage"] = pub.site.language
         node["step"] = [
             {
                 "@type": "HowToStep",
-                "position": n,
+                "position": step.number,
                 "name": step.title,
-                **({"text": render_text(step.text)} if step.text else {}),
+                **({"text": step.text_plain} if step.text_plain is not None else {}),
             }
-            for n, step in enumerate(data.steps, start=1)
+            for step in item.steps
         ]
     else:
         node["@type"] = "GovernmentService"
         node["serviceType"] = item.kind_label
     channels: list[dict[str, Any]] = []
     emails: list[dict[str, Any]] = []
-    for contact in data.contacts:
+    for contact in item.contacts:
         channel = _channel(contact)
         if channel is not None:
             channels.append(channel)
@@ -336,7 +307,7 @@ def item_json_ld(pub: Publication, item: PubItem, *, context: bool = True) -> di
     return node
 
 
-def _channel(contact: Contact) -> dict[str, Any] | None:
+def _channel(contact: PubContact) -> dict[str, Any] | None:
     """A contact's phone number and web address as a ServiceChannel (None without)."""
     if not (contact.phone_e164 or contact.url):
         return None
@@ -355,7 +326,7 @@ def _channel(contact: Contact) -> dict[str, Any] | None:
     return channel
 
 
-def _email_point(contact: Contact) -> dict[str, Any]:
+def _email_point(contact: PubContact) -> dict[str, Any]:
     point: dict[str, Any] = {
         "@type": "ContactPoint",
         "contactType": contact.label,
@@ -527,7 +498,7 @@ class HtmlWriter(Writer):
         if kind == "asset":
             return read_asset(key)
         if kind == "theme":
-            return pub.theme.site_css().encode("utf-8")
+            return site_css(pub.theme).encode("utf-8")
         if kind == "theme-file":
             return pub.theme.files()[key].read_bytes()
         if kind == "sitemap":
@@ -609,14 +580,14 @@ def render_index(pub: Publication, ctx: BuildContext) -> str:
         LinkView(text="Alle onderdelen", href=to(urls.ATOM_FEED), note="(Atom)"),
     ]
     for a in pub.audiences:
-        label = f"Voor {AUDIENCE_LABELS[a][1]}"
+        label = f"Voor {labels.audience_plural(a)}"
         feeds.append(LinkView(text=label, href=to(urls.audience_feed(a.value)), note="(JSON Feed)"))
         feeds.append(LinkView(text=label, href=to(urls.audience_atom(a.value)), note="(Atom)"))
     views = [
         LinkView(
             text=view.view.title,
             href=to(urls.view_root(view_id) + urls.INDEX),
-            note=f"(voor {audiences_text(view.view.audiences)})",
+            note=f"(voor {labels.audiences_text(view.view.audiences)})",
         )
         for view_id, view in pub.views.items()
         if view.view is not None
@@ -625,8 +596,8 @@ def render_index(pub: Publication, ctx: BuildContext) -> str:
         {
             "title": p.title,
             "href": to(urls.pakket_page(p.id)),
-            "audiences": audiences_text(p.pakket.audiences),
-            "edition": _date("Editie", p.pakket.edition) if p.pakket.edition else None,
+            "audiences": p.audiences_text,
+            "edition": _date("Editie", p.edition) if p.edition else None,
             "intro": _first_paragraph(p.intro_text),
             "entries": [LinkView(text=i.title, href=to(urls.item_page(i.id))) for i in p.items],
             "downloads": _downloads(ctx, to, partial(urls.pakket_download, p.id), p.title),
@@ -670,7 +641,7 @@ def render_pakket(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> str
         )
         for item in pakket.items
     ]
-    common["edition"] = _date("Editie", pakket.pakket.edition) if pakket.pakket.edition else None
+    common["edition"] = _date("Editie", pakket.edition) if pakket.edition else None
     return (
         environment()
         .get_template("pakket.html")
@@ -679,7 +650,7 @@ def render_pakket(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> str
             page_title=f"{pakket.title} | {pub.site.title}",
             description=_first_paragraph(pakket.intro_text) or None,
             pakket=pakket,
-            audiences=audiences_text(pakket.pakket.audiences),
+            audiences=pakket.audiences_text,
             intro_html=Markup(pakket.intro_html(0, anchors.INTRO)),
             items=items,
             downloads=_downloads(ctx, to, partial(urls.pakket_download, pakket.id), pakket.title),
@@ -702,15 +673,15 @@ def render_item(pub: Publication, ctx: BuildContext, item: PubItem) -> str:
             previous = LinkView(text=before.title, href=to(urls.item_page(before.id)), rel="prev")
         if after:
             following = LinkView(text=after.title, href=to(urls.item_page(after.id)), rel="next")
-        if pakket.pakket.edition:
-            common["edition"] = _date("Editie", pakket.pakket.edition)
+        if pakket.edition:
+            common["edition"] = _date("Editie", pakket.edition)
     return (
         environment()
         .get_template("item.html")
         .render(
             **common,
             page_title=f"{item.title} | {pub.site.title}",
-            description=item.item.summary,
+            description=item.summary,
             item=item_view(pub, ctx, item, to, heading_offset=0, id_prefix=""),
             crumbs=crumbs,
             previous=previous,
@@ -755,7 +726,7 @@ def render_sitemap(pub: Publication) -> bytes:
     from xml.sax.saxutils import escape
 
     entries: list[tuple[str, Any]] = [(urls.INDEX, None)]
-    entries += [(urls.pakket_page(p.id), p.pakket.edition) for p in pub.pakketten.values()]
+    entries += [(urls.pakket_page(p.id), p.edition) for p in pub.pakketten.values()]
     entries += [
         (urls.item_page(i.id), i.date_modified or i.date_published) for i in pub.items.values()
     ]

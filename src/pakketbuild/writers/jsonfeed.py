@@ -23,17 +23,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from pakketbuild import jobkeys, jsonout
+from pakketbuild import jobkeys, jsonout, labels
 from pakketbuild.jobkeys import Dep
-from pakketbuild.model import AUDIENCE_LABELS, Audience
+from pakketbuild.model import Audience
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve, urls
 from pakketbuild.writers import api_models as api
 from pakketbuild.writers.atom import ATOM_MEDIA_TYPE, atom_entry, build_atom
 from pakketbuild.writers.feeds import JSON_MEDIA_TYPE, feed_item, feed_items, newest_first
 
-FEED_MEDIA_TYPE = "application/feed+json"
-SCHEMA_MEDIA_TYPE = "application/schema+json"
+FEED_MEDIA_TYPE = urls.FEED_MEDIA_TYPE
+SCHEMA_MEDIA_TYPE = urls.SCHEMA_MEDIA_TYPE
 
 
 def to_json(data: Any, *, sort_keys: bool = False) -> bytes:
@@ -67,7 +67,9 @@ class JsonWriter(Writer):
         jobs = for_each_edition(pub, lambda edition: self._jobs(edition, ctx))
         # It names every audience feed: an item that gains an audience can add one.
         keys = _deps(jobkeys.SITE_DEP, *(jobkeys.item_dep(i) for i in pub.items))
-        jobs.append(Job(urls.HOST_HEADERS, "json", jobkeys.HOST_HEADERS, "text/plain", keys))
+        jobs.append(
+            Job(urls.HOST_HEADERS, "json", jobkeys.HOST_HEADERS, urls.TEXT_MEDIA_TYPE, keys)
+        )
         return jobs
 
     def _jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
@@ -272,7 +274,7 @@ def _feed(pub: Publication, audience: Audience | None, items: list[api.FeedItem]
     if audience is None:
         description = "Alle gepubliceerde onderdelen."
     else:
-        description = f"De onderdelen voor {AUDIENCE_LABELS[audience][1]}."
+        description = f"De onderdelen voor {labels.audience_plural(audience)}."
     return api.JsonFeed(
         title=api.feed_title(pub, audience),
         home_page_url=pub.absolute_url(""),

@@ -31,7 +31,7 @@ import zipfile
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from pakketbuild import markdown
+from pakketbuild import anchors, markdown
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import FORMATS, BuildContext, Job, resolve
 from pakketbuild.writers.documents import (
@@ -51,12 +51,10 @@ from pakketbuild.writers.documents import (
     LABEL_STEPS,
     DocumentMeta,
     DocumentWriter,
-    audiences_text,
     contact_lines,
     document_kind,
     meta_for,
     pakketten_of,
-    providers_text,
     related_target,
     subject_of,
 )
@@ -193,29 +191,24 @@ class _Builder:
 
     def pakket(self, pakket: PubPakket) -> None:
         self.add(_paragraph("Title", pakket.title))
-        if pakket.pakket.audiences:
-            self.add(
-                _paragraph(
-                    "Subtitle", f"{LABEL_AUDIENCES} {audiences_text(pakket.pakket.audiences)}"
-                )
-            )
+        if pakket.audiences:
+            self.add(_paragraph("Subtitle", f"{LABEL_AUDIENCES} {pakket.audiences_text}"))
         if pakket.edition_label:
             self.add(_paragraph("Subtitle", f"{LABEL_EDITION}: {pakket.edition_label}"))
         self.add(_paragraph("Subtitle", f"{LABEL_PUBLISHER} {pakket.publisher.name}"))
 
         entries: list[tuple[str, str]] = []
-        intro = pakket.pakket.intro.strip()
-        if intro:
-            entries.append((LABEL_INTRO, "inleiding"))
-        entries.extend((item.title, f"item-{item.id}") for item in pakket.items)
+        if pakket.has_intro:
+            entries.append((LABEL_INTRO, anchors.INTRO_HEADING))
+        entries.extend((item.title, anchors.item_heading(item.id)) for item in pakket.items)
         self.add(contents_index(entries))
 
-        if intro:
-            self.add(_heading(1, LABEL_INTRO, "inleiding"))
-            self.md.render(self.body, pakket.pakket.intro, offset=1, prefix="inleiding--")
+        if pakket.has_intro:
+            self.add(_heading(1, LABEL_INTRO, anchors.INTRO_HEADING))
+            self.md.render(self.body, pakket.intro, offset=1, prefix=anchors.INTRO)
         local = {item.id for item in pakket.items}
         for item in pakket.items:
-            self.add(_heading(1, item.title, f"item-{item.id}"))
+            self.add(_heading(1, item.title, anchors.item_heading(item.id)))
             self._item_parts(item, level=2, local=local)
 
     def item(self, item: PubItem) -> None:
@@ -237,17 +230,17 @@ class _Builder:
 
     def _item_parts(self, item: PubItem, *, level: int, local: set[str]) -> None:
         self._labelled(LABEL_KIND, item.kind_label)
-        self._labelled(LABEL_AUDIENCES, audiences_text(item.item.audiences))
+        self._labelled(LABEL_AUDIENCES, item.audiences_text)
         if item.providers:
-            self._labelled(LABEL_PROVIDERS, providers_text(item.providers))
-        self.add(_paragraph(BODY, item.item.summary))
-        prefix = f"{item.id}--"
-        self.md.render(self.body, item.item.body, offset=level - 1, prefix=prefix)
+            self._labelled(LABEL_PROVIDERS, item.providers_text)
+        self.add(_paragraph(BODY, item.summary))
+        prefix = item.anchor_prefix
+        self.md.render(self.body, item.body, offset=level - 1, prefix=prefix)
 
-        if item.item.steps:
+        if item.steps:
             self.add(_heading(level, LABEL_STEPS))
             steps = self.add(_element("text:list", text_style_name="Numbering_20_123"))
-            for number, step in enumerate(item.item.steps, start=1):
+            for step in item.steps:
                 entry = _element("text:list-item")
                 steps.append(entry)
                 title = _paragraph("List_20_1")
@@ -258,18 +251,18 @@ class _Builder:
                         entry,
                         step.text,
                         offset=level,
-                        prefix=f"{prefix}stap-{number}--",
+                        prefix=step.anchor_prefix(prefix),
                         in_list=True,
                     )
 
-        if item.item.contacts:
+        if item.contacts:
             self.add(_heading(level, LABEL_CONTACT))
             self._contacts(item)
 
-        if item.item.documents:
+        if item.documents:
             self.add(_heading(level, LABEL_DOCUMENTS))
             documents = self.add(_element("text:list", text_style_name="List_20_1"))
-            for doc in item.item.documents:
+            for doc in item.documents:
                 paragraph = _paragraph(LIST_CONTENT)
                 if doc.url:
                     paragraph.append(_link(doc.url, doc.title))
@@ -301,7 +294,7 @@ class _Builder:
         then a line per way to reach it (see :func:`documents.contact_lines`)."""
         from odfdo import LineBreak
 
-        for contact in item.item.contacts:
+        for contact in item.contacts:
             paragraph = _paragraph("Contact")
             paragraph.append(_span("Strong_20_Emphasis", contact.label))
             for label, text, target in contact_lines(contact):

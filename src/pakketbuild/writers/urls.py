@@ -104,8 +104,19 @@ def relative(from_path: str, to_path: str) -> str:
     return posixpath.relpath(to_path, start)
 
 
+HTML_MEDIA_TYPE = "text/html"
+CSS_MEDIA_TYPE = "text/css"
+JSON_MEDIA_TYPE = "application/json"
+FEED_MEDIA_TYPE = "application/feed+json"
+ATOM_MEDIA_TYPE = "application/atom+xml"
+SCHEMA_MEDIA_TYPE = "application/schema+json"
+XML_MEDIA_TYPE = "application/xml"
+TEXT_MEDIA_TYPE = "text/plain"
+"""Media types of the export's own files (pages, API documents, feeds, schemas, sitemap,
+host headers): named here once; a download format's comes from its ``Format``."""
+
 MEDIA_TYPES = {
-    ".css": "text/css",
+    ".css": CSS_MEDIA_TYPE,
     ".ttf": "font/ttf",
     ".otf": "font/otf",
     ".woff": "font/woff",

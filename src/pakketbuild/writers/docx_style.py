@@ -1,0 +1,140 @@
+"""The Word writer's styling from the theme: colours and fonts in the styles of a
+Word document, never as direct formatting.
+
+* :func:`house_template`: pakketbuild's own look over python-docx's default template
+  (used when the content names no Word template);
+* :func:`apply_theme`: the theme's heading, link and brand colours and bundled fonts in
+  the named styles (a content's own Word template keeps its look under the built-in
+  theme);
+* :func:`cover_logo`: the theme's logo on the cover (Word shows only PNG/JPEG, so an SVG
+  logo needs the theme's raster copy, :attr:`pakketbuild.theme.Logo.raster`).
+
+Word documents name a font family only when the theme bundles its files
+(:func:`word_font`); otherwise :data:`HOUSE_FONT` or the template's font stays.
+python-docx is imported in functions only, like in :mod:`pakketbuild.writers.docx`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pakketbuild.theme import Theme
+
+HOUSE_FONT = "Arial"
+"""The house template's font when the theme bundles none: in Word on every platform and,
+metric-compatible (Liberation Sans), in LibreOffice; never python-docx's Calibri/Cambria."""
+
+
+def qn(tag: str) -> str:
+    """The Clark name of a ``w:``/``a:`` tag (python-docx is imported when first used)."""
+    from docx.oxml.ns import qn
+
+    return str(qn(tag))
+
+
+def word_font(theme: Theme, role: str) -> str | None:
+    """The family Word styles use for ``role`` (``body``, ``heading``): the theme's first
+    family with bundled files, else None (the template's font stays). A family the
+    theme does not bundle is for the web pages only (see :mod:`pakketbuild.theme`)."""
+    bundled = theme.bundled(role)
+    return bundled[0] if bundled else None
+
+
+def apply_theme(document: Any, theme: Theme, *, template: bool) -> None:
+    """The theme's colours and bundled fonts in the styles (never as direct formatting):
+    Title, Heading 1-4 and the contents heading in ``color.heading`` and the heading
+    font, Hyperlink in ``color.link``, Normal in the body font, the passage rule in
+    ``color.brand``. With a reference template the built-in neutral theme leaves the
+    template's house style alone; a theme of its own (a view's) goes over it."""
+    from docx.shared import RGBColor
+
+    if template and theme.builtin:
+        return
+    styles = document.styles
+
+    def rgb(name: str) -> Any:
+        return RGBColor.from_string(theme.colors[name][1:].upper())
+
+    heading_font = word_font(theme, "heading") or word_font(theme, "body")
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "TOC Heading"):
+        if name in styles:
+            styles[name].font.color.rgb = rgb("heading")
+            if heading_font:
+                styles[name].font.name = heading_font
+    if "Hyperlink" in styles:
+        styles["Hyperlink"].font.color.rgb = rgb("link")
+    body_font = word_font(theme, "body")
+    if body_font:
+        styles["Normal"].font.name = body_font
+    for name in ("Passage Label", "Passage"):
+        if name in styles:
+            for border in styles[name].element.iter(qn("w:left")):
+                border.set(qn("w:color"), theme.colors["brand"][1:].upper())
+    if "Passage Label" in styles:
+        styles["Passage Label"].font.color.rgb = rgb("heading")
+
+
+def house_template(document: Any, theme: Theme) -> None:
+    """pakketbuild's own look over python-docx's default template: every font reference
+    (document defaults, styles, the Office theme's major and minor fonts) becomes the
+    theme's bundled font or :data:`HOUSE_FONT`; the Office theme's accent and hyperlink
+    colours and the Title's rule become the theme's colours. Styles stay styles: no direct
+    formatting is added."""
+    font = word_font(theme, "body") or HOUSE_FONT
+    styles = document.styles.element
+    for fonts in styles.iter(qn("w:rFonts")):
+        for key in list(fonts.attrib):
+            if key.endswith("Theme"):
+                del fonts.attrib[key]
+        for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(attribute), font)
+    for border in document.styles["Title"].element.iter(qn("w:bottom")):
+        if border.get(qn("w:color")):
+            border.set(qn("w:color"), theme.colors["brand"][1:].upper())
+            border.attrib.pop(qn("w:themeColor"), None)
+    for color in styles.iter(qn("w:color")):
+        if color.attrib.pop(qn("w:themeColor"), None) is not None:
+            # a colour of python-docx's Office theme: the house colour instead
+            color.set(qn("w:val"), theme.colors["heading"][1:].upper())
+        color.attrib.pop(qn("w:themeShade"), None)
+    from docx.shared import RGBColor
+
+    document.styles["Subtitle"].font.color.rgb = RGBColor.from_string(
+        theme.colors["muted"][1:].upper()
+    )
+    theme_part = next(
+        (rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/theme")),
+        None,
+    )
+    if theme_part is not None:
+        xml = theme_part.blob.decode("utf-8")
+        for old in ("Cambria", "Calibri"):
+            xml = xml.replace(f'typeface="{old}"', f'typeface="{font}"')
+        replacements = {
+            "accent1": theme.colors["brand"],
+            "hlink": theme.colors["link"],
+            "folHlink": theme.colors["link-visited"],
+        }
+        import re
+
+        for name, value in replacements.items():
+            xml = re.sub(
+                rf'(<a:{name}>\s*<a:srgbClr val=")[0-9A-Fa-f]{{6}}',
+                rf"\g<1>{value[1:].upper()}",
+                xml,
+            )
+        theme_part._blob = xml.encode("utf-8")
+
+
+def cover_logo(document: Any, theme: Theme) -> None:
+    """The theme's logo at the top of the cover, with its text alternative (Word shows
+    only PNG/JPEG: an SVG logo needs ``docx`` in the theme)."""
+    from docx.shared import Mm
+
+    logo = theme.logo
+    if logo is None or logo.raster is None:
+        return
+    shape = document.add_picture(str(logo.raster), height=Mm(20))
+    doc_pr = shape._inline.docPr
+    doc_pr.set("descr", logo.alt)
+    doc_pr.set("title", logo.alt)
