@@ -86,3 +86,109 @@ def test_phone_numbers_and_email_addresses_in_running_text_become_links() -> Non
     assert "<code>secretariaat@voorbeeld.nl</code>" in html  # code is not linked
     assert html.count("<a ") == 3  # years and other numbers are not phone numbers
     assert markdown.render_text("Bel 070-3738314.") == "Bel 070-3738314."
+
+
+# ----------------------------------------------------------------------- one parse per text
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = [
+    "## Kop\n", "# Kop\n", "#### diep\n", "###### te diep\n", "tekst ", "\n", "\n\n",
+    "- punt\n", "1. een\n", "1.twee\n", "*ster\n", "• geplakt\n", "> citaat\n", "    code\n",
+    "```\n", "`x`", "*nadruk*", "**vet**", "[link](https://example.nl)",
+    "[slecht](http://example.nl)", "[rel](pagina.html)", "[anker](#kop)", "![foto](foto.jpg)",
+    "![foto](https://example.nl/f.png)", "<https://example.nl>", "<b>", "</b>", "<div>\n",
+    "<!-- c -->", "a < b > c", "<a href='x'>", "[ref]\n\n[ref]: https://example.nl\n",
+    "[ref2]: http://example.nl\n", "::: alleen-voor raadslid\n", "::: alleen-voor\n",
+    "::: onbekend\n", ":::\n", "::: alleen-voor raadslid, statenlid\n", "| a | b |\n|---|---|\n",
+    "info@example.nl ", "bel 070 123 4567 ", "&amp;", "\\<", "< ", "<a",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14))
+def test_checks_on_the_shared_parse_equal_the_permissive_parse(pieces: list[str]) -> None:
+    """``lint`` reads the publishing tokens unless the text holds something the checks'
+    permissive parser parses differently: the result must be the same either way."""
+    text = "".join(pieces)
+    permissive = markdown._lint_tokens(text, markdown._lint_parser().parse(text))
+    assert markdown.lint(text) == permissive
+
+
+def test_the_shared_parse_is_used_for_plain_texts_only_when_it_is_exact() -> None:
+    assert markdown._parsed("## Kop\n\nTekst met [link](https://example.nl).")[1]
+    assert markdown._parsed("::: alleen-voor raadslid\nx\n:::\n")[1]
+    for text in ("<b>vet</b>", "<div>\n", "[x](http://example.nl)", "::: anders\n", "![f](f.png)"):
+        assert not markdown._parsed(text)[1], text
+
+
+def test_every_format_reads_one_parse_of_a_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checks, HTML (at several heading levels), plain text and the syntax tree of Word
+    and ODT parse a text once, and none of them changes the shared tokens."""
+    calls: list[str] = []
+    parser = markdown.markdown_parser()
+    original = type(parser).parse
+
+    def counting(self: object, src: str, env: object = None) -> object:
+        calls.append(src)
+        return original(self, src, env)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(parser), "parse", counting)
+    text = "## Eén kop\n\nTekst, bel 070 123 4567.\n\n### Onder\n\n- a\n- b\n\n## Eén kop\n"
+    before = [(t.type, t.tag, dict(t.attrs)) for t in markdown.tokens(text)]
+    assert markdown.lint(text) == []
+    first = markdown.render_html(text)
+    shifted = markdown.render_html(text, heading_offset=1, id_prefix="x--")
+    assert '<h3 id="x--een-kop">' in shifted and '<h4 id="x--onder">' in shifted
+    assert '<h2 id="een-kop-2">' in first
+    markdown.render_text(text)
+    markdown.token_tree(text)
+    assert markdown.render_html(text) == first
+    assert [(t.type, t.tag, dict(t.attrs)) for t in markdown.tokens(text)] == before
+    assert calls == [text]
+
+
+def _reference_html(text: str, heading_offset: int, id_prefix: str) -> str:
+    """render_html as written before it rendered the parts shared by every level once:
+    a fresh parse, headings re-tagged in place, the whole stream rendered, nh3.clean."""
+    import nh3
+
+    md = markdown.markdown_parser()
+    parsed = markdown.parse(text)
+    seen: dict[str, int] = {}
+    for index, token in enumerate(parsed):
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + heading_offset, 6)}"
+            if token.type == "heading_open":
+                slug = markdown.slugify(parsed[index + 1].content)
+                seen[slug] = seen.get(slug, 0) + 1
+                if seen[slug] > 1:
+                    slug = f"{slug}-{seen[slug]}"
+                token.attrSet("id", f"{id_prefix}{slug}")
+    return nh3.clean(
+        md.renderer.render(parsed, md.options, {}),
+        tags=markdown._ALLOWED_TAGS,
+        attributes=markdown._ALLOWED_ATTRS,
+        url_schemes={"https", "mailto", "tel"},
+        link_rel=None,
+        strip_comments=True,
+        filter_style_properties={"text-align"},
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*_PIECES, "## Kop\n", "### Kop\n", "- a\n  ## in lijst\n"]), max_size=14
+    ),
+    st.integers(min_value=0, max_value=5),
+    st.sampled_from(["", "woningscan--", "stap-2--", 'x"&<']),
+)
+def test_html_is_the_same_as_rendering_the_whole_stream(
+    pieces: list[str], offset: int, prefix: str
+) -> None:
+    text = "".join(pieces)
+    assert markdown.render_html(text, heading_offset=offset, id_prefix=prefix) == (
+        _reference_html(text, offset, prefix)
+    )

@@ -331,26 +331,34 @@ class _Build:
         from pakketbuild.publication import build_publication, restore_renders, shared_mark
 
         loaded = time.perf_counter()
-        content = load_content(self.content_root, processes=self.budget.processes)
-        _check_replaceable(self.out)
-        inputs = plan.read_inputs(content, self.inputs.formats, self.options)
-        pub = build_publication(content, base_url=self.options.base_url)
-        if not self.options.force:  # what the last build of this folder rendered
-            restore_renders(self.cache.load_renders(self.inputs.code))
-        self.pub, self.renders_before = pub, shared_mark()
-        ctx = BuildContext(formats=self.inputs.formats, inputs=inputs)
-        warnings = [{"text": d.format_text()} for d in content.warnings]
-        for warning in warnings:
-            self.reporter.warning(warning["text"])
-        self.reporter.step(
-            _("loaded {items} items and {pakketten} pakketten ({seconds}s)").format(
-                items=len(content.items),
-                pakketten=len(content.pakketten),
-                seconds=f"{time.perf_counter() - loaded:.2f}",
+        content = load_content(self.content_root, processes=self.budget.processes, rendering=True)
+        # From here on the content (and every text's tokens, parsed once while loading)
+        # stays until the end: out of the collector's full collections at once (one of
+        # them scanned it all while planning), not only once the publication is built.
+        gc.freeze()
+        try:
+            _check_replaceable(self.out)
+            inputs = plan.read_inputs(content, self.inputs.formats, self.options)
+            pub = build_publication(content, base_url=self.options.base_url)
+            if not self.options.force:  # what the last build of this folder rendered
+                restore_renders(self.cache.load_renders(self.inputs.code))
+            self.pub, self.renders_before = pub, shared_mark()
+            ctx = BuildContext(formats=self.inputs.formats, inputs=inputs)
+            warnings = [{"text": d.format_text()} for d in content.warnings]
+            for warning in warnings:
+                self.reporter.warning(warning["text"])
+            self.reporter.step(
+                _("loaded {items} items and {pakketten} pakketten ({seconds}s)").format(
+                    items=len(content.items),
+                    pakketten=len(content.pakketten),
+                    seconds=f"{time.perf_counter() - loaded:.2f}",
+                )
             )
-        )
-        planned = plan.plan(pub, ctx, content, self.inputs)
-        self.staging.folder.mkdir()
+            planned = plan.plan(pub, ctx, content, self.inputs)
+            self.staging.folder.mkdir()
+        except BaseException:
+            gc.unfreeze()
+            raise
         # The content and the publication live until the end: keep them out of the cyclic
         # garbage collector's full collections (up to a second of a 1,000-item build), and
         # out of the workers' copy-on-write pages (a collection writes to every object).

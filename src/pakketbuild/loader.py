@@ -98,17 +98,19 @@ class Content:
     """The register of removed items (``withdrawn.yaml``), by id."""
 
 
-def load_content(root: Path, *, processes: int = 1) -> Content:
+def load_content(root: Path, *, processes: int = 1, rendering: bool = False) -> Content:
     """Read and validate everything under ``root``; raise :class:`ContentError` on any error.
 
     ``processes`` > 1 allows a second process for the Markdown checks of large content
-    folders (see :class:`LintElsewhere`); the result is the same.
+    folders (see :class:`LintElsewhere`); the result is the same. ``rendering``: the
+    texts will be rendered in this process (or its forks) afterwards, so the checks run
+    here while the parses fit in the token cache, and rendering parses nothing again.
     """
     with gc_paused():
-        return _load_content(root, processes)
+        return _load_content(root, processes, rendering)
 
 
-def _load_content(root: Path, processes: int) -> Content:
+def _load_content(root: Path, processes: int, rendering: bool = False) -> Content:
     root = root.resolve()
     reader = Reader(root)
     if not root.is_dir():
@@ -151,7 +153,7 @@ def _load_content(root: Path, processes: int) -> Content:
     organisations = _load_organisations(reader, root / ORGANISATIONS_FILE, sources)
     items: dict[str, Item] = {}
     item_files = markdown_files(reader, root / ITEMS_DIR)
-    elsewhere = LintElsewhere.start(root, item_files) if processes > 1 else None
+    elsewhere = LintElsewhere.start(root, item_files, rendering) if processes > 1 else None
     try:
         for path in item_files:
             loaded = reader.front_matter(path, "body")

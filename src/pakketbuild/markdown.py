@@ -15,22 +15,30 @@ Decisions (documented in the README):
   shows them as a labelled block; :func:`select_passages` removes or unwraps them for a
   view, once, at the Markdown level, so every format gets the same cut.
 
-:func:`parse` gives markdown-it tokens (for the DOCX writer), :func:`render_html` the HTML
-fragment used by both the HTML pages and the JSON ``body_html``/``content_html``, and
-:func:`render_text` plain text.
+Each text is parsed once per process (:func:`tokens`, a cache keyed by the text): the
+checks (:func:`lint`), the HTML fragment of :func:`render_html` (the HTML pages, the JSON
+``body_html``/``content_html`` and the PDF), the plain text of :func:`render_text`, the
+syntax tree of :func:`token_tree` (Word, ODT) and the audience cuts all read the same
+token stream, and none of them changes it. The checks need a permissive parse (raw HTML,
+every link, every ``:::`` block); the publishing parse notes whether the text holds
+anything that the two configurations parse differently (:data:`_PROBE`), and only then
+does :func:`lint` parse the text a second time, permissively.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block.html_block import HTML_SEQUENCES
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
@@ -47,12 +55,16 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 MAX_HEADING_LEVEL = 4
 
 
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\s]")
+r"""A control character or whitespace (``\s`` of a str pattern is ``str.isspace``)."""
+
+
 def link_allowed(url: str) -> bool:
     """True for the links we publish: https, mailto, tel and in-page anchors."""
     stripped = url.strip()
     if stripped.startswith("#"):
         return True
-    if any(ord(c) < 0x20 or c.isspace() for c in stripped):
+    if _CONTROL_OR_SPACE.search(stripped):
         return False
     match = _SCHEME.match(stripped)
     return (
@@ -62,12 +74,65 @@ def link_allowed(url: str) -> bool:
     )
 
 
+class _Probe(threading.local):
+    """Set while the publishing parser runs when the permissive parser of the checks
+    would have taken another path: a link it refused, a ``:::`` block that is not a
+    passage, or something raw HTML would have matched. Until then both parsers make the
+    same calls with the same answers, so their token streams are the same (up to the
+    name of the container's token type and the two core rules that only rewrite inline
+    children: see :func:`_lint_tokens`)."""
+
+    differs = False
+
+
+_PROBE = _Probe()
+
+
+def _validate_link(url: str) -> bool:
+    allowed = link_allowed(url)
+    if not allowed:
+        _PROBE.differs = True
+    return allowed
+
+
+def _html_block_probe(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+    """In place of markdown-it's ``html_block`` (which does nothing with ``html``
+    off): notes a line that it would take with ``html`` on (a superset of it)."""
+    if not _PROBE.differs and not state.is_code_block(start_line):
+        pos = state.bMarks[start_line] + state.tShift[start_line]
+        if state.src[pos : pos + 1] == "<":
+            line = state.src[pos : state.eMarks[start_line]]
+            if any(sequence[0].search(line) for sequence in HTML_SEQUENCES):
+                _PROBE.differs = True
+    return False
+
+
+def _html_inline_probe(state: Any, silent: bool) -> bool:
+    """In place of markdown-it's ``html_inline`` (nothing with ``html`` off): notes a
+    place where a tag could start (a superset of where it would match with ``html`` on,
+    without its regular expression)."""
+    src, pos = state.src, state.pos
+    if (
+        not _PROBE.differs
+        and src[pos] == "<"
+        and pos + 2 < state.posMax
+        and (src[pos + 1] in "!?/" or (src[pos + 1].isascii() and src[pos + 1].isalpha()))
+        and state.html_terminator_last(">") > pos
+    ):
+        _PROBE.differs = True
+    return False
+
+
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     """The configured parser (CommonMark + tables, no raw HTML, strict links)."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
-    md.validateLink = link_allowed  # type: ignore[method-assign]
+    md.validateLink = _validate_link  # type: ignore[method-assign]
+    md.block.ruler.at(
+        "html_block", _html_block_probe, {"alt": ["paragraph", "reference", "blockquote"]}
+    )
+    md.inline.ruler.at("html_inline", _html_inline_probe)
     container_plugin(md, PASSAGE, validate=_is_passage, render=_render_passage)
     md.core.ruler.push("limit_nesting", _limit_nesting)
     md.core.ruler.push("contact_links", _contact_links)
@@ -80,11 +145,21 @@ _EMAIL = re.compile(
 _PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+31|0)[\d][\d\s-]{7,13}\d(?![\w])")
 
 
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def _has_digit(text: str) -> bool:
+    """``any(c.isdigit() for c in text)``, without a Python loop for ASCII text."""
+    if text.isascii():
+        return _ASCII_DIGIT.search(text) is not None
+    return any(c.isdigit() for c in text)
+
+
 def _contact_targets(text: str) -> list[tuple[int, int, str]]:
     """(start, end, href) of the e-mail addresses and Dutch phone numbers in running text,
     so a reader can tap them in every format (HTML, PDF, Word, ODT)."""
     found = [(m.start(), m.end(), f"mailto:{m.group(0)}") for m in _EMAIL.finditer(text)]
-    if any(c.isdigit() for c in text):
+    if _has_digit(text):
         import phonenumbers
 
         for m in _PHONE_CANDIDATE.finditer(text):
@@ -117,9 +192,7 @@ def _contact_links(state: Any) -> None:
                 children.append(child)
                 continue
             text = child.content
-            targets = (
-                _contact_targets(text) if ("@" in text or any(c.isdigit() for c in text)) else []
-            )
+            targets = _contact_targets(text) if ("@" in text or _has_digit(text)) else []
             if not targets:
                 children.append(child)
                 continue
@@ -181,7 +254,10 @@ _AUDIENCE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def _is_passage(params: str, *args: Any) -> bool:
-    return params.strip().split(maxsplit=1)[:1] == [PASSAGE]
+    if params.strip().split(maxsplit=1)[:1] == [PASSAGE]:
+        return True
+    _PROBE.differs = True  # the checks' parser opens a block here (and reports it)
+    return False
 
 
 def passage_audiences(info: str) -> list[str]:
@@ -230,9 +306,38 @@ def _lint_parser() -> MarkdownIt:
     return md
 
 
+TOKEN_CACHE_TEXTS = 4096
+"""How many texts' token streams a process keeps (about 20 KiB each for a body of a few
+paragraphs): every text of a content folder of up to a couple of thousand items, parsed
+once while loading and reused by every format, also in the forked worker processes."""
+
+
 def parse(text: str) -> list[Token]:
-    """Tokens of ``text`` with the publishing configuration."""
-    return markdown_parser().parse(text)
+    """Tokens of ``text`` with the publishing configuration, parsed again (not cached:
+    use :func:`tokens`)."""
+    return _parsed(text)[0]
+
+
+def tokens(text: str) -> list[Token]:
+    """Tokens of ``text`` with the publishing configuration, parsed once per process.
+    Shared by every caller: read them, never change them."""
+    return _cached(text)[0]
+
+
+@lru_cache(maxsize=TOKEN_CACHE_TEXTS)
+def _cached(text: str) -> tuple[list[Token], bool]:
+    return _parsed(text)
+
+
+def _parsed(text: str) -> tuple[list[Token], bool]:
+    """The publishing parse of ``text``, and whether the checks may read it (True: the
+    permissive parser would have made the same tokens, see :class:`_Probe`)."""
+    _PROBE.differs = False
+    try:
+        parsed = markdown_parser().parse(text)
+        return parsed, not _PROBE.differs
+    finally:
+        _PROBE.differs = False
 
 
 # --------------------------------------------------------------------------- diagnostics
@@ -249,17 +354,26 @@ class MarkdownProblem:
 
 def lint(text: str) -> list[MarkdownProblem]:
     """Everything in ``text`` that would not be published as written."""
+    parsed, same = _cached(text)
+    return _lint_tokens(text, parsed if same else _lint_parser().parse(text))
+
+
+def _lint_tokens(text: str, parsed: list[Token]) -> list[MarkdownProblem]:
+    """The checks over the tokens of the permissive parser, or over the publishing
+    tokens when they are the same (:class:`_Probe`): there a passage is a
+    ``container_alleen-voor`` token instead of ``container_block``; the mail and phone
+    links the publishing parser adds are allowed links, and the markers of deeply nested
+    emphasis it drops are nothing the checks look at."""
     problems: list[MarkdownProblem] = []
-    tokens = _lint_parser().parse(text)
     line = 0
     previous_level = 1  # the title is the page's h1
     lines = text.split("\n")
-    for token in tokens:
+    for token in parsed:
         if token.map:
             line = token.map[0]
         if token.type == "paragraph_open" and token.map:
             problems.extend(_lint_list_lines(lines, token.map[0], token.map[1]))
-        if token.type == "container_block_open":
+        if token.type in ("container_block_open", f"{PASSAGE_TOKEN}_open"):
             problems.extend(_lint_passage(token, lines))
         if token.type == "html_block":
             problems.append(_raw_html(line))
@@ -503,7 +617,7 @@ def passages(text: str) -> list[tuple[int, list[str]]]:
         return []
     return [
         (token.map[0], passage_audiences(token.info))
-        for token in parse(text)
+        for token in tokens(text)
         if token.type == f"{PASSAGE_TOKEN}_open" and token.map is not None
     ]
 
@@ -522,7 +636,7 @@ def select_passages(text: str, audiences: frozenset[str] | None) -> str:
     lines = text.split("\n")
     action: dict[int, str] = {}  # line → "drop" | "blank"
     removed_until = -1
-    for token in parse(text):
+    for token in tokens(text):
         if token.type != f"{PASSAGE_TOKEN}_open" or token.map is None:
             continue
         start, end = token.map
@@ -592,25 +706,100 @@ def render_html(text: str, *, heading_offset: int = 0, id_prefix: str = "") -> s
     ``<id_prefix><slug>``. The result is also passed through nh3 (an allow-list sanitiser)
     as a second line of defence for partners who embed it."""
     md = markdown_parser()
-    tokens = _html_tokens(text)
+    out: list[str] = []
+    for part in _html_parts(text):
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        # A heading as markdown-it's renderer writes it, from a copy of its token with
+        # the shifted level and the id (the shared tokens stay as parsed); the renderer
+        # looks at the tokens next to it only, so those are all it is given.
+        neighbours, at, slug = part
+        token = neighbours[at]
+        shown = Token(
+            type=token.type,
+            tag=f"h{min(int(token.tag[1]) + heading_offset, 6)}",
+            nesting=token.nesting,
+            attrs=token.attrs if slug is None else {**token.attrs, "id": f"{id_prefix}{slug}"},
+            map=token.map,
+            level=token.level,
+            children=token.children,
+            content=token.content,
+            markup=token.markup,
+            info=token.info,
+            meta=token.meta,
+            block=token.block,
+            hidden=token.hidden,
+        )
+        window = list(neighbours)
+        window[at] = shown
+        out.append(_renderer().renderToken(window, at, md.options, {}))
+    return _sanitiser().clean("".join(out))
+
+
+_Heading = tuple[tuple[Token, ...], int, str | None]
+"""A heading token with the tokens next to it (all markdown-it's renderer looks at), its
+place among them, and its slug (None for a ``heading_close``)."""
+_Part = str | _Heading
+HTML_PARTS_TEXTS = 4 * TOKEN_CACHE_TEXTS
+"""How many texts' :func:`_html_parts` a process keeps: a few KiB each (about the size of
+one rendering, which :mod:`pakketbuild.publication` keeps for every text anyway), so more
+texts than :data:`TOKEN_CACHE_TEXTS`: rendering a text again at another heading level then
+needs no tokens, even when the token cache has let them go."""
+
+
+@lru_cache(maxsize=HTML_PARTS_TEXTS)
+def _html_parts(text: str) -> tuple[_Part, ...]:
+    """The HTML of ``text`` as markdown-it renders it, with the heading tokens left as
+    :data:`_Heading` (:func:`render_html` writes them for its level and id prefix;
+    everything else is the same for every call, and rendered once); each heading's slug is
+    made unique within the text."""
+    md = markdown_parser()
+    parsed = tokens(text)
+    rules = _renderer().rules
+    parts: list[_Part] = []
     seen: dict[str, int] = {}
-    for index, token in enumerate(tokens):
-        if token.type in ("heading_open", "heading_close"):
-            # The tokens are cached and reused: keep the level as parsed in ``meta``.
-            level = min(
-                token.meta.setdefault("source_level", int(token.tag[1])) + heading_offset, 6
-            )
-            token.tag = f"h{level}"
+    run: list[Token] = []  # tokens rendered as one piece
+
+    def flush(end: int) -> None:
+        # markdown-it's own loop over a run of tokens (by their place in ``parsed``).
+        start = end - len(run)
+        for index in range(start, end):
+            token = parsed[index]
+            if token.type == "inline":
+                if token.children:
+                    parts.append(_renderer().renderInline(token.children, md.options, {}))
+            elif token.type in rules:
+                parts.append(rules[token.type](parsed, index, md.options, {}))
+            else:
+                parts.append(_renderer().renderToken(parsed, index, md.options, {}))
+        run.clear()
+
+    for index, token in enumerate(parsed):
+        if token.type in ("heading_open", "heading_close") and token.type not in rules:
+            flush(index)
+            slug = None
             if token.type == "heading_open":
-                inline = tokens[index + 1]
-                slug = slugify(inline.content)
+                slug = slugify(parsed[index + 1].content)
                 seen[slug] = seen.get(slug, 0) + 1
-                if seen[slug] > 1:
-                    slug = f"{slug}-{seen[slug]}"
-                token.attrSet("id", f"{id_prefix}{slug}")
-    html = md.renderer.render(tokens, md.options, {})
-    return nh3.clean(
-        html,
+                slug = slug if seen[slug] == 1 else f"{slug}-{seen[slug]}"
+            before = parsed[index - 1 : index] if index else []
+            parts.append(((*before, token, *parsed[index + 1 : index + 2]), len(before), slug))
+        else:
+            run.append(token)
+    flush(len(parsed))
+    return tuple(parts)
+
+
+def _renderer() -> RendererHTML:
+    """The publishing parser's renderer (markdown-it's HTML renderer)."""
+    return cast(RendererHTML, markdown_parser().renderer)
+
+
+@lru_cache(maxsize=1)
+def _sanitiser() -> nh3.Cleaner:
+    """nh3's allow-list, built once (``nh3.clean`` converts its arguments on every call)."""
+    return nh3.Cleaner(
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRS,
         url_schemes={"https", "mailto", "tel"},
@@ -620,23 +809,14 @@ def render_html(text: str, *, heading_offset: int = 0, id_prefix: str = "") -> s
     )
 
 
-@lru_cache(maxsize=4096)
-def _html_tokens(text: str) -> list[Token]:
-    """Parsed tokens for :func:`render_html` only, which renders each text several times
-    (pages, pakket pages, API, feeds) with other heading levels and ids; it rewrites the
-    heading tags and ids on every call, so sharing the parse is safe."""
-    return markdown_parser().parse(text)
-
-
-@lru_cache(maxsize=4096)
 def render_text(text: str) -> str:
-    """Plain text for ``text``: paragraphs separated by blank lines, lists marked."""
-    tokens = parse(text)
+    """Plain text for ``text``: paragraphs separated by blank lines, lists marked (kept,
+    with the HTML, by :func:`pakketbuild.publication.render_text`)."""
     blocks: list[str] = []
     stack: list[list[int]] = []  # per list: [ordered?, counter]
     prefix = ""
     quote = 0
-    for token in tokens:
+    for token in tokens(text):
         if token.type in ("bullet_list_open", "ordered_list_open"):
             start = int(str(token.attrGet("start") or 1))
             stack.append([1 if token.type == "ordered_list_open" else 0, start])
@@ -678,4 +858,4 @@ def token_tree(text: str) -> Any:
     """markdown-it's ``SyntaxTreeNode`` of ``text`` (the shape the DOCX writer walks)."""
     from markdown_it.tree import SyntaxTreeNode
 
-    return SyntaxTreeNode(parse(text))
+    return SyntaxTreeNode(tokens(text))

@@ -202,7 +202,7 @@ def _new_process() -> None:
 
     publication._HTML_CACHE.clear()
     publication._TEXT_CACHE.clear()
-    markdown.render_text.cache_clear()
+    markdown._cached.cache_clear()
 
 
 def test_an_edit_build_reuses_the_rendered_markdown_of_the_last_build(

@@ -23,6 +23,9 @@ from pakketbuild.yamlsafe import Mark
 PARALLEL_LINT_MIN_FILES = 400
 """With ``processes`` > 1, :func:`load_content` checks the Markdown of this many item files
 or more partly in a second process (below, starting it costs more than it saves)."""
+TEXTS_PER_ITEM = 2
+"""Markdown texts per item file to plan for (its body and a step text or two), to tell
+whether all of a build's texts fit in :data:`pakketbuild.markdown.TOKEN_CACHE_TEXTS`."""
 
 
 def check_id(reader: Reader, source: Source, data: dict[str, Any], path: Path) -> None:
@@ -95,10 +98,11 @@ def lint_item(reader: Reader, source: Source, data: dict[str, Any]) -> None:
 
 class LintElsewhere:
     """The Markdown checks of some item files, run in a forked process while this one
-    reads and validates every file: the checks parse every text once more, the largest
-    part of loading. The other process reads the same files (parsing their front matter
-    too) and returns only the diagnostics of the checks, which then stand next to this
-    process's own; ``sorted()`` makes the order the same as in one process."""
+    reads and validates every file: the checks parse every text, the largest part of
+    loading (``check``, and builds too large to keep every text's tokens). The other
+    process reads the same files (parsing their front matter too) and returns only the
+    diagnostics of the checks, which then stand next to this process's own; ``sorted()``
+    makes the order the same as in one process."""
 
     def __init__(self, root: Path, paths: list[Path], executor: Any, future: Any) -> None:
         self.root = root
@@ -108,8 +112,15 @@ class LintElsewhere:
         self.future = future
 
     @classmethod
-    def start(cls, root: Path, files: list[Path]) -> LintElsewhere | None:
+    def start(cls, root: Path, files: list[Path], rendering: bool = False) -> LintElsewhere | None:
+        """The helper, or None when the checks run in this process: few files, no
+        ``fork``, or (``rendering``) a build whose texts all fit in this process's token
+        cache: the checks' parse is then the only parse of each text (every format and
+        every forked worker reads the same tokens), which saves more than the second
+        process would."""
         if len(files) < PARALLEL_LINT_MIN_FILES or not may_fork():
+            return None
+        if rendering and len(files) <= markdown.TOKEN_CACHE_TEXTS // TEXTS_PER_ITEM:
             return None
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
