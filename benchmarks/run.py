@@ -182,8 +182,10 @@ def make_corpus(size: str, work: Path) -> Corpus:
         real_site = (REAL_CONTENT / "site.yaml").read_text(encoding="utf-8")
         block = re.search(r"(?ms)^views:.*\Z", real_site)
         assert block is not None, "the real content defines no views"
+        # The views' ``items:`` lists order the real items, which synthetic content lacks.
+        views_block = re.sub(r"(?m)^    items:\n(?:      - .*\n?)+", "", block.group(0))
         site = content / "site.yaml"
-        site.write_text(site.read_text(encoding="utf-8") + "\n" + block.group(0), encoding="utf-8")
+        site.write_text(site.read_text(encoding="utf-8") + "\n" + views_block, encoding="utf-8")
         shutil.copytree(REAL_CONTENT / "themes", content / "themes", dirs_exist_ok=True)
     pakket = sorted((content / "pakketten").iterdir())[0].read_text(encoding="utf-8")
     first = re.search(r"^items:\n  - (\S+)", pakket, re.M)
