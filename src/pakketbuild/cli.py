@@ -477,7 +477,7 @@ def serve_formats(text: str, *, documents: bool) -> list[str]:
 
 
 def _cms(args: argparse.Namespace) -> int:
-    from pakketbuild.cms import write_admin
+    from pakketbuild.cms.admin import write_admin
 
     written = write_admin(args.content, args.out)
     print(

@@ -64,6 +64,8 @@ from urllib.parse import parse_qs, urlsplit
 from pakketbuild import cms
 from pakketbuild.build import BuildOptions, build
 from pakketbuild.cache import hash_tree
+from pakketbuild.cms import admin as cms_admin
+from pakketbuild.cms.backend import BackendError, LocalBackend, parse_request
 from pakketbuild.diagnostics import ContentError, Diagnostic, PakketbuildError, UsageError
 from pakketbuild.i18n import _, machine_failure, ngettext, os_reason
 from pakketbuild.writers import check_formats
@@ -425,7 +427,7 @@ class _Server(ThreadingHTTPServer):
         key = self.preview.snapshot().version + " " + site_url
         with self._admin_lock:
             if self._admin is None or self._admin[0] != key:
-                files = cms.admin_files(self.preview.content, local=True, site_url=site_url)
+                files = cms_admin.admin_files(self.preview.content, local=True, site_url=site_url)
                 self._admin = (key, files)
             return self._admin[1]
 
@@ -469,10 +471,10 @@ class _Handler(SimpleHTTPRequestHandler):
         if not 0 <= length <= cms.MAX_UPLOAD * 2:
             self._json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": "verzoek te groot"})
             return
-        backend = cms.LocalBackend(self.preview.content)
+        backend = LocalBackend(self.preview.content)
         try:
-            status, body = backend.handle(cms.parse_request(self.rfile.read(length)))
-        except cms.BackendError as exc:
+            status, body = backend.handle(parse_request(self.rfile.read(length)))
+        except BackendError as exc:
             status, body = exc.status, {"error": str(exc)}
         self._json(HTTPStatus(status), body)
 
