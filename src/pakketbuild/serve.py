@@ -35,6 +35,11 @@
 * With ``PAKKETBUILD_SERVE_TRACE=1`` every rebuild also prints one line for the benchmark
   (``benchmarks/reload.mjs``): ``pakketbuild-trace: started=… published=… finished=…``,
   epoch milliseconds (``published=-`` when no new tree was swapped in).
+
+Why one module: the server, the watcher thread and the request handler share one state
+(:class:`Preview`: the current tree, its version, the build in progress, the problems) and
+one lock, and each step of a reload is a hand-over between them; split up, that state and
+its lock would travel between modules. The editor it serves is :mod:`pakketbuild.cms`.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ JSON Schemas under ``api/v1/schema/``. Field descriptions are English because th
 read by developers of partner sites; the content itself is Dutch.
 
 Optional fields are left out of a document when they have no value (never ``null``).
+
+Declarations only (the builders are in :mod:`pakketbuild.writers.api_builders`, the schema
+generation in :mod:`pakketbuild.writers.api_schema`); it is over 500 lines because every
+document and member carries the description partners read in the published schema.
 """
 
 from __future__ import annotations

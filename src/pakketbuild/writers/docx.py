@@ -16,6 +16,10 @@ Design (see ``docs/documents.md``):
   out when the content has none. python-docx's template leftovers (description, thumbnail,
   app properties, bibliography part) are removed.
 * Byte-identical output: the package is re-zipped with fixed entry times and order.
+
+Why one module: the writer's jobs, the Word template's handling and the document builder
+work on one python-docx document; Markdown → Word (``docx_markdown.py``) and the theme's
+styles (``docx_style.py``) are already beside it.
 """
 
 from __future__ import annotations

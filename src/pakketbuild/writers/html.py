@@ -16,6 +16,11 @@ Links between pages are relative. Each item carries schema.org JSON-LD.
 Heading ids: item pages use the body's own ids (the same as the API's ``body_html``);
 the pakket page prefixes body ids with ``<item-id>--``. Ids never contain ``--`` nor
 start with ``_``, so these prefixes and the page's own ids (``_inhoud`` …) cannot clash.
+
+Why one module: the writer's jobs, the view models the templates read and the page
+renderers share one Jinja environment and one relative-link helper; what is not page
+rendering lives beside it (``html_style.py``: the theme's CSS; ``html_jsonld.py``:
+schema.org JSON-LD).
 """
 
 from __future__ import annotations
