@@ -30,7 +30,8 @@ from pakketbuild.cms import admin as cms_admin
 from pakketbuild.cms import backend as cms_backend
 from pakketbuild.cms import config as cms_config
 from pakketbuild.model import Item, Organisation, Pakket, SiteConfig
-from pakketbuild.serve import Preview, make_server
+from pakketbuild.preview import Preview
+from pakketbuild.serve_http import make_server
 from tests.conftest import DATA
 
 # --------------------------------------------------------------------------- Decap's options
