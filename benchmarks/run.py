@@ -1,8 +1,9 @@
 """Measure pakketbuild against what a team would otherwise script, and write
 ``docs/benchmarks.md``.
 
-    python benchmarks/run.py [--sizes real,edition,100,1000] [--repeat 3]
-                             [--out docs/benchmarks.md]
+    python benchmarks/run.py [--sizes real,edition,100,1000,1000v,10000] [--repeat 3]
+                             [--out docs/benchmarks.md] [--results benchmarks/results.json]
+    python benchmarks/run.py --report-only     # the report again from results.json
 
 Every number is a whole process (start-up and imports included), timed from outside;
 peak memory is the largest resident set of any process of the run (the build or one of
@@ -580,11 +581,48 @@ class Target:
         )
 
 
+def save_results(
+    path: Path, rows: list[BuildRow], extras: dict[str, Measure], machine_lines: list[str]
+) -> None:
+    """Every sample of the run, so that the report can be written again (``--report-only``,
+    e.g. after the notes were edited) without measuring again."""
+
+    def samples(m: Measure) -> list[dict[str, float]]:
+        return [vars(s) for s in m.samples]
+
+    data = {
+        "machine": machine_lines,
+        "rows": [
+            {"corpus": r.corpus, "formats": r.formats, "cold": samples(r.cold),
+             "noop": samples(r.noop), "edit": samples(r.edit)}
+            for r in rows
+        ],
+        "extras": {name: samples(m) for name, m in extras.items()},
+    }  # fmt: skip
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def load_results(path: Path) -> tuple[list[BuildRow], dict[str, Measure], list[str]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+
+    def measure_of(samples: list[dict[str, float]]) -> Measure:
+        return Measure([Sample(**s) for s in samples])
+
+    rows = [
+        BuildRow(r["corpus"], r["formats"], measure_of(r["cold"]), measure_of(r["noop"]),
+                 measure_of(r["edit"]))
+        for r in data["rows"]
+    ]  # fmt: skip
+    extras = {name: measure_of(s) for name, s in data["extras"].items()}
+    return rows, extras, data["machine"]
+
+
 def write_report(
     out: Path,
     rows: list[BuildRow],
     extras: dict[str, Measure],
     notes: str,
+    machine_lines: list[str],
 ) -> None:
     lines = [
         "# Benchmarks",
@@ -594,7 +632,7 @@ def write_report(
         "",
         "## Machine",
         "",
-        *machine(),
+        *machine_lines,
         "",
         "## pakketbuild: whole-process times (median) and peak memory",
         "",
@@ -775,7 +813,25 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: temp)")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=HERE / "results.json",
+        help="where every sample of the run is kept (default: benchmarks/results.json)",
+    )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="measure nothing: write the report again from --results (after editing the notes)",
+    )
     args = parser.parse_args()
+    notes_file = HERE / "notes.md"
+    if args.report_only:
+        rows, extras, machine_lines = load_results(args.results)
+        notes = notes_file.read_text(encoding="utf-8") if notes_file.exists() else ""
+        write_report(args.out, rows, extras, notes, machine_lines)
+        print(f"wrote {args.out} from {args.results}")
+        return
     work = args.work or Path(tempfile.mkdtemp(prefix="pakketbuild-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     # Measure a snapshot of the code (edits in the work tree during a run would change the
@@ -843,10 +899,11 @@ def main() -> None:
                 extras[f"Hugo, N = {count} → HTML + JSON (cold)"] = hugo_measure
             for key in list(extras)[-4:]:
                 print(f"{key}: {extras[key].seconds:.3f}s", flush=True)
-    notes_file = HERE / "notes.md"
     notes = notes_file.read_text(encoding="utf-8") if notes_file.exists() else ""
-    write_report(args.out, rows, extras, notes)
-    print(f"wrote {args.out}")
+    machine_lines = machine()
+    save_results(args.results, rows, extras, machine_lines)
+    write_report(args.out, rows, extras, notes, machine_lines)
+    print(f"wrote {args.out} and {args.results}")
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ import gc
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from concurrent.futures import Future
 
+    from pakketbuild.engine.early import EarlyWorker
     from pakketbuild.engine.schedule import Budget
     from pakketbuild.engine.workers import Placed, Pool
     from pakketbuild.publication import Publication
@@ -289,12 +290,46 @@ class _Build:
             force=options.force,
         )
         self.salvaged = 0
+        self.packed = 0
+        self.light_rendered: list[str] = []
+        """Light (HTML, JSON) files rendered by this build (new keys), packed into the
+        cache once the build is published."""
+        self.early: EarlyWorker | None = None
+        self.scratch: str | None = None
         self.announced = False
         self.pub: Publication | None = None
         self.renders_before = (0, 0)
         self.result = BuildResult()
 
     def run(self) -> BuildResult:
+        self._start_early()
+        try:
+            return self._run()
+        finally:
+            if self.early is not None:
+                self.early.close()
+            if self.scratch is not None:
+                shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def _start_early(self) -> None:
+        """Start a worker for the :attr:`Format.early` formats before anything is loaded
+        (:mod:`pakketbuild.engine.early`), so their libraries load while the content does.
+        Not when this process may not start others, and not when every file is in the
+        cache (the same inputs as the last build: only the published tree was touched)."""
+        from pakketbuild.engine.early import EarlyWorker, early_formats
+        from pakketbuild.processes import may_fork
+
+        formats = early_formats(self.inputs.formats)
+        if not formats or self.budget.workers < 2 or not may_fork():
+            return
+        if not self.options.force and self.old.fingerprint == self.inputs.fingerprint:
+            return
+        import tempfile
+
+        self.scratch = tempfile.mkdtemp(prefix="pakketbuild-")
+        self.early = EarlyWorker(formats, self.scratch)
+
+    def _run(self) -> BuildResult:
         from pakketbuild.engine import plan
         from pakketbuild.loader import load_content
         from pakketbuild.publication import build_publication, restore_renders, shared_mark
@@ -358,6 +393,17 @@ class _Build:
         light = [p for p in to_render if not p.writer.format.heavy]
         # Longest first: previous render times where known, pakketten before items.
         heavy.sort(key=lambda p: (-expected_seconds(p, self.old), p.job.path))
+        budget, early = self.budget, self.early
+        if early is not None:
+            # The worker started before loading takes its formats' jobs; the others
+            # are scheduled on the processes that are left.
+            early.queue([p for p in heavy if early.takes(p)])
+            heavy = [p for p in heavy if not early.takes(p)]
+            if early.busy:
+                budget = replace(budget, reserved=1)
+            else:
+                early.close()
+                self.early = early = None
 
         def done(planned: Planned, data: bytes, secs: float) -> None:
             placed(planned, staging.place_rendered(planned, data, secs), secs)
@@ -367,18 +413,28 @@ class _Build:
             seconds[fmt] += secs
             counts[fmt][status] += 1
             counts[fmt]["rendered"] += 1
+            if not planned.writer.format.heavy:  # written, or the same bytes linked
+                self.light_rendered.append(planned.job.path)
             self.reporter.artifact(fmt, planned.job.path, status)
 
-        workers, pooled = heavy_plan(heavy, light, self.budget, self.old)
+        workers, pooled = heavy_plan(heavy, light, budget, self.old)
         pool = Pool(pub, ctx, self.content_root, workers) if pooled else None
         in_pool = {p.job.path for p in pooled}
         here = [p for p in heavy if p.job.path not in in_pool]
-        helpers = None if pool is not None else self._light_helpers(plan, light, pub, ctx)
+        helpers = None
+        if pool is None and early is None:
+            helpers = self._light_helpers(plan, light, pub, ctx)
+
+        def feed() -> None:
+            if early is not None:
+                early.feed(pub, ctx, done)
+
         futures: list[tuple[Planned, Future[tuple[bytes, float]]]] = []
         shares: list[Future[Placed]] = []
         try:
             if pool is not None:  # the parent renders the light jobs meanwhile
                 futures = [(p, pool.submit(p)) for p in pooled]
+            feed()
             self.reporter.start(totals)
             rendering = {p.job.path for p in to_render}
             for planned in plan:
@@ -403,9 +459,13 @@ class _Build:
                 for planned in light:
                     data, secs = render(planned.writer, pub, ctx, planned.job)
                     done(planned, data, secs)
+                    feed()
             for planned in here:
                 data, secs = render(planned.writer, pub, ctx, planned.job)
                 done(planned, data, secs)
+                feed()
+            if early is not None:
+                early.finish(pub, ctx, done)
             for planned, future in futures:
                 data, secs = future.result()
                 done(planned, data, secs)
@@ -485,6 +545,7 @@ class _Build:
             checkpoint("before-swap")
             swap(self.staging.folder, self.out, self._swapped)
             self._announce()  # the first build has no old tree to salvage
+            self._pack()
             self.result.published = True
             checkpoint("after-swap")
             published_manifest = self.out / MANIFEST
@@ -499,7 +560,7 @@ class _Build:
         )
         self.cache.save_state(state)
         self._save_renders()
-        if self.staging.new_objects or self.salvaged:
+        if self.staging.new_objects or self.salvaged or self.packed:
             self.cache.prune({r.key for r in self.staging.records.values()})
         self.reporter.step(
             _("published {folder}/ ({count} files)").format(
@@ -520,6 +581,20 @@ class _Build:
         # The tree is published: a failure here only makes a later build slower.
         with contextlib.suppress(OSError):
             self.cache.save_renders(self.inputs.code, saved_renders(self.pub.markdown_texts()))
+
+    def _pack(self) -> None:
+        """Keep the light files this build rendered in the cache, as one pack (one file
+        written, not one per artifact): a deleted output folder is then restored from
+        the cache without rendering anything. After the swap, so only a build that
+        succeeded stores anything; a failure here only makes a later build slower."""
+        records = self.staging.records
+        files = [
+            (records[path].key, records[path].sha256, records[path].bytes, self.out / path)
+            for path in self.light_rendered
+        ]
+        if files:
+            with contextlib.suppress(OSError):
+                self.packed = self.cache.put_pack(files)
 
     def _swapped(self, tree: Path) -> None:
         """Right after the swap: the new tree is live; then salvage the old one."""
@@ -542,6 +617,8 @@ class _Build:
             new = self.staging.records.get(path)
             if new is not None and new.key == record.key:
                 continue  # the same key: it is this build's, published or in the cache
+            if self.cache.has_packed(record.key):
+                continue  # already in a pack
             if new is not None and new.ino == record.ino:
                 source, published = self.out / path, True  # linked into the new tree
             else:

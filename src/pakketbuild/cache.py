@@ -4,6 +4,8 @@ record of the last build of each output folder.
 Layout of a cache folder (default ``.pakketbuild-cache/`` beside the content folder)::
 
     objects/<k[:2]>/<key>       bytes of one artifact, stored under the hash of its inputs
+    packs/<id>.pack, <id>.json  the light (HTML, JSON) files one build rendered, in one
+                                file, and where each key's bytes are in it
     state/<out-hash>.json       the last successful build of one output folder
     state/<out-hash>.renders.json   its rendered Markdown (an edit then parses one text)
 
@@ -279,6 +281,82 @@ class Cache:
     def __init__(self, root: Path, out: Path) -> None:
         self.root = root
         self.out_id = sha256_bytes(os.fsencode(out))[:20]
+        self._packed: dict[str, tuple[str, int, int, str]] | None = None
+
+    @property
+    def packs(self) -> Path:
+        return self.root / "packs"
+
+    def put_pack(self, files: Iterable[tuple[str, str, int, Path]]) -> int:
+        """Store the files ``(key, sha256, size, path)`` whose keys no pack holds yet as one
+        pack: their bytes one after the other in ``packs/<id>.pack`` and where each is in
+        ``packs/<id>.json``. Light files (thousands of small ones) go to the cache this
+        way: one file written instead of one per artifact, so that a deleted output
+        folder can be restored without rendering. Returns how many files were packed."""
+        known = self._pack_index()
+        index: dict[str, list[object]] = {}
+        paths: list[tuple[int, Path]] = []
+        offset = 0
+        for key, sha, size, path in files:
+            if key in index or key in known:
+                continue
+            index[key] = [offset, size, sha]
+            paths.append((size, path))
+            offset += size
+        if not index:
+            return 0
+        text = json.dumps(index, sort_keys=True, separators=(",", ":")).encode()
+        name = sha256_bytes(text)[:32]
+        self.packs.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp", dir=self.packs)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for size, path in paths:
+                    data = path.read_bytes()
+                    if len(data) != size:
+                        raise OSError(f"{path} changed while it was packed")
+                    handle.write(data)
+            os.replace(tmp, self.packs / f"{name}.pack")
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        _atomic_write(self.packs / f"{name}.json", text)  # the index last: a pack is
+        self._packed = None  # complete once its index exists
+        return len(index)
+
+    def _pack_index(self) -> dict[str, tuple[str, int, int, str]]:
+        if self._packed is None:
+            self._packed = {}
+            with contextlib.suppress(OSError):
+                for entry in sorted(os.scandir(self.packs), key=lambda e: e.name):
+                    name = entry.name
+                    if not name.endswith(".json") or name.startswith(".tmp"):
+                        continue
+                    try:
+                        index = json.loads(Path(entry.path).read_bytes())
+                        for key, (offset, size, sha) in index.items():
+                            self._packed[key] = (name[: -len(".json")], offset, size, sha)
+                    except (OSError, ValueError, TypeError):
+                        continue
+        return self._packed
+
+    def packed(self, key: str) -> bytes | None:
+        """The bytes of ``key`` from a pack (checked against their sha256), else None."""
+        entry = self._pack_index().get(key)
+        if entry is None:
+            return None
+        name, offset, size, sha = entry
+        try:
+            with open(self.packs / f"{name}.pack", "rb") as handle:
+                handle.seek(offset)
+                data = handle.read(size)
+        except OSError:
+            return None
+        return data if len(data) == size and sha256_bytes(data) == sha else None
+
+    def has_packed(self, key: str) -> bool:
+        return key in self._pack_index()
 
     @property
     def state_path(self) -> Path:
@@ -377,7 +455,7 @@ class Cache:
         temporary files; returns how many files were removed."""
         objects = self.root / "objects"
         now = time.time()
-        removed = 0
+        removed = self._prune_packs(keep, now)
         try:
             folders = list(os.scandir(objects))
         except FileNotFoundError:
@@ -392,6 +470,26 @@ class Cache:
                     age = now - entry.stat().st_mtime
                     temporary = entry.name.startswith(".tmp")
                     if age > STALE_OBJECT_SECONDS or (temporary and age > 3600):
+                        os.unlink(entry.path)
+                        removed += 1
+                except OSError:
+                    continue
+        return removed
+
+    def _prune_packs(self, keep: set[str], now: float) -> int:
+        """Packs holding a key in ``keep`` are marked as used; the others go when no
+        build used them for a while (and stray temporary files after an hour)."""
+        used: set[str] = {entry[0] for key, entry in self._pack_index().items() if key in keep}
+        removed = 0
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.packs):
+                stem = entry.name.rsplit(".", 1)[0]
+                try:
+                    if stem in used:
+                        os.utime(entry.path)
+                        continue
+                    age = now - entry.stat().st_mtime
+                    if age > STALE_OBJECT_SECONDS or (stem.startswith(".tmp") and age > 3600):
                         os.unlink(entry.path)
                         removed += 1
                 except OSError:

@@ -19,6 +19,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from urllib.parse import quote
+
+MAX_DOCUMENT_FILE = 50 * 1024 * 1024
+"""Largest document file an item may refer to (50 MiB); the loader and the PDF fetcher
+refuse larger ones."""
+
+
+CONTENT_SCHEME = "pakketbuild-content"
+"""URLs of content files in a PDF's HTML: ``pakketbuild-content:themes/x/logo.png``.
+WeasyPrint names a raster image in the PDF after a hash of its URL, so a ``file:`` URL
+would make the bytes depend on where ``content/`` is on disk; this one does not."""
+
+
+def content_url(path: Path, content_root: Path) -> str:
+    """The folder-independent URL of a file inside the content folder."""
+    relative = path.resolve().relative_to(content_root.resolve())
+    return f"{CONTENT_SCHEME}:{quote(relative.as_posix())}"
 
 
 class Refusal(Enum):

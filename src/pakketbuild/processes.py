@@ -58,3 +58,13 @@ def stop_pool(executor: Any) -> None:
             process.terminate()
     for process in processes:
         process.join(timeout=5)
+
+
+def use_scratch(folder: str | None) -> None:
+    """Make ``folder`` this process's temporary folder (``tempfile``), for a worker whose
+    libraries leave temporary files until the process ends (WeasyPrint's fonts): worker
+    processes end without exit handlers, so the build removes the folder after them."""
+    if folder is not None:
+        import tempfile
+
+        tempfile.tempdir = folder

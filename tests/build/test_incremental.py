@@ -214,6 +214,32 @@ def test_cache_brings_back_a_reverted_edit_without_rendering(
     assert result.rendered == 0 and manifest(out) == original
 
 
+def test_deleted_output_folder_comes_back_from_the_cache_without_rendering(
+    built: tuple[Path, Path, Path],
+) -> None:
+    """HTML and JSON of a build are packed into the cache: after ``rm -rf exports`` the
+    next build renders nothing (its report says so per format) and publishes the same
+    tree; a pack whose bytes were damaged is not trusted (that file is rendered)."""
+    content, out, cache = built
+    original = manifest(out)
+    shutil.rmtree(out)
+    stream = io.StringIO()
+    result = build(_options(content, out, cache), reporter=Reporter("normal", stream))
+    assert result.rendered == 0 and manifest(out) == original and tree_problems(out) == []
+    lines = [line for line in stream.getvalue().splitlines() if re.match(r"(html|json): ", line)]
+    assert len(lines) == 2 and all(
+        ", 0 opnieuw gemaakt" in line or ", 0 rendered" in line for line in lines
+    ), lines
+    packs = sorted((cache / "packs").glob("*.pack"))
+    assert packs
+    data = bytearray(packs[0].read_bytes())
+    data[0] ^= 0xFF  # the first packed file no longer matches its recorded sha256
+    packs[0].write_bytes(bytes(data))
+    shutil.rmtree(out)
+    result = build(_options(content, out, cache))
+    assert result.rendered == 1 and manifest(out) == original and tree_problems(out) == []
+
+
 def test_tampered_output_is_repaired(built: tuple[Path, Path, Path]) -> None:
     content, out, cache = built
     page = out / "index.html"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 
 from pakketbuild import jsonout, loader
 from pakketbuild.build import BuildOptions, build
+from pakketbuild.cache import Cache
 from pakketbuild.diagnostics import ContentError
 from pakketbuild.engine import schedule
 from pakketbuild.loading import lint
@@ -135,7 +137,15 @@ def test_helper_processes_build_the_same_tree(
 ) -> None:
     # The real content has views and passages for some audiences (audience cuts).
     alone = tmp_path / "alone" / "exports"
-    build(BuildOptions(content=content_copy, out=alone, formats=["html", "json"], jobs=1))
+    build(
+        BuildOptions(
+            content=content_copy,
+            out=alone,
+            formats=["html", "json"],
+            jobs=1,
+            cache_dir=tmp_path / "alone" / "cache",  # not shared: the next build renders
+        )
+    )
     monkeypatch.setattr(schedule, "MIN_LIGHT_JOBS_PER_PROCESS", 10)
     monkeypatch.setattr(schedule, "cores", lambda: 3)
     monkeypatch.setattr(lint, "PARALLEL_LINT_MIN_FILES", 2)
@@ -155,22 +165,33 @@ def test_helper_processes_build_the_same_tree(
     assert manifest(shared) == manifest(rebuilt)
 
 
-def test_light_files_reach_the_cache_when_they_are_replaced(
-    content_copy: Path, tmp_path: Path
-) -> None:
+def test_light_files_reach_the_cache_as_one_pack(content_copy: Path, tmp_path: Path) -> None:
     out, cache = tmp_path / "exports", tmp_path / "cache"
     options = BuildOptions(content=content_copy, out=out, formats=["html", "json"], cache_dir=cache)
-    build(options)
+    cold = build(options)
     objects = cache / "objects"
-    assert not objects.exists() or not any(objects.rglob("*"))  # nothing copied
+    assert not objects.exists() or not any(objects.rglob("*"))  # no file per artifact
+    packs = sorted((cache / "packs").glob("*.pack"))  # but one pack of all of them
+    assert len(packs) == 1 and packs[0].stat().st_size == sum(
+        int(entry["bytes"]) for entry in cold.artifacts
+    )
+    store = Cache(cache, out.resolve())
+    first = store.load_state()
     item = content_copy / "items" / "woningscan.md"
     original = item.read_bytes()
     item.write_bytes(original + b"\nNog een zin.\n")
     edited = build(options)
-    # Every file whose key changed went to the cache under its old key: moved when this
-    # build replaced it, copied when it rendered the same bytes again (and linked them).
-    kept = [p for p in objects.rglob("*") if p.is_file()]
-    assert len(kept) == edited.rendered > len(edited.written)
+    # Every key the edit replaced is still in the cache (the first pack); the edit's own
+    # files are in a second pack, so a deleted output folder needs no rendering either.
+    store = Cache(cache, out.resolve())
+    replaced = {r.key for path, r in first.artifacts.items()
+                if store.load_state().artifacts[path].key != r.key}  # fmt: skip
+    assert len(replaced) == edited.rendered > len(edited.written)
+    assert all(store.packed(key) is not None for key in replaced)
+    assert len(list((cache / "packs").glob("*.pack"))) == 2
+    published = manifest(out)
+    shutil.rmtree(out)
+    assert build(options).rendered == 0 and manifest(out) == published
     item.write_bytes(original)
     assert build(options).rendered == 0
 

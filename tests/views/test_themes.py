@@ -229,3 +229,19 @@ def test_every_font_file_a_theme_accepts_has_a_css_format() -> None:
     from pakketbuild.writers.css import FONT_FORMATS
 
     assert set(FONT_SUFFIXES) == set(FONT_FORMATS)
+
+
+def test_a_themed_pdf_does_not_depend_on_where_the_content_is(
+    views_site: Path, tmp_path: Path
+) -> None:
+    """The same content in another folder gives the same PDF bytes. WeasyPrint names a
+    raster image after a hash of its URL, so the logo must not be a ``file:`` URL of its
+    place on disk (it is ``pakketbuild-content:themes/paars/logo.png``)."""
+    moved = write_views_tree(tmp_path / "elders" / "ergens" / "content")
+    out = build_tree(moved, tmp_path / "elders" / "exports", formats="pdf")
+    name = "views/raadsleden/downloads/pakket.pdf"
+    first = (views_site / name).read_bytes()
+    assert b"/Subtype /Image" in first or b"/Subtype/Image" in first  # the raster logo
+    assert (
+        hashlib.sha256((out / name).read_bytes()).hexdigest() == hashlib.sha256(first).hexdigest()
+    )

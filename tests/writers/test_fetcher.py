@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pakketbuild.confine import content_url
 from pakketbuild.diagnostics import ContentError
 from pakketbuild.writers.fetcher import ASSETS, ConfinedFetcher
 from pakketbuild.writers.pdf import html_to_pdf
@@ -90,6 +91,25 @@ def test_refuses_dot_dot_escapes(tree: dict[str, Path]) -> None:
     # '..' is refused even when it would stay inside the content folder
     inside = tree["content"].as_uri() + "/items/../documenten/eigen.css"
     assert "'..'" in refusal(fetcher, inside)
+
+
+def test_content_urls_do_not_depend_on_the_folder_and_stay_inside(
+    tree: dict[str, Path],
+) -> None:
+    """``pakketbuild-content:`` URLs (the logo's) name a file by its place in the content
+    folder, and get the same checks as ``file:`` URLs."""
+    content = tree["content"]
+    url = content_url(content / "documenten" / "eigen.css", content)
+    assert url == "pakketbuild-content:documenten/eigen.css"
+    assert fetcher_for(content).fetch(url).read() == b"p { color: #123456; }"
+    fetcher = fetcher_for(content)
+    assert "'..'" in refusal(fetcher, "pakketbuild-content:../buiten/geheim.txt")
+    assert "outside the content folder" in refusal(
+        fetcher, "pakketbuild-content:" + str(tree["outside"] / "geheim.txt")
+    )
+    assert refusal(fetcher, "pakketbuild-content:documenten/nergens.css").startswith(
+        "missing-file: "
+    )
 
 
 def test_refuses_a_symlink_that_leads_out(tree: dict[str, Path]) -> None:

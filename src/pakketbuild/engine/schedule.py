@@ -40,17 +40,20 @@ class Budget:
     """The processes a build may use, from ``--jobs`` (None: not given) and the cores."""
 
     requested: int | None
+    reserved: int = 0
+    """Worker processes already at work for the build (started before loading, see
+    :mod:`pakketbuild.engine.early`), which count against the others."""
 
     @property
     def workers(self) -> int:
         """Worker processes for heavy jobs: exactly ``--jobs``, else one per core."""
-        return self.requested or cores()
+        return max(1, (self.requested or cores()) - self.reserved)
 
     @property
     def processes(self) -> int:
         """Processes for loading and for light jobs: ``--jobs`` or the cores, whichever
         is fewer."""
-        return min(self.requested or cores(), cores())
+        return max(1, min(self.requested or cores(), cores()) - self.reserved)
 
     def light_helpers(self, light_jobs: int) -> int:
         """Forked helpers that share ``light_jobs`` HTML/JSON jobs (0: none pays)."""

@@ -71,14 +71,18 @@ class Staging:
                 self.cache.touch(planned.key)
                 return "reused"
         cached = self.cache.get(planned.key)
+        data: bytes | None = None
         if cached is not None:
             try:
                 data = cached.read_bytes()
             except OSError:
                 return None
-            status = self.place(planned, data, old.seconds if old else 0.0)
-            return "reused" if status == "reused" else "written"
-        return None
+        elif not planned.writer.format.heavy:
+            data = self.cache.packed(planned.key)  # light files are cached in packs
+        if data is None:
+            return None
+        status = self.place(planned, data, old.seconds if old else 0.0)
+        return "reused" if status == "reused" else "written"
 
     def place_rendered(self, planned: Planned, data: bytes, secs: float) -> str:
         """:meth:`place` for a file rendered in this build ("written" or "reused")."""

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from pakketbuild import markdown
+from pakketbuild.confine import MAX_DOCUMENT_FILE as MAX_DOCUMENT_FILE  # the loader's limit
 from pakketbuild.confine import Confined, Refusal, Refused, confine
 from pakketbuild.diagnostics import DiagnosticSink
 from pakketbuild.i18n import _, os_reason
@@ -50,10 +51,6 @@ WITHDRAWN_FILE = "withdrawn.yaml"
 
 MAX_CONTENT_FILE = 1024 * 1024
 """Largest content file we read (1 MiB); real items are a few kilobytes."""
-
-
-MAX_DOCUMENT_FILE = 50 * 1024 * 1024
-"""Largest document file an item may refer to (50 MiB)."""
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from pakketbuild import jobkeys
 from pakketbuild.diagnostics import UsageError
@@ -67,6 +67,19 @@ class Job:
     with ``views/<view>/`` and its ``subject`` with ``view:<view>:``."""
 
 
+class EarlyPart(Protocol):
+    """What a worker started before the content is loaded does for a format
+    (:attr:`Format.early`)."""
+
+    def warm_up(self) -> None:
+        """Get the process ready for the format's jobs: import its libraries, load what
+        every job needs."""
+
+    def render_prepared(self, prepared: object) -> bytes:
+        """The bytes of a job from what :meth:`Writer.prepare` made of it."""
+        ...
+
+
 class Writer:
     """Base class of the format writers; its facts are its :class:`Format` in
     :data:`FORMATS`."""
@@ -88,6 +101,13 @@ class Writer:
         given on the command line, else one named by the content), which join the cache
         key of its jobs; None when there is none. Called once per build, after loading."""
         return None
+
+    def prepare(self, pub: Publication, ctx: BuildContext, job: Job) -> object:
+        """For a format with an :attr:`Format.early` part: everything of ``job`` that needs
+        the publication, as a picklable value that the early part
+        (:meth:`EarlyPart.render_prepared`) turns into the file's bytes in a process that
+        never loaded the content."""
+        raise NotImplementedError
 
     def render_last(self, job: Job) -> bool:
         """True for a job that shows every item (a feed): a build that shares rendering
@@ -163,6 +183,11 @@ class Format:
     """CPU a process spends before its first file (importing its libraries). More than
     0: rendering is slow enough to be worth worker processes; 0: it renders in the build
     process."""
+    early: str | None = None
+    """``module:name`` of its :class:`EarlyPart`, for a format whose jobs split into a part
+    that needs the publication (:meth:`Writer.prepare`, in the build process) and the
+    costly rest: a worker started at the very beginning of a build imports only that
+    module and warms up while the content loads, then takes the prepared jobs."""
     option: str | None = None
     """The :class:`~pakketbuild.build.BuildOptions` field naming an extra input file
     (:meth:`Writer.read_input`), whose bytes join the cache key of the format's jobs;
@@ -197,7 +222,8 @@ FORMATS: dict[str, Format] = {
             extension="pdf",
             media_type="application/pdf",
             label="PDF",
-            startup_seconds=0.6,
+            startup_seconds=1.2,
+            early="pakketbuild.writers.pdf_layout:LAYOUT",
         ),
         Format(
             "docx",
@@ -242,6 +268,15 @@ def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
         if name not in FORMATS:
             get_writer(name)  # raises a UsageError with a suggestion
     return tuple(f for f in FORMATS if f in formats)
+
+
+def get_early_part(name: str) -> EarlyPart:
+    """The :attr:`Format.early` part of format ``name`` (imports only its module)."""
+    spec = FORMATS[name].early
+    assert spec is not None, f"format {name} has no early part"
+    module_name, attr = spec.split(":")
+    part: EarlyPart = getattr(importlib.import_module(module_name), attr)
+    return part
 
 
 def get_writer(name: str) -> Writer:

@@ -5,7 +5,9 @@ any ``file:`` on the machine (``<link rel=attachment href=file:///etc/passwd>`` 
 embedded in the PDF). :class:`ConfinedFetcher` serves only
 
 * files of the package's own ``assets/`` folder (fonts, the PDF stylesheet), and
-* regular files inside the content folder,
+* regular files inside the content folder (``file:`` URLs, or ``pakketbuild-content:``
+  URLs relative to it, which the PDF's HTML uses so its bytes do not depend on where
+  the folder is: :func:`pakketbuild.confine.content_url`),
 
 after resolving symbolic links, and refuses everything else with a
 :class:`~pakketbuild.diagnostics.ContentError` that names the content file the PDF was
@@ -25,9 +27,15 @@ from urllib.request import url2pathname
 from weasyprint import URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
-from pakketbuild.confine import Confined, Refusal, Refused, confine
+from pakketbuild.confine import (
+    CONTENT_SCHEME,
+    MAX_DOCUMENT_FILE,
+    Confined,
+    Refusal,
+    Refused,
+    confine,
+)
 from pakketbuild.diagnostics import ContentError, Diagnostic, Severity
-from pakketbuild.loader import MAX_DOCUMENT_FILE
 from pakketbuild.writers import urls
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -64,6 +72,8 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
                 f"the PDF would load '{_short(url)}' from the internet; PDFs may only use "
                 "files from the content folder",
             )
+        if scheme == CONTENT_SCHEME:
+            return self._confined(url, self.content_root / url2pathname(parts.path))
         if scheme != "file":
             self._refuse(
                 "remote-resource",
@@ -76,14 +86,16 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
                 f"the PDF would load '{_short(url)}' from another machine; only files from "
                 "the content folder can be used",
             )
-        raw = unquote(parts.path)
+        return self._confined(url, Path(url2pathname(parts.path)))
+
+    def _confined(self, url: str, path: Path) -> Path:
+        raw = unquote(urlsplit(url).path)
         if any(segment == ".." for segment in raw.split("/")):
             self._refuse(
                 "path-outside-content",
                 f"'{_short(url)}' uses '..' to leave its folder; PDFs may only use files "
                 "inside the content folder",
             )
-        path = Path(url2pathname(parts.path))
         found = confine(path, (self.assets, self.content_root))
         refused = found.reason if isinstance(found, Refused) else None
         if refused in (Refusal.MISSING, Refusal.DANGLING):
