@@ -5,19 +5,19 @@
   standard library's :class:`ThreadingHTTPServer` (HTTP/1.1, connections kept open), bound
   to 127.0.0.1 unless another host is asked for.
 * A watcher thread (watchfiles) rebuilds after every change in the content folder; it
-  looks for changes every :data:`.preview.WATCH_STEP_MS` ms and starts once a save has been quiet
-  for one such step.
+  looks for changes every :data:`.preview.WATCH_STEP_MS` ms and starts once a save has
+  been quiet for one such step.
 * Only preview responses get live reload: the server adds one inline ``<script>`` to each
   HTML page it serves (inline: a reload asks for no extra file); that script waits on
-  :data:`.serve_http.VERSION_PATH` (a long poll) and reloads the page when the answer differs from
-  the page's version. The answer comes as soon as a build is past its no-op check
-  (:data:`.preview.BUILDING`): the browser starts its reload while the build renders, and every
-  request for a built file waits until the new tree is swapped in or the build has
-  failed (:meth:`.preview.Preview.settled`), so it never gets the old page. After the swap the
-  build cleans up (the old tree into the cache, its state) once the reloaded pages have
-  asked again, so the clean-up does not compete with the reload. A save that changes
-  nothing (a no-op build) does not reload the page. The built files themselves are
-  untouched.
+  :data:`.serve_http.VERSION_PATH` (a long poll) and reloads the page when the answer
+  differs from the page's version. The answer comes as soon as a build is past its no-op
+  check (:data:`.preview.BUILDING`): the browser starts its reload while the build
+  renders, and every request for a built file waits until the new tree is swapped in or
+  the build has failed (:meth:`.preview.Preview.settled`), so it never gets the old page.
+  After the swap the build cleans up (the old tree into the cache, its state) once the
+  reloaded pages have asked again, so the clean-up does not compete with the reload. A
+  save that changes nothing (a no-op build) does not reload the page. The built files
+  themselves are untouched.
 * Pages are sent with ``Cache-Control: no-store``; every other file (style sheets,
   scripts, JSON, documents) with ``no-cache`` and an ``ETag`` (a hash of its bytes), so a
   reload asks again and gets ``304 Not Modified`` for what did not change, and the new
