@@ -118,7 +118,7 @@ vendor-cms:
 	cp $(CMS_TOOLS)/node_modules/decap-cms/dist/decap-cms.js.LICENSE.txt $(CMS_ASSET)/
 	sha=$$(sha256sum $(CMS_TOOLS)/node_modules/decap-cms/dist/decap-cms.js | cut -d' ' -f1); \
 	sed -i "s/^sha256 of the uncompressed decap-cms.js: .*/sha256 of the uncompressed decap-cms.js: $$sha/" $(CMS_ASSET)/LICENSE
-	@echo "Now set DECAP_VERSION in src/pakketbuild/cms.py and the version line in $(CMS_ASSET)/LICENSE."
+	@echo "Now set DECAP_VERSION in src/pakketbuild/cms/__init__.py and the version line in $(CMS_ASSET)/LICENSE."
 
 ## schema: regenerate the JSON Schemas in schema/ from the content model
 schema: venv

@@ -26,8 +26,12 @@ from pydantic import BaseModel
 
 from pakketbuild import cms
 from pakketbuild.cli import main
+from pakketbuild.cms import admin as cms_admin
+from pakketbuild.cms import backend as cms_backend
+from pakketbuild.cms import config as cms_config
 from pakketbuild.model import Item, Organisation, Pakket, SiteConfig
-from pakketbuild.serve import Preview, make_server
+from pakketbuild.preview import Preview
+from pakketbuild.serve_http import make_server
 from tests.conftest import DATA
 
 # --------------------------------------------------------------------------- Decap's options
@@ -80,7 +84,7 @@ def _check_field(field: dict[str, Any], where: str) -> int:
     """Check one field against Decap's documented options; return how many fields it has."""
     widget = field["widget"]
     assert widget in WIDGET_OPTIONS, f"{where}: unknown widget {widget}"
-    assert widget in cms.WIDGETS
+    assert widget in cms_config.WIDGETS
     unknown = set(field) - COMMON - WIDGET_OPTIONS[widget]
     assert not unknown, f"{where}: options {unknown} are not documented for {widget}"
     assert isinstance(field["name"], str) and isinstance(field["label"], str)
@@ -98,7 +102,7 @@ def _check_field(field: dict[str, Any], where: str) -> int:
         assert field["date_format"] == "YYYY-MM-DD" and field["time_format"] is False
         assert "format" not in field
     if widget == "relation":
-        assert field["collection"] in {cms.ITEMS, cms.PAKKETTEN, cms.SETTINGS}
+        assert field["collection"] in {cms_config.ITEMS, cms_config.PAKKETTEN, cms_config.SETTINGS}
     count = 1
     for child in field.get("fields", []):
         count += _check_field(child, f"{where}.{field['name']}")
@@ -118,7 +122,7 @@ def _all_fields(config: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 def test_config_uses_only_documented_decap_options() -> None:
-    config = cms.cms_config(None)
+    config = cms_config.cms_config(None)
     assert set(config) <= TOP_OPTIONS
     assert set(config["backend"]) <= BACKEND_OPTIONS
     count = 0
@@ -148,7 +152,7 @@ def _model_names(model: type[BaseModel]) -> set[str]:
 
 
 def test_every_model_field_is_in_the_config_with_a_dutch_label_and_hint() -> None:
-    fields = _all_fields(cms.cms_config(None))
+    fields = _all_fields(cms_config.cms_config(None))
     items = _by_name(fields["items"])
     pakketten = _by_name(fields["pakketten"])
     site = _by_name(fields["instellingen/site"])
@@ -160,17 +164,17 @@ def test_every_model_field_is_in_the_config_with_a_dutch_label_and_hint() -> Non
     assert set(site) == _model_names(SiteConfig)
     assert set(organisations) == _model_names(Organisation)
     for name, field in items.items():
-        assert field["label"] == cms.LABELS[name]
+        assert field["label"] == cms_config.LABELS[name]
         assert field["hint"] == Item.model_fields[name].description
     for model in (Item, Pakket, SiteConfig, Organisation, *_nested_models()):
-        missing = set(model.model_fields) - set(cms.LABELS)
-        assert not missing, f"add Dutch labels to cms.LABELS for {model.__name__}: {missing}"
+        missing = set(model.model_fields) - set(cms_config.LABELS)
+        assert not missing, f"add Dutch labels to cms_config.LABELS for {model.__name__}: {missing}"
     assert pakketten["body"]["label"] == "Inleiding" and pakketten["body"]["widget"] == "markdown"
     assert items["body"]["widget"] == "markdown"
 
 
 def test_enums_are_selects_with_every_value() -> None:
-    fields = _all_fields(cms.cms_config(None))
+    fields = _all_fields(cms_config.cms_config(None))
     items = _by_name(fields["items"])
 
     def values(field: dict[str, Any]) -> list[str]:
@@ -190,18 +194,21 @@ def test_enums_are_selects_with_every_value() -> None:
 
 
 def test_references_are_relations_and_nested_lists_have_their_fields() -> None:
-    fields = _all_fields(cms.cms_config(None))
+    fields = _all_fields(cms_config.cms_config(None))
     items = _by_name(fields["items"])
     pakketten = _by_name(fields["pakketten"])
     site = _by_name(fields["instellingen/site"])
     for field in (items["providers"], pakketten["publisher"], site["publisher"]):
         assert field["widget"] == "relation"
-        assert (field["collection"], field["file"]) == (cms.SETTINGS, cms.ORGANISATIONS)
+        assert (field["collection"], field["file"]) == (
+            cms_config.SETTINGS,
+            cms_config.ORGANISATIONS,
+        )
         assert field["value_field"] == "organisations.*.id"
     for field in (items["related"], items["replaced_by"], pakketten["items"]["field"]):
         assert (field["widget"], field["collection"], field["value_field"]) == (
             "relation",
-            cms.ITEMS,
+            cms_config.ITEMS,
             "id",
         )
     assert items["related"]["multiple"] is True
@@ -227,7 +234,7 @@ def test_references_are_relations_and_nested_lists_have_their_fields() -> None:
 
 
 def test_file_name_comes_from_the_id() -> None:
-    config = cms.cms_config(None)
+    config = cms_config.cms_config(None)
     for collection in config["collections"][:2]:
         assert collection["slug"] == "{{fields.id}}"
         assert collection["format"] == "frontmatter" and collection["extension"] == "md"
@@ -245,23 +252,23 @@ def test_backend_comes_from_site_yaml() -> None:
             "cms": {"backend": "gitlab", "repo": "groep/sub/pakket", "content_folder": "docs/c"},
         }
     )
-    config = cms.cms_config(site)
+    config = cms_config.cms_config(site)
     assert config["backend"]["name"] == "gitlab"
     assert config["backend"]["repo"] == "groep/sub/pakket"
     assert config["backend"]["branch"] == "main"
     assert config["collections"][0]["folder"] == "docs/c/items"
     assert config["media_folder"] == "docs/c/documenten"
-    local = cms.cms_config(site, local=True)
+    local = cms_config.cms_config(site, local=True)
     assert local["backend"] == {"name": "proxy", "proxy_url": cms.API_PATH, "branch": "main"}
     assert local["collections"][0]["folder"] == "content/items"
-    text = cms.config_yaml(config, site, local=False)
+    text = cms_config.config_yaml(config, site, local=False)
     assert "gitlab: groep/sub/pakket" in text.splitlines()[2]
     assert yaml.safe_load(text) == config
 
 
 def test_bundle_is_the_recorded_decap_release() -> None:
-    data = cms.bundle()
-    notice = (Path(cms.__file__).parent / "assets" / "cms" / "LICENSE").read_text()
+    data = cms_admin.bundle()
+    notice = (Path(cms.__file__).parents[1] / "assets" / "cms" / "LICENSE").read_text()
     assert hashlib.sha256(data).hexdigest() in notice
     assert f"Decap CMS {cms.DECAP_VERSION}" in notice and "MIT License" in notice
     assert b"decap-cms" in data[:4096] or b"DecapCms" in data
@@ -283,7 +290,7 @@ def test_cms_command_writes_admin_without_a_backend(
     index = (out / "index.html").read_text()
     assert "nog niet ingesteld" in index and "decap-cms.js" not in index
     assert "LET OP: er is geen repository ingesteld" in (out / "config.yml").read_text()
-    assert (out / "decap-cms.js").read_bytes() == cms.bundle()
+    assert (out / "decap-cms.js").read_bytes() == cms_admin.bundle()
     assert (out / "preview" / "site.css").read_bytes().startswith(b"/*")
     first = {n: (out / n).read_bytes() for n in names}
     assert main(["cms", "--content", str(content_copy), "--out", str(out)]) == 0
@@ -344,23 +351,23 @@ def test_yaml_as_decap_writes_it_passes_check(
 
 
 @pytest.fixture
-def backend(content_copy: Path) -> cms.LocalBackend:
-    return cms.LocalBackend(content_copy)
+def backend(content_copy: Path) -> cms_backend.LocalBackend:
+    return cms_backend.LocalBackend(content_copy)
 
 
-def _ok(backend: cms.LocalBackend, action: str, **params: Any) -> Any:
+def _ok(backend: cms_backend.LocalBackend, action: str, **params: Any) -> Any:
     status, body = backend.handle({"action": action, "params": params})
     assert status == 200, body
     return body
 
 
-def _refused(backend: cms.LocalBackend, action: str, **params: Any) -> int:
+def _refused(backend: cms_backend.LocalBackend, action: str, **params: Any) -> int:
     status, body = backend.handle({"action": action, "params": params})
     assert status >= 400 and body["error"], body
     return status
 
 
-def test_local_backend_reads_and_writes_entries(backend: cms.LocalBackend) -> None:
+def test_local_backend_reads_and_writes_entries(backend: cms_backend.LocalBackend) -> None:
     info = _ok(backend, "info")
     assert info["publish_modes"] == ["simple"] and info["type"] == "local_fs"
     entries = _ok(backend, "entriesByFolder", folder="content/items", extension="md", depth=1)
@@ -408,7 +415,9 @@ def test_local_backend_reads_and_writes_entries(backend: cms.LocalBackend) -> No
         "",
     ],
 )
-def test_local_backend_refuses_paths_outside_content(backend: cms.LocalBackend, path: str) -> None:
+def test_local_backend_refuses_paths_outside_content(
+    backend: cms_backend.LocalBackend, path: str
+) -> None:
     outside = backend.root.parent / "x.md"
     _refused(backend, "getEntry", path=path)
     _refused(
@@ -422,7 +431,7 @@ def test_local_backend_refuses_paths_outside_content(backend: cms.LocalBackend, 
     assert not outside.exists()
 
 
-def test_local_backend_refuses_symlinks(backend: cms.LocalBackend, tmp_path: Path) -> None:
+def test_local_backend_refuses_symlinks(backend: cms_backend.LocalBackend, tmp_path: Path) -> None:
     secret = tmp_path / "secret.md"
     secret.write_text("geheim")
     (backend.root / "items" / "link.md").symlink_to(secret)
@@ -439,14 +448,14 @@ def test_local_backend_refuses_symlinks(backend: cms.LocalBackend, tmp_path: Pat
     assert "content/items/link.md" not in [e["file"]["path"] for e in entries]
 
 
-def test_local_backend_refuses_bad_requests(backend: cms.LocalBackend) -> None:
+def test_local_backend_refuses_bad_requests(backend: cms_backend.LocalBackend) -> None:
     assert backend.handle([1, 2])[0] == 400
     assert backend.handle({"action": "unpublishedEntry", "params": {}})[0] == 422
     assert backend.handle({"action": "persistEntry", "params": {"dataFiles": "x"}})[0] == 400
     bad = {"path": "content/documenten/a.pdf", "content": "!!", "encoding": "base64"}
     assert backend.handle({"action": "persistMedia", "params": {"asset": bad}})[0] == 400
-    with pytest.raises(cms.BackendError):
-        cms.parse_request(b"\xff")
+    with pytest.raises(cms_backend.BackendError):
+        cms_backend.parse_request(b"\xff")
 
 
 # --------------------------------------------------------------------------- through serve
@@ -488,7 +497,7 @@ def test_serve_offers_the_local_editor(server: tuple[int, Path]) -> None:
     assert config["backend"] == {"name": "proxy", "proxy_url": cms.API_PATH, "branch": "main"}
     assert config["site_url"] == f"http://127.0.0.1:{port}"
     status, body, kind = _request(port, "GET", "/admin/decap-cms.js")
-    assert status == 200 and body == cms.bundle() and "javascript" in kind
+    assert status == 200 and body == cms_admin.bundle() and "javascript" in kind
     assert _request(port, "GET", "/admin")[0] == 301
     assert _request(port, "GET", "/admin/../../etc/passwd")[0] in (404, 400)
 
@@ -537,6 +546,6 @@ def test_serve_on_another_address_does_not_write(tmp_path: Path, content_copy: P
 
 
 def test_vendored_bundle_is_compressed_reproducibly() -> None:
-    raw = (Path(cms.__file__).parent / "assets" / "cms" / "decap-cms.js.gz").read_bytes()
+    raw = (Path(cms.__file__).parents[1] / "assets" / "cms" / "decap-cms.js.gz").read_bytes()
     assert raw[4:8] == b"\0\0\0\0"  # gzip -n: no time stamp
-    assert gzip.decompress(raw) == cms.bundle()
+    assert gzip.decompress(raw) == cms_admin.bundle()

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from pakketbuild.cli import serve_formats
-from pakketbuild.serve import Preview, make_server
+from pakketbuild.preview import Preview
+from pakketbuild.serve_http import make_server
 from tests.content.tree import write_tree
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,18 +21,13 @@ from typing import Any
 
 import pytest
 
-from pakketbuild import serve as serve_module
+from pakketbuild import preview as preview_module
+from pakketbuild import serve_http
 from pakketbuild.build import build
 from pakketbuild.cli import _parser, main
 from pakketbuild.diagnostics import UsageError
-from pakketbuild.serve import (
-    BUILDING,
-    RELOAD_JS,
-    VERSION_PATH,
-    Preview,
-    _inject,
-    make_server,
-)
+from pakketbuild.preview import BUILDING, Preview
+from pakketbuild.serve_http import RELOAD_JS, VERSION_PATH, _inject, make_server
 from tests.content.tree import ITEM, SITE, write_tree
 
 BROKEN = ITEM.replace("kind: scan", "kind: scann")
@@ -115,7 +110,7 @@ def test_a_waiting_page_reloads_when_a_build_starts_and_gets_the_new_page(
     navigation overlaps the build."""
     from pakketbuild.build import _Build
 
-    monkeypatch.setattr(serve_module, "RELOAD_GRACE_SECONDS", 0.05)
+    monkeypatch.setattr(preview_module, "RELOAD_GRACE_SECONDS", 0.05)
     release = threading.Event()
     produce = _Build._produce
 
@@ -182,8 +177,8 @@ def test_the_clean_up_waits_until_the_reloaded_page_asks_again(
     that never comes back holds it up for RELOAD_GRACE_SECONDS at most."""
     from pakketbuild.build import _Build
 
-    monkeypatch.setattr(serve_module, "RELOAD_GRACE_SECONDS", 20.0)
-    monkeypatch.setattr(serve_module, "LONG_POLL_SECONDS", 1.0)
+    monkeypatch.setattr(preview_module, "RELOAD_GRACE_SECONDS", 20.0)
+    monkeypatch.setattr(serve_http, "LONG_POLL_SECONDS", 1.0)
     asked_again = threading.Event()
     at_salvage: list[bool] = []
     salvage = _Build._salvage
@@ -357,7 +352,7 @@ def test_errors_of_a_save_still_being_written_are_not_shown(
             if len(builds) == 1:
                 item.write_text(ITEM.replace("De tekst", "De nieuwe tekst"), encoding="utf-8")
 
-    monkeypatch.setattr(serve_module, "build", build_then_finish_the_save)
+    monkeypatch.setattr(preview_module, "build", build_then_finish_the_save)
     snapshot = running.preview.rebuild()
     assert builds[0] == BROKEN and len(builds) == 2
     assert snapshot.problems == () and not snapshot.failure
@@ -375,7 +370,7 @@ def test_a_bug_shows_a_500_page_and_the_traceback(
     def broken_build(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr(serve_module, "build", broken_build)
+    monkeypatch.setattr(preview_module, "build", broken_build)
     running.preview.rebuild()
     page = fetch(running.base + "/")
     assert page.status == 500

@@ -22,6 +22,10 @@ renders what), ``staging`` (placing files, the manifest's records), ``workers`` 
 process pool and helpers) and ``publish`` (the atomic swap, leftovers, lock, signals).
 It is imported by every ``pakketbuild build``, so it imports only what a no-op needs;
 everything else is imported inside the functions that use it.
+
+Why one module: :func:`build` and the conductor ``_Build`` share one build's state (options,
+cache, staging folder, the previous manifest) step by step; the steps themselves are in
+:mod:`pakketbuild.engine`.
 """
 
 from __future__ import annotations

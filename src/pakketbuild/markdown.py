@@ -1,5 +1,9 @@
 """Markdown: one parser configuration for every output format.
 
+One module on purpose: the parser configuration, the checks (:func:`lint`) and the
+renderers must agree token for token on what a body means (links, passages, headings), so
+they share one parser and its rules.
+
 Decisions (documented in the README):
 
 * Raw HTML is never passed through. The renderer escapes it, and ``check`` refuses it

@@ -7,6 +7,11 @@ Field descriptions are Dutch because they are shown to editors while they type
 Custom checks raise :class:`pydantic_core.PydanticCustomError` whose *type* is a
 pakketbuild error code (``invalid-phone``, ``insecure-url`` …) and whose message is
 already plain language; :mod:`pakketbuild.messages` passes those through unchanged.
+
+Why one module: this is the content contract. The JSON Schema under ``schema/``, the
+browser editor's fields and the error messages are generated from it, and the field
+checks are part of the field types (``Annotated`` validators), so one file says what
+content may contain.
 """
 
 from __future__ import annotations

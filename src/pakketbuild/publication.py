@@ -18,6 +18,10 @@ publication of its own with only the items and pakketten for the view's audience
 the bodies cut with :func:`pakketbuild.markdown.select_passages`, written under
 ``views/<id>/``. Every writer renders every edition from the same code, so a passage can
 only reach the formats of the editions whose bodies still hold it.
+
+Why one module: the resolved item, the resolved pakket, the publication that holds them
+and the assembly of editions and views are one model that every writer reads; the small
+records they hold (contacts, documents, audiences) are in :mod:`pakketbuild.records`.
 """
 
 from __future__ import annotations

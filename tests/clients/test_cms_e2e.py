@@ -25,7 +25,8 @@ import yaml
 
 from pakketbuild.cli import main
 from pakketbuild.cms import ADMIN_PATH
-from pakketbuild.serve import Preview, make_server
+from pakketbuild.preview import Preview
+from pakketbuild.serve_http import make_server
 from tests.clients import CHROMIUM, CLIENTS_DIR, require
 
 pytestmark = pytest.mark.clients

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from pakketbuild.serve import Preview, make_server
+from pakketbuild.preview import Preview
+from pakketbuild.serve_http import make_server
 from tests.clients import CHROMIUM, CLIENTS_DIR, require
 from tests.content.tree import ITEM, SITE, write_tree
 

@@ -16,7 +16,8 @@ import pytest
 from pakketbuild import markdown
 from pakketbuild.labels import dutch_join
 from pakketbuild.writers import BuildContext
-from pakketbuild.writers.html import HtmlWriter, json_ld
+from pakketbuild.writers.html import HtmlWriter
+from pakketbuild.writers.html_jsonld import json_ld
 from tests.writers.html_tools import (
     SMALL,
     Page,

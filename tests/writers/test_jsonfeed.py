@@ -17,7 +17,7 @@ import pytest
 
 from pakketbuild import markdown
 from pakketbuild.writers import BuildContext
-from pakketbuild.writers.api_models import json_schema
+from pakketbuild.writers.api_schema import json_schema
 from pakketbuild.writers.jsonfeed import JsonWriter
 from tests.writers.html_tools import SMALL, build_tree, json_documents, publication
 

@@ -153,7 +153,7 @@ def test_a_view_api_carries_its_combined_pakket(
     """One fetch renders a view: its items in editorial order, cut for its audiences."""
     import jsonschema  # type: ignore[import-untyped, unused-ignore]
 
-    from pakketbuild.writers.api_models import json_schema
+    from pakketbuild.writers.api_schema import json_schema
     from tests.views.trees import RAADSLID_BODY, WETHOUDER_BODY
 
     out = make_build(write_views_tree(tmp_path / "content"), "json")

@@ -35,7 +35,7 @@ from xml.sax.saxutils import escape, quoteattr
 from pakketbuild import labels
 from pakketbuild.model import Audience
 from pakketbuild.publication import PubItem, Publication, Tombstone
-from pakketbuild.writers import BuildContext, urls
+from pakketbuild.writers import BuildContext, api_builders, urls
 from pakketbuild.writers import api_models as api
 from pakketbuild.writers.feeds import feed_item, feed_items
 
@@ -97,7 +97,7 @@ def build_atom(pub: Publication, ctx: BuildContext, audience: Audience | None) -
         f'<feed xmlns="{ATOM_NS}" xmlns:at="{TOMBSTONES_NS}" '
         f"xml:lang={quoteattr(pub.site.language)}>",
         f"  <id>{escape(feed_id(pub, audience))}</id>",
-        f"  <title>{escape(api.feed_title(pub, audience))}</title>",
+        f"  <title>{escape(api_builders.feed_title(pub, audience))}</title>",
         f"  <subtitle>{escape(subtitle)}</subtitle>",
         f"  <updated>{atom_date(newest)}</updated>",
         *([f"  {UNKNOWN_DATE_CATEGORY}"] if newest is None else []),

@@ -16,11 +16,14 @@ Design (see ``docs/documents.md``):
   out when the content has none. python-docx's template leftovers (description, thumbnail,
   app properties, bibliography part) are removed.
 * Byte-identical output: the package is re-zipped with fixed entry times and order.
+
+Beside it: Markdown → Word (``docx_markdown.py``), the theme's styles (``docx_style.py``)
+and the package parts around the text: language, properties, settings, leftovers and the
+deterministic zip (``docx_package.py``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import zipfile
 from pathlib import Path
@@ -46,7 +49,6 @@ from pakketbuild.writers.documents import (
     LABEL_PUBLISHER,
     LABEL_RELATED,
     LABEL_STEPS,
-    DocumentMeta,
     DocumentWriter,
     contact_lines,
     document_kind,
@@ -55,16 +57,21 @@ from pakketbuild.writers.documents import (
     related_target,
     subject_of,
 )
+from pakketbuild.writers.docx_package import (
+    deterministic_zip,
+    drop_leftovers,
+    set_core_properties,
+    set_language,
+    tidy_settings,
+)
 from pakketbuild.writers.docx_style import apply_theme, cover_logo, house_template
 from pakketbuild.writers.docx_style import qn as _qn
 
 if TYPE_CHECKING:
     from pakketbuild.loader import Content
 
-ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 _TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 TOC_INSTRUCTION = 'TOC \\o "1-1" \\h \\z \\u'
 """Level 1 only: the same entries as the PDF's contents page (intro and items), also after
 a reader updates the field; the sections of an item (Contact, Documenten …) stay out."""
@@ -160,10 +167,10 @@ def render_docx(pub: Publication, subject: PubPakket | PubItem, template: bytes 
     else:
         builder.item(subject)
     builder.header_footer(meta.title)
-    _set_language(document, meta.language_region)
-    _set_core_properties(document, meta)
-    _tidy_settings(document, meta.language_region, update_fields=False)
-    _drop_leftovers(document, default_template=template is None)
+    set_language(document, meta.language_region)
+    set_core_properties(document, meta)
+    tidy_settings(document, meta.language_region, update_fields=False)
+    drop_leftovers(document, default_template=template is None)
     raw = io.BytesIO()
     document.save(raw)
     return deterministic_zip(raw.getvalue())
@@ -436,170 +443,3 @@ def _clear(story: Any) -> None:
     for child in list(element):
         element.remove(child)
     story.add_paragraph()
-
-
-# --------------------------------------------------------------------------- package parts
-
-
-def _set_language(document: Any, language: str) -> None:
-    """Document default language (``docDefaults``) and the Normal style's, if it sets one."""
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-
-    styles = document.styles.element
-    defaults = styles.find(_qn("w:docDefaults"))
-    if defaults is None:
-        defaults = parse_xml(f"<w:docDefaults {nsdecls('w')}/>")
-        styles.insert(0, defaults)
-    rpr_default = defaults.find(_qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = parse_xml(f"<w:rPrDefault {nsdecls('w')}><w:rPr/></w:rPrDefault>")
-        defaults.insert(0, rpr_default)
-    rpr = rpr_default.find(_qn("w:rPr"))
-    if rpr is None:
-        rpr = parse_xml(f"<w:rPr {nsdecls('w')}/>")
-        rpr_default.append(rpr)
-    _set_rpr_lang(rpr, language)
-    normal = document.styles["Normal"].element.rPr
-    if normal is not None and normal.find(_qn("w:lang")) is not None:
-        _set_rpr_lang(normal, language)
-
-
-def _set_rpr_lang(rpr: Any, language: str) -> None:
-    from docx.oxml import OxmlElement
-
-    lang = rpr.find(_qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        # w:lang comes after every other child that can appear in docDefaults and styles
-        # except w:eastAsianLayout, w:specVanish and w:oMath.
-        successors = [
-            rpr.find(_qn(tag)) for tag in ("w:eastAsianLayout", "w:specVanish", "w:oMath")
-        ]
-        following = next((s for s in successors if s is not None), None)
-        if following is not None:
-            following.addprevious(lang)
-        else:
-            rpr.append(lang)
-    lang.set(_qn("w:val"), language)
-
-
-def _set_core_properties(document: Any, meta: DocumentMeta) -> None:
-    """Core properties from the content only; whatever the template carried is dropped."""
-    props = document.core_properties
-    element = props._element
-    for child in list(element):
-        element.remove(child)
-    props.title = meta.title
-    props.subject = meta.subject
-    props.author = meta.author
-    props.keywords = ", ".join(meta.keywords)
-    props.language = meta.language_region
-    if meta.description:
-        props.comments = meta.description
-    if meta.created:
-        props.created = _midnight(meta.created)
-    if meta.modified:
-        props.modified = _midnight(meta.modified)
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-
-
-_SETTINGS_AFTER_UPDATE_FIELDS = (
-    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
-    "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
-    "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
-    "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
-    "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
-)  # fmt: skip
-"""Elements that follow ``w:updateFields`` in CT_Settings (schema order matters to Word)."""
-
-
-def _tidy_settings(document: Any, language: str, *, update_fields: bool) -> None:
-    from docx.oxml import OxmlElement
-
-    settings = document.settings.element
-    # Leftovers that describe the template, not this document.
-    for tag in (
-        "w:savePreviewPicture",
-        "w:proofState",
-        "w:attachedTemplate",
-        "w:evenAndOddHeaders",
-    ):
-        for element in settings.findall(_qn(tag)):
-            settings.remove(element)
-    theme_lang = settings.find(_qn("w:themeFontLang"))
-    if theme_lang is not None:
-        theme_lang.set(_qn("w:val"), language)
-    for element in settings.findall(_qn("w:updateFields")):
-        settings.remove(element)
-    if update_fields:
-        update = OxmlElement("w:updateFields")
-        update.set(_qn("w:val"), "true")
-        following = next(
-            (
-                found
-                for tag in _SETTINGS_AFTER_UPDATE_FIELDS
-                if (found := settings.find(_qn(tag))) is not None
-            ),
-            None,
-        )
-        if following is not None:
-            following.addprevious(update)
-        else:
-            settings.append(update)
-
-
-def _drop_leftovers(document: Any, *, default_template: bool) -> None:
-    """Remove the thumbnail and app properties (they describe the template) and, for
-    python-docx's own template, its empty bibliography part and the Word 2010 copy of the
-    styles (``stylesWithEffects.xml``, ignored by Word 2013 and later)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    package = document.part.package
-    for rid, rel in list(package.rels.items()):
-        if rel.reltype in (RT.THUMBNAIL, RT.EXTENDED_PROPERTIES):
-            del package.rels[rid]
-    if default_template:
-        rels = document.part.rels
-        for rid, rel in list(rels.items()):
-            if rel.reltype in (RT.CUSTOM_XML, _STYLES_WITH_EFFECTS):
-                del rels[rid]
-    _drop_external_references(document)
-
-
-def _drop_external_references(document: Any) -> None:
-    """Security (SECURITY.md): a Word template may carry relationships that make Word call
-    another host when the document is opened: a remote attached template, an external
-    image (a tracking pixel, or a UNC path that hands the reader's Windows credentials to
-    that host). Only hyperlinks to https, mailto and tel targets stay external."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    from pakketbuild.markdown import link_allowed
-
-    package = document.part.package
-    for rels in [package.rels, *(part.rels for part in package.iter_parts())]:
-        for rid, rel in list(rels.items()):
-            allowed = rel.reltype == RT.HYPERLINK and link_allowed(rel.target_ref)
-            if rel.is_external and not (allowed and not rel.target_ref.startswith("#")):
-                del rels[rid]
-
-
-def deterministic_zip(data: bytes) -> bytes:
-    """Re-zip a package with fixed entry times, attributes and order
-    (``[Content_Types].xml`` and ``_rels/.rels`` first, then by name)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = sorted(
-        source.namelist(), key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n)
-    )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, source.read(name), compresslevel=6)
-    return out.getvalue()

@@ -1,6 +1,9 @@
 """Markdown to Word: a renderer over markdown-it-py's syntax tree, and the OOXML helpers
 python-docx lacks (hyperlinks, bookmarks, fields, restartable numbering, missing styles).
 
+One module on purpose: the renderer and the OOXML helpers it calls change together, and
+python-docx's XML internals stay here, out of the DOCX writer's document structure.
+
 The renderer has one method per node type of :func:`pakketbuild.markdown.token_tree`; a
 node type without a method raises :class:`UnsupportedMarkdown`, an internal error (a bug
 in pakketbuild), so a construct the parser allows can never be dropped silently.

@@ -11,7 +11,7 @@ from html import escape
 
 from pakketbuild.model import Audience
 from pakketbuild.publication import PubItem, Publication
-from pakketbuild.writers import FORMATS, BuildContext, urls
+from pakketbuild.writers import FORMATS, BuildContext, api_builders, urls
 from pakketbuild.writers import api_models as api
 
 JSON_MEDIA_TYPE = urls.JSON_MEDIA_TYPE
@@ -80,6 +80,6 @@ def _feed_item(pub: Publication, ctx: BuildContext, item: PubItem) -> api.FeedIt
             "tags": [a.value for a in item.audience_ids] + [item.kind.value],
             "language": pub.site.language,
             "attachments": attachments or None,
-            "_pakketbuild": api.feed_extension(pub, ctx, item),
+            "_pakketbuild": api_builders.feed_extension(pub, ctx, item),
         }
     )

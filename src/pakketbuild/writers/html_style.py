@@ -4,7 +4,7 @@
 them from the edition's theme: every colour token, the three font roles with all their
 families (a family without bundled files is used when the reader's machine has it), the
 spacing steps and the corner radius, and an ``@font-face`` rule per bundled font file,
-served from ``assets/theme/…`` beside the stylesheet. The editor's preview (``cms.py``)
+served from ``assets/theme/…`` beside the stylesheet. The editor's preview (``cms/admin.py``)
 uses the same stylesheet.
 """
 

@@ -27,7 +27,16 @@ from pakketbuild import jobkeys, jsonout, labels
 from pakketbuild.jobkeys import Dep
 from pakketbuild.model import Audience
 from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, resolve, urls
+from pakketbuild.writers import (
+    BuildContext,
+    Job,
+    Writer,
+    api_builders,
+    api_schema,
+    for_each_edition,
+    resolve,
+    urls,
+)
 from pakketbuild.writers import api_models as api
 from pakketbuild.writers.atom import ATOM_MEDIA_TYPE, atom_entry, build_atom
 from pakketbuild.writers.feeds import JSON_MEDIA_TYPE, feed_item, feed_items, newest_first
@@ -202,9 +211,9 @@ class JsonWriter(Writer):
         subject = jobkeys.parse(job.subject)
         kind, key = subject.kind, subject.ident
         if kind == "schema":
-            return to_json(api.json_schema(key), sort_keys=True)
+            return to_json(api_schema.json_schema(key), sort_keys=True)
         if job.path == urls.API_INDEX:
-            return to_json(api.dump(api.index_doc(pub, ctx)))
+            return to_json(api.dump(api_builders.index_doc(pub, ctx)))
         if kind == "openapi":
             from pakketbuild.writers.openapi import openapi_document
 
@@ -214,7 +223,7 @@ class JsonWriter(Writer):
 
             return netlify_headers(pub).encode("utf-8")
         if kind == "withdrawn":
-            return to_json(api.dump(api.withdrawn_doc(pub, ctx)))
+            return to_json(api.dump(api_builders.withdrawn_doc(pub, ctx)))
         if job.path == urls.FEED:
             return feed_document(pub, ctx, None)
         if kind == "atom":
@@ -224,7 +233,7 @@ class JsonWriter(Writer):
         if kind == "pakket":
             return pakket_document(pub, ctx, pub.pakketten[key])
         if kind == "bundle":  # a view's combined pakket (its documents share the subject)
-            doc = api.combined_doc(pub, ctx)
+            doc = api_builders.combined_doc(pub, ctx)
             items = [item_fragment(pub, ctx, pub.items[item.id]) for item in doc.items]
             return to_json(api.dump_with(doc, "items", items))
         if kind == "item":
@@ -244,7 +253,7 @@ def item_fragment(pub: Publication, ctx: BuildContext, item: PubItem) -> jsonout
     text = item.memo.get(key)
     if text is None:
         text = item.memo[key] = jsonout.Fragment(
-            jsonout.dumps(api.dump(api.item_doc(pub, ctx, item)))
+            jsonout.dumps(api.dump(api_builders.item_doc(pub, ctx, item)))
         )
     assert isinstance(text, jsonout.Fragment)
     return text
@@ -252,7 +261,7 @@ def item_fragment(pub: Publication, ctx: BuildContext, item: PubItem) -> jsonout
 
 def pakket_document(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> bytes:
     """``api/v1/pakketten/<id>.json``: the pakket document, its items encoded once."""
-    doc = api.pakket_doc(pub, ctx, pakket)
+    doc = api_builders.pakket_doc(pub, ctx, pakket)
     items = [item_fragment(pub, ctx, item) for item in pakket.items]
     return to_json(api.dump_with(doc, "items", items))
 
@@ -276,7 +285,7 @@ def _feed(pub: Publication, audience: Audience | None, items: list[api.FeedItem]
     else:
         description = f"De onderdelen voor {labels.audience_plural(audience)}."
     return api.JsonFeed(
-        title=api.feed_title(pub, audience),
+        title=api_builders.feed_title(pub, audience),
         home_page_url=pub.absolute_url(""),
         feed_url=pub.absolute_url(path),
         description=description,

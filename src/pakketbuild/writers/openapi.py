@@ -22,7 +22,7 @@ from typing import Any
 
 from pakketbuild.model import SLUG_PATTERN, Audience
 from pakketbuild.publication import Publication
-from pakketbuild.writers import BuildContext
+from pakketbuild.writers import BuildContext, api_builders
 from pakketbuild.writers import api_models as api
 
 OPENAPI_VERSION = "3.1.0"
@@ -107,7 +107,7 @@ def openapi_document(pub: Publication, ctx: BuildContext) -> dict[str, Any]:
     pakket = next(iter(pub.pakketten.values()), None)
     audience = pub.audiences[0].value if pub.audiences else None
     item_examples = (
-        {item.id: {"summary": item.title, "value": api.dump(api.item_doc(pub, ctx, item))}}
+        {item.id: {"summary": item.title, "value": api.dump(api_builders.item_doc(pub, ctx, item))}}
         if item is not None
         else None
     )
@@ -116,7 +116,7 @@ def openapi_document(pub: Publication, ctx: BuildContext) -> dict[str, Any]:
         if pakket is not None
         else None
     )
-    withdrawn = api.dump(api.withdrawn_doc(pub, ctx))
+    withdrawn = api.dump(api_builders.withdrawn_doc(pub, ctx))
     feeds_server = [_server(pub, "", "The root of the published tree (the feeds).")]
     feed_schema = {"$ref": "#/components/schemas/JsonFeed"}
     paths: dict[str, Any] = {
