@@ -184,6 +184,6 @@ def test_html_pages_link_the_atom_feed(views_site: Path) -> None:
     ) in page
     index = (views_site / "index.html").read_text("utf-8")
     assert (
-        '<a href="feeds/raadslid.atom">Voor raadsleden</a> <span class="note">(Atom)</span>'
+        '<a href="feeds/raadslid.atom">Voor raadsleden <span class="note">(Atom)</span></a>'
         in index
     )

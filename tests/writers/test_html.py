@@ -446,3 +446,26 @@ def test_item_outside_every_pakket(tmp_path: Path) -> None:
     assert "items/training-weerbaarheid/index.html" in index.hrefs()
     previous = parse_page((out / "items/stappenplan-melden/index.html").read_text("utf-8"))
     assert "next" not in {link.get("rel") for link in previous.links}
+
+
+def test_links_to_different_places_read_differently(real_documents: Path) -> None:
+    """In a screen reader's list of links, two links on one page with the same text go
+    to the same place: a title offered as PDF, Word and ODT carries the format in its
+    link text (WCAG 2.4.4, and 2.4.9's stricter wording). Every page of the real build,
+    documents and views included."""
+    import html as html_lib
+    from urllib.parse import urljoin
+
+    anchor = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.S)
+    pages = sorted(real_documents.rglob("*.html"))
+    assert len(pages) > 20
+    clashes = []
+    for page in pages:
+        seen: dict[str, str] = {}
+        text = page.read_text(encoding="utf-8")
+        for href, inner in anchor.findall(text):
+            name = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", "", inner)).split())
+            target = urljoin(page.as_uri(), html_lib.unescape(href)).split("#")[0]
+            if seen.setdefault(name, target) != target:
+                clashes.append(f"{page.relative_to(real_documents)}: {name!r}")
+    assert clashes == []

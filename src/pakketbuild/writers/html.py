@@ -71,7 +71,8 @@ class LinkView:
     href: str | None = None
     """Relative or absolute URL; None when there is nothing to link to."""
     note: str | None = None
-    """Extra text after the link, such as the file type."""
+    """Extra text at the end of the link text, such as the file type (so that links to
+    the same title in three formats read differently)."""
     rel: str | None = None
     hreflang: str | None = None
     type: str | None = None
