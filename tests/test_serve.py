@@ -508,3 +508,22 @@ def test_serve_rebuilds_on_save_shows_errors_and_stops_on_ctrl_c(
     assert "Traceback" not in stderr
     assert stderr.rstrip().endswith("preview stopped")
     assert not (tmp_path / "exports").exists()
+
+
+def test_a_browser_that_went_away_prints_no_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    """A long poll answered after its tab closed ends in a broken pipe: that is not an
+    error for the editor's terminal (other errors are still reported)."""
+    from pakketbuild.serve_http import PreviewServer
+
+    server = PreviewServer.__new__(PreviewServer)  # no socket: only the error hook is used
+    for gone in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset")):
+        try:
+            raise gone
+        except OSError:
+            server.handle_error(None, ("127.0.0.1", 1))
+    assert capsys.readouterr().err == ""
+    try:
+        raise ValueError("echt fout")
+    except ValueError:
+        server.handle_error(None, ("127.0.0.1", 1))
+    assert "ValueError: echt fout" in capsys.readouterr().err

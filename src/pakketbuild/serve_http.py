@@ -16,13 +16,14 @@ import html
 import json
 import os
 import socket
+import sys
 import threading
 import time
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 from pakketbuild import cms
@@ -97,6 +98,13 @@ class PreviewServer(ThreadingHTTPServer):
     """The editor may write (only when serving on a loopback address)."""
     _admin: tuple[str, dict[str, bytes]] | None = None
     _admin_lock: threading.Lock
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that went away (a closed tab, a reload while a long poll waited)
+        is not an error worth a traceback in the editor's terminal."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
     def admin_files(self, site_url: str) -> dict[str, bytes]:
         """The local editor's ``admin/`` files (made again after each rebuild)."""
