@@ -34,6 +34,8 @@ from pakketbuild.loading.lint import (
     check_id,
     check_placeholders,
     check_summary,
+    keep_rendered,
+    keeps_rendered,
     lint_item,
 )
 from pakketbuild.loading.reading import (
@@ -104,7 +106,8 @@ def load_content(root: Path, *, processes: int = 1, rendering: bool = False) -> 
     ``processes`` > 1 allows a second process for the Markdown checks of large content
     folders (see :class:`LintElsewhere`); the result is the same. ``rendering``: the
     texts will be rendered in this process (or its forks) afterwards, so the checks run
-    here while the parses fit in the token cache, and rendering parses nothing again.
+    here and rendering parses nothing again: it reads the checks' tokens, or, for more
+    texts than the token cache holds, what :func:`keep_rendered` kept of them.
     """
     with gc_paused():
         return _load_content(root, processes, rendering)
@@ -154,6 +157,7 @@ def _load_content(root: Path, processes: int, rendering: bool = False) -> Conten
     items: dict[str, Item] = {}
     item_files = markdown_files(reader, root / ITEMS_DIR)
     elsewhere = LintElsewhere.start(root, item_files, rendering) if processes > 1 else None
+    keep = keeps_rendered(len(item_files), rendering)
     try:
         for path in item_files:
             loaded = reader.front_matter(path, "body")
@@ -170,6 +174,10 @@ def _load_content(root: Path, processes: int, rendering: bool = False) -> Conten
                 items[item.id] = item
             if elsewhere is None or path not in elsewhere.paths:
                 lint_item(reader, source, data)
+                if keep:
+                    # Too many texts to keep every text's tokens: keep, from the checks'
+                    # parse, what rendering reads (a few KiB), so it need not parse again.
+                    keep_rendered(data)
             check_summary(reader, source, data)
             check_placeholders(reader, source, data, ("summary", "body"))
             check_id(reader, source, data, path)

@@ -37,7 +37,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import nh3
 from markdown_it import MarkdownIt
@@ -745,21 +745,44 @@ _Heading = tuple[tuple[Token, ...], int, str | None]
 """A heading token with the tokens next to it (all markdown-it's renderer looks at), its
 place among them, and its slug (None for a ``heading_close``)."""
 _Part = str | _Heading
-HTML_PARTS_TEXTS = 4 * TOKEN_CACHE_TEXTS
-"""How many texts' :func:`_html_parts` a process keeps: a few KiB each (about the size of
-one rendering, which :mod:`pakketbuild.publication` keeps for every text anyway), so more
-texts than :data:`TOKEN_CACHE_TEXTS`: rendering a text again at another heading level then
-needs no tokens, even when the token cache has let them go."""
+_Rendered = tuple[tuple[_Part, ...], str]
+"""What rendering reads of a text's tokens: its :func:`_html_parts` and its
+:func:`render_text`."""
+_RENDERED: dict[str, _Rendered] = {}
+""":func:`_rendered` of every text this process rendered. Not bounded by a count, like the
+renderings :mod:`pakketbuild.publication` keeps for every text: a few KiB per text (the
+size of about one rendering), where the token cache (:data:`TOKEN_CACHE_TEXTS`) keeps
+about 20 KiB per text and so lets texts go in a build of more than a couple of thousand
+items. Rendering a text at another heading level, or as plain text, after its tokens were
+let go then needs no second parse."""
 
 
-@lru_cache(maxsize=HTML_PARTS_TEXTS)
+def _rendered(text: str) -> _Rendered:
+    """The HTML parts and the plain text of ``text``, both from one read of its tokens."""
+    found = _RENDERED.get(text)
+    if found is None:
+        parsed = tokens(text)
+        found = _RENDERED[text] = (_parts(parsed), _plain(parsed))
+    return found
+
+
+def keep_rendered(text: str) -> None:
+    """Keep what rendering reads of ``text`` (:func:`_rendered`) now, while its tokens
+    are in the token cache (right after the checks' parse of a large build)."""
+    _rendered(text)
+
+
 def _html_parts(text: str) -> tuple[_Part, ...]:
     """The HTML of ``text`` as markdown-it renders it, with the heading tokens left as
     :data:`_Heading` (:func:`render_html` writes them for its level and id prefix;
     everything else is the same for every call, and rendered once); each heading's slug is
     made unique within the text."""
+    return _rendered(text)[0]
+
+
+def _parts(parsed: list[Token]) -> tuple[_Part, ...]:
+    """:func:`_html_parts` of the tokens ``parsed``."""
     md = markdown_parser()
-    parsed = tokens(text)
     rules = _renderer().rules
     parts: list[_Part] = []
     seen: dict[str, int] = {}
@@ -767,16 +790,20 @@ def _html_parts(text: str) -> tuple[_Part, ...]:
 
     def flush(end: int) -> None:
         # markdown-it's own loop over a run of tokens (by their place in ``parsed``).
+        # Kept as one string per run (not one per token): fewer objects per text.
         start = end - len(run)
+        pieces: list[str] = []
         for index in range(start, end):
             token = parsed[index]
             if token.type == "inline":
                 if token.children:
-                    parts.append(_renderer().renderInline(token.children, md.options, {}))
+                    pieces.append(_renderer().renderInline(token.children, md.options, {}))
             elif token.type in rules:
-                parts.append(rules[token.type](parsed, index, md.options, {}))
+                pieces.append(rules[token.type](parsed, index, md.options, {}))
             else:
-                parts.append(_renderer().renderToken(parsed, index, md.options, {}))
+                pieces.append(_renderer().renderToken(parsed, index, md.options, {}))
+        if pieces:
+            parts.append("".join(pieces))
         run.clear()
 
     for index, token in enumerate(parsed):
@@ -787,12 +814,26 @@ def _html_parts(text: str) -> tuple[_Part, ...]:
                 slug = slugify(parsed[index + 1].content)
                 seen[slug] = seen.get(slug, 0) + 1
                 slug = slug if seen[slug] == 1 else f"{slug}-{seen[slug]}"
-            before = parsed[index - 1 : index] if index else []
-            parts.append(((*before, token, *parsed[index + 1 : index + 2]), len(before), slug))
+            before = [_neighbour(parsed[index - 1])] if index else []
+            after = [_neighbour(t) for t in parsed[index + 1 : index + 2]]
+            parts.append(((*before, token, *after), len(before), slug))
         else:
             run.append(token)
     flush(len(parsed))
     return tuple(parts)
+
+
+def _neighbour(token: Token) -> Token:
+    """What markdown-it's ``renderToken`` reads of the token next to the one it renders
+    (its type, tag, nesting and whether it is hidden), without the inline children and
+    the rest that :data:`_RENDERED` would otherwise keep alive for every text."""
+    return _stand_in(token.type, token.tag, token.nesting, token.hidden)
+
+
+@lru_cache(maxsize=256)
+def _stand_in(kind: str, tag: str, nesting: Literal[-1, 0, 1], hidden: bool) -> Token:
+    """One shared token per kind of neighbour (never changed: the renderer only reads)."""
+    return Token(kind, tag, nesting, hidden=hidden)
 
 
 def _renderer() -> RendererHTML:
@@ -816,11 +857,16 @@ def _sanitiser() -> nh3.Cleaner:
 def render_text(text: str) -> str:
     """Plain text for ``text``: paragraphs separated by blank lines, lists marked (kept,
     with the HTML, by :func:`pakketbuild.publication.render_text`)."""
+    return _rendered(text)[1]
+
+
+def _plain(parsed: list[Token]) -> str:
+    """:func:`render_text` of the tokens ``parsed``."""
     blocks: list[str] = []
     stack: list[list[int]] = []  # per list: [ordered?, counter]
     prefix = ""
     quote = 0
-    for token in tokens(text):
+    for token in parsed:
         if token.type in ("bullet_list_open", "ordered_list_open"):
             start = int(str(token.attrGet("start") or 1))
             stack.append([1 if token.type == "ordered_list_open" else 0, start])

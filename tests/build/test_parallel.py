@@ -203,6 +203,7 @@ def _new_process() -> None:
     publication._HTML_CACHE.clear()
     publication._TEXT_CACHE.clear()
     markdown._cached.cache_clear()
+    markdown._RENDERED.clear()
 
 
 def test_an_edit_build_reuses_the_rendered_markdown_of_the_last_build(
