@@ -19,6 +19,7 @@ from pakketbuild.cli import serve_formats
 from pakketbuild.preview import Preview
 from pakketbuild.serve_http import make_server
 from tests.content.tree import write_tree
+from tests.serving import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "redactie.md"
@@ -42,16 +43,8 @@ def preview_with_documents(tmp_path: Path) -> Iterator[str]:
         serve_formats("html,json", documents=True),
         open(os.devnull, "w"),  # noqa: SIM115 - closed with the process
     )
-    preview.rebuild()
-    server = make_server(preview, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(preview) as base:
+        yield base
 
 
 def test_the_download_links_of_the_preview_work(preview_with_documents: str) -> None:

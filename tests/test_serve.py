@@ -29,6 +29,7 @@ from pakketbuild.diagnostics import UsageError
 from pakketbuild.preview import BUILDING, Preview
 from pakketbuild.serve_http import RELOAD_JS, VERSION_PATH, _inject, make_server
 from tests.content.tree import ITEM, SITE, write_tree
+from tests.serving import serving
 
 BROKEN = ITEM.replace("kind: scan", "kind: scann")
 
@@ -71,16 +72,8 @@ def running(tmp_path: Path) -> Iterator[Running]:
     content = write_tree(tmp_path / "content")
     log = io.StringIO()
     preview = Preview(content, tmp_path / "preview" / "site", ["html", "json"], log)
-    preview.rebuild()
-    server = make_server(preview, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield Running(f"http://127.0.0.1:{server.server_address[1]}", preview, content, log)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(preview) as base:
+        yield Running(base, preview, content, log)
 
 
 def test_pages_get_the_reload_script(running: Running) -> None:

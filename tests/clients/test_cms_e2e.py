@@ -12,7 +12,6 @@ import io
 import json
 import os
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -26,8 +25,8 @@ import yaml
 from pakketbuild.cli import main
 from pakketbuild.cms import ADMIN_PATH
 from pakketbuild.preview import Preview
-from pakketbuild.serve_http import make_server
 from tests.clients import CHROMIUM, CLIENTS_DIR, require
+from tests.serving import serving
 
 pytestmark = pytest.mark.clients
 
@@ -75,21 +74,8 @@ def preview_server(tmp_path: Path, content_copy: Path) -> Iterator[tuple[str, Pr
     """``serve`` as the CLI runs it: build, watch the content folder, serve on 127.0.0.1."""
     log = io.StringIO()
     preview = Preview(content_copy, tmp_path / "preview" / "site", ["html", "json"], log)
-    server = make_server(preview, "127.0.0.1", 0)
-    stop = threading.Event()
-    watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
-    watcher.start()
-    preview.rebuild()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", preview
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join()
-        watcher.join(timeout=10)
+    with serving(preview, watch=True) as base:
+        yield base, preview
 
 
 def test_edit_an_item_title_in_the_browser(

@@ -12,7 +12,6 @@ import io
 import json
 import os
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,9 @@ from typing import Any
 import pytest
 
 from pakketbuild.preview import Preview
-from pakketbuild.serve_http import make_server
 from tests.clients import CHROMIUM, CLIENTS_DIR, require
 from tests.content.tree import ITEM, SITE, write_tree
+from tests.serving import serving
 
 pytestmark = pytest.mark.clients
 
@@ -39,21 +38,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         {"site.yaml": SITE + "theme: huis\n", "themes/huis/tokens.json": TOKENS % PURPLE},
     )
     preview = Preview(content, tmp_path / "preview" / "site", ["html", "json"], io.StringIO())
-    server = make_server(preview, "127.0.0.1", 0)
-    stop = threading.Event()
-    watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)
-    watcher.start()
-    preview.rebuild()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", content
-    finally:
-        stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join()
-        watcher.join(timeout=10)
+    with serving(preview, watch=True) as base:
+        yield base, content
 
 
 def test_a_save_reloads_the_page_with_the_new_text_and_the_new_style(

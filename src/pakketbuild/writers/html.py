@@ -36,8 +36,7 @@ from markupsafe import Markup
 
 from pakketbuild import anchors, jobkeys, labels
 from pakketbuild.jobkeys import Dep
-from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone
-from pakketbuild.records import PubContact
+from pakketbuild.publication import ItemFacts, PubItem, Publication, PubPakket, Tombstone
 from pakketbuild.writers import (
     BuildContext,
     Job,
@@ -92,7 +91,7 @@ class DateView:
 
 
 @dataclass(frozen=True)
-class ItemView:
+class ItemView(ItemFacts):
     """An item on one page: the resolved item's facts (read through, see the properties)
     and what depends on the page: links relative to it, heading ids, trusted markup."""
 
@@ -108,30 +107,6 @@ class ItemView:
     """Link to the item's own page (used on the pakket page)."""
     changes: list[tuple[DateView, str]]
     """The change log, newest first: (date, summary)."""
-
-    @property
-    def id(self) -> str:
-        return self.resolved.id
-
-    @property
-    def title(self) -> str:
-        return self.resolved.title
-
-    @property
-    def kind_label(self) -> str:
-        return self.resolved.kind_label
-
-    @property
-    def audiences(self) -> str:
-        return self.resolved.audiences_text
-
-    @property
-    def summary(self) -> str:
-        return self.resolved.summary
-
-    @property
-    def contacts(self) -> tuple[PubContact, ...]:
-        return self.resolved.contacts
 
 
 def _downloads(

@@ -34,8 +34,7 @@ from markupsafe import Markup
 
 from pakketbuild import anchors
 from pakketbuild.confine import content_url
-from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.records import PubContact
+from pakketbuild.publication import ItemFacts, PubItem, Publication, PubPakket
 from pakketbuild.writers import BuildContext, Job, resolve
 from pakketbuild.writers.documents import (
     CONTACT_HEADERS,
@@ -158,7 +157,7 @@ class _Doc:
 
 
 @dataclass(frozen=True)
-class _ItemView:
+class _ItemView(ItemFacts):
     """An item in a PDF: the resolved item's facts (read through, see the properties) and
     what depends on its place in the document (anchors, in-page links, "part of")."""
 
@@ -171,28 +170,8 @@ class _ItemView:
     related: list[_Link]
 
     @property
-    def title(self) -> str:
-        return self.resolved.title
-
-    @property
-    def kind_label(self) -> str:
-        return self.resolved.kind_label
-
-    @property
-    def audiences(self) -> str:
-        return self.resolved.audiences_text
-
-    @property
     def providers(self) -> str:
         return self.resolved.providers_text
-
-    @property
-    def summary(self) -> str:
-        return self.resolved.summary
-
-    @property
-    def contacts(self) -> tuple[PubContact, ...]:
-        return self.resolved.contacts
 
 
 _IN_PAGE_HREF = re.compile(r'href="#([^"]*)"')
