@@ -822,6 +822,11 @@ def main() -> None:
         help="where every sample of the run is kept (default: benchmarks/results.json)",
     )
     parser.add_argument(
+        "--update",
+        action="store_true",
+        help="measure only --sizes and replace their lines in --results, keep the others",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="measure nothing: write the report again from --results (after editing the notes)",
@@ -903,6 +908,17 @@ def main() -> None:
                 print(f"{key}: {extras[key].seconds:.3f}s", flush=True)
     notes = notes_file.read_text(encoding="utf-8") if notes_file.exists() else ""
     machine_lines = machine()
+    if args.update:  # keep the earlier run's lines that this run did not measure again
+        old_rows, old_extras, old_machine = load_results(args.results)
+        again = {(r.corpus, r.formats): r for r in rows}
+        kept = [again.pop((r.corpus, r.formats), r) for r in old_rows]  # in the old order
+        rows = kept + list(again.values())
+        extras = {**old_extras, **extras}
+        machine_lines = [
+            *old_machine,
+            f"- measured again in a later run ({', '.join(sizes)}): "
+            + machine_lines[1].removeprefix("- "),
+        ]
     save_results(args.results, rows, extras, machine_lines)
     write_report(args.out, rows, extras, notes, machine_lines)
     print(f"wrote {args.out} and {args.results}")

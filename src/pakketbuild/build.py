@@ -473,7 +473,14 @@ class _Build:
                 done(planned, data, secs)
                 feed()
             if early is not None:
-                early.finish(pub, ctx, done)
+
+                def steal(planned: Planned) -> None:
+                    data, secs = render(planned.writer, pub, ctx, planned.job)
+                    done(planned, data, secs)
+
+                # The pool's workers have their own jobs; the build process helps the
+                # early worker only when it would otherwise wait.
+                early.finish(pub, ctx, done, steal=steal if pool is None else None)
             for planned, future in futures:
                 data, secs = future.result()
                 done(planned, data, secs)

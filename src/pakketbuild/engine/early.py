@@ -42,6 +42,10 @@ if TYPE_CHECKING:
     from pakketbuild.writers import BuildContext
 
 WINDOW = 3
+STEAL_FROM = 8
+"""The build process starts rendering the worker's jobs itself when at least this many
+are still waiting once its own work is done (the first one costs it the libraries'
+import and warm-up, about one document's time or two)."""
 """Jobs sent ahead of the one the worker is rendering (each prepared job is a document's
 HTML, so the build process keeps only a few of them in flight)."""
 
@@ -88,10 +92,25 @@ class EarlyWorker:
             self.sent[self.counter] = planned
             self.conn.send((self.counter, planned.job.format, prepared))
 
-    def finish(self, pub: Publication, ctx: BuildContext, done: Done) -> None:
-        """Wait for every job, keeping the worker fed."""
+    def finish(
+        self,
+        pub: Publication,
+        ctx: BuildContext,
+        done: Done,
+        steal: Callable[[Planned], None] | None = None,
+    ) -> None:
+        """Wait for every job, keeping the worker fed. With ``steal``, the caller (whose
+        own work is done) renders jobs from the short end of the queue itself while
+        enough are left to pay for loading the libraries in a second process
+        (:data:`STEAL_FROM`): one worker alone would leave a core idle for the rest
+        of a large build."""
+        stealing = False
         while self.pending or self.sent:
             self.feed(pub, ctx, done)
+            if steal is not None and self.pending and (stealing or len(self.pending) >= STEAL_FROM):
+                stealing = True
+                steal(self.pending.pop())  # the worker keeps the long ones at the front
+                continue
             if self.sent:
                 self._receive(done)
 

@@ -47,10 +47,33 @@ def render(writer: Writer, pub: Publication, ctx: BuildContext, job: Job) -> tup
     if not isinstance(data, bytes):
         raise TypeError(f"{writer.name} writer returned {type(data).__name__} for {job.path}")
     seconds = time.perf_counter() - started
-    log = os.environ.get(MEMORY_LOG)
-    if log and writer.format.heavy:
-        _log_memory(log, job, seconds)
+    if writer.format.heavy:
+        _collect_now_and_then(job)
+        if log := os.environ.get(MEMORY_LOG):
+            _log_memory(log, job, seconds)
     return data, seconds
+
+
+_HEAVY_RENDERED = 0
+"""Documents (heavy jobs) this process rendered, for :data:`COLLECT_EVERY`."""
+
+
+def _collect_now_and_then(job: Job) -> None:
+    """Documents leave cyclic garbage that holds C memory (lxml trees under python-docx,
+    WeasyPrint's layout): small Python objects, so the collector's counts reach the
+    oldest generation only rarely, and a process grew by about 0.5 MiB per document. Every
+    :data:`COLLECT_EVERY` documents, and after a view's combined document (so that the
+    next large one is not laid out on top of its remains), a full collection runs; what
+    survives is long-lived (libraries, caches) and is frozen, so the next one skips it.
+    In every process that renders documents: pool workers and the build process."""
+    global _HEAVY_RENDERED
+    _HEAVY_RENDERED += 1
+    if (
+        _HEAVY_RENDERED % COLLECT_EVERY == 0
+        or jobkeys.parse(job.subject, job.view).kind == "bundle"
+    ):
+        gc.collect()
+        gc.freeze()
 
 
 def _resident_mib() -> tuple[int, int]:
@@ -82,12 +105,10 @@ class _State:
     staging: Staging | None = None
     """For helpers that place what they render (None in a pool for heavy jobs)."""
     plan: list[Planned] | None = None
-    rendered: int = 0
-    """Jobs this worker rendered (for :data:`COLLECT_EVERY`)."""
 
 
 COLLECT_EVERY = 8
-"""A worker runs a full garbage collection after this many heavy jobs: a Word worker then
+"""A process runs a full garbage collection after this many heavy jobs: a Word worker then
 stays at 92 MiB over 100 documents instead of growing by 0.5 MiB each (15 ms per
 collection with the survivors frozen, next to 0.1 to 0.5 s per document)."""
 
@@ -121,21 +142,7 @@ def _worker_init(spec: _Spec | None, parent: int) -> None:
 def _worker_render(fmt: str, job: Job) -> tuple[bytes, float]:
     assert _STATE is not None
     try:
-        result = render(_STATE.writers[fmt], _STATE.pub, _STATE.ctx, job)
-        _STATE.rendered += 1
-        if (
-            _STATE.rendered % COLLECT_EVERY == 0
-            or jobkeys.parse(job.subject, job.view).kind == "bundle"
-        ):
-            # Documents leave cyclic garbage that holds C memory (lxml trees under
-            # python-docx, WeasyPrint's layout): small Python objects, so the collector's
-            # counts reach the oldest generation only rarely, and a worker grew by about
-            # 0.5 MiB per document. A view's combined document is collected at once, so
-            # the next large one is not laid out on top of its remains. What survives is
-            # long-lived (libraries, caches): frozen, so the next collection skips it.
-            gc.collect()
-            gc.freeze()
-        return result
+        return render(_STATE.writers[fmt], _STATE.pub, _STATE.ctx, job)
     except PakketbuildError:
         raise
     except Exception as exc:
