@@ -37,7 +37,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal, cast
+from typing import Any, Literal, NoReturn, cast
 
 import nh3
 from markdown_it import MarkdownIt
@@ -61,6 +61,21 @@ MAX_HEADING_LEVEL = 4
 
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\s]")
 r"""A control character or whitespace (``\s`` of a str pattern is ``str.isspace``)."""
+
+
+class UnsupportedMarkdown(Exception):
+    """A document renderer (Word, ODT) met a Markdown node type it has no rule for: a bug
+    in pakketbuild, since the checks admit only what every renderer handles."""
+
+
+def unsupported(node: Any, renderer: str) -> NoReturn:
+    """Raise :class:`UnsupportedMarkdown` for ``node`` of the syntax tree, naming the
+    renderer (``"DOCX"``, ``"ODT"``) and the node's line."""
+    line = f" (line {node.map[0] + 1})" if getattr(node, "map", None) else ""
+    raise UnsupportedMarkdown(
+        f"the {renderer} renderer has no rule for Markdown node '{node.type}'{line}; "
+        "this is a bug in pakketbuild"
+    )
 
 
 def link_allowed(url: str) -> bool:

@@ -11,10 +11,10 @@ from docx.oxml.ns import qn
 from markdown_it import MarkdownIt
 
 from pakketbuild import markdown
+from pakketbuild.markdown import UnsupportedMarkdown
 from pakketbuild.writers.docx_markdown import (
     DocxState,
     MarkdownRenderer,
-    UnsupportedMarkdown,
     bookmark_name,
 )
 

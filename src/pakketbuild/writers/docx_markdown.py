@@ -5,8 +5,9 @@ One module on purpose: the renderer and the OOXML helpers it calls change togeth
 python-docx's XML internals stay here, out of the DOCX writer's document structure.
 
 The renderer has one method per node type of :func:`pakketbuild.markdown.token_tree`; a
-node type without a method raises :class:`UnsupportedMarkdown`, an internal error (a bug
-in pakketbuild), so a construct the parser allows can never be dropped silently.
+node type without a method raises :class:`pakketbuild.markdown.UnsupportedMarkdown`, an
+internal error (a bug in pakketbuild), so a construct the parser allows can never be
+dropped silently.
 
 Every paragraph and run gets a *style* and no direct formatting: built-in Word styles
 (Heading 1-9, List Number, List Bullet, Quote, Strong, Emphasis, Hyperlink, HTML Code,
@@ -36,11 +37,6 @@ from docx.parts.numbering import NumberingPart
 from docx.text.paragraph import Paragraph
 
 from pakketbuild import markdown
-
-
-class UnsupportedMarkdown(Exception):
-    """The renderer met a Markdown node type it has no method for (a pakketbuild bug)."""
-
 
 # --------------------------------------------------------------------------- styles
 
@@ -667,11 +663,7 @@ class MarkdownRenderer:
 
     @staticmethod
     def _unsupported(node: Any) -> NoReturn:
-        line = f" (line {node.map[0] + 1})" if getattr(node, "map", None) else ""
-        raise UnsupportedMarkdown(
-            f"the DOCX renderer has no rule for Markdown node '{node.type}'{line}; "
-            "this is a bug in pakketbuild"
-        )
+        markdown.unsupported(node, "DOCX")
 
 
 def mark_header_row(row: Any) -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from xml.sax.saxutils import escape, quoteattr
 
 from pakketbuild import anchors, markdown
@@ -344,10 +344,6 @@ def contents_index(entries: list[tuple[str, str]]) -> Any:
 # --------------------------------------------------------------------------- Markdown
 
 
-class UnsupportedMarkdown(Exception):
-    """A Markdown node type the ODT renderer has no rule for (a bug in pakketbuild)."""
-
-
 class OdtMarkdown:
     """Renders Markdown bodies (markdown-it's syntax tree) into odfdo elements.
 
@@ -512,12 +508,8 @@ class OdtMarkdown:
             self._unsupported(node)
 
     @staticmethod
-    def _unsupported(node: Any) -> None:
-        line = f" (line {node.map[0] + 1})" if getattr(node, "map", None) else ""
-        raise UnsupportedMarkdown(
-            f"the ODT renderer has no rule for Markdown node '{node.type}'{line}; "
-            "this is a bug in pakketbuild"
-        )
+    def _unsupported(node: Any) -> NoReturn:
+        markdown.unsupported(node, "ODT")
 
 
 def _span_style(marks: tuple[str, ...]) -> str | None:
