@@ -106,13 +106,20 @@ SETTINGS = "instellingen"
 ORGANISATIONS = "organisaties"
 SITE = "site"
 
-_ITEM_REF = {
-    "widget": "relation",
-    "collection": ITEMS,
-    "value_field": "id",
-    "search_fields": ["title", "id"],
-    "display_fields": ["title"],
-}
+
+def _by_id(collection: str) -> dict[str, Any]:
+    """A relation widget to an entry of a folder collection (items, pakketten) by its id,
+    found and shown by its title."""
+    return {
+        "widget": "relation",
+        "collection": collection,
+        "value_field": "id",
+        "search_fields": ["title", "id"],
+        "display_fields": ["title"],
+    }
+
+
+_ITEM_REF = _by_id(ITEMS)
 _ORGANISATION_REF = {
     "widget": "relation",
     "collection": SETTINGS,
@@ -120,13 +127,6 @@ _ORGANISATION_REF = {
     "value_field": "organisations.*.id",
     "search_fields": ["organisations.*.name", "organisations.*.id"],
     "display_fields": ["organisations.*.name"],
-}
-_PAKKET_REF = {
-    "widget": "relation",
-    "collection": PAKKETTEN,
-    "value_field": "id",
-    "search_fields": ["title", "id"],
-    "display_fields": ["title"],
 }
 REFERENCES: dict[tuple[type[BaseModel], str], dict[str, Any]] = {
     (Item, "providers"): _ORGANISATION_REF,
@@ -137,7 +137,7 @@ REFERENCES: dict[tuple[type[BaseModel], str], dict[str, Any]] = {
     (SiteConfig, "publisher"): _ORGANISATION_REF,
 }
 """Fields that hold the id of another item, organisation or pakket (the model has no
-field that refers to a pakket yet; :data:`_PAKKET_REF` is ready for one)."""
+field that refers to a pakket yet; one would map to ``_by_id(PAKKETTEN)``)."""
 ORDERED_REFERENCES = {(Pakket, "items")}
 """Reference lists whose order matters: a list of single relations, so they can be dragged."""
 
