@@ -281,3 +281,87 @@ def test_the_feed_extension_is_derived_from_the_item_document() -> None:
     assert set(extension) == (item_members - api.FEED_EXTENSION_LEFT_OUT) | own
     for name in set(extension) - own:
         assert extension[name].annotation == api.ItemDoc.model_fields[name].annotation, name
+
+
+OUTLINE_RENDERERS = ("html", "pdf", "docx", "odt")
+"""The writers of pages and documents: they render an outline
+(``writers/outline.py``) and read no item's facts themselves."""
+ITEM_FACTS = frozenset(
+    {
+        "providers", "providers_text", "contacts", "steps", "related", "audiences",
+        "audiences_text", "audience_labels", "kind_label",
+    }
+)  # fmt: skip
+"""What an item shows that the outline decides (its labels, order and anchors)."""
+TEMPLATES = PACKAGE / "templates"
+
+
+def fact_reads(source: str) -> list[str]:
+    """Attribute reads of :data:`ITEM_FACTS` in Python ``source``."""
+    return [
+        f"line {node.lineno}: {ast.unparse(node)}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute) and node.attr in ITEM_FACTS
+    ]
+
+
+def template_fact_reads(source: str) -> list[str]:
+    """The same in a Jinja template: ``x.providers``, ``x.kind_label`` …"""
+    import re
+
+    pattern = re.compile(r"\.(" + "|".join(sorted(ITEM_FACTS)) + r")\b")
+    return [
+        f"line {number}: {match.group(0)}"
+        for number, line in enumerate(source.splitlines(), start=1)
+        for match in pattern.finditer(line)
+    ]
+
+
+def test_pages_and_documents_show_item_facts_only_through_the_outline() -> None:
+    modules = _modules()
+    offenders = {
+        name: reads
+        for fmt in OUTLINE_RENDERERS
+        for name in (f"pakketbuild.writers.{fmt}",)
+        if (reads := fact_reads(modules[name].read_text(encoding="utf-8")))
+    }
+    offenders |= {
+        str(path.relative_to(PACKAGE)): reads
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        if (reads := template_fact_reads(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}
+
+
+def test_the_outline_check_can_fail() -> None:
+    """The check sees the reads the writers used to make before the outline."""
+    assert fact_reads("label = item.kind_label") == ["line 1: item.kind_label"]
+    assert fact_reads("for c in item.contacts: pass") == ["line 1: item.contacts"]
+    assert template_fact_reads("{{ v.providers }}") == ["line 1: .providers"]
+    assert template_fact_reads("{{ item.audiences_text }} {{ b.entries }}") == [
+        "line 1: .audiences_text"
+    ]
+
+
+def test_every_outline_block_has_a_rule_in_every_renderer() -> None:
+    """Each Python renderer has a ``visit_<kind>`` for every block kind the document
+    outline makes, and each template set a macro in its rule table (a block without a
+    rule would fail when the first document shows one)."""
+    from pakketbuild.writers import outline
+    from pakketbuild.writers.docx import _Builder as DocxBuilder
+    from pakketbuild.writers.odt import _Builder as OdtBuilder
+
+    document_kinds = {"cover", "contents", "section", "facts", "lead", "body", "steps",
+                      "contacts", "links"}  # fmt: skip
+    web_kinds = document_kinds - {"cover"} | {"downloads", "changes", "page_link"}
+    kinds = {
+        cls.kind for cls in vars(outline).values()
+        if isinstance(cls, type) and issubclass(cls, outline.Block) and cls is not outline.Block
+    }  # fmt: skip
+    assert document_kinds | web_kinds == kinds
+    for builder in (DocxBuilder, OdtBuilder):
+        assert {k for k in document_kinds if not hasattr(builder, f"visit_{k}")} == set()
+    for folder, wanted in (("pdf", document_kinds), ("html", web_kinds)):
+        rules = next(TEMPLATES.joinpath(folder).glob("_*.html")).read_text(encoding="utf-8")
+        table = rules[rules.index("set rules") :]
+        assert {k for k in wanted if f'"{k}": ' not in table} == set(), folder

@@ -18,9 +18,22 @@ INTRO_HEADING = "inleiding"
 """Id of the heading "Inleiding" of a pakket's introduction in a document (PDF, Word, ODT)."""
 
 
+CONTENTS = "inhoud"
+"""Id of the heading of a document's contents list (PDF)."""
+
+PAGE_CONTENTS = "_inhoudsopgave"
+"""Id of the heading of a pakket page's contents list (web pages; ids of the page itself
+start with ``_`` and so never clash with a heading's)."""
+
+
 def item_heading(item_id: str) -> str:
     """Id of an item's title heading in a document with several items (PDF, Word, ODT)."""
     return f"item-{item_id}"
+
+
+def section(owner: str, name: str) -> str:
+    """Id of a section heading of an item in a document (``item-<id>--stappen``)."""
+    return f"{owner}--{name}"
 
 
 def item(item_id: str) -> str:

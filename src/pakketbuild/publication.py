@@ -209,38 +209,6 @@ class PubItem:
         return "\n\n".join(part for part in (self.item.summary, self.body_text) if part)
 
 
-class ItemFacts:
-    """The resolved item's facts as a writer's item view shows them, read through: the
-    HTML page's and the PDF's views (``html.ItemView``, ``pdf._ItemView``) add only what
-    depends on their page, and their templates say ``item.title``, ``item.audiences`` …"""
-
-    resolved: PubItem
-
-    @property
-    def id(self) -> str:
-        return self.resolved.id
-
-    @property
-    def title(self) -> str:
-        return self.resolved.title
-
-    @property
-    def kind_label(self) -> str:
-        return self.resolved.kind_label
-
-    @property
-    def audiences(self) -> str:
-        return self.resolved.audiences_text
-
-    @property
-    def summary(self) -> str:
-        return self.resolved.summary
-
-    @property
-    def contacts(self) -> tuple[PubContact, ...]:
-        return self.resolved.contacts
-
-
 @dataclass(frozen=True, eq=False)
 class PubPakket:
     """One published pakket with its items in order, everything resolved."""

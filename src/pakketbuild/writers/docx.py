@@ -29,34 +29,11 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pakketbuild import anchors
 from pakketbuild.diagnostics import PakketbuildError, UsageError
 from pakketbuild.i18n import _
 from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.writers import BuildContext, Job, resolve
-from pakketbuild.writers.documents import (
-    LABEL_AUDIENCES,
-    LABEL_CONTACT,
-    LABEL_CONTENTS,
-    LABEL_DOCUMENTS,
-    LABEL_EDITION,
-    LABEL_INTRO,
-    LABEL_KIND,
-    LABEL_OF,
-    LABEL_PAGE,
-    LABEL_PART_OF,
-    LABEL_PROVIDERS,
-    LABEL_PUBLISHER,
-    LABEL_RELATED,
-    LABEL_STEPS,
-    DocumentWriter,
-    contact_lines,
-    document_kind,
-    meta_for,
-    pakketten_of,
-    related_target,
-    subject_of,
-)
+from pakketbuild.writers import BuildContext, Job, outline, resolve
+from pakketbuild.writers.documents import DocumentWriter, subject_of
 from pakketbuild.writers.docx_package import (
     deterministic_zip,
     drop_leftovers,
@@ -156,16 +133,14 @@ def render_docx(pub: Publication, subject: PubPakket | PubItem, template: bytes 
 
     document = open_document(template)
     state = DocxState(document)
-    meta = meta_for(pub, subject)
+    doc = outline.document(pub, subject)
+    meta = doc.meta
     builder = _Builder(pub, state)
     if template is None:
         _a4(document)
         house_template(document, pub.theme)
     apply_theme(document, pub.theme, template=template is not None)
-    if isinstance(subject, PubPakket):
-        builder.pakket(subject)
-    else:
-        builder.item(subject)
+    builder.render(doc)
     builder.header_footer(meta.title)
     set_language(document, meta.language_region)
     set_core_properties(document, meta)
@@ -239,6 +214,10 @@ def _a4(document: Any) -> None:
 
 
 class _Builder:
+    """Renders an outline into the Word document: one ``visit_<kind>`` per block kind
+    (:func:`outline.dispatch`). A section of level 1 is the document's Title, level ``n``
+    is "Heading ``n - 1``" (the outline counts levels like HTML)."""
+
     def __init__(self, pub: Publication, state: Any) -> None:
         from pakketbuild.writers.docx_markdown import MarkdownRenderer
 
@@ -247,145 +226,118 @@ class _Builder:
         self.document = state.document
         self.md = MarkdownRenderer(state)
 
-    # -- whole documents --------------------------------------------------------------------
+    def render(self, doc: outline.Outline) -> None:
+        for block in doc.blocks:
+            outline.dispatch(self, block)
 
-    def pakket(self, pakket: PubPakket) -> None:
+    # -- rules ------------------------------------------------------------------------------
+
+    def visit_cover(self, cover: outline.Cover) -> None:
+        cover_logo(self.document, self.pub.theme)
+        self.document.add_paragraph(cover.title, style="Title")
+        for line in cover.lines:
+            self._subtitle(line.text)
+
+    def visit_contents(self, contents: outline.Contents) -> None:
         from pakketbuild.writers.docx_markdown import bookmark_name
 
-        cover_logo(self.document, self.pub.theme)
-        self.document.add_paragraph(pakket.title, style="Title")
-        if pakket.audiences:
-            self._subtitle(f"{LABEL_AUDIENCES} {pakket.audiences_text}")
-        if pakket.edition_label:
-            self._subtitle(f"{LABEL_EDITION}: {pakket.edition_label}")
-        self._subtitle(f"{LABEL_PUBLISHER} {pakket.publisher.name}")
+        self._toc(
+            contents.title,
+            [(e.text, bookmark_name(e.target.anchor)) for e in contents.entries if e.target and
+             e.target.anchor],
+        )  # fmt: skip
 
-        entries: list[tuple[str, str]] = []
-        if pakket.has_intro:
-            entries.append((LABEL_INTRO, bookmark_name(anchors.INTRO_HEADING)))
-        entries.extend(
-            (item.title, bookmark_name(anchors.item_heading(item.id))) for item in pakket.items
-        )
-        self._toc(entries)
+    def visit_section(self, section: outline.Section) -> None:
+        from pakketbuild.writers.docx_markdown import bookmark_name
 
-        if pakket.has_intro:
-            heading = self.document.add_paragraph(LABEL_INTRO, style="Heading 1")
-            self.state.bookmark(heading, bookmark_name(anchors.INTRO_HEADING))
-            self.md.render(
-                pakket.intro, self.document, heading_offset=1, anchor_prefix=anchors.INTRO
+        if section.level == 1:
+            self.document.add_paragraph(section.heading, style="Title")
+        else:
+            heading = self.document.add_paragraph(
+                section.heading, style=f"Heading {section.level - 1}"
             )
-        local = {item.id for item in pakket.items}
-        for item in pakket.items:
-            heading = self.document.add_paragraph(item.title, style="Heading 1")
-            self.state.bookmark(heading, bookmark_name(anchors.item_heading(item.id)))
-            self._item_parts(item, level=2, local=local)
+            if section.anchor and section.role in ("item", "intro"):
+                self.state.bookmark(heading, bookmark_name(section.anchor))
+        if section.kicker:
+            self._subtitle(section.kicker)
+        for block in section.blocks:
+            outline.dispatch(self, block)
 
-    def item(self, item: PubItem) -> None:
-        self.document.add_paragraph(item.title, style="Title")
-        pakketten = pakketten_of(self.pub, item)
-        if pakketten:
-            self._subtitle(f"{LABEL_PART_OF}: {', '.join(p.title for p in pakketten)}")
-        self._item_parts(item, level=1, local=set())
+    def visit_facts(self, facts: outline.Facts) -> None:
+        for fact in facts.facts:
+            paragraph = self.document.add_paragraph(style="Normal")
+            paragraph.add_run(f"{fact.label}: ", style="Strong")
+            paragraph.add_run(fact.text)
 
-    # -- pieces -----------------------------------------------------------------------------
+    def visit_lead(self, lead: outline.Lead) -> None:
+        self.document.add_paragraph(lead.text, style="Normal")
 
-    def _subtitle(self, text: str) -> None:
-        self.document.add_paragraph(text, style="Subtitle")
-
-    def _labelled(self, label: str, value: str) -> None:
-        paragraph = self.document.add_paragraph(style="Normal")
-        paragraph.add_run(f"{label}: ", style="Strong")
-        paragraph.add_run(value)
-
-    def _heading(self, text: str, level: int) -> None:
-        self.document.add_paragraph(text, style=f"Heading {level}")
-
-    def _item_parts(self, item: PubItem, *, level: int, local: set[str]) -> None:
-        """Everything of an item below its title; section headings at ``level``."""
-        from pakketbuild.writers.docx_markdown import (
-            add_hyperlink,
-            add_run,
-            bookmark_name,
-            set_numbering,
+    def visit_body(self, body: outline.Body) -> None:
+        self.md.render(
+            body.text, self.document, heading_offset=body.level - 1, anchor_prefix=body.id_prefix
         )
 
-        self._labelled(LABEL_KIND, item.kind_label)
-        self._labelled(LABEL_AUDIENCES, item.audiences_text)
-        if item.providers:
-            self._labelled(LABEL_PROVIDERS, item.providers_text)
-        self.document.add_paragraph(item.summary, style="Normal")
-        prefix = item.anchor_prefix
-        self.md.render(item.body, self.document, heading_offset=level - 1, anchor_prefix=prefix)
+    def visit_steps(self, steps: outline.Steps) -> None:
+        from pakketbuild.writers.docx_markdown import set_numbering
 
-        if item.steps:
-            self._heading(LABEL_STEPS, level)
-            num_id = self.state.lists.new_list(True, 1)
-            for step in item.steps:
-                paragraph = self.document.add_paragraph(style="List Number")
-                if num_id is not None:
-                    set_numbering(paragraph, num_id)
-                paragraph.add_run(step.title, style="Strong")
-                if step.text:
-                    self.md.render_in_list_item(
-                        step.text,
-                        self.document,
-                        level=1,
-                        heading_offset=level,
-                        anchor_prefix=step.anchor_prefix(prefix),
-                    )
+        num_id = self.state.lists.new_list(True, 1)
+        for step in steps.entries:
+            paragraph = self.document.add_paragraph(style="List Number")
+            if num_id is not None:
+                set_numbering(paragraph, num_id)
+            paragraph.add_run(step.title, style="Strong")
+            if step.text:
+                self.md.render_in_list_item(
+                    step.text,
+                    self.document,
+                    level=1,
+                    heading_offset=steps.level - 1,
+                    anchor_prefix=step.id_prefix,
+                )
 
-        if item.contacts:
-            self._heading(LABEL_CONTACT, level)
-            self._contacts(item)
-
-        if item.documents:
-            self._heading(LABEL_DOCUMENTS, level)
-            for doc in item.documents:
-                paragraph = self.document.add_paragraph(style="List Bullet")
-                if doc.url:
-                    link = add_hyperlink(paragraph, url=doc.url)
-                    add_run(link, doc.title, self.state.style("Hyperlink"))
-                else:
-                    paragraph.add_run(doc.title)
-                kind = document_kind(doc.media_type)
-                if kind:
-                    paragraph.add_run(f" ({kind})")
-
-        if item.related:
-            self._heading(LABEL_RELATED, level)
-            for rel in item.related:
-                paragraph = self.document.add_paragraph(style="List Bullet")
-                target = related_target(self.pub, rel, local)
-                if target is not None and target.startswith("#"):
-                    link = add_hyperlink(paragraph, anchor=bookmark_name(target[1:]))
-                    add_run(link, rel.title, self.state.style("Hyperlink"))
-                elif target is not None:
-                    link = add_hyperlink(paragraph, url=target)
-                    add_run(link, rel.title, self.state.style("Hyperlink"))
-                else:
-                    paragraph.add_run(rel.title)
-
-    def _contacts(self, item: PubItem) -> None:
+    def visit_contacts(self, contacts: outline.Contacts) -> None:
         """One paragraph per contact: the name in Strong, then a line per way to reach it
-        ("Telefoon: 070-…" with a link), see :func:`documents.contact_lines`."""
+        ("Telefoon: 070-…" with a link)."""
         from docx.oxml import OxmlElement
 
         from pakketbuild.writers.docx_markdown import add_hyperlink, add_run
 
         strong = self.state.style("Strong")
         hyperlink = self.state.style("Hyperlink")
-        for contact in item.contacts:
+        for card in contacts.cards:
             paragraph = self.document.add_paragraph(style="Normal")
-            add_run(paragraph._p, contact.label, strong)
-            for label, text, target in contact_lines(contact):
+            add_run(paragraph._p, card.name, strong)
+            for line in card.lines:
                 add_run(paragraph._p, "", None).append(OxmlElement("w:br"))
-                add_run(paragraph._p, f"{label}: ", None)
-                if target:
-                    add_run(add_hyperlink(paragraph, url=target), text, hyperlink)
+                add_run(paragraph._p, f"{line.label}: ", None)
+                if line.href:
+                    add_run(add_hyperlink(paragraph, url=line.href), line.text, hyperlink)
                 else:
-                    add_run(paragraph._p, text, None)
+                    add_run(paragraph._p, line.text, None)
 
-    def _toc(self, entries: list[tuple[str, str]]) -> None:
+    def visit_links(self, links: outline.Links) -> None:
+        from pakketbuild.writers.docx_markdown import add_hyperlink, add_run, bookmark_name
+
+        for entry in links.links:
+            paragraph = self.document.add_paragraph(style="List Bullet")
+            target = outline.document_href(self.pub, entry.target)
+            if target is not None and target.startswith("#"):
+                link = add_hyperlink(paragraph, anchor=bookmark_name(target[1:]))
+                add_run(link, entry.text, self.state.style("Hyperlink"))
+            elif target is not None:
+                link = add_hyperlink(paragraph, url=target)
+                add_run(link, entry.text, self.state.style("Hyperlink"))
+            else:
+                paragraph.add_run(entry.text)
+            if entry.note:
+                paragraph.add_run(f" {entry.note}")
+
+    # -- pieces -----------------------------------------------------------------------------
+
+    def _subtitle(self, text: str) -> None:
+        self.document.add_paragraph(text, style="Subtitle")
+
+    def _toc(self, title: str, entries: list[tuple[str, str]]) -> None:
         """A TOC field; its result holds the entries (without page numbers) until Word
         updates the field on opening (``w:updateFields``)."""
         from docx.enum.text import WD_BREAK
@@ -397,7 +349,7 @@ class _Builder:
             add_run,
         )
 
-        self.document.add_paragraph(LABEL_CONTENTS, style="TOC Heading")
+        self.document.add_paragraph(title, style="TOC Heading")
         hyperlink = self.state.style("Hyperlink")
         last = None
         for index, (title, anchor) in enumerate(entries):
@@ -431,9 +383,9 @@ class _Builder:
             _clear(footer)
             paragraph = footer.paragraphs[0]
             paragraph.style = self.document.styles["Footer"]
-            paragraph.add_run(f"{LABEL_PAGE} ")
+            paragraph.add_run(f"{outline.LABEL_PAGE} ")
             add_field(paragraph, "PAGE", "1")
-            paragraph.add_run(f" {LABEL_OF} ")
+            paragraph.add_run(f" {outline.LABEL_OF} ")
             add_field(paragraph, "NUMPAGES", "1")
 
 

@@ -15,8 +15,8 @@ import io
 import zipfile
 from typing import Any
 
-from pakketbuild.writers.documents import DocumentMeta
 from pakketbuild.writers.docx_style import qn as _qn
+from pakketbuild.writers.outline import Meta
 
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
@@ -65,7 +65,7 @@ def _set_rpr_lang(rpr: Any, language: str) -> None:
     lang.set(_qn("w:val"), language)
 
 
-def set_core_properties(document: Any, meta: DocumentMeta) -> None:
+def set_core_properties(document: Any, meta: Meta) -> None:
     """Core properties from the content only; whatever the template carried is dropped."""
     props = document.core_properties
     element = props._element

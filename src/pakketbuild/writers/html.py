@@ -34,20 +34,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from pakketbuild import anchors, jobkeys, labels
-from pakketbuild.jobkeys import Dep
-from pakketbuild.publication import ItemFacts, PubItem, Publication, PubPakket, Tombstone
-from pakketbuild.writers import (
-    BuildContext,
-    Job,
-    Writer,
-    download_formats,
-    for_each_edition,
-    resolve,
-    urls,
-)
+from pakketbuild import jobkeys, labels
+from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone, render_html
+from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, outline, resolve, urls
 from pakketbuild.writers.html_jsonld import first_paragraph, item_json_ld, json_ld, pakket_json_ld
 from pakketbuild.writers.html_style import site_css
+from pakketbuild.writers.outline import Link, Target
 
 HTML_MEDIA_TYPE = urls.HTML_MEDIA_TYPE
 CSS_MEDIA_TYPE = urls.CSS_MEDIA_TYPE
@@ -57,30 +49,32 @@ ASSETS = {urls.SITE_CSS: "site.css", urls.PRINT_CSS: "print.css"}
 """Export path → file in ``pakketbuild/assets/site/``."""
 MAIN_ID = "_inhoud"
 
-DOWNLOAD_LABELS = {f.name: f.label for f in download_formats()}
-DOWNLOAD_MEDIA_TYPES = {f.name: f.media_type for f in download_formats()}
+
+# --------------------------------------------------------------------------- links
 
 
-# --------------------------------------------------------------------------- view models
+def _href(to: Callable[[str], str]) -> Callable[[Target | None], str | None]:
+    """A link target as a link from the page that ``to`` links from."""
+
+    def href(target: Target | None) -> str | None:
+        if target is None:
+            return None
+        if target.anchor is not None:
+            return f"#{target.anchor}"
+        if target.page is not None:
+            return to(target.page)
+        return target.url
+
+    return href
 
 
-@dataclass(frozen=True)
-class LinkView:
-    text: str
-    href: str | None = None
-    """Relative or absolute URL; None when there is nothing to link to."""
-    note: str | None = None
-    """Extra text at the end of the link text, such as the file type (so that links to
-    the same title in three formats read differently)."""
-    rel: str | None = None
-    hreflang: str | None = None
-    type: str | None = None
+def _body_html(text: str, heading_offset: int, id_prefix: str) -> Markup:
+    """Rendered Markdown (sanitised in ``render_html``) as trusted markup."""
+    return Markup(render_html(text, heading_offset, id_prefix))
 
 
-@dataclass(frozen=True)
-class StepView:
-    title: str
-    text_html: Markup | None
+def _date(label: str, value: Any) -> DateView:
+    return DateView(label=label, iso=value.isoformat(), text=labels.dutch_date(value))
 
 
 @dataclass(frozen=True)
@@ -88,102 +82,6 @@ class DateView:
     label: str
     iso: str
     text: str
-
-
-@dataclass(frozen=True)
-class ItemView(ItemFacts):
-    """An item on one page: the resolved item's facts (read through, see the properties)
-    and what depends on the page: links relative to it, heading ids, trusted markup."""
-
-    resolved: PubItem
-    body_html: Markup
-    dates: list[DateView]
-    steps: list[StepView]
-    documents: list[LinkView]
-    providers: list[LinkView]
-    related: list[LinkView]
-    downloads: list[LinkView]
-    page_href: str
-    """Link to the item's own page (used on the pakket page)."""
-    changes: list[tuple[DateView, str]]
-    """The change log, newest first: (date, summary)."""
-
-
-def _downloads(
-    ctx: BuildContext, to: Callable[[str], str], path_for: Callable[[str], str], title: str
-) -> list[LinkView]:
-    return [
-        LinkView(
-            text=title,
-            href=to(path_for(fmt)),
-            note=f"({DOWNLOAD_LABELS[fmt]})",
-            hreflang="nl",
-            type=DOWNLOAD_MEDIA_TYPES[fmt],
-        )
-        for fmt in urls.DOWNLOAD_FORMATS
-        if fmt in ctx.formats
-    ]
-
-
-def item_view(
-    pub: Publication,
-    ctx: BuildContext,
-    item: PubItem,
-    to: Callable[[str], str],
-    *,
-    heading_offset: int,
-    id_prefix: str,
-    local_ids: frozenset[str] = frozenset(),
-) -> ItemView:
-    """What an item shows. ``local_ids`` are items on the same page (linked in-page)."""
-
-    def item_href(item_id: str) -> str:
-        return f"#{item_id}" if item_id in local_ids else to(urls.item_page(item_id))
-
-    dates = []
-    if item.date_modified:
-        dates.append(_date("Bijgewerkt", item.date_modified))
-    if item.last_reviewed:
-        dates.append(_date("Gecontroleerd", item.last_reviewed))
-    step_offset = heading_offset + 2  # step texts sit below the step's own heading
-    return ItemView(
-        resolved=item,
-        body_html=Markup(item.body_html(heading_offset, id_prefix)),
-        dates=dates,
-        steps=[
-            StepView(title=step.title, text_html=_markup(step.text_html(step_offset, id_prefix)))
-            for step in item.steps
-        ],
-        documents=[
-            LinkView(
-                text=d.title,
-                href=d.url,
-                note=f"({d.media_label})" if d.media_label else None,
-                type=d.media_type if d.url else None,
-            )
-            for d in item.documents
-        ],
-        providers=[
-            LinkView(text=f"{o.name} ({o.abbreviation})" if o.abbreviation else o.name, href=o.url)
-            for o in item.providers
-        ],
-        related=[LinkView(text=r.title, href=item_href(r.id)) for r in item.related],
-        downloads=_downloads(ctx, to, partial(urls.item_download, item.id), item.title),
-        page_href=to(urls.item_page(item.id)),
-        changes=[
-            (_date("Gewijzigd", c.date), c.summary)
-            for c in sorted(item.changes, key=lambda c: c.date, reverse=True)
-        ],
-    )
-
-
-def _markup(html: str | None) -> Markup | None:
-    """Rendered Markdown (sanitised in ``render_html``) as trusted markup."""
-    return Markup(html) if html is not None else None
-
-
-def _date(label: str, value: Any) -> DateView:
-    return DateView(label=label, iso=value.isoformat(), text=labels.dutch_date(value))
 
 
 # --------------------------------------------------------------------------- templates
@@ -202,19 +100,13 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.globals["urls"] = urls
+    env.globals["outline"] = outline  # its Dutch labels
     return env
 
 
 def read_asset(name: str) -> bytes:
     """A file from ``pakketbuild/assets/site/`` (package data, never outside the package)."""
     return resources.files("pakketbuild").joinpath("assets", "site", name).read_bytes()
-
-
-def _item_block_deps(item: PubItem) -> set[Dep]:
-    keys = {jobkeys.item_dep(item.id), *(jobkeys.item_dep(r.id) for r in item.related)}
-    if item.providers:
-        keys.add(jobkeys.ORGANISATIONS)
-    return keys
 
 
 class HtmlWriter(Writer):
@@ -259,7 +151,7 @@ class HtmlWriter(Writer):
             )
         )
         for pakket in pub.pakketten.values():
-            keys = {k for item in pakket.items for k in _item_block_deps(item)}
+            keys = {k for item in pakket.items for k in outline.page_deps(item)}
             jobs.append(
                 Job(
                     urls.pakket_page(pakket.id),
@@ -277,7 +169,7 @@ class HtmlWriter(Writer):
                 )
             )
         for item in pub.items.values():
-            keys = _item_block_deps(item)
+            keys = outline.page_deps(item)
             first = pub.pakket_for(item.id)
             if first is not None:
                 # Breadcrumbs and previous/next show the pakket's title and neighbours.
@@ -381,10 +273,13 @@ def _plain_path(path: str) -> bool:
 def _common(pub: Publication, page: str) -> dict[str, Any]:
     publisher = pub.organisations.get(pub.site.publisher) if pub.site.publisher else None
     logo = pub.theme.logo
+    to = _relative_to(page)
     return {
         "site": pub.site,
         "lang": pub.site.language,
-        "to": _relative_to(page),
+        "to": to,
+        "href": _href(to),
+        "body_html": _body_html,
         "canonical": pub.canonical_url(page),
         "main_id": MAIN_ID,
         "publisher": publisher,
@@ -393,37 +288,27 @@ def _common(pub: Publication, page: str) -> dict[str, Any]:
     }
 
 
+def _page(path: str) -> Target:
+    return outline.to_page(path)
+
+
 def render_index(pub: Publication, ctx: BuildContext) -> str:
     page = urls.INDEX
     common = _common(pub, page)
     to = common["to"]
     loose = [i for i in pub.items.values() if not i.pakket_ids]
-    feeds = [
-        LinkView(text="Alle onderdelen", href=to(urls.FEED), note="(JSON Feed)"),
-        LinkView(text="Alle onderdelen", href=to(urls.ATOM_FEED), note="(Atom)"),
-    ]
-    for a in pub.audiences:
-        label = f"Voor {labels.audience_plural(a)}"
-        feeds.append(LinkView(text=label, href=to(urls.audience_feed(a.value)), note="(JSON Feed)"))
-        feeds.append(LinkView(text=label, href=to(urls.audience_atom(a.value)), note="(Atom)"))
-    views = [
-        LinkView(
-            text=view.view.title,
-            href=to(urls.view_root(view_id) + urls.INDEX),
-            note=f"(voor {labels.audiences_text(view.view.audiences)})",
-        )
-        for view_id, view in pub.views.items()
-        if view.view is not None
-    ]
+    feeds = outline.feed_links(pub)
+    views = outline.view_links(pub)
     pakketten = [
         {
             "title": p.title,
             "href": to(urls.pakket_page(p.id)),
-            "audiences": p.audiences_text,
-            "edition": _date("Editie", p.edition) if p.edition else None,
+            "facts": outline.pakket_facts(p, publisher=False),
             "intro": first_paragraph(p.intro_text),
-            "entries": [LinkView(text=i.title, href=to(urls.item_page(i.id))) for i in p.items],
-            "downloads": _downloads(ctx, to, partial(urls.pakket_download, p.id), p.title),
+            "entries": [Link(i.title, _page(urls.item_page(i.id))) for i in p.items],
+            "downloads": outline.downloads(
+                ctx.formats, partial(urls.pakket_download, p.id), p.title
+            ),
         }
         for p in pub.pakketten.values()
     ]
@@ -435,13 +320,15 @@ def render_index(pub: Publication, ctx: BuildContext) -> str:
             page_title=pub.site.title,
             description=None,
             pakketten=pakketten,
-            loose=[LinkView(text=i.title, href=to(urls.item_page(i.id))) for i in loose],
+            loose=[Link(i.title, _page(urls.item_page(i.id))) for i in loose],
             feeds=feeds,
             views=views,
             bundle=(
-                _downloads(ctx, to, partial(urls.view_download, pub.view.id), pub.view.title)
+                outline.downloads(
+                    ctx.formats, partial(urls.view_download, pub.view.id), pub.view.title
+                )
                 if pub.view is not None and pub.items
-                else []
+                else ()
             ),
             api_href=to(urls.API_INDEX),
             json_ld=None,
@@ -452,15 +339,7 @@ def render_index(pub: Publication, ctx: BuildContext) -> str:
 def render_pakket(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> str:
     page = urls.pakket_page(pakket.id)
     common = _common(pub, page)
-    to = common["to"]
-    local = frozenset(i.id for i in pakket.items)
-    items = [
-        item_view(
-            pub, ctx, item, to, heading_offset=1, id_prefix=anchors.item(item.id), local_ids=local
-        )
-        for item in pakket.items
-    ]
-    common["edition"] = _date("Editie", pakket.edition) if pakket.edition else None
+    common["edition"] = _date(outline.LABEL_EDITION, pakket.edition) if pakket.edition else None
     return (
         environment()
         .get_template("pakket.html")
@@ -468,11 +347,8 @@ def render_pakket(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> str
             **common,
             page_title=f"{pakket.title} | {pub.site.title}",
             description=first_paragraph(pakket.intro_text) or None,
-            pakket=pakket,
-            audiences=pakket.audiences_text,
-            intro_html=Markup(pakket.intro_html(0, anchors.INTRO)),
-            items=items,
-            downloads=_downloads(ctx, to, partial(urls.pakket_download, pakket.id), pakket.title),
+            title=pakket.title,
+            doc=outline.pakket_page(pub, pakket, ctx.formats),
             json_ld=json_ld(pakket_json_ld(pub, pakket)),
         )
     )
@@ -481,19 +357,18 @@ def render_pakket(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> str
 def render_item(pub: Publication, ctx: BuildContext, item: PubItem) -> str:
     page = urls.item_page(item.id)
     common = _common(pub, page)
-    to = common["to"]
     pakket = pub.pakket_for(item.id)
-    crumbs = [LinkView(text="Home", href=to(urls.INDEX))]
+    crumbs = [Link("Home", _page(urls.INDEX))]
     previous = following = None
     if pakket is not None:
-        crumbs.append(LinkView(text=pakket.title, href=to(urls.pakket_page(pakket.id))))
+        crumbs.append(Link(pakket.title, _page(urls.pakket_page(pakket.id))))
         before, after = _neighbours(pakket, item.id)
         if before:
-            previous = LinkView(text=before.title, href=to(urls.item_page(before.id)), rel="prev")
+            previous = Link(before.title, _page(urls.item_page(before.id)), rel="prev")
         if after:
-            following = LinkView(text=after.title, href=to(urls.item_page(after.id)), rel="next")
+            following = Link(after.title, _page(urls.item_page(after.id)), rel="next")
         if pakket.edition:
-            common["edition"] = _date("Editie", pakket.edition)
+            common["edition"] = _date(outline.LABEL_EDITION, pakket.edition)
     return (
         environment()
         .get_template("item.html")
@@ -501,7 +376,8 @@ def render_item(pub: Publication, ctx: BuildContext, item: PubItem) -> str:
             **common,
             page_title=f"{item.title} | {pub.site.title}",
             description=item.summary,
-            item=item_view(pub, ctx, item, to, heading_offset=0, id_prefix=""),
+            title=item.title,
+            doc=outline.item_page(pub, item, ctx.formats),
             crumbs=crumbs,
             previous=previous,
             following=following,
@@ -515,9 +391,8 @@ def render_withdrawn(pub: Publication, ctx: BuildContext, stone: Tombstone) -> s
     """The page of a withdrawn item: it says so and points to the replacement."""
     page = urls.item_page(stone.id)
     common = _common(pub, page)
-    to = common["to"]
     replacement = (
-        LinkView(text=stone.replaced_by.title, href=to(urls.item_page(stone.replaced_by.id)))
+        Link(stone.replaced_by.title, _page(urls.item_page(stone.replaced_by.id)))
         if stone.replaced_by
         else None
     )
@@ -531,7 +406,7 @@ def render_withdrawn(pub: Publication, ctx: BuildContext, stone: Tombstone) -> s
             stone=stone,
             date=_date("Ingetrokken", stone.date) if stone.date else None,
             replacement=replacement,
-            crumbs=[LinkView(text="Home", href=to(urls.INDEX))],
+            crumbs=[Link("Home", _page(urls.INDEX))],
             json_ld=None,
         )
     )

@@ -31,33 +31,11 @@ import zipfile
 from typing import TYPE_CHECKING, Any, NoReturn
 from xml.sax.saxutils import escape, quoteattr
 
-from pakketbuild import anchors, markdown
+from pakketbuild import markdown
 from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.writers import FORMATS, BuildContext, Job, resolve
-from pakketbuild.writers.documents import (
-    LABEL_AUDIENCES,
-    LABEL_CONTACT,
-    LABEL_CONTENTS,
-    LABEL_DOCUMENTS,
-    LABEL_EDITION,
-    LABEL_INTRO,
-    LABEL_KIND,
-    LABEL_OF,
-    LABEL_PAGE,
-    LABEL_PART_OF,
-    LABEL_PROVIDERS,
-    LABEL_PUBLISHER,
-    LABEL_RELATED,
-    LABEL_STEPS,
-    DocumentMeta,
-    DocumentWriter,
-    contact_lines,
-    document_kind,
-    meta_for,
-    pakketten_of,
-    related_target,
-    subject_of,
-)
+from pakketbuild.writers import FORMATS, BuildContext, Job, outline, resolve
+from pakketbuild.writers.documents import DocumentWriter, subject_of
+from pakketbuild.writers.outline import LABEL_OF, LABEL_PAGE, Meta
 
 if TYPE_CHECKING:
     from pakketbuild.theme import Theme
@@ -109,12 +87,9 @@ def render_odt(pub: Publication, subject: PubPakket | PubItem) -> bytes:
     document = Document("text")
     body = document.body
     body.clear()
-    meta = meta_for(pub, subject)
-    builder = _Builder(pub, body)
-    if isinstance(subject, PubPakket):
-        builder.pakket(subject)
-    else:
-        builder.item(subject)
+    doc = outline.document(pub, subject)
+    meta = doc.meta
+    _Builder(pub, body).render(doc)
     content = _content_xml(body.serialize(pretty=False))
     return package(
         content=content,
@@ -178,6 +153,10 @@ def bookmark_name(key: str) -> str:
 
 
 class _Builder:
+    """Renders an outline into the ODT body: one ``visit_<kind>`` per block kind
+    (:func:`outline.dispatch`). A section of level 1 is the document's Title, level ``n``
+    is heading level ``n - 1`` (the outline counts levels like HTML)."""
+
     def __init__(self, pub: Publication, body: Any) -> None:
         self.pub = pub
         self.body = body
@@ -187,131 +166,98 @@ class _Builder:
         self.body.append(element)
         return element
 
-    # -- whole documents ----------------------------------------------------------------
+    def render(self, doc: outline.Outline) -> None:
+        for block in doc.blocks:
+            outline.dispatch(self, block)
 
-    def pakket(self, pakket: PubPakket) -> None:
-        self.add(_paragraph("Title", pakket.title))
-        if pakket.audiences:
-            self.add(_paragraph("Subtitle", f"{LABEL_AUDIENCES} {pakket.audiences_text}"))
-        if pakket.edition_label:
-            self.add(_paragraph("Subtitle", f"{LABEL_EDITION}: {pakket.edition_label}"))
-        self.add(_paragraph("Subtitle", f"{LABEL_PUBLISHER} {pakket.publisher.name}"))
+    # -- rules --------------------------------------------------------------------------
 
-        entries: list[tuple[str, str]] = []
-        if pakket.has_intro:
-            entries.append((LABEL_INTRO, anchors.INTRO_HEADING))
-        entries.extend((item.title, anchors.item_heading(item.id)) for item in pakket.items)
-        self.add(contents_index(entries))
+    def visit_cover(self, cover: outline.Cover) -> None:
+        self.add(_paragraph("Title", cover.title))
+        for line in cover.lines:
+            self.add(_paragraph("Subtitle", line.text))
 
-        if pakket.has_intro:
-            self.add(_heading(1, LABEL_INTRO, anchors.INTRO_HEADING))
-            self.md.render(self.body, pakket.intro, offset=1, prefix=anchors.INTRO)
-        local = {item.id for item in pakket.items}
-        for item in pakket.items:
-            self.add(_heading(1, item.title, anchors.item_heading(item.id)))
-            self._item_parts(item, level=2, local=local)
+    def visit_contents(self, contents: outline.Contents) -> None:
+        entries = [
+            (e.text, e.target.anchor) for e in contents.entries if e.target and e.target.anchor
+        ]
+        self.add(contents_index(contents.title, entries))
 
-    def item(self, item: PubItem) -> None:
-        self.add(_paragraph("Title", item.title))
-        pakketten = pakketten_of(self.pub, item)
-        if pakketten:
-            self.add(
-                _paragraph("Subtitle", f"{LABEL_PART_OF}: {', '.join(p.title for p in pakketten)}")
-            )
-        self._item_parts(item, level=1, local=set())
+    def visit_section(self, section: outline.Section) -> None:
+        if section.level == 1:
+            self.add(_paragraph("Title", section.heading))
+        else:
+            bookmark = section.anchor if section.role in ("item", "intro") else None
+            self.add(_heading(section.level - 1, section.heading, bookmark))
+        if section.kicker:
+            self.add(_paragraph("Subtitle", section.kicker))
+        for block in section.blocks:
+            outline.dispatch(self, block)
 
-    # -- pieces -------------------------------------------------------------------------
-
-    def _labelled(self, label: str, value: str) -> None:
-        paragraph = _paragraph(BODY)
-        paragraph.append(_span("Strong_20_Emphasis", f"{label}:"))
-        paragraph.append(f" {value}")
-        self.add(paragraph)
-
-    def _item_parts(self, item: PubItem, *, level: int, local: set[str]) -> None:
-        self._labelled(LABEL_KIND, item.kind_label)
-        self._labelled(LABEL_AUDIENCES, item.audiences_text)
-        if item.providers:
-            self._labelled(LABEL_PROVIDERS, item.providers_text)
-        self.add(_paragraph(BODY, item.summary))
-        prefix = item.anchor_prefix
-        self.md.render(self.body, item.body, offset=level - 1, prefix=prefix)
-
-        if item.steps:
-            self.add(_heading(level, LABEL_STEPS))
-            steps = self.add(_element("text:list", text_style_name="Numbering_20_123"))
-            for step in item.steps:
-                entry = _element("text:list-item")
-                steps.append(entry)
-                title = _paragraph("List_20_1")
-                title.append(_span("Strong_20_Emphasis", step.title))
-                entry.append(title)
-                if step.text:
-                    self.md.render(
-                        entry,
-                        step.text,
-                        offset=level,
-                        prefix=step.anchor_prefix(prefix),
-                        in_list=True,
-                    )
-
-        if item.contacts:
-            self.add(_heading(level, LABEL_CONTACT))
-            self._contacts(item)
-
-        if item.documents:
-            self.add(_heading(level, LABEL_DOCUMENTS))
-            documents = self.add(_element("text:list", text_style_name="List_20_1"))
-            for doc in item.documents:
-                paragraph = _paragraph(LIST_CONTENT)
-                if doc.url:
-                    paragraph.append(_link(doc.url, doc.title))
-                else:
-                    paragraph.append(doc.title)
-                kind = document_kind(doc.media_type)
-                if kind:
-                    paragraph.append(f" ({kind})")
-                entry = _element("text:list-item")
-                entry.append(paragraph)
-                documents.append(entry)
-
-        if item.related:
-            self.add(_heading(level, LABEL_RELATED))
-            related = self.add(_element("text:list", text_style_name="List_20_1"))
-            for rel in item.related:
-                paragraph = _paragraph(LIST_CONTENT)
-                target = related_target(self.pub, rel, local)
-                if target is not None:
-                    paragraph.append(_link(target, rel.title))
-                else:
-                    paragraph.append(rel.title)
-                entry = _element("text:list-item")
-                entry.append(paragraph)
-                related.append(entry)
-
-    def _contacts(self, item: PubItem) -> None:
-        """One paragraph per contact (style *Contact*): the name in *Strong Emphasis*,
-        then a line per way to reach it (see :func:`documents.contact_lines`)."""
-        from odfdo import LineBreak
-
-        for contact in item.contacts:
-            paragraph = _paragraph("Contact")
-            paragraph.append(_span("Strong_20_Emphasis", contact.label))
-            for label, text, target in contact_lines(contact):
-                paragraph.append(LineBreak())
-                paragraph.append(f"{label}: ")
-                paragraph.append(_link(target, text) if target else text)
+    def visit_facts(self, facts: outline.Facts) -> None:
+        for fact in facts.facts:
+            paragraph = _paragraph(BODY)
+            paragraph.append(_span("Strong_20_Emphasis", f"{fact.label}:"))
+            paragraph.append(f" {fact.text}")
             self.add(paragraph)
 
+    def visit_lead(self, lead: outline.Lead) -> None:
+        self.add(_paragraph(BODY, lead.text))
 
-def contents_index(entries: list[tuple[str, str]]) -> Any:
+    def visit_body(self, body: outline.Body) -> None:
+        self.md.render(self.body, body.text, offset=body.level - 1, prefix=body.id_prefix)
+
+    def visit_steps(self, steps: outline.Steps) -> None:
+        element = self.add(_element("text:list", text_style_name="Numbering_20_123"))
+        for step in steps.entries:
+            entry = _element("text:list-item")
+            element.append(entry)
+            title = _paragraph("List_20_1")
+            title.append(_span("Strong_20_Emphasis", step.title))
+            entry.append(title)
+            if step.text:
+                self.md.render(
+                    entry, step.text, offset=steps.level - 1, prefix=step.id_prefix, in_list=True
+                )
+
+    def visit_contacts(self, contacts: outline.Contacts) -> None:
+        """One paragraph per contact (style *Contact*): the name in *Strong Emphasis*,
+        then a line per way to reach it."""
+        from odfdo import LineBreak
+
+        for card in contacts.cards:
+            paragraph = _paragraph("Contact")
+            paragraph.append(_span("Strong_20_Emphasis", card.name))
+            for line in card.lines:
+                paragraph.append(LineBreak())
+                paragraph.append(f"{line.label}: ")
+                paragraph.append(_link(line.href, line.text) if line.href else line.text)
+            self.add(paragraph)
+
+    def visit_links(self, links: outline.Links) -> None:
+        element = self.add(_element("text:list", text_style_name="List_20_1"))
+        for link in links.links:
+            paragraph = _paragraph(LIST_CONTENT)
+            target = outline.document_href(self.pub, link.target)
+            if target is not None:
+                paragraph.append(_link(target, link.text))
+            else:
+                paragraph.append(link.text)
+            if link.note:
+                paragraph.append(f" {link.note}")
+            entry = _element("text:list-item")
+            entry.append(paragraph)
+            element.append(entry)
+
+
+def contents_index(title_text: str, entries: list[tuple[str, str]]) -> Any:
     """``text:table-of-content`` of level-1 headings, filled in with one hyperlinked entry
     per ``(title, bookmark)`` so the contents shows without an update; an update in
     LibreOffice or Word keeps the same entries and adds page numbers."""
     toc = _element("text:table-of-content", text_name="Inhoudsopgave", text_protected="true")
     source = _element("text:table-of-content-source", text_outline_level="1")
     title_template = _element("text:index-title-template", text_style_name="Contents_20_Heading")
-    title_template.append(LABEL_CONTENTS)
+    title_template.append(title_text)
     source.append(title_template)
     template = _element(
         "text:table-of-content-entry-template",
@@ -329,7 +275,7 @@ def contents_index(entries: list[tuple[str, str]]) -> Any:
     toc.append(source)
     index_body = _element("text:index-body")
     title = _element("text:index-title", text_name="Inhoudsopgave_Head")
-    title.append(_paragraph("Contents_20_Heading", LABEL_CONTENTS))
+    title.append(_paragraph("Contents_20_Heading", title_text))
     index_body.append(title)
     for text, bookmark in entries:
         paragraph = _paragraph("Contents_20_1")
@@ -542,7 +488,7 @@ def _font(theme: Theme, role: str) -> str:
     return bundled[0] if bundled else DEFAULT_FONT
 
 
-def styles_xml(theme: Theme, meta: DocumentMeta) -> bytes:
+def styles_xml(theme: Theme, meta: Meta) -> bytes:
     """The named styles, list styles, page layout and master pages, from the theme.
 
     Colours are validated ``#rrggbb`` tokens; font names are escaped."""
@@ -840,7 +786,7 @@ def _list_style(name: str, display: str, *, ordered: bool) -> str:
     )
 
 
-def meta_xml(meta: DocumentMeta) -> bytes:
+def meta_xml(meta: Meta) -> bytes:
     """``meta.xml``: from the content only (no clock, no editing statistics)."""
     parts = ["<meta:generator>pakketbuild</meta:generator>"]
     parts.append(f"<dc:title>{escape(meta.title)}</dc:title>")

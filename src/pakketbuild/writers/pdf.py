@@ -25,39 +25,15 @@ stay fast.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
+from functools import lru_cache, partial
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from pakketbuild import anchors
 from pakketbuild.confine import content_url
-from pakketbuild.publication import ItemFacts, PubItem, Publication, PubPakket
-from pakketbuild.writers import BuildContext, Job, resolve
-from pakketbuild.writers.documents import (
-    CONTACT_HEADERS,
-    LABEL_AUDIENCES,
-    LABEL_CONTACT,
-    LABEL_CONTENTS,
-    LABEL_DOCUMENTS,
-    LABEL_EDITION,
-    LABEL_INTRO,
-    LABEL_KIND,
-    LABEL_PART_OF,
-    LABEL_PROVIDERS,
-    LABEL_PUBLISHER,
-    LABEL_RELATED,
-    LABEL_STEPS,
-    DocumentWriter,
-    document_kind,
-    meta_for,
-    pakketten_of,
-    related_target,
-    source_file,
-    subject_of,
-)
+from pakketbuild.publication import PubItem, Publication, PubPakket, render_html
+from pakketbuild.writers import BuildContext, Job, outline, resolve
+from pakketbuild.writers.documents import DocumentWriter, source_file, subject_of
 from pakketbuild.writers.pdf_layout import (
     ASSETS,
     DEFAULT_SOURCE_DATE_EPOCH,
@@ -87,21 +63,6 @@ __all__ = [  # the layout half lives in pdf_layout; its names stay importable fr
     "laid_out",
     "merge_pdfua_identification",
 ]
-
-LABELS = {
-    "contents": LABEL_CONTENTS,
-    "intro": LABEL_INTRO,
-    "audiences": LABEL_AUDIENCES,
-    "providers": LABEL_PROVIDERS,
-    "kind": LABEL_KIND,
-    "part_of": LABEL_PART_OF,
-    "edition": LABEL_EDITION,
-    "publisher": LABEL_PUBLISHER,
-    "steps": LABEL_STEPS,
-    "contact": LABEL_CONTACT,
-    "documents": LABEL_DOCUMENTS,
-    "related": LABEL_RELATED,
-}
 
 
 class PdfWriter(DocumentWriter):
@@ -137,43 +98,6 @@ def _environment() -> Environment:
     )
 
 
-@dataclass(frozen=True)
-class _Step:
-    title: str
-    html: Markup
-
-
-@dataclass(frozen=True)
-class _Link:
-    title: str
-    href: str | None = None
-
-
-@dataclass(frozen=True)
-class _Doc:
-    title: str
-    url: str | None
-    kind: str | None
-
-
-@dataclass(frozen=True)
-class _ItemView(ItemFacts):
-    """An item in a PDF: the resolved item's facts (read through, see the properties) and
-    what depends on its place in the document (anchors, in-page links, "part of")."""
-
-    resolved: PubItem
-    anchor: str
-    part_of: list[str]
-    body_html: Markup
-    steps: list[_Step]
-    documents: list[_Doc]
-    related: list[_Link]
-
-    @property
-    def providers(self) -> str:
-        return self.resolved.providers_text
-
-
 _IN_PAGE_HREF = re.compile(r'href="#([^"]*)"')
 
 
@@ -182,74 +106,30 @@ def _prefix_in_page_links(html: str, prefix: str) -> str:
     return _IN_PAGE_HREF.sub(lambda m: f'href="#{prefix}{m.group(1)}"', html)
 
 
-def _anchored(html: str, prefix: str) -> Markup:
+def _body_html(text: str, heading_offset: int, id_prefix: str) -> Markup:
     """Rendered Markdown (sanitised by nh3 in ``render_html``) with its in-page links
     pointing at the prefixed heading ids."""
-    return Markup(_prefix_in_page_links(html, prefix))
-
-
-def _item_view(
-    pub: Publication, item: PubItem, *, level: int, in_pakket: PubPakket | None
-) -> _ItemView:
-    prefix = item.anchor_prefix
-    # Body headings start at '##'; they sit one level below the item title.
-    offset = level - 1
-    local = {p.id for p in in_pakket.items} if in_pakket else set()
-    return _ItemView(
-        resolved=item,
-        anchor=anchors.item_heading(item.id),
-        part_of=[] if in_pakket else [p.title for p in pakketten_of(pub, item)],
-        body_html=_anchored(item.body_html(offset, prefix), prefix),
-        steps=[
-            _Step(
-                step.title,  # plain text, like the HTML page shows it
-                _anchored(html, step.anchor_prefix(prefix))
-                if (html := step.text_html(offset + 1, prefix)) is not None
-                else Markup(""),
-            )
-            for step in item.steps
-        ],
-        documents=[_Doc(d.title, d.url, document_kind(d.media_type)) for d in item.documents],
-        related=[_Link(rel.title, related_target(pub, rel, local)) for rel in item.related],
-    )
+    return Markup(_prefix_in_page_links(render_html(text, heading_offset, id_prefix), id_prefix))
 
 
 def document_html(pub: Publication, subject: PubPakket | PubItem) -> str:
-    """The HTML WeasyPrint lays out for a pakket or an item."""
-    meta = meta_for(pub, subject)
+    """The HTML WeasyPrint lays out for a pakket or an item: its outline
+    (:func:`outline.document`) rendered by the rules of ``templates/pdf/_blocks.html``."""
+    doc = outline.document(pub, subject)
     logo = pub.theme.logo
-    common: dict[str, Any] = {
-        "meta": meta,
-        "labels": LABELS,
-        "contact_headers": CONTACT_HEADERS,
-        # Generated from validated tokens only (hex colours, plain names, file URLs).
-        "theme_css": Markup(pdf_css(pub.theme)),
-        "logo": {"src": content_url(logo.path, pub.content_root), "alt": logo.alt}
-        if logo
-        else None,
-    }
-    env = _environment()
-    if isinstance(subject, PubPakket):
-        items = [_item_view(pub, item, level=2, in_pakket=subject) for item in subject.items]
-        toc = []
-        intro = (
-            _anchored(subject.intro_html(1, anchors.INTRO), anchors.INTRO)
-            if subject.has_intro
-            else Markup("")
+    template = "pakket.html" if doc.kind == "pakket" else "item.html"
+    return (
+        _environment()
+        .get_template(template)
+        .render(
+            doc=doc,
+            meta=doc.meta,
+            href=partial(outline.document_href, pub),
+            body_html=_body_html,
+            # Generated from validated tokens only (hex colours, plain names, file URLs).
+            theme_css=Markup(pdf_css(pub.theme)),
+            logo={"src": content_url(logo.path, pub.content_root), "alt": logo.alt}
+            if logo
+            else None,
         )
-        if intro:
-            toc.append(_Link(LABEL_INTRO, anchors.INTRO_HEADING))
-        toc.extend(_Link(view.title, view.anchor) for view in items)
-        return env.get_template("pakket.html").render(
-            **common,
-            site_title=pub.site.title,
-            audiences=subject.audiences_text,
-            edition=subject.edition_label,
-            publisher=subject.publisher.name,
-            intro_html=intro,
-            intro_anchor=anchors.INTRO_HEADING,
-            toc=[{"anchor": link.href, "title": link.title} for link in toc],
-            items=items,
-        )
-    view = _item_view(pub, subject, level=1, in_pakket=None)
-    return env.get_template("item.html").render(**common, item=view)
+    )

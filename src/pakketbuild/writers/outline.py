@@ -1,0 +1,748 @@
+"""The neutral document outline: what a document or a web page shows, decided once.
+
+Every document (an item's, a pakket's, a view's combined document) and every item and
+pakket page is built here as one :class:`Outline`: an ordered tree of typed blocks
+(:class:`Cover`, :class:`Contents`, :class:`Section` with its heading, level and anchor,
+:class:`Facts`, :class:`Lead`, :class:`Body`, :class:`Steps`, :class:`Contacts`,
+:class:`Links`, :class:`Changes`, :class:`PageLink`). The Dutch labels, the order of the
+blocks, the heading levels and the anchors are decided here and nowhere else; a writer
+renders the tree with one rule per block kind (:attr:`Block.kind`) — the HTML and PDF
+templates with one macro per kind, Word and ODT with one ``visit_<kind>`` method each
+(:func:`dispatch`) — and decides only how a block *looks*. This is pandoc's AST and
+docutils' doctree at the size of this project: a new field is added to the blocks here
+once, and a new format renders the blocks it knows.
+
+Heading levels are those of HTML (1 is the document's title). Markdown texts
+(:class:`Body`, :class:`Step`) keep their source; their headings sit one level below the
+block's ``level`` (``##`` becomes level ``level + 1``), the way
+:func:`pakketbuild.publication.render_html`'s ``heading_offset = level - 1`` and the Word
+and ODT Markdown renderers count them.
+
+Links name a :class:`Target` in terms every format can address — an anchor in the same
+document, a page or download of this edition's export, or an absolute URL — and each
+writer turns it into an address: the web pages into a relative link, a handed-out
+document into the page's absolute URL when the site has a base URL (:func:`document_href`),
+else no link at all.
+
+Two builders: :func:`document` (PDF, Word, ODT: the same outline for all three) and
+:func:`item_page` / :func:`pakket_page` (the web pages, which show more: dates,
+downloads, the change log, links to the providers). They read the resolved item and
+pakket (:class:`~pakketbuild.publication.PubItem`, :class:`~pakketbuild.publication.PubPakket`)
+and never the input model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from pakketbuild import anchors, jobkeys, labels
+from pakketbuild.jobkeys import Dep
+from pakketbuild.publication import PubItem, Publication, PubPakket
+from pakketbuild.records import PubContact
+from pakketbuild.theme import Logo
+from pakketbuild.writers import download_formats, urls
+
+# --------------------------------------------------------------------------- labels
+
+LABEL_CONTENTS = "Inhoud"
+LABEL_INTRO = "Inleiding"
+LABEL_AUDIENCES = "Voor"
+LABEL_PROVIDERS = "Aangeboden door"
+LABEL_KIND = "Soort"
+LABEL_PART_OF = "Onderdeel van"
+LABEL_EDITION = "Editie"
+LABEL_PUBLISHER = "Uitgegeven door"
+LABEL_STEPS = "Stappen"
+LABEL_CONTACT = "Contact"
+LABEL_DOCUMENTS = "Documenten"
+LABEL_RELATED = "Zie ook"
+LABEL_DOWNLOADS = "Downloaden"
+LABEL_CHANGES = "Wijzigingen"
+LABEL_MODIFIED = "Bijgewerkt"
+LABEL_REVIEWED = "Gecontroleerd"
+LABEL_DOWNLOAD_PAKKET = "Download dit pakket:"
+LABEL_OWN_PAGE = "{title} op een eigen pagina"
+LABEL_PAGE = "pagina"
+LABEL_OF = "van"
+CONTACT_LABELS = {
+    "phone": "Telefoon",
+    "email": "E-mail",
+    "url": "Website",
+    "hours": "Bereikbaar",
+}
+"""Labels of a contact's lines (see :class:`ContactCard`), in order."""
+
+
+# --------------------------------------------------------------------------- links
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a link leads, in terms every format can address (exactly one is set)."""
+
+    anchor: str | None = None
+    """An id in the same page or document."""
+    page: str | None = None
+    """A file of this edition's export (a page or a download), relative to its root."""
+    url: str | None = None
+    """An absolute address: ``https:``, ``mailto:``, ``tel:``."""
+
+
+def to_anchor(anchor: str) -> Target:
+    return Target(anchor=anchor)
+
+
+def to_page(path: str) -> Target:
+    return Target(page=path)
+
+
+def to_url(url: str | None) -> Target | None:
+    return Target(url=url) if url else None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link as readers see it: its text, where it leads (None: plain text) and a note
+    that is part of its text (the file type: three links "Woningscan" to a PDF, a Word
+    and an ODT file must read differently)."""
+
+    text: str
+    target: Target | None = None
+    note: str | None = None
+    media_type: str | None = None
+    """The media type of what it leads to, where the format can say it (HTML ``type``)."""
+    rel: str | None = None
+    hreflang: str | None = None
+
+
+def document_href(pub: Publication, target: Target | None) -> str | None:
+    """The address of ``target`` in a handed-out document (PDF, Word, ODT): ``#anchor``
+    inside it, an absolute URL for a page of the export when the site has a base URL
+    (else None: a document cannot link to a page whose address is not known)."""
+    if target is None:
+        return None
+    if target.anchor is not None:
+        return f"#{target.anchor}"
+    if target.page is not None:
+        return pub.absolute_url(target.page)
+    return target.url
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of an outline; :attr:`kind` names the rule a writer renders it with."""
+
+    kind: ClassVar[str]
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of a cover: its role (``audiences``, ``edition``, ``publisher``) and its
+    text, labelled."""
+
+    role: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Cover(Block):
+    """The first page of a combined document."""
+
+    kind: ClassVar[str] = "cover"
+    title: str
+    site_title: str
+    lines: tuple[Line, ...]
+    logo: Logo | None
+
+
+@dataclass(frozen=True)
+class Contents(Block):
+    """A contents list: one entry per section of the first level, linked to its anchor."""
+
+    kind: ClassVar[str] = "contents"
+    title: str
+    anchor: str
+    """The id of the contents' own heading."""
+    entries: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One labelled value; ``date`` when the value is a date (``text`` is it in Dutch)."""
+
+    label: str
+    text: str
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Facts(Block):
+    """Label/value lines: kind, audiences, providers, dates."""
+
+    kind: ClassVar[str] = "facts"
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class Lead(Block):
+    """The lead paragraph (plain text)."""
+
+    kind: ClassVar[str] = "lead"
+    text: str
+
+
+@dataclass(frozen=True)
+class Body(Block):
+    """A Markdown text: its headings sit below ``level`` and get ids ``<id_prefix><slug>``."""
+
+    kind: ClassVar[str] = "body"
+    text: str
+    level: int
+    id_prefix: str
+    role: str = "body"
+    """``body`` (an item's text) or ``intro`` (a pakket's introduction)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step: its number, title and Markdown text (ids ``<id_prefix><slug>``)."""
+
+    number: int
+    title: str
+    text: str | None
+    id_prefix: str
+
+
+@dataclass(frozen=True)
+class Steps(Block):
+    """A numbered list of steps inside a section of ``level``."""
+
+    kind: ClassVar[str] = "steps"
+    entries: tuple[Step, ...]
+    level: int
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    """One way to reach a contact: label, the text shown and its link (``tel:``, …)."""
+
+    label: str
+    text: str
+    href: str | None
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    """A contact as a labelled block, the same in every format: its name, then a line per
+    way to reach it. A block, not a table: no narrow column breaks an e-mail address or URL
+    mid-word, and no header cell repeats the "Contact" heading."""
+
+    name: str
+    lines: tuple[ContactLine, ...]
+
+
+@dataclass(frozen=True)
+class Contacts(Block):
+    kind: ClassVar[str] = "contacts"
+    cards: tuple[ContactCard, ...]
+
+
+@dataclass(frozen=True)
+class Links(Block):
+    """A list of links: ``role`` is ``documents``, ``related``, ``providers`` or
+    ``downloads``."""
+
+    kind: ClassVar[str] = "links"
+    role: str
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Downloads(Block):
+    """The files of a whole pakket, with a line of text before them (web pages)."""
+
+    kind: ClassVar[str] = "downloads"
+    text: str
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of a change log: its date (and the date in Dutch) and what changed."""
+
+    date: dt.date
+    date_text: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Changes(Block):
+    """The change log, newest first."""
+
+    kind: ClassVar[str] = "changes"
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class PageLink(Block):
+    """A link to the page of its own of an item shown inside a pakket's page."""
+
+    kind: ClassVar[str] = "page_link"
+    link: Link
+
+
+@dataclass(frozen=True)
+class Section(Block):
+    """A heading with what belongs under it. ``role``: ``pakket``, ``item``,
+    ``pakket-item`` (an item inside a pakket's page), ``intro``, ``steps``, ``contacts``,
+    ``documents``, ``providers``, ``related``, ``downloads``, ``changes``."""
+
+    kind: ClassVar[str] = "section"
+    role: str
+    heading: str
+    level: int
+    anchor: str | None
+    blocks: tuple[Block, ...]
+    kicker: str | None = None
+    """A line that names what the section is part of ("Onderdeel van: …")."""
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Metadata of one document, from the content only (never from the clock)."""
+
+    title: str
+    subject: str
+    author: str
+    keywords: tuple[str, ...]
+    description: str
+    language: str
+    """The site language as written (``nl``)."""
+    created: dt.date | None
+    modified: dt.date | None
+
+    @property
+    def language_region(self) -> str:
+        """Language with region for Word and ODF (``nl`` → ``nl-NL``)."""
+        if "-" in self.language:
+            return self.language
+        return f"{self.language}-{self.language.upper()}"
+
+
+@dataclass(frozen=True)
+class Outline:
+    """One document or page: its metadata and its blocks in order."""
+
+    kind: str
+    """``pakket`` (a pakket's or a view's combined document, or a pakket's page) or
+    ``item``."""
+    meta: Meta
+    blocks: tuple[Block, ...]
+    logo: Logo | None = field(default=None, compare=False)
+    """The edition's theme logo (also on the cover, where there is one)."""
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def dispatch(visitor: object, block: Block, *args: object) -> object:
+    """Call ``visitor.visit_<kind>(block, *args)``; a kind the visitor has no rule for
+    fails loudly (docutils' ``SphinxTranslator.dispatch_visit``)."""
+    method: Callable[..., object] | None = getattr(visitor, f"visit_{block.kind}", None)
+    if method is None:
+        raise NotImplementedError(
+            f"{type(visitor).__name__} has no rule for the outline block {block.kind!r}"
+        )
+    return method(block, *args)
+
+
+def walk(blocks: Iterable[Block]) -> Iterable[Block]:
+    """Every block, depth first (a section before its blocks)."""
+    for block in blocks:
+        yield block
+        if isinstance(block, Section):
+            yield from walk(block.blocks)
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def pakketten_of(pub: Publication, item: PubItem) -> list[PubPakket]:
+    return [pub.pakketten[pid] for pid in item.pakket_ids if pid in pub.pakketten]
+
+
+def contact_card(contact: PubContact) -> ContactCard:
+    """A contact's name and one line per way to reach it, in :data:`CONTACT_LABELS` order."""
+    lines: list[ContactLine] = []
+    if contact.phone:
+        lines.append(ContactLine(CONTACT_LABELS["phone"], contact.phone, contact.phone_href))
+    if contact.email:
+        lines.append(ContactLine(CONTACT_LABELS["email"], contact.email, contact.email_href))
+    if contact.url:
+        lines.append(ContactLine(CONTACT_LABELS["url"], contact.url, contact.url))
+    if contact.hours:
+        lines.append(ContactLine(CONTACT_LABELS["hours"], contact.hours, None))
+    return ContactCard(contact.label, tuple(lines))
+
+
+def document_kind(media_type: str | None) -> str | None:
+    """A short Dutch name for a document's file type: ``application/pdf`` → ``pdf``."""
+    if media_type is None:
+        return None
+    kinds = {f.media_type: f.extension for f in download_formats()}
+    return {**kinds, "text/html": "webpagina"}.get(media_type, media_type.split("/")[-1])
+
+
+def document(pub: Publication, subject: PubPakket | PubItem) -> Outline:
+    """The outline of a handed-out document (PDF, Word, ODT) of a pakket (or a view's
+    combined document, which is a pakket) or of an item."""
+    if isinstance(subject, PubPakket):
+        return _pakket_document(pub, subject)
+    return Outline(
+        "item",
+        item_meta(pub, subject),
+        (_document_item(pub, subject, level=1, local=frozenset(), alone=True),),
+        logo=pub.theme.logo,
+    )
+
+
+def _pakket_document(pub: Publication, pakket: PubPakket) -> Outline:
+    lines = []
+    if pakket.audiences:
+        lines.append(Line("audiences", f"{LABEL_AUDIENCES} {pakket.audiences_text}"))
+    if pakket.edition_label:
+        lines.append(Line("edition", f"{LABEL_EDITION}: {pakket.edition_label}"))
+    lines.append(Line("publisher", f"{LABEL_PUBLISHER} {pakket.publisher.name}"))
+    blocks: list[Block] = [Cover(pakket.title, pub.site.title, tuple(lines), pub.theme.logo)]
+    sections: list[Section] = []
+    if pakket.has_intro:
+        sections.append(
+            Section(
+                "intro",
+                LABEL_INTRO,
+                2,
+                anchors.INTRO_HEADING,
+                (Body(pakket.intro, 2, anchors.INTRO, role="intro"),),
+            )
+        )
+    local = frozenset(item.id for item in pakket.items)
+    sections += [
+        _document_item(pub, item, level=2, local=local, alone=False) for item in pakket.items
+    ]
+    entries = tuple(Link(s.heading, to_anchor(s.anchor)) for s in sections if s.anchor)
+    blocks.append(Contents(LABEL_CONTENTS, anchors.CONTENTS, entries))
+    blocks += sections
+    return Outline("pakket", pakket_meta(pub, pakket), tuple(blocks), logo=pub.theme.logo)
+
+
+def _document_item(
+    pub: Publication, item: PubItem, *, level: int, local: frozenset[str], alone: bool
+) -> Section:
+    """An item in a document: its title at ``level``, its facts, lead, body, steps,
+    contacts, documents and related items; ``local`` are the items of the same document
+    (linked inside it)."""
+    anchor = anchors.item_heading(item.id)
+    prefix = item.anchor_prefix
+    facts = [Fact(LABEL_KIND, item.kind_label), Fact(LABEL_AUDIENCES, item.audiences_text)]
+    if item.providers:
+        facts.append(Fact(LABEL_PROVIDERS, item.providers_text))
+    blocks: list[Block] = [
+        Facts(tuple(facts)),
+        Lead(item.summary),
+        Body(item.body, level, prefix),
+    ]
+    sub = level + 1
+    if item.steps:
+        steps = _steps(item, prefix, sub)
+        blocks.append(
+            Section("steps", LABEL_STEPS, sub, anchors.section(anchor, "stappen"), (steps,))
+        )
+    if item.contacts:
+        cards = tuple(contact_card(c) for c in item.contacts)
+        blocks.append(
+            Section(
+                "contacts",
+                LABEL_CONTACT,
+                sub,
+                anchors.section(anchor, "contact"),
+                (Contacts(cards),),
+            )
+        )
+    if item.documents:
+        links = tuple(
+            Link(d.title, to_url(d.url), note=_note(document_kind(d.media_type)))
+            for d in item.documents
+        )
+        blocks.append(
+            Section(
+                "documents",
+                LABEL_DOCUMENTS,
+                sub,
+                anchors.section(anchor, "documenten"),
+                (Links("documents", links),),
+            )
+        )
+    if item.related:
+        related = tuple(
+            Link(
+                r.title,
+                to_anchor(anchors.item_heading(r.id))
+                if r.id in local
+                else to_page(urls.item_page(r.id)),
+            )
+            for r in item.related
+        )
+        blocks.append(
+            Section(
+                "related",
+                LABEL_RELATED,
+                sub,
+                anchors.section(anchor, "zie-ook"),
+                (Links("related", related),),
+            )
+        )
+    pakketten = pakketten_of(pub, item) if alone else []
+    kicker = f"{LABEL_PART_OF}: {', '.join(p.title for p in pakketten)}" if pakketten else None
+    return Section("item", item.title, level, anchor, tuple(blocks), kicker=kicker)
+
+
+def _steps(item: PubItem, item_prefix: str, level: int) -> Steps:
+    return Steps(
+        tuple(
+            Step(s.number, s.title, s.text, anchors.step(item_prefix, s.number)) for s in item.steps
+        ),
+        level,
+    )
+
+
+def _note(text: str | None) -> str | None:
+    return f"({text})" if text else None
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def _publisher_name(pub: Publication) -> str:
+    if pub.site.publisher and pub.site.publisher in pub.organisations:
+        return pub.organisations[pub.site.publisher].name
+    return pub.site.title
+
+
+def pakket_meta(pub: Publication, pakket: PubPakket) -> Meta:
+    dates = [edition.date for edition in pakket.editions]
+    if pakket.edition:
+        dates.append(pakket.edition)
+    for item in pakket.items:
+        dates.extend(d for d in (item.date_published, item.date_modified) if d)
+        dates.extend(change.date for change in item.changes)
+    return Meta(
+        title=pakket.title,
+        subject=f"{LABEL_AUDIENCES} {pakket.audiences_text}",
+        author=pakket.publisher.name,
+        keywords=tuple(a.label for a in pakket.audiences),
+        description="",
+        language=pub.site.language,
+        created=min(dates, default=None),
+        modified=max(dates, default=None),
+    )
+
+
+def item_meta(pub: Publication, item: PubItem) -> Meta:
+    pakketten = pakketten_of(pub, item)
+    author = pakketten[0].publisher.name if pakketten else _publisher_name(pub)
+    return Meta(
+        title=item.title,
+        subject=item.kind_label,
+        author=author,
+        keywords=(item.kind_label, *item.audience_labels),
+        description=item.summary,
+        language=pub.site.language,
+        created=item.date_created,
+        modified=item.date_modified,
+    )
+
+
+# --------------------------------------------------------------------------- web pages
+
+
+def downloads(
+    formats: Iterable[str], path_for: Callable[[str], str], title: str
+) -> tuple[Link, ...]:
+    """Links to the files of one document in every download format that is built, in
+    registry order; the format's label is part of each link's text."""
+    built = set(formats)
+    return tuple(
+        Link(
+            title,
+            to_page(path_for(fmt.name)),
+            note=f"({fmt.label})",
+            media_type=fmt.media_type,
+            hreflang="nl",
+        )
+        for fmt in download_formats()
+        if fmt.name in built
+    )
+
+
+def feed_links(pub: Publication) -> tuple[Link, ...]:
+    """The feeds of the edition (all items, then one per audience), JSON Feed and Atom."""
+    feeds = [
+        Link("Alle onderdelen", to_page(urls.FEED), note="(JSON Feed)"),
+        Link("Alle onderdelen", to_page(urls.ATOM_FEED), note="(Atom)"),
+    ]
+    for audience in pub.audiences:
+        label = f"{LABEL_AUDIENCES} {labels.audience_plural(audience)}"
+        feeds.append(Link(label, to_page(urls.audience_feed(audience.value)), note="(JSON Feed)"))
+        feeds.append(Link(label, to_page(urls.audience_atom(audience.value)), note="(Atom)"))
+    return tuple(feeds)
+
+
+def view_links(pub: Publication) -> tuple[Link, ...]:
+    """The views of the full edition, each with the audiences it is for."""
+    return tuple(
+        Link(
+            view.view.title,
+            to_page(urls.view_root(view_id) + urls.INDEX),
+            note=f"(voor {labels.audiences_text(view.view.audiences)})",
+        )
+        for view_id, view in pub.views.items()
+        if view.view is not None
+    )
+
+
+def _date_fact(label: str, value: dt.date, text: str | None = None) -> Fact:
+    return Fact(label, text if text is not None else labels.dutch_date(value), value)
+
+
+def page_deps(item: PubItem) -> set[Dep]:
+    """The content an item shows on a web page besides its own file: the titles of its
+    related items and the names of its providers (the planner's dependency keys)."""
+    keys = {jobkeys.item_dep(item.id), *(jobkeys.item_dep(r.id) for r in item.related)}
+    if item.providers:
+        keys.add(jobkeys.ORGANISATIONS)
+    return keys
+
+
+def item_page(pub: Publication, item: PubItem, formats: Iterable[str]) -> Outline:
+    """The outline of an item's web page: its title (level 1) and everything below."""
+    return Outline(
+        "item",
+        item_meta(pub, item),
+        (_web_item(item, formats, level=1, id_prefix="", local=frozenset(), in_pakket=False),),
+        logo=pub.theme.logo,
+    )
+
+
+def pakket_facts(pakket: PubPakket, *, publisher: bool) -> Facts:
+    """A pakket's audiences, its publisher (on its own page) and its edition date."""
+    facts = [Fact(LABEL_AUDIENCES, pakket.audiences_text)]
+    if publisher:
+        facts.append(Fact(LABEL_PUBLISHER, pakket.publisher.name))
+    if pakket.edition:
+        facts.append(_date_fact(LABEL_EDITION, pakket.edition))
+    return Facts(tuple(facts))
+
+
+def pakket_page(pub: Publication, pakket: PubPakket, formats: Iterable[str]) -> Outline:
+    """The outline of a pakket's web page: the pakket's title, its facts, downloads,
+    introduction and contents, then its items (level 2), each with a link to its own page."""
+    formats = tuple(formats)
+    blocks: list[Block] = [pakket_facts(pakket, publisher=True)]
+    files = downloads(formats, lambda fmt: urls.pakket_download(pakket.id, fmt), pakket.title)
+    if files:
+        blocks.append(Downloads(LABEL_DOWNLOAD_PAKKET, files))
+    blocks.append(Body(pakket.intro, 1, anchors.INTRO, role="intro"))
+    blocks.append(
+        Contents(
+            LABEL_CONTENTS,
+            anchors.PAGE_CONTENTS,
+            tuple(Link(i.title, to_anchor(i.id)) for i in pakket.items),
+        )
+    )
+    local = frozenset(i.id for i in pakket.items)
+    blocks += [
+        _web_item(item, formats, level=2, id_prefix=anchors.item(item.id), local=local,
+                  in_pakket=True)
+        for item in pakket.items
+    ]  # fmt: skip
+    section = Section("pakket", pakket.title, 1, None, tuple(blocks))
+    return Outline("pakket", pakket_meta(pub, pakket), (section,), logo=pub.theme.logo)
+
+
+def _web_item(
+    item: PubItem,
+    formats: tuple[str, ...] | Iterable[str],
+    *,
+    level: int,
+    id_prefix: str,
+    local: frozenset[str],
+    in_pakket: bool,
+) -> Section:
+    """An item on a web page. ``local`` are the items on the same page (linked in-page)."""
+    facts = [Fact(LABEL_KIND, item.kind_label), Fact(LABEL_AUDIENCES, item.audiences_text)]
+    if item.date_modified:
+        facts.append(_date_fact(LABEL_MODIFIED, item.date_modified))
+    if item.last_reviewed:
+        facts.append(_date_fact(LABEL_REVIEWED, item.last_reviewed))
+    blocks: list[Block] = [
+        Facts(tuple(facts)),
+        Lead(item.summary),
+        Body(item.body, level, id_prefix),
+    ]
+    sub = level + 1
+
+    def section(role: str, heading: str, block: Block) -> None:
+        blocks.append(Section(role, heading, sub, None, (block,)))
+
+    if item.steps:
+        section("steps", LABEL_STEPS, _steps(item, id_prefix, sub))
+    if item.contacts:
+        section("contacts", LABEL_CONTACT, Contacts(tuple(contact_card(c) for c in item.contacts)))
+    if item.documents:
+        links = tuple(
+            Link(
+                d.title,
+                to_url(d.url),
+                note=_note(d.media_label),
+                media_type=d.media_type if d.url else None,
+            )
+            for d in item.documents
+        )
+        section("documents", LABEL_DOCUMENTS, Links("documents", links))
+    if item.providers:
+        providers = tuple(
+            Link(f"{o.name} ({o.abbreviation})" if o.abbreviation else o.name, to_url(o.url))
+            for o in item.providers
+        )
+        section("providers", LABEL_PROVIDERS, Links("providers", providers))
+    if item.related:
+        related = tuple(
+            Link(r.title, to_anchor(r.id) if r.id in local else to_page(urls.item_page(r.id)))
+            for r in item.related
+        )
+        section("related", LABEL_RELATED, Links("related", related))
+    files = downloads(formats, lambda fmt: urls.item_download(item.id, fmt), item.title)
+    if files:
+        section("downloads", LABEL_DOWNLOADS, Links("downloads", files))
+    if item.changes:
+        changes = tuple(
+            Change(c.date, labels.dutch_date(c.date), c.summary)
+            for c in sorted(item.changes, key=lambda c: c.date, reverse=True)
+        )
+        section("changes", LABEL_CHANGES, Changes(changes))
+    if in_pakket:
+        own = Link(LABEL_OWN_PAGE.format(title=item.title), to_page(urls.item_page(item.id)))
+        blocks.append(PageLink(own))
+    return Section(
+        "pakket-item" if in_pakket else "item",
+        item.title,
+        level,
+        item.id if in_pakket else None,
+        tuple(blocks),
+    )
