@@ -114,6 +114,23 @@ def test_the_theme_drives_the_word_styles(views_site: Path) -> None:
     assert "word/media/image1.png" in zipfile.ZipFile(themed).namelist()
 
 
+def test_the_odt_cover_carries_the_logo(views_site: Path) -> None:
+    """The same cover in every format: the theme's logo, with its text alternative,
+    embedded in the ODT package and listed in its manifest; no logo without a theme."""
+    themed = views_site / "views/raadsleden/downloads/pakket.odt"
+    plain = views_site / "views/wethouders/downloads/pakket.odt"
+    with zipfile.ZipFile(themed) as package:
+        names = package.namelist()
+        content = package.read("content.xml").decode("utf-8")
+        manifest = package.read("META-INF/manifest.xml").decode("utf-8")
+    assert "Pictures/logo.png" in names
+    assert 'manifest:full-path="Pictures/logo.png" manifest:media-type="image/png"' in manifest
+    assert 'xlink:href="Pictures/logo.png"' in content
+    assert f"<svg:title>{LOGO_ALT}</svg:title>" in content
+    with zipfile.ZipFile(plain) as package:
+        assert not [n for n in package.namelist() if n.startswith("Pictures/")]
+
+
 def test_contrast_ratio_matches_wcag() -> None:
     assert round(contrast_ratio("#000000", "#ffffff"), 1) == 21.0
     assert round(contrast_ratio("#777777", "#ffffff"), 2) == 4.48

@@ -137,9 +137,20 @@ def test_headings_have_outline_levels_and_heading_styles(scenario: dict[str, Pat
     content = part(scenario[PAKKET], "content.xml")
     headings = list(content.iter(q("text:h")))
     assert headings
+    styles_part = part(scenario[PAKKET], "styles.xml")
+    parents = {
+        s.get(q("style:name")): s.get(q("style:parent-style-name"))
+        for s in styles_part.iter(q("style:style"))
+    }
     for heading in headings:
         level = heading.get(q("text:outline-level"))
-        assert heading.get(q("text:style-name")) == f"Heading_20_{level}"
+        style = heading.get(q("text:style-name"))
+        # Heading N itself, or a style based on it (Heading 1 that starts a page)
+        assert f"Heading_20_{level}" in (style, parents.get(style)), style
+    # the first heading after the contents starts a page; the others do not
+    first = [h.get(q("text:style-name")) for h in headings]
+    assert first[0] == "Heading_20_1_20_New_20_Page"
+    assert "Heading_20_1_20_New_20_Page" not in first[1:]
     assert [text_of(h) for h in headings if h.get(q("text:outline-level")) == "1"] == [
         "Inleiding",
         "Stappenplan voor de test",

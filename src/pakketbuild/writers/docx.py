@@ -233,10 +233,16 @@ class _Builder:
     # -- rules ------------------------------------------------------------------------------
 
     def visit_cover(self, cover: outline.Cover) -> None:
+        """The logo, the Title, its lines; the contents start on the next page."""
+        from docx.enum.text import WD_BREAK
+
         cover_logo(self.document, self.pub.theme)
         self.document.add_paragraph(cover.title, style="Title")
+        last = None
         for line in cover.lines:
-            self._subtitle(line.text)
+            last = self._subtitle(line.text)
+        if last is not None:
+            last.add_run().add_break(WD_BREAK.PAGE)
 
     def visit_contents(self, contents: outline.Contents) -> None:
         from pakketbuild.writers.docx_markdown import bookmark_name
@@ -250,16 +256,12 @@ class _Builder:
     def visit_section(self, section: outline.Section) -> None:
         from pakketbuild.writers.docx_markdown import bookmark_name
 
-        if section.level == 1:
-            self.document.add_paragraph(section.heading, style="Title")
-        else:
-            heading = self.document.add_paragraph(
-                section.heading, style=f"Heading {section.level - 1}"
-            )
-            if section.anchor and section.role in ("item", "intro"):
-                self.state.bookmark(heading, bookmark_name(section.anchor))
-        if section.kicker:
-            self._subtitle(section.kicker)
+        style = "Title" if section.level == 1 else f"Heading {section.level - 1}"
+        heading = self.document.add_paragraph(section.heading, style=style)
+        if section.anchor:
+            self.state.bookmark(heading, bookmark_name(section.anchor))
+        if section.subtitle:
+            self._subtitle(section.subtitle)
         for block in section.blocks:
             outline.dispatch(self, block)
 
@@ -334,8 +336,8 @@ class _Builder:
 
     # -- pieces -----------------------------------------------------------------------------
 
-    def _subtitle(self, text: str) -> None:
-        self.document.add_paragraph(text, style="Subtitle")
+    def _subtitle(self, text: str) -> Any:
+        return self.document.add_paragraph(text, style="Subtitle")
 
     def _toc(self, title: str, entries: list[tuple[str, str]]) -> None:
         """A TOC field; its result holds the entries (without page numbers) until Word

@@ -97,11 +97,14 @@ def house_template(document: Any, theme: Theme) -> None:
             # a colour of python-docx's Office theme: the house colour instead
             color.set(qn("w:val"), theme.colors["heading"][1:].upper())
         color.attrib.pop(qn("w:themeShade"), None)
-    from docx.shared import RGBColor
+    from docx.shared import Mm, RGBColor
 
-    document.styles["Subtitle"].font.color.rgb = RGBColor.from_string(
-        theme.colors["muted"][1:].upper()
-    )
+    title = document.styles["Title"]
+    title.font.bold = True  # as in the PDF and ODT, 40 mm from the top of the page
+    title.paragraph_format.space_before = Mm(15)
+    subtitle = document.styles["Subtitle"].font
+    subtitle.color.rgb = RGBColor.from_string(theme.colors["muted"][1:].upper())
+    subtitle.italic = False  # the cover's lines, upright as in the PDF and ODT
     theme_part = next(
         (rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/theme")),
         None,

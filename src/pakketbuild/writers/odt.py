@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 from xml.sax.saxutils import escape, quoteattr
 
@@ -38,6 +39,8 @@ from pakketbuild.writers.documents import DocumentWriter, subject_of
 from pakketbuild.writers.outline import LABEL_OF, LABEL_PAGE, Meta
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pakketbuild.theme import Theme
 
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
@@ -57,11 +60,14 @@ NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
     "svg": "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0",
+    "draw": "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0",
     "manifest": "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0",
 }
 _XMLNS = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NS.items() if prefix != "manifest")
 
 HEADING = "Heading_20_{}"
+HEADING_NEW_PAGE = "Heading_20_1_20_New_20_Page"
+"""Heading 1 that starts a page: the first heading after the contents."""
 BODY = "Text_20_body"
 LIST_CONTENT = "List_20_Contents"
 
@@ -89,12 +95,14 @@ def render_odt(pub: Publication, subject: PubPakket | PubItem) -> bytes:
     body.clear()
     doc = outline.document(pub, subject)
     meta = doc.meta
-    _Builder(pub, body).render(doc)
+    builder = _Builder(pub, body)
+    builder.render(doc)
     content = _content_xml(body.serialize(pretty=False))
     return package(
         content=content,
         styles=styles_xml(pub.theme, meta),
         meta=meta_xml(meta),
+        files=builder.files,
     )
 
 
@@ -119,16 +127,24 @@ def _paragraph(style: str, text: str | None = None) -> Any:
     return paragraph
 
 
-def _heading(level: int, text: str | None = None, bookmark: str | None = None) -> Any:
+def _heading(
+    level: int, text: str | None = None, bookmark: str | None = None, style: str | None = None
+) -> Any:
     from odfdo import Bookmark, Header
 
     heading = Header(level)
-    heading.set_attribute("text:style-name", HEADING.format(level))
+    heading.set_attribute("text:style-name", style or HEADING.format(level))
     if bookmark:
         heading.append(Bookmark(bookmark))
     if text:
         heading.append(text)
     return heading
+
+
+def _bookmark(name: str) -> Any:
+    from odfdo import Bookmark
+
+    return Bookmark(name)
 
 
 def _link(href: str, text: str | None = None) -> Any:
@@ -161,6 +177,11 @@ class _Builder:
         self.pub = pub
         self.body = body
         self.md = OdtMarkdown()
+        self.new_page = False
+        """The next heading starts a page (the first one after the contents)."""
+        self.files: dict[str, tuple[bytes, str]] = {}
+        """Files of the package besides its XML parts (the cover's logo): path →
+        (bytes, media type)."""
 
     def add(self, element: Any) -> Any:
         self.body.append(element)
@@ -173,24 +194,73 @@ class _Builder:
     # -- rules --------------------------------------------------------------------------
 
     def visit_cover(self, cover: outline.Cover) -> None:
-        self.add(_paragraph("Title", cover.title))
+        """The logo, the Title, its lines; the contents start on the next page (the
+        contents heading's style breaks before it)."""
+        from odfdo import LineBreak
+
+        title = self.add(_paragraph("Title"))
+        if cover.logo is not None and cover.logo.raster is not None:
+            # Inside the Title paragraph: the first paragraph carries the cover's master
+            # page, and a paragraph of its own before it would start a second page.
+            title.append(self._logo(cover.logo.raster, cover.logo.alt))
+            title.append(LineBreak())
+        title.append(cover.title)
         for line in cover.lines:
             self.add(_paragraph("Subtitle", line.text))
+
+    def _logo(self, path: Path, alt: str) -> Any:
+        """The logo as an image in the package (``Pictures/``), 2 cm high, its text
+        alternative as the frame's title (what a screen reader announces)."""
+        from PIL import Image
+
+        data = path.read_bytes()
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            media_type = Image.MIME.get(image.format or "", "image/png")
+        name = f"Pictures/logo{path.suffix.lower()}"
+        self.files[name] = (data, media_type)
+        frame = _element(
+            "draw:frame",
+            draw_name="Logo",
+            text_anchor_type="as-char",
+            svg_width=f"{2.0 * width / max(height, 1):.3f}cm",
+            svg_height="2cm",
+        )
+        frame.append(
+            _element(
+                "draw:image",
+                xlink_href=name,
+                xlink_type="simple",
+                xlink_show="embed",
+                xlink_actuate="onLoad",
+                draw_mime_type=media_type,
+            )
+        )
+        title = _element("svg:title")
+        title.append(alt)
+        frame.append(title)
+        return frame
 
     def visit_contents(self, contents: outline.Contents) -> None:
         entries = [
             (e.text, e.target.anchor) for e in contents.entries if e.target and e.target.anchor
         ]
         self.add(contents_index(contents.title, entries))
+        self.new_page = True
 
     def visit_section(self, section: outline.Section) -> None:
         if section.level == 1:
-            self.add(_paragraph("Title", section.heading))
+            title = self.add(_paragraph("Title"))
+            if section.anchor:
+                title.append(_bookmark(section.anchor))
+            title.append(section.heading)
         else:
-            bookmark = section.anchor if section.role in ("item", "intro") else None
-            self.add(_heading(section.level - 1, section.heading, bookmark))
-        if section.kicker:
-            self.add(_paragraph("Subtitle", section.kicker))
+            level = section.level - 1
+            style = HEADING_NEW_PAGE if self.new_page and level == 1 else None
+            self.new_page = False
+            self.add(_heading(level, section.heading, section.anchor, style))
+        if section.subtitle:
+            self.add(_paragraph("Subtitle", section.subtitle))
         for block in section.blocks:
             outline.dispatch(self, block)
 
@@ -541,9 +611,12 @@ def styles_xml(theme: Theme, meta: Meta) -> bytes:
         paragraph_style(
             "Title",
             "Title",
-            paragraph='fo:margin-top="2cm" fo:margin-bottom="0.4cm"',
+            paragraph=(
+                'fo:margin-top="2.5cm" fo:margin-bottom="0.4cm" fo:padding-bottom="0.15cm" '
+                f'fo:border-bottom="1pt solid {colors["brand"]}"'
+            ),
             text=(
-                f'style:font-name={heading_font} fo:font-size="24pt" fo:font-weight="bold" '
+                f'style:font-name={heading_font} fo:font-size="28pt" fo:font-weight="bold" '
                 f'fo:color="{colors["heading"]}"'
             ),
             extra=' style:class="chapter" style:master-page-name="Titelpagina"',
@@ -580,6 +653,18 @@ def styles_xml(theme: Theme, meta: Meta) -> bytes:
                 ),
             )
         )
+    styles.append(
+        paragraph_style(
+            HEADING_NEW_PAGE,
+            "Heading 1 New Page",
+            parent=HEADING.format(1),
+            paragraph='fo:break-before="page"',
+            extra=(
+                ' style:default-outline-level="1" style:list-style-name=""'
+                ' style:next-style-name="Text_20_body" style:class="text"'
+            ),
+        )
+    )
     styles += [
         paragraph_style("List", "List", parent="Text_20_body", extra=' style:class="list"'),
         paragraph_style(
@@ -811,14 +896,14 @@ def meta_xml(meta: Meta) -> bytes:
     ).encode()
 
 
-def _manifest(parts: list[str]) -> bytes:
+def _manifest(parts: Mapping[str, str]) -> bytes:
     entries = [
         f'<manifest:file-entry manifest:full-path="/" manifest:version="{ODF_VERSION}" '
         f'manifest:media-type="{ODT_MEDIA_TYPE}"/>'
     ]
     entries += [
-        f'<manifest:file-entry manifest:full-path="{part}" manifest:media-type="text/xml"/>'
-        for part in parts
+        f'<manifest:file-entry manifest:full-path="{part}" manifest:media-type="{media_type}"/>'
+        for part, media_type in parts.items()
     ]
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -827,10 +912,20 @@ def _manifest(parts: list[str]) -> bytes:
     ).encode()
 
 
-def package(*, content: bytes, styles: bytes, meta: bytes) -> bytes:
+def package(
+    *,
+    content: bytes,
+    styles: bytes,
+    meta: bytes,
+    files: Mapping[str, tuple[bytes, str]] | None = None,
+) -> bytes:
     """The ODF package: ``mimetype`` first and stored (ODF 1.3 part 2, 3.3), then the
-    parts in a fixed order, every entry with a fixed date and attributes."""
+    XML parts and ``files`` (path → bytes and media type: images) in a fixed order, every
+    entry with a fixed date and attributes."""
+    files = dict(sorted((files or {}).items()))
     parts = {"content.xml": content, "styles.xml": styles, "meta.xml": meta}
+    types = {name: "text/xml" for name in parts} | {n: t for n, (_, t) in files.items()}
+    parts |= {name: data for name, (data, _) in files.items()}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         info = zipfile.ZipInfo("mimetype", date_time=ZIP_DATE_TIME)
@@ -838,7 +933,7 @@ def package(*, content: bytes, styles: bytes, meta: bytes) -> bytes:
         info.create_system = 0
         info.external_attr = 0
         archive.writestr(info, ODT_MEDIA_TYPE.encode())
-        for name, data in [*parts.items(), ("META-INF/manifest.xml", _manifest(list(parts)))]:
+        for name, data in [*parts.items(), ("META-INF/manifest.xml", _manifest(types))]:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0

@@ -156,7 +156,6 @@ class Cover(Block):
 
     kind: ClassVar[str] = "cover"
     title: str
-    site_title: str
     lines: tuple[Line, ...]
     logo: Logo | None
 
@@ -309,8 +308,9 @@ class Section(Block):
     level: int
     anchor: str | None
     blocks: tuple[Block, ...]
-    kicker: str | None = None
-    """A line that names what the section is part of ("Onderdeel van: …")."""
+    subtitle: str | None = None
+    """A line under the heading that names what the section is part of ("Onderdeel van:
+    …", an item's document)."""
 
 
 @dataclass(frozen=True)
@@ -391,14 +391,6 @@ def contact_card(contact: PubContact) -> ContactCard:
     return ContactCard(contact.label, tuple(lines))
 
 
-def document_kind(media_type: str | None) -> str | None:
-    """A short Dutch name for a document's file type: ``application/pdf`` → ``pdf``."""
-    if media_type is None:
-        return None
-    kinds = {f.media_type: f.extension for f in download_formats()}
-    return {**kinds, "text/html": "webpagina"}.get(media_type, media_type.split("/")[-1])
-
-
 def document(pub: Publication, subject: PubPakket | PubItem) -> Outline:
     """The outline of a handed-out document (PDF, Word, ODT) of a pakket (or a view's
     combined document, which is a pakket) or of an item."""
@@ -419,7 +411,7 @@ def _pakket_document(pub: Publication, pakket: PubPakket) -> Outline:
     if pakket.edition_label:
         lines.append(Line("edition", f"{LABEL_EDITION}: {pakket.edition_label}"))
     lines.append(Line("publisher", f"{LABEL_PUBLISHER} {pakket.publisher.name}"))
-    blocks: list[Block] = [Cover(pakket.title, pub.site.title, tuple(lines), pub.theme.logo)]
+    blocks: list[Block] = [Cover(pakket.title, tuple(lines), pub.theme.logo)]
     sections: list[Section] = []
     if pakket.has_intro:
         sections.append(
@@ -476,8 +468,7 @@ def _document_item(
         )
     if item.documents:
         links = tuple(
-            Link(d.title, to_url(d.url), note=_note(document_kind(d.media_type)))
-            for d in item.documents
+            Link(d.title, to_url(d.url), note=_note(d.media_label)) for d in item.documents
         )
         blocks.append(
             Section(
@@ -508,8 +499,8 @@ def _document_item(
             )
         )
     pakketten = pakketten_of(pub, item) if alone else []
-    kicker = f"{LABEL_PART_OF}: {', '.join(p.title for p in pakketten)}" if pakketten else None
-    return Section("item", item.title, level, anchor, tuple(blocks), kicker=kicker)
+    subtitle = f"{LABEL_PART_OF}: {', '.join(p.title for p in pakketten)}" if pakketten else None
+    return Section("item", item.title, level, anchor, tuple(blocks), subtitle=subtitle)
 
 
 def _steps(item: PubItem, item_prefix: str, level: int) -> Steps:
