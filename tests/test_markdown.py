@@ -166,6 +166,13 @@ def _reference_html(text: str, heading_offset: int, id_prefix: str) -> str:
                 if seen[slug] > 1:
                     slug = f"{slug}-{seen[slug]}"
                 token.attrSet("id", f"{id_prefix}{slug}")
+    own = {t.attrGet("id") for t in parsed if t.type == "heading_open"}
+    for token in parsed:
+        for child in token.children or ():
+            href = str(child.attrGet("href") or "")
+            # a link to one of the text's own headings points at its prefixed id
+            if child.type == "link_open" and href.startswith("#") and id_prefix + href[1:] in own:
+                child.attrSet("href", f"#{id_prefix}{href[1:]}")
     return nh3.clean(
         md.renderer.render(parsed, md.options, {}),
         tags=markdown._ALLOWED_TAGS,

@@ -41,6 +41,7 @@ from typing import Any, Literal, NoReturn, cast
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block.html_block import HTML_SEQUENCES
 from markdown_it.token import Token
@@ -720,10 +721,17 @@ _ALLOWED_ATTRS = {
 }
 
 
+_IN_PAGE_HREF = re.compile(r'href="#([^"]*)"')
+
+
 def render_html(text: str, *, heading_offset: int = 0, id_prefix: str = "") -> str:
     """HTML fragment for ``text``. Headings move down ``heading_offset`` levels and get ids
-    ``<id_prefix><slug>``. The result is also passed through nh3 (an allow-list sanitiser)
-    as a second line of defence for partners who embed it."""
+    ``<id_prefix><slug>``, and the text's links to its own headings (``[…](#kop)``) point
+    at those ids (``#<id_prefix>kop``), wherever the fragment is shown: a pakket page, a
+    document, the API, a feed. Other in-page links are left as written (the outline
+    resolves a link to an item, ``#<item-id>``, for the page or document it is in). The
+    result is also passed through nh3 (an allow-list sanitiser) as a second line of
+    defence for partners who embed it."""
     md = markdown_parser()
     out: list[str] = []
     for part in _html_parts(text):
@@ -753,7 +761,20 @@ def render_html(text: str, *, heading_offset: int = 0, id_prefix: str = "") -> s
         window = list(neighbours)
         window[at] = shown
         out.append(_renderer().renderToken(window, at, md.options, {}))
-    return _sanitiser().clean("".join(out))
+    html = "".join(out)
+    if id_prefix and (own := heading_slugs(text)):
+        # As if the link tokens had the prefixed href (markdown-it escapes attributes so).
+        prefix = escapeHtml(id_prefix)
+        html = _IN_PAGE_HREF.sub(
+            lambda m: f'href="#{prefix}{m.group(1)}"' if m.group(1) in own else m.group(0), html
+        )
+    return _sanitiser().clean(html)
+
+
+def heading_slugs(text: str) -> frozenset[str]:
+    """The ids :func:`render_html` gives the headings of ``text`` (without a prefix): what
+    the text's own in-page links (``[…](#kop)``) can point at."""
+    return frozenset(p[2] for p in _html_parts(text) if not isinstance(p, str) and p[2])
 
 
 _Heading = tuple[tuple[Token, ...], int, str | None]

@@ -469,3 +469,29 @@ def test_links_to_different_places_read_differently(real_documents: Path) -> Non
             if seen.setdefault(name, target) != target:
                 clashes.append(f"{page.relative_to(real_documents)}: {name!r}")
     assert clashes == []
+
+
+def test_in_page_links_of_a_text_follow_its_ids(tmp_path: Path) -> None:
+    """A text's link to one of its own headings (``[…](#wanneer-u-belt)``) points at the id
+    that heading got wherever the text is shown: its own page (no prefix), the pakket's
+    page and the API (``hulplijn--``). Before, only the PDF rewrote such links, so on the
+    pakket page and in the API they led nowhere."""
+    content = tmp_path / "content"
+    shutil.copytree(SMALL, content)
+    item = content / "items" / "hulplijn.md"
+    text = item.read_text(encoding="utf-8")
+    marker = "De hulplijn luistert"
+    assert marker in text
+    item.write_text(
+        text.replace(marker, "Zie [wanneer u belt](#wanneer-u-belt). " + marker), encoding="utf-8"
+    )
+    out = build_tree(content, tmp_path / "out" / "exports")
+    own = (out / "items/hulplijn/index.html").read_text("utf-8")
+    assert 'href="#wanneer-u-belt"' in own and 'id="wanneer-u-belt"' in own
+    pakket = (out / "startpakket/index.html").read_text("utf-8")
+    assert 'href="#hulplijn--wanneer-u-belt"' in pakket
+    assert 'id="hulplijn--wanneer-u-belt"' in pakket
+    assert 'href="#wanneer-u-belt"' not in pakket
+    api = json.loads((out / "api/v1/items/hulplijn.json").read_text("utf-8"))
+    assert 'href="#hulplijn--wanneer-u-belt"' in api["body_html"]
+    assert 'id="hulplijn--wanneer-u-belt"' in api["body_html"]

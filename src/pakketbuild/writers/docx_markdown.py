@@ -430,7 +430,12 @@ class MarkdownRenderer:
         }
         self._offset = 0
         self._prefix = ""
+        self._own: frozenset[str] = frozenset()
         self._seen: dict[str, int] = {}
+        self.resolve: Callable[[str], str | None] = lambda fragment: None
+        """Where an in-page link that is not to one of the text's own headings leads: a
+        ``#bookmark``, an absolute URL, or None (as written); the document's outline says
+        (:class:`pakketbuild.writers.outline.References`)."""
 
     # -- entry points ---------------------------------------------------------------------
 
@@ -440,6 +445,7 @@ class MarkdownRenderer:
         """Append the blocks of ``text`` to ``container`` (the document or a table cell)."""
         self._offset = heading_offset
         self._prefix = anchor_prefix
+        self._own = markdown.heading_slugs(text)
         self._seen = {}
         for node in markdown.token_tree(text).children:
             self._block(node, container, _Block())
@@ -450,6 +456,7 @@ class MarkdownRenderer:
         """Append ``text`` as the continuation of a list item at ``level``."""
         self._offset = heading_offset
         self._prefix = anchor_prefix
+        self._own = markdown.heading_slugs(text)
         self._seen = {}
         for node in markdown.token_tree(text).children:
             self._block(node, container, _Block(list_level=level))
@@ -648,8 +655,14 @@ class MarkdownRenderer:
             # Links cannot nest; a refused link keeps its text (check reports it).
             self._inline_children(paragraph, node, ctx)
             return
-        if href.startswith("#"):
+        if href.startswith("#") and href[1:] in self._own:
             link = add_hyperlink(paragraph, anchor=bookmark_name(self._prefix + href[1:]))
+        elif href.startswith("#"):
+            address = self.resolve(href[1:]) or href
+            if address.startswith("#"):
+                link = add_hyperlink(paragraph, anchor=bookmark_name(address[1:]))
+            else:
+                link = add_hyperlink(paragraph, url=address)
         else:
             link = add_hyperlink(paragraph, url=href)
         self._inline_children(paragraph, node, replace(ctx, link=link))

@@ -35,7 +35,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from pakketbuild import jobkeys, labels
-from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone, render_html
+from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone
 from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, outline, resolve, urls
 from pakketbuild.writers.html_jsonld import first_paragraph, item_json_ld, json_ld, pakket_json_ld
 from pakketbuild.writers.html_style import site_css
@@ -68,9 +68,11 @@ def _href(to: Callable[[str], str]) -> Callable[[Target | None], str | None]:
     return href
 
 
-def _body_html(text: str, heading_offset: int, id_prefix: str) -> Markup:
-    """Rendered Markdown (sanitised in ``render_html``) as trusted markup."""
-    return Markup(render_html(text, heading_offset, id_prefix))
+def _body_html(
+    doc: outline.Outline, href: Callable[[Target | None], str | None]
+) -> Callable[[str, int, str], Markup]:
+    """The templates' ``body_html(text, heading_offset, id_prefix)`` for ``doc``'s page."""
+    return partial(outline.body_markup, references=doc.references, href=href)
 
 
 def _date(label: str, value: Any) -> DateView:
@@ -279,7 +281,6 @@ def _common(pub: Publication, page: str) -> dict[str, Any]:
         "lang": pub.site.language,
         "to": to,
         "href": _href(to),
-        "body_html": _body_html,
         "canonical": pub.canonical_url(page),
         "main_id": MAIN_ID,
         "publisher": publisher,
@@ -340,6 +341,7 @@ def render_pakket(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> str
     page = urls.pakket_page(pakket.id)
     common = _common(pub, page)
     common["edition"] = _date(outline.LABEL_EDITION, pakket.edition) if pakket.edition else None
+    doc = outline.pakket_page(pub, pakket, ctx.formats)
     return (
         environment()
         .get_template("pakket.html")
@@ -348,7 +350,8 @@ def render_pakket(pub: Publication, ctx: BuildContext, pakket: PubPakket) -> str
             page_title=f"{pakket.title} | {pub.site.title}",
             description=first_paragraph(pakket.intro_text) or None,
             title=pakket.title,
-            doc=outline.pakket_page(pub, pakket, ctx.formats),
+            doc=doc,
+            body_html=_body_html(doc, common["href"]),
             json_ld=json_ld(pakket_json_ld(pub, pakket)),
         )
     )
@@ -369,6 +372,7 @@ def render_item(pub: Publication, ctx: BuildContext, item: PubItem) -> str:
             following = Link(after.title, _page(urls.item_page(after.id)), rel="next")
         if pakket.edition:
             common["edition"] = _date(outline.LABEL_EDITION, pakket.edition)
+    doc = outline.item_page(pub, item, ctx.formats)
     return (
         environment()
         .get_template("item.html")
@@ -377,7 +381,8 @@ def render_item(pub: Publication, ctx: BuildContext, item: PubItem) -> str:
             page_title=f"{item.title} | {pub.site.title}",
             description=item.summary,
             title=item.title,
-            doc=outline.item_page(pub, item, ctx.formats),
+            doc=doc,
+            body_html=_body_html(doc, common["href"]),
             crumbs=crumbs,
             previous=previous,
             following=following,

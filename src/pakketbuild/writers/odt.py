@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 from xml.sax.saxutils import escape, quoteattr
 
@@ -188,6 +188,9 @@ class _Builder:
         return element
 
     def render(self, doc: outline.Outline) -> None:
+        self.md.resolve = lambda fragment: outline.document_href(
+            self.pub, doc.references.target(fragment)
+        )
         for block in doc.blocks:
             outline.dispatch(self, block)
 
@@ -369,7 +372,11 @@ class OdtMarkdown:
     def __init__(self) -> None:
         self._offset = 0
         self._prefix = ""
+        self._own: frozenset[str] = frozenset()
         self._seen: dict[str, int] = {}
+        self.resolve: Callable[[str], str | None] = lambda fragment: None
+        """Where an in-page link that is not to one of the text's own headings leads (see
+        :attr:`pakketbuild.writers.docx_markdown.MarkdownRenderer.resolve`)."""
         self._tables = 0
 
     def render(
@@ -377,6 +384,7 @@ class OdtMarkdown:
     ) -> None:
         self._offset = offset
         self._prefix = prefix
+        self._own = markdown.heading_slugs(text)
         self._seen = {}
         style = LIST_CONTENT if in_list else BODY
         for node in markdown.token_tree(text).children:
@@ -512,8 +520,10 @@ class OdtMarkdown:
             if link is not None or not markdown.link_allowed(href):
                 self._inlines(parent, node, marks, link)
                 return
-            if href.startswith("#"):
+            if href.startswith("#") and href[1:] in self._own:
                 href = "#" + bookmark_name(self._prefix + href[1:])
+            elif href.startswith("#"):
+                href = self.resolve(href[1:]) or href
             element = _link(href)
             parent.append(element)
             self._inlines(parent, node, marks, element)

@@ -34,13 +34,16 @@ and never the input model.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from typing import ClassVar
 
-from pakketbuild import anchors, jobkeys, labels
+from markupsafe import Markup, escape
+
+from pakketbuild import anchors, jobkeys, labels, markdown
 from pakketbuild.jobkeys import Dep
-from pakketbuild.publication import PubItem, Publication, PubPakket
+from pakketbuild.publication import PubItem, Publication, PubPakket, render_html
 from pakketbuild.records import PubContact
 from pakketbuild.theme import Logo
 from pakketbuild.writers import download_formats, urls
@@ -116,6 +119,25 @@ class Link:
     """The media type of what it leads to, where the format can say it (HTML ``type``)."""
     rel: str | None = None
     hreflang: str | None = None
+
+
+@dataclass(frozen=True)
+class References:
+    """Where a text's link to an item (``[…](#<item-id>)``) leads in one page or document:
+    to the item's heading when the item is in it (``local``: item id → anchor), else to
+    the item's page. A link to one of the text's own headings is the text's business
+    (:func:`pakketbuild.markdown.render_html`); anything else stays as written."""
+
+    local: Mapping[str, str]
+    published: Collection[str]
+    """The ids of the edition's published items (the pages that exist)."""
+
+    def target(self, fragment: str) -> Target | None:
+        if fragment in self.local:
+            return to_anchor(self.local[fragment])
+        if fragment in self.published:
+            return to_page(urls.item_page(fragment))
+        return None
 
 
 def document_href(pub: Publication, target: Target | None) -> str | None:
@@ -344,8 +366,8 @@ class Outline:
     ``item``."""
     meta: Meta
     blocks: tuple[Block, ...]
-    logo: Logo | None = field(default=None, compare=False)
-    """The edition's theme logo (also on the cover, where there is one)."""
+    references: References
+    """Where the texts' links to items lead in this page or document."""
 
 
 # --------------------------------------------------------------------------- rendering
@@ -360,6 +382,33 @@ def dispatch(visitor: object, block: Block, *args: object) -> object:
             f"{type(visitor).__name__} has no rule for the outline block {block.kind!r}"
         )
     return method(block, *args)
+
+
+_IN_PAGE_HREF = re.compile(r'href="#([^"]*)"')
+
+
+def body_markup(
+    text: str,
+    heading_offset: int,
+    id_prefix: str,
+    *,
+    references: References,
+    href: Callable[[Target | None], str | None],
+) -> Markup:
+    """A Markdown text as HTML for the templates (the HTML pages and the PDF): trusted
+    markup, sanitised by nh3 in :func:`pakketbuild.markdown.render_html`; its links to
+    items lead where ``references`` says, addressed by ``href``."""
+    html = render_html(text, heading_offset, id_prefix)
+    own = markdown.heading_slugs(text)
+
+    def resolve(match: re.Match[str]) -> str:
+        fragment = match.group(1)
+        if fragment in own:
+            return match.group(0)
+        address = href(references.target(fragment))
+        return f'href="{escape(address)}"' if address else match.group(0)
+
+    return Markup(_IN_PAGE_HREF.sub(resolve, html) if 'href="#' in html else html)
 
 
 def walk(blocks: Iterable[Block]) -> Iterable[Block]:
@@ -400,7 +449,7 @@ def document(pub: Publication, subject: PubPakket | PubItem) -> Outline:
         "item",
         item_meta(pub, subject),
         (_document_item(pub, subject, level=1, local=frozenset(), alone=True),),
-        logo=pub.theme.logo,
+        References({subject.id: anchors.item_heading(subject.id)}, pub.items),
     )
 
 
@@ -430,7 +479,8 @@ def _pakket_document(pub: Publication, pakket: PubPakket) -> Outline:
     entries = tuple(Link(s.heading, to_anchor(s.anchor)) for s in sections if s.anchor)
     blocks.append(Contents(LABEL_CONTENTS, anchors.CONTENTS, entries))
     blocks += sections
-    return Outline("pakket", pakket_meta(pub, pakket), tuple(blocks), logo=pub.theme.logo)
+    references = References({i: anchors.item_heading(i) for i in local}, pub.items)
+    return Outline("pakket", pakket_meta(pub, pakket), tuple(blocks), references)
 
 
 def _document_item(
@@ -626,7 +676,7 @@ def item_page(pub: Publication, item: PubItem, formats: Iterable[str]) -> Outlin
         "item",
         item_meta(pub, item),
         (_web_item(item, formats, level=1, id_prefix="", local=frozenset(), in_pakket=False),),
-        logo=pub.theme.logo,
+        References({}, pub.items),
     )
 
 
@@ -663,7 +713,8 @@ def pakket_page(pub: Publication, pakket: PubPakket, formats: Iterable[str]) -> 
         for item in pakket.items
     ]  # fmt: skip
     section = Section("pakket", pakket.title, 1, None, tuple(blocks))
-    return Outline("pakket", pakket_meta(pub, pakket), (section,), logo=pub.theme.logo)
+    references = References({i: i for i in local}, pub.items)
+    return Outline("pakket", pakket_meta(pub, pakket), (section,), references)
 
 
 def _web_item(

@@ -24,14 +24,13 @@ stay fast.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache, partial
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from pakketbuild.confine import content_url
-from pakketbuild.publication import PubItem, Publication, PubPakket, render_html
+from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import BuildContext, Job, outline, resolve
 from pakketbuild.writers.documents import DocumentWriter, source_file, subject_of
 from pakketbuild.writers.pdf_layout import (
@@ -98,20 +97,6 @@ def _environment() -> Environment:
     )
 
 
-_IN_PAGE_HREF = re.compile(r'href="#([^"]*)"')
-
-
-def _prefix_in_page_links(html: str, prefix: str) -> str:
-    """Body links to ``#slug`` point at ``#<prefix><slug>``, the id the heading got."""
-    return _IN_PAGE_HREF.sub(lambda m: f'href="#{prefix}{m.group(1)}"', html)
-
-
-def _body_html(text: str, heading_offset: int, id_prefix: str) -> Markup:
-    """Rendered Markdown (sanitised by nh3 in ``render_html``) with its in-page links
-    pointing at the prefixed heading ids."""
-    return Markup(_prefix_in_page_links(render_html(text, heading_offset, id_prefix), id_prefix))
-
-
 def document_html(pub: Publication, subject: PubPakket | PubItem) -> str:
     """The HTML WeasyPrint lays out for a pakket or an item: its outline
     (:func:`outline.document`) rendered by the rules of ``templates/pdf/_blocks.html``."""
@@ -124,8 +109,8 @@ def document_html(pub: Publication, subject: PubPakket | PubItem) -> str:
         .render(
             doc=doc,
             meta=doc.meta,
-            href=partial(outline.document_href, pub),
-            body_html=_body_html,
+            href=(href := partial(outline.document_href, pub)),
+            body_html=partial(outline.body_markup, references=doc.references, href=href),
             # Generated from validated tokens only (hex colours, plain names, file URLs).
             theme_css=Markup(pdf_css(pub.theme)),
             logo={"src": content_url(logo.path, pub.content_root), "alt": logo.alt}
