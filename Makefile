@@ -105,7 +105,7 @@ test: test-venv tools
 
 ## lint: ruff and mypy (mypy's settings are in pyproject.toml)
 lint: test-venv
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/mypy
 
 ## vendor-cms: refresh the vendored Decap CMS bundle from tools/cms (npm; maintainers only)
