@@ -281,3 +281,36 @@ def test_the_feed_extension_is_derived_from_the_item_document() -> None:
     assert set(extension) == (item_members - api.FEED_EXTENSION_LEFT_OUT) | own
     for name in set(extension) - own:
         assert extension[name].annotation == api.ItemDoc.model_fields[name].annotation, name
+
+
+def _string_literals(tree: ast.Module) -> list[ast.Constant]:
+    """The string constants of a module, leaving out docstrings."""
+    docstrings = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+def test_the_did_you_mean_hint_is_worded_once() -> None:
+    """Every "did you mean …?" comes from ``suggest.did_you_mean``: no other module spells
+    the hint in a string (docstrings aside)."""
+    found = {
+        name: lines
+        for name, path in _modules().items()
+        if (
+            lines := [
+                node.lineno
+                for node in _string_literals(ast.parse(path.read_text(encoding="utf-8")))
+                if "did you mean" in node.value
+            ]
+        )
+    }
+    assert list(found) == ["pakketbuild.suggest"] and len(found["pakketbuild.suggest"]) == 1

@@ -19,7 +19,7 @@ from pakketbuild.model import (
     SiteConfig,
     Status,
 )
-from pakketbuild.suggest import closest
+from pakketbuild.suggest import did_you_mean
 
 KIND_WORDS = {
     "item": N_("item"),
@@ -64,12 +64,9 @@ def ref_error(
         return
     # Files that exist but have other errors are candidates for "did you mean" too.
     failed = [b.split(":", 1)[1] for b in reader.broken if b.startswith(f"{what}:")]
-    guess = closest(value, sorted({*known, *failed}))
-    hint = (
-        _("did you mean '{guess}'?").format(guess=guess)
-        if guess
-        else _("add the {kind} or fix the id").format(kind=_(KIND_WORDS[what]))
-    )
+    hint = did_you_mean(value, sorted({*known, *failed})) or _(
+        "add the {kind} or fix the id"
+    ).format(kind=_(KIND_WORDS[what]))
     reader.err(
         source.path,
         source.at(loc),

@@ -27,7 +27,7 @@ from pakketbuild import jobkeys
 from pakketbuild.diagnostics import UsageError
 from pakketbuild.i18n import N_, _
 from pakketbuild.jobkeys import Dep, Subject
-from pakketbuild.suggest import closest
+from pakketbuild.suggest import did_you_mean
 
 if TYPE_CHECKING:  # imported lazily: a no-op build must not pay for pydantic and babel
     from pathlib import Path
@@ -283,11 +283,10 @@ def get_writer(name: str) -> Writer:
     """The writer for ``name``; an unknown name is a usage error with a suggestion."""
     fmt = FORMATS.get(name)
     if fmt is None:
-        guess = closest(name, FORMATS)
-        hint = _(" (did you mean '{guess}'?)").format(guess=guess) if guess else ""
+        hint = did_you_mean(name, FORMATS)
         raise UsageError(
             _("unknown format '{name}'{hint}; choose from {formats}").format(
-                name=name, hint=hint, formats=", ".join(FORMATS)
+                name=name, hint=f" ({hint})" if hint else "", formats=", ".join(FORMATS)
             )
         )
     module_name, class_name = fmt.writer.split(":")
