@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Collection
 from pathlib import Path
 
@@ -314,3 +315,48 @@ def test_the_did_you_mean_hint_is_worded_once() -> None:
         )
     }
     assert list(found) == ["pakketbuild.suggest"] and len(found["pakketbuild.suggest"]) == 1
+
+
+MEDIA_TYPE = re.compile(
+    r"^(?:Content-Type: )?(?:text|application|image|font|audio|video)/[a-z0-9][a-z0-9.+-]*"
+    r"(?:; ?charset=[a-z0-9-]+)?$"
+)
+PACKAGE_PART_TYPES = {
+    "pakketbuild.writers.docx": {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    },
+}
+"""Content types of the parts inside a Word package (``[Content_Types].xml``): the Word
+writer's own business, not types of files pakketbuild writes or names."""
+
+
+def media_type_literals(source: str, allowed: Collection[str] = ()) -> list[str]:
+    """The strings in ``source`` that are a media type (or a ``Content-Type`` header)."""
+    return [
+        f"line {node.lineno}: {node.value}"
+        for node in _string_literals(ast.parse(source))
+        if MEDIA_TYPE.match(node.value) and node.value not in allowed
+    ]
+
+
+def test_media_types_are_named_in_one_table() -> None:
+    """Every media type is spelled in ``mediatypes.py``; the registry, the URL contract,
+    the API, the feeds, the theme, the host headers and ``serve`` use its constants."""
+    offenders = {
+        name: found
+        for name, path in _modules().items()
+        if name != "pakketbuild.mediatypes"
+        and (
+            found := media_type_literals(
+                path.read_text(encoding="utf-8"), PACKAGE_PART_TYPES.get(name, set())
+            )
+        )
+    }
+    assert offenders == {}
+
+
+def test_the_media_type_check_can_fail() -> None:
+    assert media_type_literals('T = "application/pdf"') == ["line 1: application/pdf"]
+    assert media_type_literals('h = ("Content-Type: application/feed+json; charset=utf-8",)')
+    assert media_type_literals('d = "a media type, such as application/pdf"') == []

@@ -70,7 +70,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pakketbuild import jobkeys
+from pakketbuild import jobkeys, mediatypes
 from pakketbuild.confine import Confined, Refusal, Refused, confine
 from pakketbuild.i18n import _
 from pakketbuild.jobkeys import Dep
@@ -118,7 +118,6 @@ _ALIAS = re.compile(r"^\{([^{}]+)\}$")
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 """The font files a theme may bundle (TrueType, OpenType, WOFF, WOFF2)."""
 _FONT_MAGIC = (b"\x00\x01\x00\x00", b"true", b"OTTO", b"wOFF", b"wOF2")
-_LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
 
 
 @dataclass(frozen=True)
@@ -666,7 +665,7 @@ def _logo(
             "logo.file",
         )
         return None
-    return Logo(logo_path, logo_name, alt.strip(), _LOGO_TYPES[suffix], raster)
+    return Logo(logo_path, logo_name, alt.strip(), mediatypes.of_name(logo_name), raster)
 
 
 def _theme_file(

@@ -21,7 +21,6 @@ from pakketbuild.writers import (
     Format,
     Job,
     Writer,
-    download_formats,
     for_each_edition,
     urls,
 )
@@ -206,14 +205,6 @@ def contact_lines(contact: PubContact) -> list[tuple[str, str, str | None]]:
     if contact.hours:
         lines.append((CONTACT_HEADERS["hours"], contact.hours, None))
     return lines
-
-
-def document_kind(media_type: str | None) -> str | None:
-    """A short Dutch name for a document's file type: ``application/pdf`` → ``pdf``."""
-    if media_type is None:
-        return None
-    kinds = {f.media_type: f.extension for f in download_formats()}
-    return {**kinds, "text/html": "webpagina"}.get(media_type, media_type.split("/")[-1])
 
 
 def pakketten_of(pub: Publication, item: PubItem) -> list[PubPakket]:

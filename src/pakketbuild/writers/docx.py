@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from pakketbuild import anchors
 from pakketbuild.diagnostics import PakketbuildError, UsageError
 from pakketbuild.i18n import _
+from pakketbuild.mediatypes import short_name
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import BuildContext, Job, resolve
 from pakketbuild.writers.documents import (
@@ -51,7 +52,6 @@ from pakketbuild.writers.documents import (
     LABEL_STEPS,
     DocumentWriter,
     contact_lines,
-    document_kind,
     meta_for,
     pakketten_of,
     related_target,
@@ -347,7 +347,7 @@ class _Builder:
                     add_run(link, doc.title, self.state.style("Hyperlink"))
                 else:
                     paragraph.add_run(doc.title)
-                kind = document_kind(doc.media_type)
+                kind = short_name(doc.media_type)
                 if kind:
                     paragraph.add_run(f" ({kind})")
 

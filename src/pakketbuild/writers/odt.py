@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from xml.sax.saxutils import escape, quoteattr
 
 from pakketbuild import anchors, markdown
+from pakketbuild.mediatypes import short_name
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import FORMATS, BuildContext, Job, resolve
 from pakketbuild.writers.documents import (
@@ -52,7 +53,6 @@ from pakketbuild.writers.documents import (
     DocumentMeta,
     DocumentWriter,
     contact_lines,
-    document_kind,
     meta_for,
     pakketten_of,
     related_target,
@@ -268,7 +268,7 @@ class _Builder:
                     paragraph.append(_link(doc.url, doc.title))
                 else:
                     paragraph.append(doc.title)
-                kind = document_kind(doc.media_type)
+                kind = short_name(doc.media_type)
                 if kind:
                     paragraph.append(f" ({kind})")
                 entry = _element("text:list-item")

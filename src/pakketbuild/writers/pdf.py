@@ -34,6 +34,7 @@ from markupsafe import Markup
 
 from pakketbuild import anchors
 from pakketbuild.confine import content_url
+from pakketbuild.mediatypes import short_name
 from pakketbuild.publication import ItemFacts, PubItem, Publication, PubPakket
 from pakketbuild.writers import BuildContext, Job, resolve
 from pakketbuild.writers.documents import (
@@ -51,7 +52,6 @@ from pakketbuild.writers.documents import (
     LABEL_RELATED,
     LABEL_STEPS,
     DocumentWriter,
-    document_kind,
     meta_for,
     pakketten_of,
     related_target,
@@ -209,7 +209,7 @@ def _item_view(
             )
             for step in item.steps
         ],
-        documents=[_Doc(d.title, d.url, document_kind(d.media_type)) for d in item.documents],
+        documents=[_Doc(d.title, d.url, short_name(d.media_type)) for d in item.documents],
         related=[_Link(rel.title, related_target(pub, rel, local)) for rel in item.related],
     )
 
