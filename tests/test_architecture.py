@@ -360,3 +360,35 @@ def test_the_media_type_check_can_fail() -> None:
     assert media_type_literals('T = "application/pdf"') == ["line 1: application/pdf"]
     assert media_type_literals('h = ("Content-Type: application/feed+json; charset=utf-8",)')
     assert media_type_literals('d = "a media type, such as application/pdf"') == []
+
+
+def private_imports(source: str, module: str) -> list[str]:
+    """Names starting with ``_`` that ``source`` (the module ``module``) imports from
+    another pakketbuild module; gettext's ``_`` and dunders (``__version__``) are public."""
+    return [
+        f"line {node.lineno}: {node.module}.{alias.name}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom)
+        and node.module
+        and node.module.startswith("pakketbuild")
+        and node.module != module
+        for alias in node.names
+        if alias.name.startswith("_") and alias.name != "_" and not alias.name.endswith("__")
+    ]
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    offenders = {
+        name: found
+        for name, path in _modules().items()
+        if (found := private_imports(path.read_text(encoding="utf-8"), name))
+    }
+    assert offenders == {}
+
+
+def test_the_private_import_check_can_fail() -> None:
+    source = "def f():\n    from pakketbuild.publication import _theme\n"
+    assert private_imports(source, "pakketbuild.cms.admin") == [
+        "line 2: pakketbuild.publication._theme"
+    ]
+    assert private_imports("from pakketbuild.i18n import _, N_", "pakketbuild.cli") == []
