@@ -17,53 +17,36 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import re
-from collections.abc import Collection
+import sys
+from collections.abc import Callable, Collection
 from pathlib import Path
+from types import ModuleType
 
 from pakketbuild.writers import FORMATS, download_formats
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
 PACKAGE = SRC / "pakketbuild"
 
 
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(SRC).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+def _architecture_script() -> ModuleType:
+    """``scripts/architecture.py``: the one reader of the import graph, and the map."""
+    name = "architecture_script"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / "architecture.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
-def _modules() -> dict[str, Path]:
-    return {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
-
-
-def _type_checking_lines(tree: ast.Module) -> set[int]:
-    lines: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            for child in node.body:
-                lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
-    return lines
-
-
-def import_graph() -> dict[str, set[str]]:
-    """Module → the pakketbuild modules it imports (at run time)."""
-    modules = _modules()
-    graph: dict[str, set[str]] = {name: set() for name in modules}
-    for name, path in modules.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        skip = _type_checking_lines(tree)
-        for node in ast.walk(tree):
-            if getattr(node, "lineno", 0) in skip:
-                continue
-            targets: list[str] = []
-            if isinstance(node, ast.Import):
-                targets = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            for target in targets:
-                if target in modules and target != name:
-                    graph[name].add(target)
-    return graph
+ARCHITECTURE = _architecture_script()
+_modules: Callable[[], dict[str, Path]] = ARCHITECTURE.modules
+import_graph: Callable[[], dict[str, set[str]]] = ARCHITECTURE.import_graph
+"""Module → the pakketbuild modules it imports (at run time)."""
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -104,6 +87,40 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_no_import_cycles() -> None:
     graph = import_graph()
     assert _cycles(graph) == []
+
+
+def test_the_map_in_docs_is_drawn_from_the_code() -> None:
+    """docs/architecture.md's pictures and module table are what scripts/architecture.py
+    draws from the source today (run ``make architecture`` after moving code)."""
+    doc = ARCHITECTURE.DOC.read_text(encoding="utf-8")
+    assert ARCHITECTURE.page(doc) == doc, "docs/architecture.md is stale: make architecture"
+
+
+def test_no_layer_imports_a_layer_above_it() -> None:
+    assert ARCHITECTURE.upward_imports(import_graph()) == []
+
+
+def test_the_map_checks_can_fail() -> None:
+    """A stale picture is noticed, an upward import is reported, and a module of the base
+    that imports the loader is one (so a new top-level module must be placed)."""
+    doc = ARCHITECTURE.DOC.read_text(encoding="utf-8")
+    stale = doc.replace("writers_pdf --> writers_pdf_layout", "writers_pdf --> writers_fetcher")
+    assert stale != doc and ARCHITECTURE.page(stale) == doc
+    graph = import_graph()
+    graph["pakketbuild.labels"] = {"pakketbuild.loader"}
+    graph["pakketbuild.loader"] = set(graph["pakketbuild.loader"]) | {"pakketbuild.build"}
+    assert ARCHITECTURE.upward_imports(graph) == [
+        "pakketbuild.labels imports pakketbuild.loader",
+        "pakketbuild.loader imports pakketbuild.build",
+    ]
+
+
+def test_every_module_is_on_the_map() -> None:
+    """The generated table names every module, with the first sentence of its docstring."""
+    table = ARCHITECTURE.module_table(import_graph())
+    for name, path in _modules().items():
+        assert f"| `{path.relative_to(PACKAGE).as_posix()}` |" in table, name
+    assert "| `writers/pdf_layout.py` | writers | Laying out and writing the PDF" in table
 
 
 def test_the_graph_is_read_from_real_imports() -> None:
