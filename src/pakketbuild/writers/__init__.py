@@ -93,9 +93,14 @@ class Writer:
         return FORMATS[self.name]
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
+        """One job per output file of every edition: ``for_each_edition(pub, plan)``, where
+        ``plan`` gives one edition's jobs."""
         raise NotImplementedError
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
+        """The bytes of ``job``'s file. Starts with ``pub, job = resolve(pub, job)``: a
+        view's job names the view (path ``views/<id>/…``, subject ``view:<id>:…``), and
+        :func:`resolve` gives its edition and the job as that edition planned it."""
         raise NotImplementedError
 
     def read_input(self, content: Content, option: Path | None) -> bytes | None:
