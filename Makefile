@@ -105,7 +105,7 @@ test: test-venv tools
 
 ## lint: ruff and mypy (mypy's settings are in pyproject.toml)
 lint: test-venv
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/mypy
 
 ## vendor-cms: refresh the vendored Decap CMS bundle from tools/cms (npm; maintainers only)
@@ -157,7 +157,7 @@ bench: venv
 # Extra options go in ARGS, e.g. make check ARGS=--strict; English: make check ARGS="--lang en".
 # (make build, above, puts the site and the PDF/Word/ODT files in exports/.)
 
-.PHONY: check serve status new-item new-pakket messages
+.PHONY: check serve status new-item new-pakket messages architecture
 ARGS  ?=
 KIND  ?= other
 TITLE ?=
@@ -187,3 +187,7 @@ new-pakket: venv
 ## messages: update the message catalogs (src/pakketbuild/locale) after changing texts
 messages: venv
 	$(BIN)/python scripts/messages.py
+
+## architecture: redraw the map in docs/architecture.md from the import graph (after moving code)
+architecture: venv
+	$(BIN)/python scripts/architecture.py

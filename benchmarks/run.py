@@ -679,13 +679,34 @@ def write_report(
             f"| {name} | {fmt_s(value.seconds)} | {fmt_s(value.cpu_seconds)} | "
             f"{value.peak_mib:.0f} MiB |"
         )
+    targets, info = _comparison_targets(rows, extras)
+    more, more_info = _scale_targets(rows, extras)
+    targets += more
+    info += more_info
+    lines += ["", "## Targets", "", "| target | measured | goal | |", "|---|---:|---:|---|"]
+    for target in targets:
+        lines.append(target.row())
+    if info:
+        lines += ["", *info]
+    lines += ["", notes.strip(), ""]
+    out.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _find(rows: list[BuildRow], corpus: str, formats: str) -> BuildRow | None:
+    return next((r for r in rows if r.corpus.startswith(corpus) and r.formats == formats), None)
+
+
+def _comparison_targets(
+    rows: list[BuildRow], extras: dict[str, Measure]
+) -> tuple[list[Target], list[str]]:
+    """The targets against pandoc and Hugo (in the order of the performance issue's
+    table), and lines of information beside them."""
 
     def find(corpus: str, formats: str) -> BuildRow | None:
-        return next((r for r in rows if r.corpus.startswith(corpus) and r.formats == formats), None)
+        return _find(rows, corpus, formats)
 
     targets: list[Target] = []
     info: list[str] = []
-    # In the order of the performance issue's table.
     pandoc = extras.get(PANDOC)
     paired = extras.get(PANDOC_PAIR)
     if paired and pandoc:
@@ -724,6 +745,19 @@ def write_report(
             Target("1,000 items, no-op rebuild / Hugo cold",
                    big.noop.seconds / hugo.seconds, 0.5, "ratio")
         )  # fmt: skip
+    return targets, info
+
+
+def _scale_targets(
+    rows: list[BuildRow], extras: dict[str, Measure]
+) -> tuple[list[Target], list[str]]:
+    """The targets of large content, memory, serve and check, and lines of information."""
+
+    def find(corpus: str, formats: str) -> BuildRow | None:
+        return _find(rows, corpus, formats)
+
+    targets: list[Target] = []
+    info: list[str] = []
     full = find("N = 1,000", ALL)
     if full:
         targets.append(
@@ -776,13 +810,7 @@ def write_report(
                 f"({fmt_s(found.edit.seconds)} vs {fmt_s(found.cold.seconds)}). Small "
                 f"content has no 5% goal: an edit costs at least a process start."
             )
-    lines += ["", "## Targets", "", "| target | measured | goal | |", "|---|---:|---:|---|"]
-    for target in targets:
-        lines.append(target.row())
-    if info:
-        lines += ["", *info]
-    lines += ["", notes.strip(), ""]
-    out.write_text("\n".join(lines), encoding="utf-8")
+    return targets, info
 
 
 LOAD_AT_START: tuple[float, float, float] | None = None

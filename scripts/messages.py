@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -31,7 +31,7 @@ LOCALE = PACKAGE / "locale"
 DOMAIN = "pakketbuild"
 LANGUAGES = ("nl", "en")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 """The catalogs' header dates: fixed, so that regenerating changes nothing by itself."""
 
 

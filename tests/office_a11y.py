@@ -130,6 +130,19 @@ def check_docx(path: Path) -> list[Problem]:
                 names[style.get(f"{w}styleId", "")] = name.get(f"{w}val", "")
     body = document.find(f"{w}body")
     assert body is not None
+    problems += _docx_paragraphs(body, names, where)
+    problems += _docx_tables(body, where)
+    for doc_pr in body.iter(f"{{{WP}}}docPr"):
+        if not (doc_pr.get("descr") or "").strip():
+            name = doc_pr.get("name", "?")
+            problems.append(Problem("alt-text", where, f"image '{name}' has no alt text"))
+    return problems + _docx_links(path, body, where)
+
+
+def _docx_paragraphs(body: etree._Element, names: dict[str, str], where: str) -> list[Problem]:
+    """Heading order and empty paragraphs (``names``: style id → style name)."""
+    w = f"{{{W}}}"
+    problems: list[Problem] = []
 
     def style_of(paragraph: etree._Element) -> str:
         pstyle = paragraph.find(f"{w}pPr/{w}pStyle")
@@ -155,8 +168,12 @@ def check_docx(path: Path) -> list[Problem]:
             problems.append(
                 Problem("empty-paragraph", where, "an empty paragraph (use spacing in a style)")
             )
-    problems += _headings(levels, where)
+    return problems + _headings(levels, where)
 
+
+def _docx_tables(body: etree._Element, where: str) -> list[Problem]:
+    w = f"{{{W}}}"
+    problems: list[Problem] = []
     for number, table in enumerate(body.iter(f"{w}tbl"), start=1):
         first = table.find(f"{w}tr")
         if first is None or first.find(f"{w}trPr/{w}tblHeader") is None:
@@ -169,12 +186,12 @@ def check_docx(path: Path) -> list[Problem]:
             if merged:
                 problems.append(Problem("merged-cells", where, f"table {number} merges cells"))
                 break
+    return problems
 
-    for doc_pr in body.iter(f"{{{WP}}}docPr"):
-        if not (doc_pr.get("descr") or "").strip():
-            name = doc_pr.get("name", "?")
-            problems.append(Problem("alt-text", where, f"image '{name}' has no alt text"))
 
+def _docx_links(path: Path, body: etree._Element, where: str) -> list[Problem]:
+    w = f"{{{W}}}"
+    problems: list[Problem] = []
     rels: dict[str, str] = {}
     with zipfile.ZipFile(path) as archive:
         rel_root = _xml(archive, "word/_rels/document.xml.rels")
@@ -193,13 +210,15 @@ def check_docx(path: Path) -> list[Problem]:
 # --------------------------------------------------------------------------- ODT
 
 
+def _q(name: str) -> str:
+    """``text:p`` → ``{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p``."""
+    prefix, local = name.split(":")
+    return f"{{{ODF[prefix]}}}{local}"
+
+
 def check_odt(path: Path) -> list[Problem]:
     where = path.name
-
-    def q(name: str) -> str:
-        prefix, local = name.split(":")
-        return f"{{{ODF[prefix]}}}{local}"
-
+    q = _q
     problems: list[Problem] = []
     with zipfile.ZipFile(path) as archive:
         content = _xml(archive, "content.xml")
@@ -226,7 +245,24 @@ def check_odt(path: Path) -> list[Problem]:
         return [*problems, Problem("title", where, "no office:text: not a text document")]
     levels = [(int(h.get(q("text:outline-level"), "1")), _text(h)) for h in body.iter(q("text:h"))]
     problems += _headings(levels, where)
+    problems += _odt_paragraphs(body, where)
+    problems += _odt_tables(body, where)
+    for frame in body.iter(q("draw:frame")):
+        alt = frame.findtext(q("svg:title")) or frame.findtext(q("svg:desc"))
+        if not (alt or "").strip():
+            name = frame.get(q("draw:name"), "?")
+            problems.append(Problem("alt-text", where, f"image '{name}' has no alt text"))
+    for link in body.iter(q("text:a")):
+        target = link.get("{http://www.w3.org/1999/xlink}href", "")
+        problem = _link_problem(_text(link), target, where)
+        if problem:
+            problems.append(problem)
+    return problems
 
+
+def _odt_paragraphs(body: etree._Element, where: str) -> list[Problem]:
+    q = _q
+    problems: list[Problem] = []
     for paragraph in body.iter(q("text:p")):
         ancestors = {a.tag for a in paragraph.iterancestors()}
         if q("table:table-cell") in ancestors or q("text:index-body") in ancestors:
@@ -240,7 +276,12 @@ def check_odt(path: Path) -> list[Problem]:
             problems.append(
                 Problem("empty-paragraph", where, "an empty paragraph (use spacing in a style)")
             )
+    return problems
 
+
+def _odt_tables(body: etree._Element, where: str) -> list[Problem]:
+    q = _q
+    problems: list[Problem] = []
     for number, table in enumerate(body.iter(q("table:table")), start=1):
         if table.find(q("table:table-header-rows")) is None:
             problems.append(Problem("table-header", where, f"table {number} has no header row"))
@@ -251,16 +292,4 @@ def check_odt(path: Path) -> list[Problem]:
         )
         if spanned or table.find(f".//{q('table:covered-table-cell')}") is not None:
             problems.append(Problem("merged-cells", where, f"table {number} merges cells"))
-
-    for frame in body.iter(q("draw:frame")):
-        alt = frame.findtext(q("svg:title")) or frame.findtext(q("svg:desc"))
-        if not (alt or "").strip():
-            name = frame.get(q("draw:name"), "?")
-            problems.append(Problem("alt-text", where, f"image '{name}' has no alt text"))
-
-    for link in body.iter(q("text:a")):
-        target = link.get("{http://www.w3.org/1999/xlink}href", "")
-        problem = _link_problem(_text(link), target, where)
-        if problem:
-            problems.append(problem)
     return problems

@@ -17,52 +17,36 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection
+import importlib.util
+import re
+import sys
+from collections.abc import Callable, Collection
 from pathlib import Path
+from types import ModuleType
 
 from pakketbuild.writers import FORMATS, download_formats
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
 PACKAGE = SRC / "pakketbuild"
 
 
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(SRC).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+def _architecture_script() -> ModuleType:
+    """``scripts/architecture.py``: the one reader of the import graph, and the map."""
+    name = "architecture_script"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / "architecture.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
-def _modules() -> dict[str, Path]:
-    return {_module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
-
-
-def _type_checking_lines(tree: ast.Module) -> set[int]:
-    lines: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            for child in node.body:
-                lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
-    return lines
-
-
-def import_graph() -> dict[str, set[str]]:
-    """Module → the pakketbuild modules it imports (at run time)."""
-    modules = _modules()
-    graph: dict[str, set[str]] = {name: set() for name in modules}
-    for name, path in modules.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        skip = _type_checking_lines(tree)
-        for node in ast.walk(tree):
-            if getattr(node, "lineno", 0) in skip:
-                continue
-            targets: list[str] = []
-            if isinstance(node, ast.Import):
-                targets = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            for target in targets:
-                if target in modules and target != name:
-                    graph[name].add(target)
-    return graph
+ARCHITECTURE = _architecture_script()
+_modules: Callable[[], dict[str, Path]] = ARCHITECTURE.modules
+import_graph: Callable[[], dict[str, set[str]]] = ARCHITECTURE.import_graph
+"""Module → the pakketbuild modules it imports (at run time)."""
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -103,6 +87,40 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_no_import_cycles() -> None:
     graph = import_graph()
     assert _cycles(graph) == []
+
+
+def test_the_map_in_docs_is_drawn_from_the_code() -> None:
+    """docs/architecture.md's pictures and module table are what scripts/architecture.py
+    draws from the source today (run ``make architecture`` after moving code)."""
+    doc = ARCHITECTURE.DOC.read_text(encoding="utf-8")
+    assert ARCHITECTURE.page(doc) == doc, "docs/architecture.md is stale: make architecture"
+
+
+def test_no_layer_imports_a_layer_above_it() -> None:
+    assert ARCHITECTURE.upward_imports(import_graph()) == []
+
+
+def test_the_map_checks_can_fail() -> None:
+    """A stale picture is noticed, an upward import is reported, and a module of the base
+    that imports the loader is one (so a new top-level module must be placed)."""
+    doc = ARCHITECTURE.DOC.read_text(encoding="utf-8")
+    stale = doc.replace("writers_pdf --> writers_pdf_layout", "writers_pdf --> writers_fetcher")
+    assert stale != doc and ARCHITECTURE.page(stale) == doc
+    graph = import_graph()
+    graph["pakketbuild.labels"] = {"pakketbuild.loader"}
+    graph["pakketbuild.loader"] = set(graph["pakketbuild.loader"]) | {"pakketbuild.build"}
+    assert ARCHITECTURE.upward_imports(graph) == [
+        "pakketbuild.labels imports pakketbuild.loader",
+        "pakketbuild.loader imports pakketbuild.build",
+    ]
+
+
+def test_every_module_is_on_the_map() -> None:
+    """The generated table names every module, with the first sentence of its docstring."""
+    table = ARCHITECTURE.module_table(import_graph())
+    for name, path in _modules().items():
+        assert f"| `{path.relative_to(PACKAGE).as_posix()}` |" in table, name
+    assert "| `writers/pdf_layout.py` | writers | Laying out and writing the PDF" in table
 
 
 def test_the_graph_is_read_from_real_imports() -> None:
@@ -333,6 +351,80 @@ def test_pages_and_documents_show_item_facts_only_through_the_outline() -> None:
     assert offenders == {}
 
 
+def _string_literals(tree: ast.Module) -> list[ast.Constant]:
+    """The string constants of a module, leaving out docstrings."""
+    docstrings = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+def test_the_did_you_mean_hint_is_worded_once() -> None:
+    """Every "did you mean …?" comes from ``suggest.did_you_mean``: no other module spells
+    the hint in a string (docstrings aside)."""
+    found = {
+        name: lines
+        for name, path in _modules().items()
+        if (
+            lines := [
+                node.lineno
+                for node in _string_literals(ast.parse(path.read_text(encoding="utf-8")))
+                if "did you mean" in node.value
+            ]
+        )
+    }
+    assert list(found) == ["pakketbuild.suggest"] and len(found["pakketbuild.suggest"]) == 1
+
+
+MEDIA_TYPE = re.compile(
+    r"^(?:Content-Type: )?(?:text|application|image|font|audio|video)/[a-z0-9][a-z0-9.+-]*"
+    r"(?:; ?charset=[a-z0-9-]+)?$"
+)
+PACKAGE_PART_TYPES = {
+    "pakketbuild.writers.docx": {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    },
+    "pakketbuild.writers.odt": {"text/xml"},
+}
+"""Content types of the parts inside a Word package (``[Content_Types].xml``) and an ODF
+package (``META-INF/manifest.xml``): the writer's own business, not types of files
+pakketbuild writes or names."""
+
+
+def media_type_literals(source: str, allowed: Collection[str] = ()) -> list[str]:
+    """The strings in ``source`` that are a media type (or a ``Content-Type`` header)."""
+    return [
+        f"line {node.lineno}: {node.value}"
+        for node in _string_literals(ast.parse(source))
+        if MEDIA_TYPE.match(node.value) and node.value not in allowed
+    ]
+
+
+def test_media_types_are_named_in_one_table() -> None:
+    """Every media type is spelled in ``mediatypes.py``; the registry, the URL contract,
+    the API, the feeds, the theme, the host headers and ``serve`` use its constants."""
+    offenders = {
+        name: found
+        for name, path in _modules().items()
+        if name != "pakketbuild.mediatypes"
+        and (
+            found := media_type_literals(
+                path.read_text(encoding="utf-8"), PACKAGE_PART_TYPES.get(name, set())
+            )
+        )
+    }
+    assert offenders == {}
+
+
 def test_the_outline_check_can_fail() -> None:
     """The check sees the reads the writers used to make before the outline."""
     assert fact_reads("label = item.kind_label") == ["line 1: item.kind_label"]
@@ -365,3 +457,41 @@ def test_every_outline_block_has_a_rule_in_every_renderer() -> None:
         rules = next(TEMPLATES.joinpath(folder).glob("_*.html")).read_text(encoding="utf-8")
         table = rules[rules.index("set rules") :]
         assert {k for k in wanted if f'"{k}": ' not in table} == set(), folder
+
+
+def test_the_media_type_check_can_fail() -> None:
+    assert media_type_literals('T = "application/pdf"') == ["line 1: application/pdf"]
+    assert media_type_literals('h = ("Content-Type: application/feed+json; charset=utf-8",)')
+    assert media_type_literals('d = "a media type, such as application/pdf"') == []
+
+
+def private_imports(source: str, module: str) -> list[str]:
+    """Names starting with ``_`` that ``source`` (the module ``module``) imports from
+    another pakketbuild module; gettext's ``_`` and dunders (``__version__``) are public."""
+    return [
+        f"line {node.lineno}: {node.module}.{alias.name}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom)
+        and node.module
+        and node.module.startswith("pakketbuild")
+        and node.module != module
+        for alias in node.names
+        if alias.name.startswith("_") and alias.name != "_" and not alias.name.endswith("__")
+    ]
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    offenders = {
+        name: found
+        for name, path in _modules().items()
+        if (found := private_imports(path.read_text(encoding="utf-8"), name))
+    }
+    assert offenders == {}
+
+
+def test_the_private_import_check_can_fail() -> None:
+    source = "def f():\n    from pakketbuild.publication import _theme\n"
+    assert private_imports(source, "pakketbuild.cms.admin") == [
+        "line 2: pakketbuild.publication._theme"
+    ]
+    assert private_imports("from pakketbuild.i18n import _, N_", "pakketbuild.cli") == []

@@ -1,13 +1,18 @@
-"""The editor guide and the CI recipe stay in step with the code."""
+"""The docs stay in step with the code: the editor guide and the CI recipe, and every
+path, module, name and test that a page of ``docs/``, the README, CONTRIBUTING or SECURITY
+names exists."""
 
 from __future__ import annotations
 
+import ast
+import importlib
 import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from pakketbuild.loading.reading import ORGANISATIONS_FILE, SITE_FILE, WITHDRAWN_FILE
 from pakketbuild.model import Kind
 from pakketbuild.theme import COLOR_TOKENS
 
@@ -108,3 +113,162 @@ def test_the_ci_note_covers_gitlab() -> None:
     assert "pakketbuild check --strict" in gitlab["check"]["script"]
     assert gitlab["pages"]["artifacts"]["paths"] == ["public"]
     assert gitlab["pages"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+
+
+# --------------------------------------------------------------------------- references
+
+DOCS = (
+    *sorted((ROOT / "docs").glob("*.md")),
+    ROOT / "README.md",
+    ROOT / "CONTRIBUTING.md",
+    ROOT / "SECURITY.md",
+)
+"""The pages whose references to the repository are checked (the change log is history).
+Paths under ``exports/`` are what a build writes, not files of the repository."""
+CONTENT_FILES = {SITE_FILE, ORGANISATIONS_FILE, WITHDRAWN_FILE}
+"""The files at the top of a content folder (``content/site.yaml`` …); deeper paths under
+``content/`` may be an editor's example (``content/items/mijn-onderdeel.md``)."""
+FILE_SUFFIXES = {
+    "py", "md", "css", "json", "yaml", "yml", "html", "pdf", "docx", "dotx", "odt", "txt",
+    "xml", "atom", "js", "mjs", "svg", "png", "jpg", "toml", "conf", "ttf", "gz", "mo", "po",
+}  # fmt: skip
+"""Endings that make ``theme.css`` a file name rather than the attribute ``css`` of the
+module ``theme``."""
+PACKAGES = ("pakketbuild", "pakketbuild.writers", "pakketbuild.engine", "pakketbuild.loading",
+            "pakketbuild.cms")  # fmt: skip
+"""Where a short module name in the docs is looked up: ``urls.relative`` is
+``pakketbuild.writers.urls.relative``."""
+
+
+def _repository_files() -> tuple[set[str], set[str], set[str]]:
+    """The repository's top-level names, the names of its Python files, and the names of
+    the tests' functions and classes."""
+    tops = {p.name for p in ROOT.iterdir()} - {".venv", ".git", "exports"}
+    python = [
+        p
+        for folder in ("src", "tests", "scripts", "benchmarks", "docs")
+        for p in (ROOT / folder).rglob("*.py")
+        if "node_modules" not in p.parts
+    ]
+    tests = {
+        node.name
+        for p in python
+        if p.is_relative_to(ROOT / "tests")
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.ClassDef)
+    }
+    return tops, {p.name for p in python}, tests
+
+
+def _expand(path: str) -> list[str]:
+    """``schema/{item,pakket}.json`` → both paths."""
+    match = re.search(r"\{([^{}]*)\}", path)
+    if match is None:
+        return [path]
+    return [
+        expanded
+        for choice in match.group(1).split(",")
+        for expanded in _expand(path[: match.start()] + choice + path[match.end() :])
+    ]
+
+
+def _path_problem(span: str, tops: set[str], python: set[str]) -> str | None:
+    """Why the path ``span`` names nothing (None: it does, or it is an example)."""
+    if any(mark in span for mark in "<>*…") or " " in span:
+        return None  # a pattern: downloads/<pakket-id>.pdf, tests/writers/test_<name>.py
+    for path in _expand(span.split("#")[0].rstrip("/")):
+        first, _, rest = path.partition("/")
+        if first == "content" and rest and not (ROOT / path).exists():
+            if "/" not in rest and rest not in CONTENT_FILES:
+                return f"a content folder has no file {rest}"
+        elif first in tops and not (ROOT / path).exists():
+            return f"there is no {path}"
+        elif first not in tops and (path.endswith(".py") or first == "templates"):
+            if "/" not in path and path not in python:
+                return f"there is no Python file {path}"
+            if "/" in path and not (SRC / path).exists():
+                return f"there is no src/pakketbuild/{path}"
+    return None
+
+
+def _name_problem(dotted: str) -> str | None:
+    """Why ``suggest.closest``-like names name nothing (None: they do, or they are not a
+    module's name)."""
+    parts = dotted.split(".")
+    if parts[-1] in FILE_SUFFIXES:
+        return None
+    for package in PACKAGES:
+        for n in range(len(parts), 0, -1):
+            prefix = parts[:n] if parts[0] == "pakketbuild" else [package, *parts[:n]]
+            name = ".".join(prefix)
+            if (SRC.parent / name.replace(".", "/")).with_suffix(".py").is_file() or (
+                SRC.parent / name.replace(".", "/") / "__init__.py"
+            ).is_file():
+                found: object = importlib.import_module(name)
+                for attribute in parts[n:]:
+                    if not hasattr(found, attribute):
+                        return f"{name} has no {'.'.join(parts[n:])}"
+                    found = getattr(found, attribute)
+                return None
+    return None
+
+
+def missing_references(text: str, here: Path) -> list[str]:
+    """What the page ``text`` (in the folder ``here``) names that does not exist: a link
+    target, a path of the repository, a module or a name in one (``suggest.closest``), a
+    test (``test_…``)."""
+    tops, python, tests = _repository_files()
+    problems: list[str] = []
+    for match in re.finditer(r"\]\(([^)\s]+)\)", text):
+        target = match.group(1)
+        if not re.match(r"[a-z]+:|#", target) and not (here / target.split("#")[0]).exists():
+            problems.append(f"link {target}: there is no such file")
+    for match in re.finditer(r"`([^`\n]+)`", text):
+        span = match.group(1).strip()
+        problem: str | None = None
+        if "/" in span or span.endswith(".py"):
+            problem = _path_problem(span, tops, python)
+        elif re.fullmatch(r"test_[a-z0-9_]+", span):
+            problem = None if span in tests else "there is no such test"
+        elif found := re.fullmatch(r"([A-Za-z_]\w*(?:\.\w+)+)(?:\(.*\))?", span):
+            problem = _name_problem(found.group(1))
+        if problem is not None:
+            problems.append(f"`{span}`: {problem}")
+    return problems
+
+
+def test_the_docs_name_only_what_exists() -> None:
+    """No page names a file, module, function or test that is not there."""
+    found = {
+        doc.relative_to(ROOT).as_posix(): problems
+        for doc in DOCS
+        if (problems := missing_references(doc.read_text(encoding="utf-8"), doc.parent))
+    }
+    assert found == {}
+
+
+def test_the_reference_check_can_fail() -> None:
+    page = (
+        "See [the guide](redactie.md), [gone](verdwenen.md#x) and [web](https://e.nl/x).\n"
+        "`suggest.closest` and `suggest.did_you_mean` exist, `suggest.raad_maar` does not;\n"
+        "`writers.resolve(pub, job)`, `urls.relative`, `theme.css`, `item.resolved.title`.\n"
+        "`tests/test_docs.py`, `tests/writers/test_item_url.py`, `writers/docx.py`,\n"
+        "`writers/dox.py`, `documents.py`, `odf.py`, `schema/{item,pakketten}.json`,\n"
+        "`content/site.yaml`, `content/sites.yaml`, `content/items/mijn-item.md`,\n"
+        "`downloads/<pakket-id>.pdf`, `test_the_reference_check_can_fail`, `test_nergens`.\n"
+    )
+    assert missing_references(page, ROOT / "docs") == [
+        "link verdwenen.md#x: there is no such file",
+        "`suggest.raad_maar`: pakketbuild.suggest has no raad_maar",
+        "`tests/writers/test_item_url.py`: there is no tests/writers/test_item_url.py",
+        "`writers/dox.py`: there is no src/pakketbuild/writers/dox.py",
+        "`odf.py`: there is no Python file odf.py",
+        "`schema/{item,pakketten}.json`: there is no schema/pakketten.json",
+        "`content/sites.yaml`: a content folder has no file sites.yaml",
+        "`test_nergens`: there is no such test",
+    ]
+
+
+def test_no_scratch_files_at_the_repository_root() -> None:
+    """Code lives in src/, tests/, scripts/, benchmarks/ and tools/, never loose at the root."""
+    assert sorted(p.name for p in ROOT.glob("*.py")) == []

@@ -70,11 +70,10 @@ from pakketbuild.writers import FORMATS, BuildContext, check_formats
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from concurrent.futures import Future
 
     from pakketbuild.engine.early import EarlyWorker
     from pakketbuild.engine.schedule import Budget
-    from pakketbuild.engine.workers import Placed, Pool
+    from pakketbuild.engine.workers import Pool
     from pakketbuild.publication import Publication
 
 __all__ = [
@@ -259,6 +258,70 @@ def _up_to_date(state: State, inputs: Inputs, out: Path) -> bool:
 # --------------------------------------------------------------------------- the full build
 
 
+@dataclass
+class _Tally:
+    """What became of every file of a plan, per format (the build's summary lines), and
+    the one way a rendered file is placed in the staging folder and counted."""
+
+    staging: Staging
+    reporter: Reporter
+    light_rendered: list[str]
+    """Light files rendered by this build (:attr:`_Build.light_rendered`)."""
+    totals: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Format → ``written``/``reused``/``rendered`` → number of files."""
+
+    @classmethod
+    def of(
+        cls, plan: list[Planned], staging: Staging, reporter: Reporter, light_rendered: list[str]
+    ) -> _Tally:
+        tally = cls(staging, reporter, light_rendered)
+        for planned in plan:
+            fmt = planned.job.format
+            tally.totals[fmt] = tally.totals.get(fmt, 0) + 1
+        tally.seconds = dict.fromkeys(tally.totals, 0.0)
+        tally.counts = {fmt: {"written": 0, "reused": 0, "rendered": 0} for fmt in tally.totals}
+        return tally
+
+    def done(self, planned: Planned, data: bytes, secs: float) -> None:
+        """``planned`` was rendered to ``data`` in this process (or by a worker)."""
+        self.placed(planned, self.staging.place_rendered(planned, data, secs), secs)
+
+    def placed(self, planned: Planned, status: str, secs: float) -> None:
+        """``planned`` was rendered and is in the staging folder (``written``, or the
+        same bytes as before linked: ``reused``)."""
+        fmt = planned.job.format
+        self.seconds[fmt] += secs
+        self.counts[fmt][status] += 1
+        self.counts[fmt]["rendered"] += 1
+        if not planned.writer.format.heavy:  # written, or the same bytes linked
+            self.light_rendered.append(planned.job.path)
+        self.reporter.artifact(fmt, planned.job.path, status)
+
+
+@dataclass
+class _Work:
+    """Who renders what (:meth:`_Build._schedule`)."""
+
+    to_render: list[Planned]
+    light: list[Planned]
+    """Light jobs, rendered in the build process (and the helpers)."""
+    pooled: list[Planned]
+    """Heavy jobs for the pool."""
+    here: list[Planned] = field(default_factory=list)
+    """Heavy jobs the build process renders itself."""
+    early: EarlyWorker | None = None
+    pool: Pool | None = None
+    helpers: Pool | None = None
+    """Forked helpers that render shares of the light jobs."""
+
+    def close(self) -> None:
+        for other in (self.pool, self.helpers):
+            if other is not None:
+                other.close()
+
+
 class _Build:
     """One build that loads the content (everything except the no-op)."""
 
@@ -379,27 +442,46 @@ class _Build:
         return self.result
 
     # -- producing ---------------------------------------------------------------------
+    # The phases of :meth:`_produce`, in the spirit of Sphinx's ``Builder.build``: take
+    # over what did not change, decide who renders what, render, report.
 
     def _produce(self, plan: list[Planned], pub: Publication, ctx: BuildContext) -> None:
-        from pakketbuild.engine.schedule import expected_seconds, heavy_plan, split_light
-        from pakketbuild.engine.workers import Pool, render
+        """Every file of ``plan`` into the staging folder: taken over, or rendered here,
+        by the pool, the light helpers or the early worker."""
+        tally = _Tally.of(plan, self.staging, self.reporter, self.light_rendered)
+        to_render = self._take_over(plan, tally)
+        work = self._schedule(plan, to_render, pub, ctx)
+        try:
+            self._render(plan, work, pub, ctx, tally)
+        finally:
+            work.close()
+            self.reporter.close()
+        self._report(tally)
 
-        staging = self.staging
-        totals: dict[str, int] = {}
-        for planned in plan:
-            totals[planned.job.format] = totals.get(planned.job.format, 0) + 1
-        seconds = dict.fromkeys(totals, 0.0)
-        counts = {fmt: {"written": 0, "reused": 0, "rendered": 0} for fmt in totals}
+    def _take_over(self, plan: list[Planned], tally: _Tally) -> list[Planned]:
+        """Phase 1: the files whose key did not change are taken over from the previous
+        tree or the cache (not with ``--force``); the others are returned, to render."""
         to_render: list[Planned] = []
         for planned in plan:
-            status = None if self.options.force else staging.reuse(planned)
+            status = None if self.options.force else self.staging.reuse(planned)
             if status is None:
                 to_render.append(planned)
             else:
-                counts[planned.job.format][status] += 1
+                tally.counts[planned.job.format][status] += 1
+        return to_render
+
+    def _schedule(
+        self, plan: list[Planned], to_render: list[Planned], pub: Publication, ctx: BuildContext
+    ) -> _Work:
+        """Phase 2: which process renders what. Heavy jobs go longest first (previous
+        render times where known, pakketten before items) to the early worker (its
+        formats), the pool or this process; light ones to this process, shared with
+        forked helpers when there are many and neither pool nor early worker runs."""
+        from pakketbuild.engine.schedule import expected_seconds, heavy_plan
+        from pakketbuild.engine.workers import Pool
+
         heavy = [p for p in to_render if p.writer.format.heavy]
         light = [p for p in to_render if not p.writer.format.heavy]
-        # Longest first: previous render times where known, pakketten before items.
         heavy.sort(key=lambda p: (-expected_seconds(p, self.old), p.job.path))
         budget, early = self.budget, self.early
         if early is not None:
@@ -412,100 +494,111 @@ class _Build:
             else:
                 early.close()
                 self.early = early = None
-
-        def done(planned: Planned, data: bytes, secs: float) -> None:
-            placed(planned, staging.place_rendered(planned, data, secs), secs)
-
-        def placed(planned: Planned, status: str, secs: float) -> None:
-            fmt = planned.job.format
-            seconds[fmt] += secs
-            counts[fmt][status] += 1
-            counts[fmt]["rendered"] += 1
-            if not planned.writer.format.heavy:  # written, or the same bytes linked
-                self.light_rendered.append(planned.job.path)
-            self.reporter.artifact(fmt, planned.job.path, status)
-
         workers, pooled = heavy_plan(heavy, light, budget, self.old)
-        pool = Pool(pub, ctx, self.content_root, workers) if pooled else None
         in_pool = {p.job.path for p in pooled}
         here = [p for p in heavy if p.job.path not in in_pool]
-        helpers = None
-        if pool is None and early is None:
-            helpers = self._light_helpers(plan, light, pub, ctx)
+        work = _Work(to_render, light, pooled, here, early)
+        try:
+            work.pool = Pool(pub, ctx, self.content_root, workers) if pooled else None
+            if work.pool is None and early is None:
+                work.helpers = self._light_helpers(plan, light, pub, ctx)
+        except BaseException:
+            work.close()
+            raise
+        return work
+
+    def _render(
+        self, plan: list[Planned], work: _Work, pub: Publication, ctx: BuildContext, tally: _Tally
+    ) -> None:
+        """Phase 3: render. The pool starts on its jobs first; meanwhile this process
+        renders the light jobs (its share, when helpers take the rest), then its heavy
+        ones, then helps the early worker, and takes the pool's results last. The early
+        worker is fed whenever this process finishes a file."""
+        from pakketbuild.engine.workers import render
+
+        pool, early = work.pool, work.early
+
+        def here(planned: Planned) -> None:
+            data, secs = render(planned.writer, pub, ctx, planned.job)
+            tally.done(planned, data, secs)
 
         def feed() -> None:
             if early is not None:
-                early.feed(pub, ctx, done)
+                early.feed(pub, ctx, tally.done)
 
-        futures: list[tuple[Planned, Future[tuple[bytes, float]]]] = []
-        shares: list[Future[Placed]] = []
-        try:
-            if pool is not None:  # the parent renders the light jobs meanwhile
-                futures = [(p, pool.submit(p)) for p in pooled]
-            feed()
-            self.reporter.start(totals)
-            rendering = {p.job.path for p in to_render}
-            for planned in plan:
-                if planned.job.path not in rendering:
-                    self.reporter.artifact(planned.job.format, planned.job.path, "reused")
-            with gc_paused():
-                if helpers is not None:
-                    own, others, light = split_light(light, pub, helpers.processes + 1)
-                    index = {id(planned): n for n, planned in enumerate(plan)}
-                    shares = [helpers.submit_many([index[id(p)] for p in part]) for part in others]
-                    for planned in own:
-                        data, secs = render(planned.writer, pub, ctx, planned.job)
-                        done(planned, data, secs)
-                    for share in shares:
-                        results, shared = share.result()
-                        pub.adopt_shared(shared)
-                        for n, status, record in results:
-                            staging.records[record_path := plan[n].job.path] = record
-                            if status == "written":
-                                staging.written.append(record_path)
-                            placed(plan[n], status, record.seconds)
-                for planned in light:
-                    data, secs = render(planned.writer, pub, ctx, planned.job)
-                    done(planned, data, secs)
-                    feed()
-            for planned in here:
-                data, secs = render(planned.writer, pub, ctx, planned.job)
-                done(planned, data, secs)
+        futures = [(p, pool.submit(p)) for p in work.pooled] if pool is not None else []
+        feed()
+        self.reporter.start(tally.totals)
+        rendering = {p.job.path for p in work.to_render}
+        for planned in plan:
+            if planned.job.path not in rendering:
+                self.reporter.artifact(planned.job.format, planned.job.path, "reused")
+        with gc_paused():
+            light = work.light
+            if work.helpers is not None:
+                light = self._share_light(plan, light, work.helpers, pub, tally, here)
+            for planned in light:
+                here(planned)
                 feed()
-            if early is not None:
+        for planned in work.here:
+            here(planned)
+            feed()
+        if early is not None:
+            # The pool's workers have their own jobs; the build process helps the
+            # early worker only when it would otherwise wait.
+            early.finish(pub, ctx, tally.done, steal=here if pool is None else None)
+        for planned, future in futures:
+            data, secs = future.result()
+            tally.done(planned, data, secs)
 
-                def steal(planned: Planned) -> None:
-                    data, secs = render(planned.writer, pub, ctx, planned.job)
-                    done(planned, data, secs)
+    def _share_light(
+        self,
+        plan: list[Planned],
+        light: list[Planned],
+        helpers: Pool,
+        pub: Publication,
+        tally: _Tally,
+        here: Callable[[Planned], None],
+    ) -> list[Planned]:
+        """The light helpers render their shares while this process renders its own;
+        then their results (and what they derived) are taken over. Returns the light
+        jobs that no share holds (the feeds: rendered last, here)."""
+        from pakketbuild.engine.schedule import split_light
 
-                # The pool's workers have their own jobs; the build process helps the
-                # early worker only when it would otherwise wait.
-                early.finish(pub, ctx, done, steal=steal if pool is None else None)
-            for planned, future in futures:
-                data, secs = future.result()
-                done(planned, data, secs)
-        finally:
-            for other in (pool, helpers):
-                if other is not None:
-                    other.close()
-            self.reporter.close()
-        for fmt, count in counts.items():
-            self.result.seconds_per_format[fmt] = seconds[fmt]
+        own, others, rest = split_light(light, pub, helpers.processes + 1)
+        index = {id(planned): n for n, planned in enumerate(plan)}
+        shares = [helpers.submit_many([index[id(p)] for p in part]) for part in others]
+        for planned in own:
+            here(planned)
+        for share in shares:
+            results, shared = share.result()
+            pub.adopt_shared(shared)
+            for n, status, record in results:
+                self.staging.records[record_path := plan[n].job.path] = record
+                if status == "written":
+                    self.staging.written.append(record_path)
+                tally.placed(plan[n], status, record.seconds)
+        return rest
+
+    def _report(self, tally: _Tally) -> None:
+        """Phase 4: one line per format, and the build's totals."""
+        for fmt, count in tally.counts.items():
+            self.result.seconds_per_format[fmt] = tally.seconds[fmt]
             self.reporter.format_done(
                 fmt,
                 _(
                     "{count} files, {written} written, {reused} reused, {rendered} rendered "
                     "({seconds}s)"
                 ).format(
-                    count=totals[fmt],
+                    count=tally.totals[fmt],
                     written=count["written"],
                     reused=count["reused"],
                     rendered=count["rendered"],
-                    seconds=f"{seconds[fmt]:.2f}",
+                    seconds=f"{tally.seconds[fmt]:.2f}",
                 ),
             )
-        self.result.rendered = sum(c["rendered"] for c in counts.values())
-        self.result.reused = sum(c["reused"] for c in counts.values())
+        self.result.rendered = sum(c["rendered"] for c in tally.counts.values())
+        self.result.reused = sum(c["reused"] for c in tally.counts.values())
 
     def _light_helpers(
         self, plan: list[Planned], light: list[Planned], pub: Publication, ctx: BuildContext

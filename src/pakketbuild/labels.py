@@ -3,9 +3,9 @@
 The label tables of the enums (:data:`~pakketbuild.model.AUDIENCE_LABELS`,
 :data:`~pakketbuild.model.KIND_LABELS`) belong to the input model (the CMS and the
 editors' guide show them too); the resolved item
-(:class:`pakketbuild.publication.PubItem`) and every writer name audiences, lists and
-file types through the functions here, so a label or the way a list is joined cannot
-differ between formats.
+(:class:`pakketbuild.publication.PubItem`) and every writer name audiences, dates and
+lists through the functions here, so a label or the way a list is joined cannot differ
+between formats. File types are named in :mod:`pakketbuild.mediatypes`.
 """
 
 from __future__ import annotations
@@ -18,31 +18,11 @@ from babel.dates import format_date
 
 from pakketbuild.model import AUDIENCE_LABELS, Audience
 
-MEDIA_TYPE_LABELS = {
-    "application/pdf": "PDF",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
-    "application/msword": "Word",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
-    "application/vnd.oasis.opendocument.text": "ODT",
-    "text/html": "webpagina",
-    "text/plain": "tekst",
-    "text/csv": "CSV",
-    "image/png": "PNG",
-    "image/jpeg": "JPEG",
-}
-"""Display names of the file types of an item's documents (unknown types show as is)."""
-
 
 @lru_cache(maxsize=4096)
 def dutch_date(value: dt.date) -> str:
     """``2026-11-29`` → ``29 november 2026`` (cached: pages repeat the same dates)."""
     return format_date(value, format="long", locale="nl")
-
-
-def media_type_label(media_type: str) -> str:
-    """``application/pdf`` → ``PDF``; an unknown media type is shown as it is written."""
-    return MEDIA_TYPE_LABELS.get(media_type, media_type)
 
 
 def audience_label(audience: Audience) -> str:

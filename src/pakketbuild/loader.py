@@ -28,6 +28,7 @@ from pakketbuild.diagnostics import ContentError, Diagnostic, Severity
 from pakketbuild.gctools import gc_paused
 from pakketbuild.i18n import _, os_reason
 from pakketbuild.loading.editions import check_editions, load_withdrawn
+from pakketbuild.loading.files import read_template
 from pakketbuild.loading.lint import (
     PARALLEL_LINT_MIN_FILES,
     LintElsewhere,
@@ -76,6 +77,7 @@ __all__ = [
     "WITHDRAWN_FILE",
     "Content",
     "Source",
+    "docx_template",
     "load_content",
 ]
 
@@ -232,6 +234,15 @@ def _load_content(root: Path, processes: int, rendering: bool = False) -> Conten
         themes=themes,
         withdrawn=withdrawn,
     )
+
+
+def docx_template(content: Content) -> bytes | None:
+    """The bytes of the Word template named by site.yaml (``docx_template``), read with the
+    checks of ``check`` (:func:`pakketbuild.loading.files.read_template`); None when
+    site.yaml names none."""
+    if content.site.docx_template is None:
+        return None
+    return read_template(content.root, content.site.docx_template, content.sources["site"])
 
 
 def _load_site(reader: Reader, path: Path, sources: dict[str, Source]) -> SiteConfig | None:

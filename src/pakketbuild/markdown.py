@@ -593,14 +593,14 @@ def _lint_passage(token: Token, lines: list[str]) -> list[MarkdownProblem]:
         )
     for name in names:
         if name not in known:
-            from pakketbuild.messages import did_you_mean
+            from pakketbuild.messages import hint_before
 
             problems.append(
                 MarkdownProblem(
                     line,
                     "unknown-audience",
                     _("'{name}' is not an audience; {hint}choose from {known}").format(
-                        name=name[:40], hint=did_you_mean(name, known), known=", ".join(known)
+                        name=name[:40], hint=hint_before(name, known), known=", ".join(known)
                     ),
                 )
             )

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from pakketbuild.i18n import N_, _
-from pakketbuild.suggest import closest
+from pakketbuild.suggest import did_you_mean
 
 Loc = tuple[str | int, ...]
 
@@ -84,20 +84,11 @@ def or_list(values: list[str]) -> str:
     return _("{first} or {last}").format(first=", ".join(values[:-1]), last=values[-1])
 
 
-def did_you_mean(value: str, choices: list[str]) -> str:
-    """``"did you mean 'x'? "`` for the closest choice (case and plural forgiven), or ""."""
-    folded = {choice.casefold(): choice for choice in choices}
-    text = value.strip().casefold()
-    guess = (
-        folded.get(text)
-        or folded.get(text.removesuffix("s"))
-        or folded.get(text.removesuffix("en"))
-        or folded.get(text.removesuffix("en") + "er")
-    )
-    if guess is None:
-        close = closest(text, folded)
-        guess = folded[close] if close else None
-    return _("did you mean '{guess}'? ").format(guess=guess) if guess else ""
+def hint_before(value: str, choices: list[str]) -> str:
+    """The "did you mean …?" hint (:func:`pakketbuild.suggest.did_you_mean`) followed by a
+    space, for a message that goes on after it; ``""`` when no choice is close."""
+    hint = did_you_mean(value, choices)
+    return f"{hint} " if hint else ""
 
 
 def _one(error: ErrorDetails, model: type[BaseModel]) -> Problem:
@@ -109,8 +100,7 @@ def _one(error: ErrorDetails, model: type[BaseModel]) -> Problem:
 
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, loc[:-1])
-        guess = closest(str(loc[-1]), allowed)
-        hint = _("did you mean '{guess}'? ").format(guess=guess) if guess else ""
+        hint = hint_before(str(loc[-1]), allowed)
         return Problem(
             loc,
             "unknown-field",
@@ -140,7 +130,7 @@ def _one(error: ErrorDetails, model: type[BaseModel]) -> Problem:
         )
     if kind in ("enum", "literal_error"):
         choices = _choices(model, loc)
-        hint = did_you_mean(str(value), choices) if isinstance(value, str) and choices else ""
+        hint = hint_before(str(value), choices) if isinstance(value, str) and choices else ""
         return Problem(
             loc,
             "invalid-value",

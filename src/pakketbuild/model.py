@@ -111,11 +111,14 @@ class Status(StrEnum):
 
 
 _SUSPECT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(_INVISIBLE)) + "]")
-"""Every character :func:`_check_text` refuses (Unicode category Cc is U+0000 to U+001F and
+"""Every character :func:`check_text` refuses (Unicode category Cc is U+0000 to U+001F and
 U+007F to U+009F; tab and newline are allowed): one regex search over text that is fine."""
 
 
-def _check_text(value: str) -> str:
+def check_text(value: str) -> str:
+    """``value`` when it holds no invisible or control characters (tab and newline
+    allowed); the validator of every text field (:data:`Text`), which the browser
+    editor's configuration recognises (``cms/config.py``)."""
     if _SUSPECT.search(value) is None:
         return value
     bad = sorted(
@@ -139,7 +142,7 @@ def _check_text(value: str) -> str:
 
 
 def _check_line(value: str) -> str:
-    _check_text(value)
+    check_text(value)
     if "\n" in value or "\t" in value:
         raise PydanticCustomError(
             "invalid-value", _("this must be a single line of text without line breaks or tabs")
@@ -268,7 +271,7 @@ def _check_relative_path(value: str) -> str:
 
 Slug = Annotated[str, AfterValidator(_check_slug), Field(pattern=SLUG_PATTERN, max_length=80)]
 Line = Annotated[str, AfterValidator(_check_line)]
-Text = Annotated[str, AfterValidator(_check_text)]
+Text = Annotated[str, AfterValidator(check_text)]
 HttpsUrl = Annotated[str, AfterValidator(_check_https), Field(pattern=r"^https://")]
 Email = Annotated[str, AfterValidator(_check_email)]
 Phone = Annotated[str, AfterValidator(_check_phone)]

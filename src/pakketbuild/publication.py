@@ -500,17 +500,19 @@ def build_publication(content: Content, *, base_url: str | None = None) -> Publi
     ``base_url`` (normalised) replaces site.yaml's ``base_url`` (``build --base-url``)."""
     if base_url is not None:
         content = replace(content, site=content.site.model_copy(update={"base_url": base_url}))
-    full = _assemble(content, None, theme=_theme(content, content.site.theme))
+    full = _assemble(content, None, theme=theme_of(content, content.site.theme))
     for view in content.site.views:
         full.views[view.id] = _assemble(
             content,
             view,
-            theme=_theme(content, view.theme),
+            theme=theme_of(content, view.theme),
         )
     return full
 
 
-def _theme(content: Content, theme_id: str | None) -> Theme:
+def theme_of(content: Content, theme_id: str | None) -> Theme:
+    """The theme that site.yaml or a view names (``theme:``): one of the content's themes,
+    or the built-in default when it names none (or ``default``)."""
     if theme_id is not None and theme_id in content.themes:
         return content.themes[theme_id]
     assert theme_id in (None, DEFAULT_THEME), theme_id  # the loader checked the reference

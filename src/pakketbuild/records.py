@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from pakketbuild import labels
+from pakketbuild import labels, mediatypes
 from pakketbuild.model import Audience
 
 
@@ -61,7 +61,7 @@ class PubDocument:
     @property
     def media_label(self) -> str | None:
         """The file type as readers see it (``PDF``, ``Word``), when known."""
-        return labels.media_type_label(self.media_type) if self.media_type else None
+        return mediatypes.label(self.media_type) if self.media_type else None
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from pakketbuild.loader import ITEMS_DIR, ORGANISATIONS_FILE, PAKKETTEN_DIR, SIT
 from pakketbuild.messages import field_name, translate
 from pakketbuild.model import Audience, Item, Kind, Pakket, Slug
 from pakketbuild.placeholders import ITEM_BODY, PAKKET_INTRO, SUMMARY
-from pakketbuild.suggest import closest
+from pakketbuild.suggest import did_you_mean
 from pakketbuild.yamlsafe import YamlProblem, load_yaml
 
 _EXTRA_HINTS: dict[str, str] = {
@@ -291,8 +291,10 @@ def new_pakket(
 
 
 def _did_you_mean(value: str, known: Sequence[str]) -> str:
-    guess = closest(value, known)
-    return _(" (did you mean '{guess}'?)").format(guess=guess) if guess else ""
+    """The "did you mean …?" hint (:func:`pakketbuild.suggest.did_you_mean`) in
+    parentheses after a name, or ``""``."""
+    hint = did_you_mean(value, known)
+    return f" ({hint})" if hint else ""
 
 
 def _read_yaml(path: Path) -> Any:

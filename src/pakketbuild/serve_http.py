@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
-from pakketbuild import cms
+from pakketbuild import cms, mediatypes
 from pakketbuild.cms import admin as cms_admin
 from pakketbuild.cms.backend import BackendError, LocalBackend, parse_request
 from pakketbuild.diagnostics import UsageError
@@ -89,6 +89,16 @@ code, pre {{ font: .95rem/1.4 ui-monospace, monospace; white-space: pre-wrap; }}
 </body>
 </html>
 """
+
+
+def content_type(name: str) -> str:
+    """The ``Content-Type`` of a file answered by name: its media type from the one table
+    (:func:`pakketbuild.mediatypes.of_name`, never the machine's ``/etc/mime.types``),
+    with ``charset=utf-8`` for text and JSON."""
+    media_type = mediatypes.of_name(name)
+    if media_type.startswith("text/") or media_type == mediatypes.JSON:
+        return f"{media_type}; charset=utf-8"
+    return media_type
 
 
 class PreviewServer(ThreadingHTTPServer):
@@ -169,7 +179,7 @@ class _Handler(SimpleHTTPRequestHandler):
                 "de editor kan alleen opslaan als 'pakketbuild serve' op deze computer luistert "
                 "(--host 127.0.0.1)"
             )
-        if not (self.headers.get("Content-Type") or "").startswith("application/json"):
+        if not (self.headers.get("Content-Type") or "").startswith(mediatypes.JSON):
             return "alleen JSON-verzoeken van de editor"
         host = self.headers.get("Host") or ""
         if urlsplit(f"http://{host}").hostname not in _LOOPBACK:
@@ -181,12 +191,16 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def _json(self, status: HTTPStatus, body: object) -> None:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        self._send(status, data, "application/json; charset=utf-8", send_body=True)
+        self._send(status, data, f"{mediatypes.JSON}; charset=utf-8", send_body=True)
 
     def _admin(self, path: str, send_body: bool) -> None:
         if path == "/admin":
             self._send(
-                HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", send_body, {"Location": "/admin/"}
+                HTTPStatus.MOVED_PERMANENTLY,
+                b"",
+                mediatypes.TEXT,
+                send_body,
+                {"Location": "/admin/"},
             )
             return
         name = path[len(cms.ADMIN_PATH) :] or "index.html"
@@ -194,14 +208,9 @@ class _Handler(SimpleHTTPRequestHandler):
         files = cast(PreviewServer, self.server).admin_files(f"http://{host}")
         data = files.get(name)
         if data is None:
-            self._send(HTTPStatus.NOT_FOUND, b"niet gevonden\n", "text/plain", send_body)
+            self._send(HTTPStatus.NOT_FOUND, b"niet gevonden\n", mediatypes.TEXT, send_body)
             return
-        content_type = self.guess_type(name)
-        if name.endswith(".yml"):
-            content_type = "text/yaml"
-        if content_type.startswith("text/") or content_type.endswith("javascript"):
-            content_type += "; charset=utf-8"
-        self._send(HTTPStatus.OK, data, content_type, send_body)
+        self._send(HTTPStatus.OK, data, content_type(name), send_body)
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the terminal shows builds and content errors, not every request."""
@@ -234,7 +243,7 @@ class _Handler(SimpleHTTPRequestHandler):
             answer = snapshot.version
             if seen:
                 answer = self.preview.wait_for_change(seen[0], LONG_POLL_SECONDS)
-            self._send(HTTPStatus.OK, answer.encode(), "text/plain", send_body)
+            self._send(HTTPStatus.OK, answer.encode(), mediatypes.TEXT, send_body)
             return
         if path == "/admin" or path.startswith(cms.ADMIN_PATH):
             self._admin(path, send_body)  # the editor also works while the content has errors
@@ -252,7 +261,7 @@ class _Handler(SimpleHTTPRequestHandler):
                 self._send(
                     HTTPStatus.MOVED_PERMANENTLY,
                     b"",
-                    "text/plain",
+                    mediatypes.TEXT,
                     send_body,
                     {"Location": location},
                 )
@@ -274,20 +283,15 @@ class _Handler(SimpleHTTPRequestHandler):
                 + '<p><a href="/">Naar de beginpagina</a></p>',
             )
             body = _inject(page.encode(), snapshot.version)
-            self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8", send_body)
+            self._send(HTTPStatus.NOT_FOUND, body, f"{mediatypes.HTML}; charset=utf-8", send_body)
             return
         data, modified = found
-        content_type = self.guess_type(str(target))
-        is_page = content_type == "text/html"
-        if content_type.startswith("text/") or content_type in (
-            "application/json",
-            "application/javascript",
-        ):
-            content_type += "; charset=utf-8"
-        if is_page:  # never from a cache: the reload script in it names the version
-            self._send(HTTPStatus.OK, _inject(data, snapshot.version), content_type, send_body)
+        answer_type = content_type(target.name)
+        if mediatypes.of_name(target.name) == mediatypes.HTML:
+            # never from a cache: the reload script in it names the version
+            self._send(HTTPStatus.OK, _inject(data, snapshot.version), answer_type, send_body)
             return
-        self._send_file(data, modified, content_type, send_body)
+        self._send_file(data, modified, answer_type, send_body)
 
     def _send_file(self, data: bytes, modified: float, content_type: str, send_body: bool) -> None:
         """A built file other than a page, with validators: the browser keeps it but asks
@@ -331,11 +335,16 @@ class _Handler(SimpleHTTPRequestHandler):
         if not _is_page(path):
             text = _("The content has errors; the preview is not updated:") + "\n"
             text += "\n".join(lines)
-            self._send(status, text.encode() + b"\n", "text/plain; charset=utf-8", send_body)
+            self._send(
+                status, text.encode() + b"\n", f"{mediatypes.TEXT}; charset=utf-8", send_body
+            )
             return
         page = _problems_page(snapshot)
         self._send(
-            status, _inject(page.encode(), snapshot.version), "text/html; charset=utf-8", send_body
+            status,
+            _inject(page.encode(), snapshot.version),
+            f"{mediatypes.HTML}; charset=utf-8",
+            send_body,
         )
 
 

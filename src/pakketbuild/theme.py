@@ -70,7 +70,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pakketbuild import jobkeys
+from pakketbuild import jobkeys, mediatypes
 from pakketbuild.confine import Confined, Refusal, Refused, confine
 from pakketbuild.i18n import _
 from pakketbuild.jobkeys import Dep
@@ -118,7 +118,6 @@ _ALIAS = re.compile(r"^\{([^{}]+)\}$")
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 """The font files a theme may bundle (TrueType, OpenType, WOFF, WOFF2)."""
 _FONT_MAGIC = (b"\x00\x01\x00\x00", b"true", b"OTTO", b"wOFF", b"wOF2")
-_LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg"}
 
 
 @dataclass(frozen=True)
@@ -547,111 +546,126 @@ def _extensions(
         parse.problem(parse.mark((*base, "fonts")), "invalid-theme", _("'fonts' must be a list"))
         entries = []
     for index, entry in enumerate(entries):
-        loc = (*base, "fonts", index)
-        if not isinstance(entry, dict) or set(entry) - {"family", "file", "weight", "style"}:
-            parse.problem(
-                parse.mark(loc),
-                "invalid-theme",
-                _(
-                    "a font is an object with 'family', 'file', and optionally 'weight' "
-                    "(100-900) and 'style' ('normal' or 'italic')"
-                ),
-            )
-            continue
-        family, weight, style = (
-            entry.get("family"),
-            entry.get("weight", 400),
-            entry.get("style", "normal"),
-        )
-        if not isinstance(family, str) or not _FAMILY.match(family):
-            parse.problem(
-                parse.mark((*loc, "family")),
-                "invalid-theme",
-                _("'family' must be a font name of letters, digits, spaces and hyphens"),
-            )
-            continue
-        if weight == "normal":
-            weight = 400
-        elif weight == "bold":
-            weight = 700
-        if not isinstance(weight, int) or weight not in range(100, 1000, 100):
-            parse.problem(
-                parse.mark((*loc, "weight")),
-                "invalid-theme",
-                _("'weight' must be 100, 200, … 900 (400 regular, 700 bold)"),
-            )
-            continue
-        if style not in ("normal", "italic"):
-            parse.problem(
-                parse.mark((*loc, "style")), "invalid-theme", _("'style' must be normal or italic")
-            )
-            continue
-        path = _theme_file(
-            entry.get("file"), (*loc, "file"), FONT_SUFFIXES, parse, folder, content_root
-        )
-        if path is not None and not path[1].read_bytes()[:4].startswith(_FONT_MAGIC):
-            parse.problem(
-                parse.mark((*loc, "file")),
-                "invalid-theme",
-                _("'{file}' is not a TrueType, OpenType or WOFF font").format(file=path[0]),
-            )
-            continue
-        if path is not None:
-            fonts.append(FontFile(family, path[1], path[0], weight, style))
-    logo: Logo | None = None
+        font = _font(entry, (*base, "fonts", index), parse, folder, content_root)
+        if font is not None:
+            fonts.append(font)
     entry = ours.get("logo")
-    if entry is not None:
-        where = (*base, "logo")
-        alt = entry.get("alt") if isinstance(entry, dict) else None
-        if not isinstance(entry, dict) or set(entry) - {"file", "alt", LOGO_RASTER_FIELD}:
-            parse.problem(
-                parse.mark(where),
-                "invalid-theme",
-                _(
-                    "'logo' is an object with 'file' (SVG or PNG), 'alt' (its text "
-                    "alternative) and optionally 'docx' (a PNG for Word when the logo is SVG)"
-                ),
-            )
-        elif not isinstance(alt, str) or not alt.strip() or "\n" in alt or len(alt) > 200:
-            parse.problem(
-                parse.mark((*where, "alt") if "alt" in entry else where),
-                "invalid-theme",
-                _(
-                    "the logo needs 'alt': one line of text that says what the logo shows, "
-                    "such as 'Logo van de vereniging'"
-                ),
-            )
-        else:
-            found = _theme_file(
-                entry.get("file"), (*where, "file"), (".svg", ".png"), parse, folder, content_root
-            )
-            raster = None
-            if LOGO_RASTER_FIELD in entry:
-                extra = _theme_file(
-                    entry.get(LOGO_RASTER_FIELD), (*where, LOGO_RASTER_FIELD), (".png", ".jpg"),
-                    parse, folder, content_root,
-                )  # fmt: skip
-                raster = extra[1] if extra else None
-            if found is not None:
-                logo_name, logo_path = found
-                suffix = PurePosixPath(logo_name).suffix.lower()
-                if suffix == ".png" and raster is None:
-                    raster = logo_path
-                unsafe = svg_problem(logo_path.read_bytes()) if suffix == ".svg" else None
-                if unsafe is not None:
-                    parse.problem(
-                        parse.mark((*where, "file")),
-                        "unsafe-svg",
-                        _(
-                            "the logo '{name}' {problem}; a logo must be a plain picture "
-                            "(export it again without scripts, links or external files, or "
-                            "use a PNG)"
-                        ).format(name=logo_name, problem=unsafe),
-                        "logo.file",
-                    )
-                else:
-                    logo = Logo(logo_path, logo_name, alt.strip(), _LOGO_TYPES[suffix], raster)
+    logo = None if entry is None else _logo(entry, (*base, "logo"), parse, folder, content_root)
     return tuple(fonts), logo
+
+
+def _font(
+    entry: Any, loc: tuple[str | int, ...], parse: _Parse, folder: Path, content_root: Path
+) -> FontFile | None:
+    """One entry of ``fonts``, or None when it has a problem (reported)."""
+    if not isinstance(entry, dict) or set(entry) - {"family", "file", "weight", "style"}:
+        parse.problem(
+            parse.mark(loc),
+            "invalid-theme",
+            _(
+                "a font is an object with 'family', 'file', and optionally 'weight' "
+                "(100-900) and 'style' ('normal' or 'italic')"
+            ),
+        )
+        return None
+    family, weight, style = (
+        entry.get("family"),
+        entry.get("weight", 400),
+        entry.get("style", "normal"),
+    )
+    if not isinstance(family, str) or not _FAMILY.match(family):
+        parse.problem(
+            parse.mark((*loc, "family")),
+            "invalid-theme",
+            _("'family' must be a font name of letters, digits, spaces and hyphens"),
+        )
+        return None
+    if weight == "normal":
+        weight = 400
+    elif weight == "bold":
+        weight = 700
+    if not isinstance(weight, int) or weight not in range(100, 1000, 100):
+        parse.problem(
+            parse.mark((*loc, "weight")),
+            "invalid-theme",
+            _("'weight' must be 100, 200, … 900 (400 regular, 700 bold)"),
+        )
+        return None
+    if style not in ("normal", "italic"):
+        parse.problem(
+            parse.mark((*loc, "style")), "invalid-theme", _("'style' must be normal or italic")
+        )
+        return None
+    path = _theme_file(
+        entry.get("file"), (*loc, "file"), FONT_SUFFIXES, parse, folder, content_root
+    )
+    if path is None:
+        return None
+    if not path[1].read_bytes()[:4].startswith(_FONT_MAGIC):
+        parse.problem(
+            parse.mark((*loc, "file")),
+            "invalid-theme",
+            _("'{file}' is not a TrueType, OpenType or WOFF font").format(file=path[0]),
+        )
+        return None
+    return FontFile(family, path[1], path[0], weight, style)
+
+
+def _logo(
+    entry: Any, where: tuple[str | int, ...], parse: _Parse, folder: Path, content_root: Path
+) -> Logo | None:
+    """The ``logo`` entry, or None when it has a problem (reported)."""
+    alt = entry.get("alt") if isinstance(entry, dict) else None
+    if not isinstance(entry, dict) or set(entry) - {"file", "alt", LOGO_RASTER_FIELD}:
+        parse.problem(
+            parse.mark(where),
+            "invalid-theme",
+            _(
+                "'logo' is an object with 'file' (SVG or PNG), 'alt' (its text "
+                "alternative) and optionally 'docx' (a PNG for Word when the logo is SVG)"
+            ),
+        )
+        return None
+    if not isinstance(alt, str) or not alt.strip() or "\n" in alt or len(alt) > 200:
+        parse.problem(
+            parse.mark((*where, "alt") if "alt" in entry else where),
+            "invalid-theme",
+            _(
+                "the logo needs 'alt': one line of text that says what the logo shows, "
+                "such as 'Logo van de vereniging'"
+            ),
+        )
+        return None
+    found = _theme_file(
+        entry.get("file"), (*where, "file"), (".svg", ".png"), parse, folder, content_root
+    )
+    raster = None
+    if LOGO_RASTER_FIELD in entry:
+        extra = _theme_file(
+            entry.get(LOGO_RASTER_FIELD), (*where, LOGO_RASTER_FIELD), (".png", ".jpg"),
+            parse, folder, content_root,
+        )  # fmt: skip
+        raster = extra[1] if extra else None
+    if found is None:
+        return None
+    logo_name, logo_path = found
+    suffix = PurePosixPath(logo_name).suffix.lower()
+    if suffix == ".png" and raster is None:
+        raster = logo_path
+    unsafe = svg_problem(logo_path.read_bytes()) if suffix == ".svg" else None
+    if unsafe is not None:
+        parse.problem(
+            parse.mark((*where, "file")),
+            "unsafe-svg",
+            _(
+                "the logo '{name}' {problem}; a logo must be a plain picture "
+                "(export it again without scripts, links or external files, or "
+                "use a PNG)"
+            ).format(name=logo_name, problem=unsafe),
+            "logo.file",
+        )
+        return None
+    return Logo(logo_path, logo_name, alt.strip(), mediatypes.of_name(logo_name), raster)
 
 
 def _theme_file(

@@ -8,9 +8,10 @@ from pathlib import Path
 import pydantic
 import pytest
 
-from pakketbuild.loader import load_content
+from pakketbuild.diagnostics import ContentError
+from pakketbuild.loader import docx_template, load_content
 from pakketbuild.model import Contact, Item, Status
-from tests.content.tree import ITEM, write_tree
+from tests.content.tree import ITEM, SITE, write_tree
 
 
 def test_minimal_tree_loads(tmp_path: Path) -> None:
@@ -102,3 +103,42 @@ def test_real_content_invents_no_urls_or_dates(real_content: Path) -> None:
         if path.is_file():
             text = path.read_text(encoding="utf-8")
             assert not re.search(r"https?://(?!json-schema)", text.split("$schema")[-1]), path
+
+
+def _word_file(path: Path) -> bytes:
+    import docx
+
+    docx.Document().save(str(path))
+    return path.read_bytes()
+
+
+def test_the_word_template_is_read_by_the_loader(tmp_path: Path) -> None:
+    """site.yaml's ``docx_template`` is read like the content files, with check's own
+    checks: a template replaced after loading (a link out, a folder, not a Word file) is
+    refused with the message ``check`` gives, at site.yaml's line."""
+    root = write_tree(tmp_path / "content", {"site.yaml": SITE + "docx_template: huisstijl.docx\n"})
+    data = _word_file(root / "huisstijl.docx")
+    content = load_content(root)
+    assert docx_template(content) == data
+    assert docx_template(load_content(write_tree(tmp_path / "zonder"))) is None
+
+    outside = tmp_path / "elders.docx"
+    _word_file(outside)
+    (root / "huisstijl.docx").unlink()
+    (root / "huisstijl.docx").symlink_to(outside)
+    with pytest.raises(ContentError) as info:
+        docx_template(content)
+    (problem,) = info.value.diagnostics
+    assert (problem.path, problem.line, problem.code, problem.field) == (
+        "content/site.yaml",
+        5,
+        "path-outside-content",
+        "docx_template",
+    )
+    assert "the document 'huisstijl.docx' leads outside the content folder" in problem.message
+
+    (root / "huisstijl.docx").unlink()
+    (root / "huisstijl.docx").write_text("geen Word-bestand", encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        docx_template(content)
+    assert [d.code for d in info.value.diagnostics] == ["invalid-template"]

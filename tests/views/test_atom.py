@@ -25,67 +25,77 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}
 
 def rfc4287_problems(data: bytes) -> list[str]:
     """What in ``data`` breaks RFC 4287 (and RFC 6721 for tombstones)."""
-    problems: list[str] = []
     root = etree.fromstring(data)
     if root.tag != f"{ATOM}feed":
         return [f"root element is {root.tag}"]
+    check = _AtomCheck()
+    for name in ("id", "title", "updated"):
+        check.once(root, name, "feed")
+    for name in ("subtitle", "generator", "icon", "logo", "rights"):
+        check.once(root, name, "feed", required=False)
+    check.date(root.find(f"{ATOM}updated"), "feed")
+    check.links(root, "feed")
+    if not any(link.get("rel") == "self" for link in root.findall(f"{ATOM}link")):
+        check.problems.append("feed: no rel=self link (RFC 4287 4.1.1: SHOULD)")
+    feed_author = root.find(f"{ATOM}author")
+    if feed_author is not None and feed_author.find(f"{ATOM}name") is None:
+        check.problems.append("feed: atom:author without atom:name")
+    for index, entry in enumerate(root.findall(f"{ATOM}entry")):
+        check.entry(entry, f"entry {index}", has_feed_author=feed_author is not None)
+    for stone in root.findall(f"{AT}deleted-entry"):
+        if not stone.get("ref") or not DATE.match(stone.get("when", "")):
+            check.problems.append(
+                f"deleted-entry: needs ref and an RFC 3339 'when' ({stone.attrib})"
+            )
+    return check.problems
 
-    def once(parent: etree._Element, name: str, where: str, required: bool = True) -> None:
+
+class _AtomCheck:
+    """The rules of :func:`rfc4287_problems`, collecting what breaks them."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def once(self, parent: etree._Element, name: str, where: str, required: bool = True) -> None:
         found = parent.findall(f"{ATOM}{name}")
         if len(found) > 1 or (required and not found):
-            problems.append(f"{where}: {len(found)} atom:{name} (need exactly one)")
+            self.problems.append(f"{where}: {len(found)} atom:{name} (need exactly one)")
 
-    def date(element: etree._Element | None, where: str) -> None:
+    def date(self, element: etree._Element | None, where: str) -> None:
         if element is not None and not DATE.match(element.text or ""):
-            problems.append(f"{where}: {element.text!r} is not an RFC 3339 date-time")
+            self.problems.append(f"{where}: {element.text!r} is not an RFC 3339 date-time")
 
-    def links(parent: etree._Element, where: str) -> None:
+    def links(self, parent: etree._Element, where: str) -> None:
         seen: set[tuple[str, str | None, str | None]] = set()
         for link in parent.findall(f"{ATOM}link"):
             if not link.get("href"):
-                problems.append(f"{where}: atom:link without href")
+                self.problems.append(f"{where}: atom:link without href")
             key = (link.get("rel", "alternate"), link.get("type"), link.get("hreflang"))
             if key[0] == "alternate" and key in seen:
-                problems.append(f"{where}: two alternate links with the same type")
+                self.problems.append(f"{where}: two alternate links with the same type")
             seen.add(key)
 
-    for name in ("id", "title", "updated"):
-        once(root, name, "feed")
-    for name in ("subtitle", "generator", "icon", "logo", "rights"):
-        once(root, name, "feed", required=False)
-    date(root.find(f"{ATOM}updated"), "feed")
-    links(root, "feed")
-    if not any(link.get("rel") == "self" for link in root.findall(f"{ATOM}link")):
-        problems.append("feed: no rel=self link (RFC 4287 4.1.1: SHOULD)")
-    feed_author = root.find(f"{ATOM}author")
-    if feed_author is not None and feed_author.find(f"{ATOM}name") is None:
-        problems.append("feed: atom:author without atom:name")
-    for index, entry in enumerate(root.findall(f"{ATOM}entry")):
-        where = f"entry {index}"
+    def entry(self, entry: etree._Element, where: str, *, has_feed_author: bool) -> None:
         for name in ("id", "title", "updated"):
-            once(entry, name, where)
+            self.once(entry, name, where)
         for name in ("published", "summary", "content", "rights", "source"):
-            once(entry, name, where, required=False)
-        date(entry.find(f"{ATOM}updated"), where)
-        date(entry.find(f"{ATOM}published"), where)
-        links(entry, where)
+            self.once(entry, name, where, required=False)
+        self.date(entry.find(f"{ATOM}updated"), where)
+        self.date(entry.find(f"{ATOM}published"), where)
+        self.links(entry, where)
         content = entry.find(f"{ATOM}content")
         if content is None and entry.find(f"{ATOM}link[@rel='alternate']") is None:
-            problems.append(f"{where}: neither content nor an alternate link")
+            self.problems.append(f"{where}: neither content nor an alternate link")
         if content is not None and content.get("type") not in ("text", "html", "xhtml"):
-            problems.append(f"{where}: content type {content.get('type')}")
-        if feed_author is None and entry.find(f"{ATOM}author") is None:
-            problems.append(f"{where}: no author in the entry or the feed")
+            self.problems.append(f"{where}: content type {content.get('type')}")
+        if not has_feed_author and entry.find(f"{ATOM}author") is None:
+            self.problems.append(f"{where}: no author in the entry or the feed")
         for category in entry.findall(f"{ATOM}category"):
             if not category.get("term"):
-                problems.append(f"{where}: category without term")
+                self.problems.append(f"{where}: category without term")
         ident = entry.findtext(f"{ATOM}id") or ""
         if not re.match(r"^[a-z][a-z0-9+.-]*:", ident):
-            problems.append(f"{where}: id {ident!r} is not an IRI")
-    for stone in root.findall(f"{AT}deleted-entry"):
-        if not stone.get("ref") or not DATE.match(stone.get("when", "")):
-            problems.append(f"deleted-entry: needs ref and an RFC 3339 'when' ({stone.attrib})")
-    return problems
+            self.problems.append(f"{where}: id {ident!r} is not an IRI")
 
 
 def _atoms(root: Path) -> list[Path]:

@@ -172,7 +172,7 @@ def admin_files(
     """
     from pakketbuild.diagnostics import ContentError
     from pakketbuild.loader import load_content
-    from pakketbuild.publication import _theme
+    from pakketbuild.publication import theme_of
     from pakketbuild.theme import default_theme
     from pakketbuild.writers.html import read_asset
     from pakketbuild.writers.html_style import site_css
@@ -185,7 +185,7 @@ def admin_files(
             raise
         site, theme = None, default_theme()
     else:
-        site, theme = content.site, _theme(content, content.site.theme)
+        site, theme = content.site, theme_of(content, content.site.theme)
     config = cms_config(site, local=local, site_url=site_url)
     title = html.escape(site.title if site is not None else "pakketbuild")
     files: dict[str, bytes] = {

@@ -39,7 +39,7 @@ from pakketbuild.model import (
     Status,
     Step,
     View,
-    _check_text,
+    check_text,
 )
 
 # --------------------------------------------------------------------------- labels
@@ -214,7 +214,7 @@ def _pattern(info: FieldInfo, annotation: Any) -> str | None:
 def _is_text(info: FieldInfo, annotation: Any) -> bool:
     """A multi-line text (``Text``) rather than a single line."""
     return any(
-        getattr(m, "func", None) is _check_text for m in [*info.metadata, *_metadata(annotation)]
+        getattr(m, "func", None) is check_text for m in [*info.metadata, *_metadata(annotation)]
     )
 
 

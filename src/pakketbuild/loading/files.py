@@ -1,13 +1,16 @@
 """Loading, phase 4: files that content refers to (documents, the Word template):
 present, inside the content folder (:func:`pakketbuild.confine.confine`), regular and
-not too large.
+not too large. :func:`read_template` reads the Word template for the build with the same
+checks.
 """
 
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 from pakketbuild.confine import Confined, Refusal, Refused, confine
+from pakketbuild.diagnostics import ContentError
 from pakketbuild.i18n import _
 from pakketbuild.loading.reading import MAX_DOCUMENT_FILE, Reader, Source
 from pakketbuild.messages import field_name
@@ -98,3 +101,19 @@ def check_document(reader: Reader, source: Source, loc: tuple[str | int, ...], v
         )
         return False
     return True
+
+
+def read_template(root: Path, value: str, source: Source) -> bytes:
+    """The bytes of the Word template that site.yaml names (``value``, at ``source``),
+    checked again as ``check`` checks it, since the file may have changed after loading:
+    a :class:`ContentError` with the same messages when it is missing, leads out of the
+    content folder, is not a regular file, is too large or is no Word file."""
+    reader = Reader(root)
+    if check_document(reader, source, ("docx_template",), value):
+        check_docx_template(reader, source, value)
+    found = confine(root / value, root)
+    if not reader.sink.errors and isinstance(found, Confined):
+        return found.path.read_bytes()
+    if not reader.sink.errors:  # changed again since the checks: say what it is now
+        check_document(reader, source, ("docx_template",), value)
+    raise ContentError(reader.sink.sorted())

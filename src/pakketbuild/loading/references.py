@@ -19,7 +19,7 @@ from pakketbuild.model import (
     SiteConfig,
     Status,
 )
-from pakketbuild.suggest import closest
+from pakketbuild.suggest import did_you_mean
 
 KIND_WORDS = {
     "item": N_("item"),
@@ -64,12 +64,9 @@ def ref_error(
         return
     # Files that exist but have other errors are candidates for "did you mean" too.
     failed = [b.split(":", 1)[1] for b in reader.broken if b.startswith(f"{what}:")]
-    guess = closest(value, sorted({*known, *failed}))
-    hint = (
-        _("did you mean '{guess}'?").format(guess=guess)
-        if guess
-        else _("add the {kind} or fix the id").format(kind=_(KIND_WORDS[what]))
-    )
+    hint = did_you_mean(value, sorted({*known, *failed})) or _(
+        "add the {kind} or fix the id"
+    ).format(kind=_(KIND_WORDS[what]))
     reader.err(
         source.path,
         source.at(loc),
@@ -89,86 +86,109 @@ def cross_check(
     pakketten: dict[str, Pakket],
     sources: dict[str, Source],
 ) -> None:
-    if site is not None and site.publisher and site.publisher not in organisations:
-        ref_error(
-            reader, sources["site"], ("publisher",), site.publisher, "organisation", organisations
-        )
-    # Like a document: check reports a template that is missing, leads out or is no Word
-    # file, not only the build (which refuses it again before reading it).
-    if (
-        site is not None
-        and site.docx_template is not None
-        and check_document(reader, sources["site"], ("docx_template",), site.docx_template)
-    ):
-        check_docx_template(reader, sources["site"], site.docx_template)
+    """Every reference between the files: the site's, each item's, those of the files
+    that failed validation, each pakket's."""
+    if site is not None:
+        _check_site(reader, site, organisations, sources["site"])
     for item in items.values():
-        source = sources[f"item:{item.id}"]
-        for index, org in enumerate(item.providers):
-            if org not in organisations:
-                ref_error(reader, source, ("providers", index), org, "organisation", organisations)
-        for index, ref in enumerate(item.related):
-            if ref not in items:
-                ref_error(reader, source, ("related", index), ref, "item", items)
-            elif ref == item.id:
-                reader.err(
-                    source.path,
-                    source.at(("related", index)),
-                    "invalid-value",
-                    _("an item cannot be related to itself; remove this entry"),
-                    f"related[{index}]",
-                )
-        if item.replaced_by is not None and item.replaced_by not in items:
-            ref_error(reader, source, ("replaced_by",), item.replaced_by, "item", items)
-        for index, document in enumerate(item.documents):
-            if document.path is not None:
-                check_document(reader, source, ("documents", index, "path"), document.path)
+        _check_item(reader, item, organisations, items, sources[f"item:{item.id}"])
     for kind, source, data in reader.invalid:
         check_raw_references(reader, kind, source, data, organisations, items)
     view_ids = {view.id for view in site.views} if site is not None else set()
     for pakket in pakketten.values():
         source = sources[f"pakket:{pakket.id}"]
-        if pakket.id in view_ids:
-            # views/<id>/downloads/<id>.pdf is the view's combined document
+        _check_pakket(reader, pakket, organisations, items, view_ids, source)
+
+
+def _check_site(
+    reader: Reader, site: SiteConfig, organisations: dict[str, Organisation], source: Source
+) -> None:
+    if site.publisher and site.publisher not in organisations:
+        ref_error(reader, source, ("publisher",), site.publisher, "organisation", organisations)
+    # Like a document: check reports a template that is missing, leads out or is no Word
+    # file, not only the build (which refuses it again before reading it).
+    if site.docx_template is not None and check_document(
+        reader, source, ("docx_template",), site.docx_template
+    ):
+        check_docx_template(reader, source, site.docx_template)
+
+
+def _check_item(
+    reader: Reader,
+    item: Item,
+    organisations: dict[str, Organisation],
+    items: dict[str, Item],
+    source: Source,
+) -> None:
+    for index, org in enumerate(item.providers):
+        if org not in organisations:
+            ref_error(reader, source, ("providers", index), org, "organisation", organisations)
+    for index, ref in enumerate(item.related):
+        if ref not in items:
+            ref_error(reader, source, ("related", index), ref, "item", items)
+        elif ref == item.id:
             reader.err(
                 source.path,
-                source.at(("id",)),
+                source.at(("related", index)),
+                "invalid-value",
+                _("an item cannot be related to itself; remove this entry"),
+                f"related[{index}]",
+            )
+    if item.replaced_by is not None and item.replaced_by not in items:
+        ref_error(reader, source, ("replaced_by",), item.replaced_by, "item", items)
+    for index, document in enumerate(item.documents):
+        if document.path is not None:
+            check_document(reader, source, ("documents", index, "path"), document.path)
+
+
+def _check_pakket(
+    reader: Reader,
+    pakket: Pakket,
+    organisations: dict[str, Organisation],
+    items: dict[str, Item],
+    view_ids: set[str],
+    source: Source,
+) -> None:
+    if pakket.id in view_ids:
+        # views/<id>/downloads/<id>.pdf is the view's combined document
+        reader.err(
+            source.path,
+            source.at(("id",)),
+            "duplicate-id",
+            _(
+                "'{id}' is also the id of a view in site.yaml; the view's own "
+                "document would have the same file name as this pakket's. Rename the "
+                "pakket (file name and id) or the view"
+            ).format(id=pakket.id),
+            "id",
+        )
+    if pakket.publisher not in organisations:
+        ref_error(reader, source, ("publisher",), pakket.publisher, "organisation", organisations)
+    seen: set[str] = set()
+    for index, ref in enumerate(pakket.items):
+        if ref in seen:
+            reader.err(
+                source.path,
+                source.at(("items", index)),
                 "duplicate-id",
+                _("the item '{id}' is listed twice in this pakket; keep one").format(id=ref),
+                f"items[{index}]",
+            )
+        seen.add(ref)
+        target = items.get(ref)
+        if target is None:
+            ref_error(reader, source, ("items", index), ref, "item", items)
+        elif pakket.status is Status.GEPUBLICEERD and target.status is not Status.GEPUBLICEERD:
+            reader.err(
+                source.path,
+                source.at(("items", index)),
+                "unpublished-item",
                 _(
-                    "'{id}' is also the id of a view in site.yaml; the view's own "
-                    "document would have the same file name as this pakket's. Rename the "
-                    "pakket (file name and id) or the view"
-                ).format(id=pakket.id),
-                "id",
+                    "the item '{id}' has status '{status}', so it cannot be in a "
+                    "published pakket; set its status to 'gepubliceerd' or remove it here"
+                ).format(id=ref, status=target.status),
+                f"items[{index}]",
             )
-        if pakket.publisher not in organisations:
-            ref_error(
-                reader, source, ("publisher",), pakket.publisher, "organisation", organisations
-            )
-        seen: set[str] = set()
-        for index, ref in enumerate(pakket.items):
-            if ref in seen:
-                reader.err(
-                    source.path,
-                    source.at(("items", index)),
-                    "duplicate-id",
-                    _("the item '{id}' is listed twice in this pakket; keep one").format(id=ref),
-                    f"items[{index}]",
-                )
-            seen.add(ref)
-            target = items.get(ref)
-            if target is None:
-                ref_error(reader, source, ("items", index), ref, "item", items)
-            elif pakket.status is Status.GEPUBLICEERD and target.status is not Status.GEPUBLICEERD:
-                reader.err(
-                    source.path,
-                    source.at(("items", index)),
-                    "unpublished-item",
-                    _(
-                        "the item '{id}' has status '{status}', so it cannot be in a "
-                        "published pakket; set its status to 'gepubliceerd' or remove it here"
-                    ).format(id=ref, status=target.status),
-                    f"items[{index}]",
-                )
 
 
 _REFERENCE_FIELDS = {

@@ -5,9 +5,11 @@ content they show (``deps``) so the build engine can cache and parallelise them;
 writer itself never touches the file system of ``exports/``.
 
 To add a format: subclass :class:`Writer`, set ``name``, implement :meth:`Writer.jobs`
-and :meth:`Writer.render`, and add its :class:`Format` (extension, media type, Dutch
-label, start-up cost, extra input) to :data:`FORMATS`. Nothing else names a format: the
-engine, the CLI, the download links, the API and the feeds read these facts.
+and :meth:`Writer.render` (which calls :func:`resolve` first), and add its
+:class:`Format` to :data:`FORMATS` (for a download format its media type, whose extension
+and Dutch label come from :mod:`pakketbuild.mediatypes`; start-up cost, extra input).
+Nothing else names a format: the engine, the CLI, the download links, the API and the
+feeds read these facts (``docs/architecture.md`` has the whole recipe).
 
 Editions: a writer plans the jobs of one edition (paths relative to that edition's root)
 and :func:`for_each_edition` repeats them for every view under ``views/<id>/``; in
@@ -23,11 +25,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
-from pakketbuild import jobkeys
+from pakketbuild import jobkeys, mediatypes
 from pakketbuild.diagnostics import UsageError
 from pakketbuild.i18n import N_, _
 from pakketbuild.jobkeys import Dep, Subject
-from pakketbuild.suggest import closest
+from pakketbuild.suggest import did_you_mean
 
 if TYPE_CHECKING:  # imported lazily: a no-op build must not pay for pydantic and babel
     from pathlib import Path
@@ -91,9 +93,14 @@ class Writer:
         return FORMATS[self.name]
 
     def jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:
+        """One job per output file of every edition: ``for_each_edition(pub, plan)``, where
+        ``plan`` gives one edition's jobs."""
         raise NotImplementedError
 
     def render(self, pub: Publication, ctx: BuildContext, job: Job) -> bytes:
+        """The bytes of ``job``'s file. Starts with ``pub, job = resolve(pub, job)``: a
+        view's job names the view (path ``views/<id>/…``, subject ``view:<id>:…``), and
+        :func:`resolve` gives its edition and the job as that edition planned it."""
         raise NotImplementedError
 
     def read_input(self, content: Content, option: Path | None) -> bytes | None:
@@ -172,13 +179,10 @@ class Format:
     """``module:Class`` of its :class:`Writer`, imported only when the format is built."""
     outputs: str
     """What it writes, for developers (``docs/architecture.md``)."""
-    extension: str | None = None
-    """A download format: the file extension of its one file per pakket and per item
-    (``downloads/<pakket-id>.<extension>``); None for formats that write other files."""
     media_type: str | None = None
-    """Media type of its downloads."""
-    label: str | None = None
-    """Dutch name of its downloads, as links and feed attachments show it."""
+    """A download format (one file per pakket and per item): the media type of its files,
+    a constant of :mod:`pakketbuild.mediatypes` (whose table gives the extension and the
+    label); None for formats that write other files."""
     startup_seconds: float = 0.0
     """CPU a process spends before its first file (importing its libraries). More than
     0: rendering is slow enough to be worth worker processes; 0: it renders in the build
@@ -200,6 +204,21 @@ class Format:
     def heavy(self) -> bool:
         return self.startup_seconds > 0
 
+    @property
+    def file_type(self) -> mediatypes.FileType | None:
+        """A download format's file type (:data:`pakketbuild.mediatypes.FILE_TYPES`)."""
+        return mediatypes.file_type(self.media_type) if self.media_type else None
+
+    @property
+    def extension(self) -> str | None:
+        """A download format's file extension (``downloads/<pakket-id>.<extension>``)."""
+        return self.file_type.extension if self.file_type is not None else None
+
+    @property
+    def label(self) -> str | None:
+        """Dutch name of its downloads, as links and feed attachments show it."""
+        return self.file_type.label if self.file_type is not None else None
+
 
 FORMATS: dict[str, Format] = {
     f.name: f
@@ -219,9 +238,7 @@ FORMATS: dict[str, Format] = {
             "pdf",
             "pakketbuild.writers.pdf:PdfWriter",
             "a PDF per pakket and per item (WeasyPrint)",
-            extension="pdf",
-            media_type="application/pdf",
-            label="PDF",
+            media_type=mediatypes.PDF,
             startup_seconds=1.2,
             early="pakketbuild.writers.pdf_layout:LAYOUT",
         ),
@@ -229,9 +246,7 @@ FORMATS: dict[str, Format] = {
             "docx",
             "pakketbuild.writers.docx:DocxWriter",
             "a Word document per pakket and per item (python-docx)",
-            extension="docx",
-            media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            label="Word",
+            media_type=mediatypes.DOCX,
             startup_seconds=0.2,
             option="docx_template",
             option_help=N_("a Word file (.docx) whose styles the Word documents use"),
@@ -241,9 +256,7 @@ FORMATS: dict[str, Format] = {
             "odt",
             "pakketbuild.writers.odt:OdtWriter",
             "an OpenDocument text per pakket and per item, and a view's combined document (odfdo)",
-            extension="odt",
-            media_type="application/vnd.oasis.opendocument.text",
-            label="OpenDocument",
+            media_type=mediatypes.ODT,
             startup_seconds=0.2,
         ),
     )
@@ -283,11 +296,10 @@ def get_writer(name: str) -> Writer:
     """The writer for ``name``; an unknown name is a usage error with a suggestion."""
     fmt = FORMATS.get(name)
     if fmt is None:
-        guess = closest(name, FORMATS)
-        hint = _(" (did you mean '{guess}'?)").format(guess=guess) if guess else ""
+        hint = did_you_mean(name, FORMATS)
         raise UsageError(
             _("unknown format '{name}'{hint}; choose from {formats}").format(
-                name=name, hint=hint, formats=", ".join(FORMATS)
+                name=name, hint=f" ({hint})" if hint else "", formats=", ".join(FORMATS)
             )
         )
     module_name, class_name = fmt.writer.split(":")

@@ -9,7 +9,7 @@ writer, the feeds and the OpenAPI description call them; the models stay declara
 
 from __future__ import annotations
 
-from pakketbuild import labels
+from pakketbuild import labels, mediatypes
 from pakketbuild.model import Audience, Organisation
 from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone
 from pakketbuild.records import PubAudience, PubContact, PubDocument
@@ -17,7 +17,7 @@ from pakketbuild.writers import BuildContext, urls
 from pakketbuild.writers.api_models import (
     API_VERSION,
     FEED_EXTENSION_OWN,
-    MEDIA_TYPES,
+    LINK_MEDIA_TYPES,
     AudienceDoc,
     ChangeDoc,
     ContactDoc,
@@ -52,7 +52,7 @@ def links(
     pub: Publication, ctx: BuildContext, html: str, json_path: str, downloads: dict[str, str]
 ) -> Links:
     def link(path: str, fmt: str) -> Link:
-        return Link(path=path, url=pub.absolute_url(path), media_type=MEDIA_TYPES[fmt])
+        return Link(path=path, url=pub.absolute_url(path), media_type=LINK_MEDIA_TYPES[fmt])
 
     extra = {fmt: link(path, fmt) for fmt, path in downloads.items() if fmt in ctx.formats}
     return Links.model_validate(
@@ -345,7 +345,7 @@ def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
             name: Link(
                 path=urls.schema(name),
                 url=pub.absolute_url(urls.schema(name)),
-                media_type=urls.SCHEMA_MEDIA_TYPE,
+                media_type=mediatypes.SCHEMA,
             )
             for name in urls.SCHEMA_NAMES
         },
@@ -358,7 +358,7 @@ def index_doc(pub: Publication, ctx: BuildContext) -> IndexDoc:
                 fmt: Link(
                     path=urls.view_download(pub.view.id, fmt),
                     url=pub.absolute_url(urls.view_download(pub.view.id, fmt)),
-                    media_type=MEDIA_TYPES[fmt],
+                    media_type=LINK_MEDIA_TYPES[fmt],
                 )
                 for fmt in urls.DOWNLOAD_FORMATS
                 if fmt in ctx.formats
@@ -376,7 +376,7 @@ def _feed_link(pub: Publication, path: str, kind: str = "feed") -> Link:
 
 
 def _link(pub: Publication, path: str, kind: str) -> Link:
-    return Link(path=path, url=pub.absolute_url(path), media_type=MEDIA_TYPES[kind])
+    return Link(path=path, url=pub.absolute_url(path), media_type=LINK_MEDIA_TYPES[kind])
 
 
 def withdrawn_doc(pub: Publication, ctx: BuildContext) -> WithdrawnDoc:

@@ -21,17 +21,17 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from pakketbuild import jsonout
+from pakketbuild import jsonout, mediatypes
 from pakketbuild.model import Audience, Kind
-from pakketbuild.writers import download_formats, urls
+from pakketbuild.writers import download_formats
 
 API_VERSION: Final = "v1"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-MEDIA_TYPES = {
-    "atom": urls.ATOM_MEDIA_TYPE,
-    "feed": urls.FEED_MEDIA_TYPE,
-    "html": urls.HTML_MEDIA_TYPE,
-    "json": urls.JSON_MEDIA_TYPE,
+LINK_MEDIA_TYPES = {
+    "atom": mediatypes.ATOM,
+    "feed": mediatypes.FEED,
+    "html": mediatypes.HTML,
+    "json": mediatypes.JSON,
     **{f.name: f.media_type for f in download_formats() if f.media_type},
 }
 

@@ -32,14 +32,14 @@ import datetime as dt
 import posixpath
 from xml.sax.saxutils import escape, quoteattr
 
-from pakketbuild import labels
+from pakketbuild import labels, mediatypes
 from pakketbuild.model import Audience
 from pakketbuild.publication import PubItem, Publication, Tombstone
 from pakketbuild.writers import BuildContext, api_builders, urls
 from pakketbuild.writers import api_models as api
 from pakketbuild.writers.feeds import feed_item, feed_items
 
-ATOM_MEDIA_TYPE = urls.ATOM_MEDIA_TYPE
+ATOM_MEDIA_TYPE = mediatypes.ATOM
 ATOM_NS = "http://www.w3.org/2005/Atom"
 TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0"
 UNKNOWN_DATE = "1970-01-01T00:00:00Z"
@@ -106,11 +106,9 @@ def build_atom(pub: Publication, ctx: BuildContext, audience: Audience | None) -
         *([f"    <uri>{escape(publisher.url)}</uri>"] if publisher and publisher.url else []),
         "  </author>",
         f'  <link rel="self" type="{ATOM_MEDIA_TYPE}" href={quoteattr(href(path))}/>',
-        f'  <link rel="alternate" type="{urls.HTML_MEDIA_TYPE}" '
-        f"href={quoteattr(href(urls.INDEX))}/>",
-        f'  <link rel="alternate" type="{urls.FEED_MEDIA_TYPE}" '
-        f"href={quoteattr(href(json_path))}/>",
-        f'  <link rel="related" type="{urls.JSON_MEDIA_TYPE}" '
+        f'  <link rel="alternate" type="{mediatypes.HTML}" href={quoteattr(href(urls.INDEX))}/>',
+        f'  <link rel="alternate" type="{mediatypes.FEED}" href={quoteattr(href(json_path))}/>',
+        f'  <link rel="related" type="{mediatypes.JSON}" '
         f"href={quoteattr(href(urls.API_WITHDRAWN))} "
         'title="Ingetrokken onderdelen"/>',
         "  <generator>pakketbuild</generator>",
@@ -151,7 +149,7 @@ def _entry(pub: Publication, ctx: BuildContext, item: PubItem, href: object) -> 
     if doc.date_published:
         lines.append(f"    <published>{doc.date_published}</published>")
     lines.append(
-        f'    <link rel="alternate" type="{urls.HTML_MEDIA_TYPE}" '
+        f'    <link rel="alternate" type="{mediatypes.HTML}" '
         f"href={quoteattr(href(urls.item_page(item.id)))}/>"
     )
     for attachment in doc.attachments or []:
@@ -184,7 +182,7 @@ def _tombstone(pub: Publication, stone: Tombstone, href: object) -> list[str]:
     ref = api.feed_item_id(pub.site.id, stone.id)
     lines = [f"  <at:deleted-entry ref={quoteattr(ref)} when={quoteattr(atom_date(stone.date))}>"]
     lines.append(
-        f'    <link rel="alternate" type="{urls.HTML_MEDIA_TYPE}" '
+        f'    <link rel="alternate" type="{mediatypes.HTML}" '
         f"href={quoteattr(href(urls.item_page(stone.id)))}/>"
     )
     comment = "Ingetrokken."

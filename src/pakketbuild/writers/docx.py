@@ -65,62 +65,15 @@ class DocxWriter(DocumentWriter):
 
     def read_input(self, content: Content, option: Path | None) -> bytes | None:
         """The reference template: ``--docx-template`` (a file anywhere, chosen by whoever
-        runs the build), else ``docx_template`` of site.yaml (like a document, a regular
-        file inside the content folder; a link that leads out is refused)."""
+        runs the build), else ``docx_template`` of site.yaml, read by the loader like
+        every content file (:func:`pakketbuild.loader.docx_template`)."""
+        from pakketbuild.loader import docx_template
+
         if option is not None:
             if not option.is_file():
-                raise UsageError(
-                    _("--docx-template {path}: there is no such file").format(path=option)
-                )
+                raise UsageError(_(self.format.option_missing).format(path=option))
             return option.read_bytes()
-        return _site_template(content)
-
-
-def _site_template(content: Content) -> bytes | None:
-    from pakketbuild.confine import Confined, Refusal, Refused, confine
-    from pakketbuild.diagnostics import ContentError, Diagnostic, Severity
-    from pakketbuild.loader import MAX_DOCUMENT_FILE
-
-    value = content.site.docx_template
-    if value is None:
-        return None
-    source = content.sources.get("site")
-    mark = source.at(("docx_template",)) if source is not None else None
-    found = confine(content.root / value, content.root.resolve())
-    refused = found.reason if isinstance(found, Refused) else None
-    problem: tuple[str, str] | None = None
-    if refused in (Refusal.MISSING, Refusal.DANGLING):
-        problem = ("missing-file", _("the Word template '{value}' does not exist in the "
-                   "content folder; add it or fix the path").format(value=value))  # fmt: skip
-    elif refused is Refusal.OUTSIDE:
-        problem = ("path-outside-content", _("the Word template '{value}' leads outside the "
-                   "content folder (a link?); copy the file into the content folder").format(
-                       value=value))  # fmt: skip
-    elif not isinstance(found, Confined):
-        problem = ("not-a-file", _("'{value}' is not a regular file").format(value=value))
-    elif found.st_size > MAX_DOCUMENT_FILE:
-        problem = (
-            "file-too-large",
-            _("'{value}' is larger than {limit} bytes").format(
-                value=value, limit=f"{MAX_DOCUMENT_FILE:,}"
-            ),
-        )
-    if problem is not None:
-        raise ContentError(
-            [
-                Diagnostic(
-                    source.display if source is not None else "site.yaml",
-                    mark.line if mark is not None else 1,
-                    mark.col if mark is not None else 1,
-                    Severity.ERROR,
-                    problem[0],
-                    problem[1],
-                    "docx_template",
-                )
-            ]
-        )
-    assert isinstance(found, Confined)
-    return found.path.read_bytes()
+        return docx_template(content)
 
 
 class TemplateError(PakketbuildError):

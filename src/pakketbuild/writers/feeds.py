@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from pakketbuild import mediatypes
 from pakketbuild.model import Audience
 from pakketbuild.publication import PubItem, Publication
 from pakketbuild.writers import FORMATS, BuildContext, api_builders, urls
 from pakketbuild.writers import api_models as api
 
-JSON_MEDIA_TYPE = urls.JSON_MEDIA_TYPE
+JSON_MEDIA_TYPE = mediatypes.JSON
 
 
 def feed_date(value: dt.date | None) -> str | None:
@@ -53,7 +54,7 @@ def _feed_item(pub: Publication, ctx: BuildContext, item: PubItem) -> api.FeedIt
     lead = f"<p>{escape(item.summary, quote=False)}</p>\n"
     attachments = [
         api.FeedAttachment(
-            url=d.url, mime_type=d.media_type or "application/octet-stream", title=d.title
+            url=d.url, mime_type=d.media_type or mediatypes.OCTET_STREAM, title=d.title
         )
         for d in item.documents
         if d.url
@@ -64,7 +65,7 @@ def _feed_item(pub: Publication, ctx: BuildContext, item: PubItem) -> api.FeedIt
             label = FORMATS[fmt].label
             attachments.append(
                 api.FeedAttachment(
-                    url=url, mime_type=api.MEDIA_TYPES[fmt], title=f"{item.title} ({label})"
+                    url=url, mime_type=api.LINK_MEDIA_TYPES[fmt], title=f"{item.title} ({label})"
                 )
             )
     return api.FeedItem.model_validate(

@@ -27,6 +27,7 @@ from urllib.request import url2pathname
 from weasyprint import URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
+from pakketbuild import mediatypes
 from pakketbuild.confine import (
     CONTENT_SCHEME,
     MAX_DOCUMENT_FILE,
@@ -36,7 +37,6 @@ from pakketbuild.confine import (
     confine,
 )
 from pakketbuild.diagnostics import ContentError, Diagnostic, Severity
-from pakketbuild.writers import urls
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 """The package's own assets folder."""
@@ -59,7 +59,7 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         path = self.resolve(url)
         data = path.read_bytes()
-        headers = {"Content-Type": urls.media_type(path.name)}
+        headers = {"Content-Type": mediatypes.of_name(path.name)}
         return URLFetcherResponse(path.as_uri(), data, headers)
 
     def resolve(self, url: str) -> Path:

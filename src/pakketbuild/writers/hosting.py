@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from pakketbuild import mediatypes
 from pakketbuild.publication import Publication
 from pakketbuild.writers import urls
 from pakketbuild.writers.openapi import API_FULL_VERSION
@@ -42,18 +43,18 @@ def netlify_headers(pub: Publication) -> str:
         rules.append(
             (
                 f"{root}{urls.SCHEMA_DIR}/*",
-                ("Content-Type: application/schema+json; charset=utf-8",),
+                (f"Content-Type: {mediatypes.SCHEMA}; charset=utf-8",),
             )
         )
         feeds = [urls.FEED, *(urls.audience_feed(a.value) for a in edition.audiences)]
         atoms = [urls.ATOM_FEED, *(urls.audience_atom(a.value) for a in edition.audiences)]
         for path in feeds:
             rules.append(
-                (f"{root}{path}", ("Content-Type: application/feed+json; charset=utf-8", *COMMON))
+                (f"{root}{path}", (f"Content-Type: {mediatypes.FEED}; charset=utf-8", *COMMON))
             )
         for path in atoms:
             rules.append(
-                (f"{root}{path}", ("Content-Type: application/atom+xml; charset=utf-8", *COMMON))
+                (f"{root}{path}", (f"Content-Type: {mediatypes.ATOM}; charset=utf-8", *COMMON))
             )
     lines = [
         "# Response headers for Netlify and Cloudflare Pages (written by pakketbuild; other",

@@ -34,16 +34,16 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from pakketbuild import jobkeys, labels
+from pakketbuild import jobkeys, labels, mediatypes
 from pakketbuild.publication import PubItem, Publication, PubPakket, Tombstone
 from pakketbuild.writers import BuildContext, Job, Writer, for_each_edition, outline, resolve, urls
 from pakketbuild.writers.html_jsonld import first_paragraph, item_json_ld, json_ld, pakket_json_ld
 from pakketbuild.writers.html_style import site_css
 from pakketbuild.writers.outline import Link, Target
 
-HTML_MEDIA_TYPE = urls.HTML_MEDIA_TYPE
-CSS_MEDIA_TYPE = urls.CSS_MEDIA_TYPE
-SITEMAP_MEDIA_TYPE = urls.XML_MEDIA_TYPE
+HTML_MEDIA_TYPE = mediatypes.HTML
+CSS_MEDIA_TYPE = mediatypes.CSS
+SITEMAP_MEDIA_TYPE = mediatypes.XML
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 ASSETS = {urls.SITE_CSS: "site.css", urls.PRINT_CSS: "print.css"}
 """Export path → file in ``pakketbuild/assets/site/``."""
@@ -136,7 +136,7 @@ class HtmlWriter(Writer):
                     urls.theme_file(name),
                     "html",
                     jobkeys.theme_file(name),
-                    urls.media_type(path.name),
+                    mediatypes.of_name(path.name),
                 )
             )
         # The index lists every pakket with its items, the items outside pakketten, and

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pakketbuild import jobkeys, jsonout, labels
+from pakketbuild import jobkeys, jsonout, labels, mediatypes
 from pakketbuild.jobkeys import Dep
 from pakketbuild.model import Audience
 from pakketbuild.publication import PubItem, Publication, PubPakket
@@ -41,8 +41,8 @@ from pakketbuild.writers import api_models as api
 from pakketbuild.writers.atom import ATOM_MEDIA_TYPE, atom_entry, build_atom
 from pakketbuild.writers.feeds import JSON_MEDIA_TYPE, feed_item, feed_items, newest_first
 
-FEED_MEDIA_TYPE = urls.FEED_MEDIA_TYPE
-SCHEMA_MEDIA_TYPE = urls.SCHEMA_MEDIA_TYPE
+FEED_MEDIA_TYPE = mediatypes.FEED
+SCHEMA_MEDIA_TYPE = mediatypes.SCHEMA
 
 
 def to_json(data: Any, *, sort_keys: bool = False) -> bytes:
@@ -76,9 +76,7 @@ class JsonWriter(Writer):
         jobs = for_each_edition(pub, lambda edition: self._jobs(edition, ctx))
         # It names every audience feed: an item that gains an audience can add one.
         keys = _deps(jobkeys.SITE_DEP, *(jobkeys.item_dep(i) for i in pub.items))
-        jobs.append(
-            Job(urls.HOST_HEADERS, "json", jobkeys.HOST_HEADERS, urls.TEXT_MEDIA_TYPE, keys)
-        )
+        jobs.append(Job(urls.HOST_HEADERS, "json", jobkeys.HOST_HEADERS, mediatypes.TEXT, keys))
         return jobs
 
     def _jobs(self, pub: Publication, ctx: BuildContext) -> list[Job]:

@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 from xml.sax.saxutils import escape, quoteattr
 
-from pakketbuild import markdown
+from pakketbuild import markdown, mediatypes
 from pakketbuild.publication import PubItem, Publication, PubPakket
 from pakketbuild.writers import FORMATS, BuildContext, Job, outline, resolve
 from pakketbuild.writers.documents import DocumentWriter, subject_of
@@ -219,7 +219,7 @@ class _Builder:
         data = path.read_bytes()
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
-            media_type = Image.MIME.get(image.format or "", "image/png")
+        media_type = mediatypes.of_name(path.name)
         name = f"Pictures/logo{path.suffix.lower()}"
         self.files[name] = (data, media_type)
         frame = _element(

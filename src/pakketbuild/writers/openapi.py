@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pakketbuild import mediatypes
 from pakketbuild.model import SLUG_PATTERN, Audience
 from pakketbuild.publication import Publication
 from pakketbuild.writers import BuildContext, api_builders
@@ -127,7 +128,7 @@ def openapi_document(pub: Publication, ctx: BuildContext) -> dict[str, Any]:
             "api",
             _ok(
                 "The index.",
-                api.MEDIA_TYPES["json"],
+                mediatypes.JSON,
                 _ref("index"),
                 {"index": {"summary": "This build's index", "externalValue": "index.json"}},
             ),
@@ -136,14 +137,14 @@ def openapi_document(pub: Publication, ctx: BuildContext) -> dict[str, Any]:
             "getItem",
             "One published item, complete",
             "api",
-            _ok("The item.", api.MEDIA_TYPES["json"], _ref("item"), item_examples),
+            _ok("The item.", mediatypes.JSON, _ref("item"), item_examples),
             parameters=[_id_parameter("itemId", "The item's id.", item.id if item else None)],
         ),
         "/pakketten/{pakketId}.json": _get(
             "getPakket",
             "One published pakket with its items in order, complete",
             "api",
-            _ok("The pakket.", api.MEDIA_TYPES["json"], _ref("pakket"), pakket_examples),
+            _ok("The pakket.", mediatypes.JSON, _ref("pakket"), pakket_examples),
             parameters=[
                 _id_parameter("pakketId", "The pakket's id.", pakket.id if pakket else None)
             ],
@@ -154,7 +155,7 @@ def openapi_document(pub: Publication, ctx: BuildContext) -> dict[str, Any]:
             "api",
             _ok(
                 "The withdrawn items.",
-                api.MEDIA_TYPES["json"],
+                mediatypes.JSON,
                 _ref("withdrawn"),
                 {
                     "withdrawn": {
@@ -168,20 +169,20 @@ def openapi_document(pub: Publication, ctx: BuildContext) -> dict[str, Any]:
             "getOpenapi",
             "This description",
             "api",
-            _ok("The OpenAPI description.", api.MEDIA_TYPES["json"], {"type": "object"}),
+            _ok("The OpenAPI description.", mediatypes.JSON, {"type": "object"}),
         ),
         "/feeds/feed.json": _get(
             "getFeed",
             "JSON Feed 1.1 of every published item, newest change first",
             "feeds",
-            _ok("The feed.", api.MEDIA_TYPES["feed"], feed_schema),
+            _ok("The feed.", mediatypes.FEED, feed_schema),
             servers=feeds_server,
         ),
         "/feeds/{audience}.json": _get(
             "getAudienceFeed",
             "JSON Feed 1.1 of the items for one audience (passages for others left out)",
             "feeds",
-            _ok("The feed.", api.MEDIA_TYPES["feed"], feed_schema),
+            _ok("The feed.", mediatypes.FEED, feed_schema),
             servers=feeds_server,
             parameters=[_audience_parameter(audience)],
         ),
@@ -189,14 +190,14 @@ def openapi_document(pub: Publication, ctx: BuildContext) -> dict[str, Any]:
             "getAtomFeed",
             "The feed of every published item as Atom 1.0, with RFC 6721 tombstones",
             "feeds",
-            _ok("The Atom feed.", api.MEDIA_TYPES["atom"], {"type": "string"}),
+            _ok("The Atom feed.", mediatypes.ATOM, {"type": "string"}),
             servers=feeds_server,
         ),
         "/feeds/{audience}.atom": _get(
             "getAudienceAtomFeed",
             "The feed for one audience as Atom 1.0, with the tombstones of its items",
             "feeds",
-            _ok("The Atom feed.", api.MEDIA_TYPES["atom"], {"type": "string"}),
+            _ok("The Atom feed.", mediatypes.ATOM, {"type": "string"}),
             servers=feeds_server,
             parameters=[_audience_parameter(audience)],
         ),
@@ -209,7 +210,7 @@ def openapi_document(pub: Publication, ctx: BuildContext) -> dict[str, Any]:
             "api",
             _ok(
                 "The combined pakket.",
-                api.MEDIA_TYPES["json"],
+                mediatypes.JSON,
                 _ref("pakket"),
                 {view_id: {"summary": pub.view.title, "externalValue": f"combined/{view_id}.json"}},
             ),

@@ -102,35 +102,3 @@ def relative(from_path: str, to_path: str) -> str:
     """
     start = posixpath.dirname(from_path) or "."
     return posixpath.relpath(to_path, start)
-
-
-HTML_MEDIA_TYPE = "text/html"
-CSS_MEDIA_TYPE = "text/css"
-JSON_MEDIA_TYPE = "application/json"
-FEED_MEDIA_TYPE = "application/feed+json"
-ATOM_MEDIA_TYPE = "application/atom+xml"
-SCHEMA_MEDIA_TYPE = "application/schema+json"
-XML_MEDIA_TYPE = "application/xml"
-TEXT_MEDIA_TYPE = "text/plain"
-"""Media types of the export's own files (pages, API documents, feeds, schemas, sitemap,
-host headers): named here once; a download format's comes from its ``Format``."""
-
-MEDIA_TYPES = {
-    ".css": CSS_MEDIA_TYPE,
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".pdf": "application/pdf",
-}
-"""Media types of the files a build copies or feeds to WeasyPrint, by suffix. A fixed
-table rather than :mod:`mimetypes`, which reads the machine's ``/etc/mime.types``."""
-
-
-def media_type(name: str) -> str:
-    """The media type of a file name (``application/octet-stream`` when unknown)."""
-    return MEDIA_TYPES.get(posixpath.splitext(name)[1].lower(), "application/octet-stream")
