@@ -33,8 +33,9 @@ FORMATS = ["pdf", "docx", "odt"]
 
 @pytest.fixture(scope="module", params=[SMALL, SCENARIO], ids=["small", "documents"])
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("outline") / "exports"
-    build(BuildOptions(content=request.param, out=out, formats=FORMATS))
+    root = tmp_path_factory.mktemp("outline")
+    out = root / "exports"
+    build(BuildOptions(content=request.param, out=out, formats=FORMATS, cache_dir=root / "cache"))
     return out
 
 
@@ -182,7 +183,8 @@ def test_a_text_links_to_an_item_of_its_document(tmp_path: Path) -> None:
     pakket's page that is the item's heading (``#hulplijn``), in its documents the item's
     heading there (``item-hulplijn``), never a prefixed id nobody has."""
     out = tmp_path / "exports"
-    build(BuildOptions(content=SMALL, out=out, formats=["html", *FORMATS]))
+    formats = ["html", *FORMATS]
+    build(BuildOptions(content=SMALL, out=out, formats=formats, cache_dir=tmp_path / "cache"))
     page = (out / "startpakket/index.html").read_text("utf-8")
     assert '<a href="#hulplijn">hulplijn</a>' in page
     word = etree.fromstring(
