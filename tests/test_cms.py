@@ -29,7 +29,7 @@ from pakketbuild.cli import main
 from pakketbuild.cms import admin as cms_admin
 from pakketbuild.cms import backend as cms_backend
 from pakketbuild.cms import config as cms_config
-from pakketbuild.model import Item, Organisation, Pakket, SiteConfig
+from pakketbuild.model import FIELD_LABELS, Item, Organisation, Pakket, SiteConfig
 from pakketbuild.preview import Preview
 from pakketbuild.serve_http import make_server
 from tests.conftest import DATA
@@ -164,11 +164,11 @@ def test_every_model_field_is_in_the_config_with_a_dutch_label_and_hint() -> Non
     assert set(site) == _model_names(SiteConfig)
     assert set(organisations) == _model_names(Organisation)
     for name, field in items.items():
-        assert field["label"] == cms_config.LABELS[name]
+        assert field["label"] == FIELD_LABELS[name] == Item.model_fields[name].title
         assert field["hint"] == Item.model_fields[name].description
     for model in (Item, Pakket, SiteConfig, Organisation, *_nested_models()):
-        missing = set(model.model_fields) - set(cms_config.LABELS)
-        assert not missing, f"add Dutch labels to cms_config.LABELS for {model.__name__}: {missing}"
+        missing = set(model.model_fields) - set(FIELD_LABELS)
+        assert not missing, f"add Dutch labels to FIELD_LABELS for {model.__name__}: {missing}"
     assert pakketten["body"]["label"] == "Inleiding" and pakketten["body"]["widget"] == "markdown"
     assert items["body"]["widget"] == "markdown"
 

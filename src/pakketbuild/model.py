@@ -278,8 +278,72 @@ Phone = Annotated[str, AfterValidator(_check_phone)]
 ContentPath = Annotated[str, AfterValidator(_check_relative_path)]
 
 
+FIELD_LABELS: dict[str, str] = {
+    "id": "Id (vaste sleutel)",
+    "title": "Titel",
+    "kind": "Soort",
+    "summary": "Inleiding (lead)",
+    "body": "Tekst",
+    "intro": "Inleiding",
+    "audiences": "Doelgroepen",
+    "providers": "Aanbieders",
+    "contacts": "Contactgegevens",
+    "documents": "Documenten",
+    "steps": "Stappen",
+    "related": "Verwante onderdelen",
+    "status": "Status",
+    "last_reviewed": "Laatst gecontroleerd",
+    "review_by": "Controleren vóór",
+    "owner": "Eigenaar",
+    "changes": "Wijzigingen",
+    "replaced_by": "Vervangen door",
+    "items": "Onderdelen",
+    "publisher": "Uitgever",
+    "edition": "Editie",
+    "editions": "Edities",
+    "label": "Omschrijving",
+    "phone": "Telefoon",
+    "email": "E-mail",
+    "url": "Webadres",
+    "hours": "Bereikbaar",
+    "path": "Bestand",
+    "media_type": "Bestandssoort",
+    "text": "Uitleg",
+    "date": "Datum",
+    "name": "Naam",
+    "abbreviation": "Afkorting",
+    "base_url": "Publicatieadres",
+    "language": "Taal",
+    "docx_template": "Word-sjabloon",
+    "theme": "Thema",
+    "views": "Weergaven",
+    "cms": "Browser-editor",
+    "backend": "Git-dienst",
+    "repo": "Repository",
+    "branch": "Tak (branch)",
+    "content_folder": "Map met de inhoud",
+    "api_root": "API-adres (eigen GitLab)",
+    "review_policy": "Controlebeleid",
+    "published": "Eerste publicatie",
+}
+"""The Dutch label of every field, by name: the title editors see in the JSON Schema
+(``schema/``, through the models' ``field_title_generator``) and the browser editor's
+field label; the hint under it is the field's description. A new field's name goes here,
+beside the field (a test lists the fields without one). A field whose name means
+something else in its model has a ``title`` of its own (a change's ``summary``)."""
+
+
+def _field_title(name: str, info: object) -> str:
+    return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=False,
+        field_title_generator=_field_title,
+    )
 
 
 # --------------------------------------------------------------------------- parts
@@ -352,14 +416,17 @@ class Change(_Model):
     """One entry in an item's change log."""
 
     date: dt.date = Field(description="Datum van de wijziging (JJJJ-MM-DD).")
-    summary: Line = Field(description="Wat er veranderde, in één zin.")
+    summary: Line = Field(title="Wat er veranderde", description="Wat er veranderde, in één zin.")
 
 
 class Edition(_Model):
     """One edition of a pakket."""
 
     date: dt.date = Field(description="Datum van deze editie (JJJJ-MM-DD).")
-    summary: Line = Field(description="Korte samenvatting van de wijzigingen in deze editie.")
+    summary: Line = Field(
+        title="Wat er nieuw is",
+        description="Korte samenvatting van de wijzigingen in deze editie.",
+    )
 
 
 def _check_dates(last_reviewed: dt.date | None, review_by: dt.date | None) -> None:

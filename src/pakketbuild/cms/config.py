@@ -1,7 +1,8 @@
 """The Decap CMS configuration (``config.yml``), generated from :mod:`pakketbuild.model`.
 
 Every field of the editor comes from a field of the models, with a Dutch label
-(:data:`LABELS`), hint and widget; references between files become relation widgets.
+(:data:`pakketbuild.model.FIELD_LABELS`), hint and widget; references between files
+become relation widgets.
 See :mod:`pakketbuild.cms` for the editor as a whole.
 """
 
@@ -25,6 +26,7 @@ from pakketbuild.cms import (
 )
 from pakketbuild.model import (
     AUDIENCE_LABELS,
+    FIELD_LABELS,
     KIND_LABELS,
     SLUG_PATTERN,
     Audience,
@@ -43,56 +45,6 @@ from pakketbuild.model import (
 )
 
 # --------------------------------------------------------------------------- labels
-
-LABELS: dict[str, str] = {
-    "id": "Id (vaste sleutel)",
-    "title": "Titel",
-    "kind": "Soort",
-    "summary": "Inleiding (lead)",
-    "body": "Tekst",
-    "intro": "Inleiding",
-    "audiences": "Doelgroepen",
-    "providers": "Aanbieders",
-    "contacts": "Contactgegevens",
-    "documents": "Documenten",
-    "steps": "Stappen",
-    "related": "Verwante onderdelen",
-    "status": "Status",
-    "last_reviewed": "Laatst gecontroleerd",
-    "review_by": "Controleren vóór",
-    "owner": "Eigenaar",
-    "changes": "Wijzigingen",
-    "replaced_by": "Vervangen door",
-    "items": "Onderdelen",
-    "publisher": "Uitgever",
-    "edition": "Editie",
-    "editions": "Edities",
-    "label": "Omschrijving",
-    "phone": "Telefoon",
-    "email": "E-mail",
-    "url": "Webadres",
-    "hours": "Bereikbaar",
-    "path": "Bestand",
-    "media_type": "Bestandssoort",
-    "text": "Uitleg",
-    "date": "Datum",
-    "name": "Naam",
-    "abbreviation": "Afkorting",
-    "base_url": "Publicatieadres",
-    "language": "Taal",
-    "docx_template": "Word-sjabloon",
-    "theme": "Thema",
-    "views": "Weergaven",
-    "cms": "Browser-editor",
-    "backend": "Git-dienst",
-    "repo": "Repository",
-    "branch": "Tak (branch)",
-    "content_folder": "Map met de inhoud",
-    "api_root": "API-adres (eigen GitLab)",
-    "review_policy": "Controlebeleid",
-    "published": "Eerste publicatie",
-}
-"""Short Dutch labels per field name; the hint under each field is its description."""
 
 ENUM_LABELS: dict[type[Enum], dict[str, str]] = {
     Kind: {k.value: label for k, label in KIND_LABELS.items()},
@@ -179,9 +131,9 @@ documented options)."""
 
 
 def label(name: str) -> str:
-    """The Dutch label of a field (a new field without one shows its name until
-    :data:`LABELS` has it; a test lists the missing ones)."""
-    return LABELS.get(name, name.replace("_", " ").capitalize())
+    """The Dutch label of a field (:data:`pakketbuild.model.FIELD_LABELS`; a new field
+    without one shows its name until it has one, and a test lists the missing ones)."""
+    return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -231,7 +183,7 @@ def _options(enum: type[Enum]) -> list[dict[str, str]]:
 
 def _field(model: type[BaseModel], name: str, info: FieldInfo) -> dict[str, Any]:
     annotation, optional = _unwrap(info.annotation)
-    out: dict[str, Any] = {"name": name, "label": label(name)}
+    out: dict[str, Any] = {"name": name, "label": info.title or label(name)}
     if info.description:
         out["hint"] = info.description
     has_default = not info.is_required()
@@ -244,7 +196,7 @@ def _field(model: type[BaseModel], name: str, info: FieldInfo) -> dict[str, Any]
         if (model, name) in ORDERED_REFERENCES:
             out |= {
                 "widget": "list",
-                "field": {"name": "id", "label": label(name), **ref},
+                "field": {"name": "id", "label": out["label"], **ref},
             }
         else:
             out |= {**ref, "multiple": True}
