@@ -445,11 +445,15 @@ def document(pub: Publication, subject: PubPakket | PubItem) -> Outline:
     combined document, which is a pakket) or of an item."""
     if isinstance(subject, PubPakket):
         return _pakket_document(pub, subject)
+    anchor = anchors.item_heading(subject.id)
+    pakketten = pakketten_of(pub, subject)
+    subtitle = f"{LABEL_PART_OF}: {', '.join(p.title for p in pakketten)}" if pakketten else None
+    place = _Place(1, subject.anchor_prefix, anchor, {subject.id: anchor}, subtitle=subtitle)
     return Outline(
         "item",
         item_meta(pub, subject),
-        (_document_item(pub, subject, level=1, local=frozenset(), alone=True),),
-        References({subject.id: anchors.item_heading(subject.id)}, pub.items),
+        (_item(subject, place),),
+        References(place.local, pub.items),
     )
 
 
@@ -472,85 +476,15 @@ def _pakket_document(pub: Publication, pakket: PubPakket) -> Outline:
                 (Body(pakket.intro, 2, anchors.INTRO, role="intro"),),
             )
         )
-    local = frozenset(item.id for item in pakket.items)
+    local = {item.id: anchors.item_heading(item.id) for item in pakket.items}
     sections += [
-        _document_item(pub, item, level=2, local=local, alone=False) for item in pakket.items
+        _item(item, _Place(2, item.anchor_prefix, local[item.id], local)) for item in pakket.items
     ]
     entries = tuple(Link(s.heading, to_anchor(s.anchor)) for s in sections if s.anchor)
     blocks.append(Contents(LABEL_CONTENTS, anchors.CONTENTS, entries))
     blocks += sections
-    references = References({i: anchors.item_heading(i) for i in local}, pub.items)
+    references = References(local, pub.items)
     return Outline("pakket", pakket_meta(pub, pakket), tuple(blocks), references)
-
-
-def _document_item(
-    pub: Publication, item: PubItem, *, level: int, local: frozenset[str], alone: bool
-) -> Section:
-    """An item in a document: its title at ``level``, its facts, lead, body, steps,
-    contacts, documents and related items; ``local`` are the items of the same document
-    (linked inside it)."""
-    anchor = anchors.item_heading(item.id)
-    prefix = item.anchor_prefix
-    facts = [Fact(LABEL_KIND, item.kind_label), Fact(LABEL_AUDIENCES, item.audiences_text)]
-    if item.providers:
-        facts.append(Fact(LABEL_PROVIDERS, item.providers_text))
-    blocks: list[Block] = [
-        Facts(tuple(facts)),
-        Lead(item.summary),
-        Body(item.body, level, prefix),
-    ]
-    sub = level + 1
-    if item.steps:
-        steps = _steps(item, prefix, sub)
-        blocks.append(
-            Section("steps", LABEL_STEPS, sub, anchors.section(anchor, "stappen"), (steps,))
-        )
-    if item.contacts:
-        cards = tuple(contact_card(c) for c in item.contacts)
-        blocks.append(
-            Section(
-                "contacts",
-                LABEL_CONTACT,
-                sub,
-                anchors.section(anchor, "contact"),
-                (Contacts(cards),),
-            )
-        )
-    if item.documents:
-        links = tuple(
-            Link(d.title, to_url(d.url), note=_note(d.media_label)) for d in item.documents
-        )
-        blocks.append(
-            Section(
-                "documents",
-                LABEL_DOCUMENTS,
-                sub,
-                anchors.section(anchor, "documenten"),
-                (Links("documents", links),),
-            )
-        )
-    if item.related:
-        related = tuple(
-            Link(
-                r.title,
-                to_anchor(anchors.item_heading(r.id))
-                if r.id in local
-                else to_page(urls.item_page(r.id)),
-            )
-            for r in item.related
-        )
-        blocks.append(
-            Section(
-                "related",
-                LABEL_RELATED,
-                sub,
-                anchors.section(anchor, "zie-ook"),
-                (Links("related", related),),
-            )
-        )
-    pakketten = pakketten_of(pub, item) if alone else []
-    subtitle = f"{LABEL_PART_OF}: {', '.join(p.title for p in pakketten)}" if pakketten else None
-    return Section("item", item.title, level, anchor, tuple(blocks), subtitle=subtitle)
 
 
 def _steps(item: PubItem, item_prefix: str, level: int) -> Steps:
@@ -564,6 +498,112 @@ def _steps(item: PubItem, item_prefix: str, level: int) -> Steps:
 
 def _note(text: str | None) -> str | None:
     return f"({text})" if text else None
+
+
+# --------------------------------------------------------------------------- items
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where an item is shown: its heading level and anchor, the prefix of its texts' ids,
+    the anchors of the items on the same page or document (linked there, not to their
+    pages), and what the medium adds."""
+
+    level: int
+    id_prefix: str
+    anchor: str | None
+    local: Mapping[str, str]
+    role: str = "item"
+    web: bool = False
+    """A web page: the dates, the providers as links, the downloads and the change log;
+    a document instead names the providers among the facts and anchors every section."""
+    formats: tuple[str, ...] = ()
+    """The formats built (a web page links the item's downloads in them)."""
+    subtitle: str | None = None
+    page_link: bool = False
+    """An item inside a pakket's page, with a link to its page of its own."""
+
+
+def _item(item: PubItem, place: _Place) -> Section:
+    """One item: its title at ``place.level``, its facts, lead and text, then its
+    steps, contacts, documents (providers), related items (downloads, changes), each a
+    section one level down."""
+    facts = [Fact(LABEL_KIND, item.kind_label), Fact(LABEL_AUDIENCES, item.audiences_text)]
+    if place.web:
+        if item.date_modified:
+            facts.append(_date_fact(LABEL_MODIFIED, item.date_modified))
+        if item.last_reviewed:
+            facts.append(_date_fact(LABEL_REVIEWED, item.last_reviewed))
+    elif item.providers:
+        facts.append(Fact(LABEL_PROVIDERS, item.providers_text))
+    blocks: list[Block] = [
+        Facts(tuple(facts)),
+        Lead(item.summary),
+        Body(item.body, place.level, place.id_prefix),
+    ]
+    sub = place.level + 1
+
+    def section(role: str, heading: str, name: str, block: Block) -> None:
+        anchor = anchors.section(place.anchor, name) if place.anchor and not place.web else None
+        blocks.append(Section(role, heading, sub, anchor, (block,)))
+
+    if item.steps:
+        section("steps", LABEL_STEPS, "stappen", _steps(item, place.id_prefix, sub))
+    if item.contacts:
+        cards = Contacts(tuple(contact_card(c) for c in item.contacts))
+        section("contacts", LABEL_CONTACT, "contact", cards)
+    if item.documents:
+        links = tuple(
+            Link(
+                d.title,
+                to_url(d.url),
+                note=_note(d.media_label),
+                media_type=d.media_type if d.url else None,
+            )
+            for d in item.documents
+        )
+        section("documents", LABEL_DOCUMENTS, "documenten", Links("documents", links))
+    if item.providers and place.web:
+        providers = tuple(
+            Link(f"{o.name} ({o.abbreviation})" if o.abbreviation else o.name, to_url(o.url))
+            for o in item.providers
+        )
+        section("providers", LABEL_PROVIDERS, "aanbieders", Links("providers", providers))
+    if item.related:
+        related = tuple(
+            Link(
+                r.title,
+                to_anchor(place.local[r.id])
+                if r.id in place.local
+                else to_page(urls.item_page(r.id)),
+            )
+            for r in item.related
+        )
+        section("related", LABEL_RELATED, "zie-ook", Links("related", related))
+    if place.web:
+        _web_additions(item, place, section)
+    if place.page_link:
+        own = Link(LABEL_OWN_PAGE.format(title=item.title), to_page(urls.item_page(item.id)))
+        blocks.append(PageLink(own))
+    return Section(
+        place.role, item.title, place.level, place.anchor, tuple(blocks), subtitle=place.subtitle
+    )
+
+
+def _web_additions(
+    item: PubItem, place: _Place, section: Callable[[str, str, str, Block], None]
+) -> None:
+    """What a web page shows of an item besides a document: its downloads and its change
+    log."""
+    files = downloads(place.formats, lambda fmt: urls.item_download(item.id, fmt), item.title)
+    if files:
+        section("downloads", LABEL_DOWNLOADS, "downloaden", Links("downloads", files))
+    if item.changes:
+        changes = tuple(
+            Change(c.date, labels.dutch_date(c.date), c.summary)
+            for c in sorted(item.changes, key=lambda c: c.date, reverse=True)
+        )
+        section("changes", LABEL_CHANGES, "wijzigingen", Changes(changes))
 
 
 # --------------------------------------------------------------------------- metadata
@@ -672,12 +712,8 @@ def page_deps(item: PubItem) -> set[Dep]:
 
 def item_page(pub: Publication, item: PubItem, formats: Iterable[str]) -> Outline:
     """The outline of an item's web page: its title (level 1) and everything below."""
-    return Outline(
-        "item",
-        item_meta(pub, item),
-        (_web_item(item, formats, level=1, id_prefix="", local=frozenset(), in_pakket=False),),
-        References({}, pub.items),
-    )
+    place = _Place(1, "", None, {}, web=True, formats=tuple(formats))
+    return Outline("item", item_meta(pub, item), (_item(item, place),), References({}, pub.items))
 
 
 def pakket_facts(pakket: PubPakket, *, publisher: bool) -> Facts:
@@ -706,85 +742,15 @@ def pakket_page(pub: Publication, pakket: PubPakket, formats: Iterable[str]) -> 
             tuple(Link(i.title, to_anchor(i.id)) for i in pakket.items),
         )
     )
-    local = frozenset(i.id for i in pakket.items)
+    local = {i.id: i.id for i in pakket.items}
     blocks += [
-        _web_item(item, formats, level=2, id_prefix=anchors.item(item.id), local=local,
-                  in_pakket=True)
+        _item(
+            item,
+            _Place(2, item.anchor_prefix, item.id, local, role="pakket-item", web=True,
+                   formats=formats, page_link=True),
+        )
         for item in pakket.items
     ]  # fmt: skip
     section = Section("pakket", pakket.title, 1, None, tuple(blocks))
-    references = References({i: i for i in local}, pub.items)
+    references = References(local, pub.items)
     return Outline("pakket", pakket_meta(pub, pakket), (section,), references)
-
-
-def _web_item(
-    item: PubItem,
-    formats: tuple[str, ...] | Iterable[str],
-    *,
-    level: int,
-    id_prefix: str,
-    local: frozenset[str],
-    in_pakket: bool,
-) -> Section:
-    """An item on a web page. ``local`` are the items on the same page (linked in-page)."""
-    facts = [Fact(LABEL_KIND, item.kind_label), Fact(LABEL_AUDIENCES, item.audiences_text)]
-    if item.date_modified:
-        facts.append(_date_fact(LABEL_MODIFIED, item.date_modified))
-    if item.last_reviewed:
-        facts.append(_date_fact(LABEL_REVIEWED, item.last_reviewed))
-    blocks: list[Block] = [
-        Facts(tuple(facts)),
-        Lead(item.summary),
-        Body(item.body, level, id_prefix),
-    ]
-    sub = level + 1
-
-    def section(role: str, heading: str, block: Block) -> None:
-        blocks.append(Section(role, heading, sub, None, (block,)))
-
-    if item.steps:
-        section("steps", LABEL_STEPS, _steps(item, id_prefix, sub))
-    if item.contacts:
-        section("contacts", LABEL_CONTACT, Contacts(tuple(contact_card(c) for c in item.contacts)))
-    if item.documents:
-        links = tuple(
-            Link(
-                d.title,
-                to_url(d.url),
-                note=_note(d.media_label),
-                media_type=d.media_type if d.url else None,
-            )
-            for d in item.documents
-        )
-        section("documents", LABEL_DOCUMENTS, Links("documents", links))
-    if item.providers:
-        providers = tuple(
-            Link(f"{o.name} ({o.abbreviation})" if o.abbreviation else o.name, to_url(o.url))
-            for o in item.providers
-        )
-        section("providers", LABEL_PROVIDERS, Links("providers", providers))
-    if item.related:
-        related = tuple(
-            Link(r.title, to_anchor(r.id) if r.id in local else to_page(urls.item_page(r.id)))
-            for r in item.related
-        )
-        section("related", LABEL_RELATED, Links("related", related))
-    files = downloads(formats, lambda fmt: urls.item_download(item.id, fmt), item.title)
-    if files:
-        section("downloads", LABEL_DOWNLOADS, Links("downloads", files))
-    if item.changes:
-        changes = tuple(
-            Change(c.date, labels.dutch_date(c.date), c.summary)
-            for c in sorted(item.changes, key=lambda c: c.date, reverse=True)
-        )
-        section("changes", LABEL_CHANGES, Changes(changes))
-    if in_pakket:
-        own = Link(LABEL_OWN_PAGE.format(title=item.title), to_page(urls.item_page(item.id)))
-        blocks.append(PageLink(own))
-    return Section(
-        "pakket-item" if in_pakket else "item",
-        item.title,
-        level,
-        item.id if in_pakket else None,
-        tuple(blocks),
-    )
