@@ -165,6 +165,11 @@ class Inputs:
     base_url: str | None = None
     """The ``--base-url`` / ``$PAKKETBUILD_BASE_URL`` override (site.yaml's own value is
     content, covered by the ``site`` key); part of every artifact's key."""
+    source_date: str | None = None
+    """The Dutch date of ``SOURCE_DATE_EPOCH`` (ISO, :mod:`pakketbuild.sourcedate`): part
+    of the no-op check, and of the keys of the artifacts that show it (the dependency
+    :data:`pakketbuild.jobkeys.SOURCE_DATE`) only. The date, not the epoch: two commits of
+    the same day give the same files."""
 
     @property
     def fingerprint(self) -> str:
@@ -175,6 +180,7 @@ class Inputs:
                 "formats": list(self.formats),
                 "template": self.template,
                 "base_url": self.base_url,
+                "source_date": self.source_date,
             }
         )
 
