@@ -31,10 +31,13 @@ def test_the_date_is_the_dutch_calendar_date_of_the_commit() -> None:
     # 30 June 2025 21:59:59 UTC is 23:59:59 on 30 June
     assert sourcedate.dutch_date(1751320799) == dt.date(2025, 6, 30)
     # summer time starts at 01:00 UTC on the last Sunday of March, ends on October's
-    assert sourcedate.utc_offset(dt.datetime(2024, 3, 31, 0, 59, 59, tzinfo=dt.UTC)).seconds == 3600
-    assert sourcedate.utc_offset(dt.datetime(2024, 3, 31, 1, tzinfo=dt.UTC)).seconds == 7200
-    assert sourcedate.utc_offset(dt.datetime(2024, 10, 27, 0, 59, 59, tzinfo=dt.UTC)).seconds == 7200
-    assert sourcedate.utc_offset(dt.datetime(2024, 10, 27, 1, tzinfo=dt.UTC)).seconds == 3600
+
+    def hours(*moment: int) -> float:
+        utc = dt.datetime(*moment, tzinfo=dt.UTC)  # type: ignore[arg-type, misc]
+        return sourcedate.utc_offset(utc).total_seconds() / 3600
+
+    assert hours(2024, 3, 31, 0, 59, 59) == 1 and hours(2024, 3, 31, 1) == 2
+    assert hours(2024, 10, 27, 0, 59, 59) == 2 and hours(2024, 10, 27, 1) == 1
 
 
 def test_the_rule_agrees_with_the_zone_database_since_1996() -> None:
@@ -56,7 +59,9 @@ def test_the_rule_agrees_with_the_zone_database_since_1996() -> None:
             base = int(change.timestamp())
             instants += [base + delta for delta in range(-7200, 7201, 900)]
     wrong = [
-        e for e in instants if sourcedate.dutch_date(e) != dt.datetime.fromtimestamp(e, amsterdam).date()
+        e
+        for e in instants
+        if sourcedate.dutch_date(e) != dt.datetime.fromtimestamp(e, amsterdam).date()
     ]
     assert wrong == []
 
