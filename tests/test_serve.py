@@ -72,8 +72,8 @@ def running(tmp_path: Path) -> Iterator[Running]:
     content = write_tree(tmp_path / "content")
     log = io.StringIO()
     preview = Preview(content, tmp_path / "preview" / "site", ["html", "json"], log)
-    with serving(preview) as base:
-        yield Running(base, preview, content, log)
+    with serving(preview) as served:
+        yield Running(served.base, preview, content, log)
 
 
 def test_pages_get_the_reload_script(running: Running) -> None:

@@ -26,11 +26,14 @@
   page listing each problem as ``file:line:col`` (and the terminal prints the same), so
   an editor never looks at stale output. A bug in pakketbuild answers **500** with the
   traceback. Other files (CSS, JSON) answer 503 with the problems as plain text.
-* ``/admin/`` is the browser editor (:mod:`pakketbuild.cms`, Decap CMS) with a local
-  backend: POSTs to :data:`pakketbuild.cms.API_PATH` read and write files in the content
-  folder only, and the watcher rebuilds the preview after each save. Writes are accepted
-  only from this preview's own pages (JSON requests whose ``Host``/``Origin`` are the
-  loopback address being served) and only while serving on a loopback address.
+* ``/admin/<secret>/`` is the browser editor (:mod:`pakketbuild.cms`, Decap CMS) with a
+  local backend: POSTs to :data:`pakketbuild.cms.API_PATH` plus the secret read and write
+  the content model's files only, and the watcher rebuilds the preview after each save.
+  The secret is made anew at every start and printed only in the terminal, so other
+  local users, other processes and web pages cannot use the editor; every request must
+  name the served loopback address and port in ``Host`` (and ``Origin``), against DNS
+  rebinding; writes are accepted only while serving on a loopback address. See
+  :mod:`pakketbuild.serve_http` and SECURITY.md.
 * Ctrl-C stops the watcher and the server, removes the temporary folder and exits 0.
 * With ``PAKKETBUILD_SERVE_TRACE=1`` every rebuild also prints one line for the benchmark
   (``benchmarks/reload.mjs``): ``pakketbuild-trace: started=… published=… finished=…``,
@@ -55,7 +58,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from pakketbuild import cms
 from pakketbuild.diagnostics import UsageError
 from pakketbuild.i18n import _
 from pakketbuild.preview import Preview
@@ -125,17 +127,19 @@ def serve(options: ServeOptions, log: TextIO | None = None) -> int:
             flush=True,
         )
         print(
-            _("editor on http://{host}:{port}{path}").format(
-                host=shown, port=port, path=cms.ADMIN_PATH
-            ),
+            _(
+                "editor on http://{host}:{port}{path} (this address holds a secret made anew "
+                "at every start; do not share it)"
+            ).format(host=shown, port=port, path=server.editor_path),
             file=out,
             flush=True,
         )
-        if options.host not in (DEFAULT_HOST, "localhost", "::1"):
+        if not server.editable:
             print(
-                _("warning: listening on {host}: other machines can see this preview").format(
-                    host=options.host
-                ),
+                _(
+                    "warning: listening on {host}: other machines can see this preview; "
+                    "the editor cannot save"
+                ).format(host=options.host),
                 file=out,
                 flush=True,
             )
