@@ -64,7 +64,7 @@ from pakketbuild.engine.publish import (
 )
 from pakketbuild.engine.staging import Planned, Staging, manifest_entries, read, stat_matches
 from pakketbuild.gctools import gc_paused
-from pakketbuild.i18n import _
+from pakketbuild.i18n import _, ngettext
 from pakketbuild.report import Reporter, Verbosity, make_reporter
 from pakketbuild.writers import FORMATS, BuildContext, check_formats
 
@@ -584,6 +584,20 @@ class _Build:
             if self.result.published
             else _("{folder}/ is unchanged").format(folder=self.out.name)
         )
+        self._report_cache()
+
+    def _report_cache(self) -> None:
+        """Say once that cache entries were damaged (and made again instead)."""
+        if damaged := len(self.cache.damaged):
+            self.reporter.alert(
+                ngettext(
+                    "{count} file in the cache '{folder}' was damaged (changed or cut short) "
+                    "and was made again instead",
+                    "{count} files in the cache '{folder}' were damaged (changed or cut short) "
+                    "and were made again instead",
+                    damaged,
+                ).format(count=damaged, folder=self.cache.root)
+            )
 
     def _save_renders(self) -> None:
         """Keep the rendered Markdown of the current texts for the next build, when this
@@ -638,5 +652,12 @@ class _Build:
                 source, published = self.out / path, True  # linked into the new tree
             else:
                 source, published = tree / path, False
-            if self.cache.adopt(record.key, source, record.matches, published=published):
+            if self.cache.adopt(
+                record.key,
+                source,
+                record.matches,
+                sha256=record.sha256,
+                size=record.bytes,
+                published=published,
+            ):
                 self.salvaged += 1
