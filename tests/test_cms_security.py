@@ -780,3 +780,21 @@ def test_serve_prints_the_editor_address_with_its_secret(tmp_path: Path) -> None
         assert status == 200 and b"decap-cms.js" in page
     finally:
         assert process.interrupt() == 0
+
+
+def test_on_another_host_only_addresses_and_that_name_are_answered(tmp_path: Path) -> None:
+    """``--host 0.0.0.0``: clients use one of the machine's addresses, which no DNS answer
+    can stand for, so any address is answered, and no name but the loopback ones (and the
+    one ``--host`` gave, when it is a name)."""
+    preview = Preview(REAL_CONTENT, tmp_path / "site", ["html"], io.StringIO())
+    server = make_server(preview, "0.0.0.0", 0)
+    try:
+        port = server.port
+        assert not server.editable and "0.0.0.0" in server.names
+        for name in ("192.168.1.5", "[fe80::1]", "0.0.0.0", "127.0.0.1", "localhost"):
+            assert server.names_this_server(f"{name}:{port}"), name
+        for name in ("evil.example", "fe80::1", "[::ffff:zzzz]", "192.168.1.5.evil.example"):
+            assert not server.names_this_server(f"{name}:{port}"), name
+        assert not server.names_this_server(f"192.168.1.5:{port + 1}")
+    finally:
+        server.server_close()

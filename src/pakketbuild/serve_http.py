@@ -12,7 +12,9 @@ configuration points Decap's proxy backend at ``API_PATH/<secret>`` (Decap sends
 of its own, so the secret is part of the address it posts to). Without the secret the API
 answers 403 and ``/admin/`` only says where the editor is. Every request, GET included,
 must name this server in ``Host`` (and in ``Origin`` when a browser sends one): a loopback
-name and the serve port, so a page whose name was rebound to 127.0.0.1 gets 403. Request
+name and the serve port, so a page whose name was rebound to 127.0.0.1 gets 403 (on a
+non-loopback ``--host``, any IP address and that host's own name too; an address cannot be
+rebound, and the API refuses everything there). Request
 targets are at most :data:`MAX_TARGET` characters (414 beyond), bodies at most
 :data:`pakketbuild.cms.MAX_BODY` bytes, JSON at most :data:`pakketbuild.cms.MAX_JSON_DEPTH`
 levels deep; every malformed request gets a 4xx with a Dutch line, never a traceback.

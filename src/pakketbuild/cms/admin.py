@@ -61,7 +61,8 @@ padding: 0 1rem; }}</style>
 <code>github</code> of <code>gitlab</code> en de naam van de repository) en maak deze map
 opnieuw met <code>pakketbuild cms</code>.</p>
 <p>Op uw eigen computer kunt u de editor nu al gebruiken: start
-<code>pakketbuild serve</code> en open <code>http://127.0.0.1:8000/admin/</code>.</p>
+<code>pakketbuild serve</code> en open het adres dat het in de terminal toont achter
+<em>editor in de browser op</em>.</p>
 </main>
 </body>
 </html>
