@@ -241,6 +241,7 @@ class _Handler(SimpleHTTPRequestHandler):
         return super().handle_expect_100()
 
     def _gate(self) -> None:
+        self.target, self.query = "/", ""  # not the previous request's on this connection
         if len(self.path) > MAX_TARGET:
             raise Refused(
                 HTTPStatus.REQUEST_URI_TOO_LONG,
