@@ -30,12 +30,12 @@ cache, staging folder, the previous manifest) step by step; the steps themselves
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import shutil
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +64,7 @@ from pakketbuild.engine.publish import (
 )
 from pakketbuild.engine.staging import Planned, Staging, manifest_entries, read, stat_matches
 from pakketbuild.gctools import gc_paused
-from pakketbuild.i18n import _
+from pakketbuild.i18n import _, ngettext, os_reason
 from pakketbuild.report import Reporter, Verbosity, make_reporter
 from pakketbuild.writers import FORMATS, BuildContext, check_formats
 
@@ -354,6 +354,8 @@ class _Build:
         )
         self.salvaged = 0
         self.packed = 0
+        self.cache_failure: OSError | None = None
+        """The first write to the cache that failed (the build went on without it)."""
         self.light_rendered: list[str] = []
         """Light (HTML, JSON) files rendered by this build (new keys), packed into the
         cache once the build is published."""
@@ -649,7 +651,7 @@ class _Build:
             (self.staging.folder / MANIFEST).write_bytes(data)
             copy_kept(self.out, self.staging.folder)
             for key, path in self.staging.new_objects:
-                self.cache.put_file(key, path)
+                self._store(partial(self.cache.put_file, key, path))
             checkpoint("before-swap")
             swap(self.staging.folder, self.out, self._swapped)
             self._announce()  # the first build has no old tree to salvage
@@ -666,16 +668,64 @@ class _Build:
             kept=kept,
             warnings=warnings,
         )
-        self.cache.save_state(state)
+        self._store(partial(self.cache.save_state, state))
         self._save_renders()
         if self.staging.new_objects or self.salvaged or self.packed:
-            self.cache.prune({r.key for r in self.staging.records.values()})
+            self._store(partial(self.cache.prune, {r.key for r in self.staging.records.values()}))
         self.reporter.step(
             _("published {folder}/ ({count} files)").format(
                 folder=self.out.name, count=len(self.staging.records)
             )
             if self.result.published
             else _("{folder}/ is unchanged").format(folder=self.out.name)
+        )
+        self._report_cache()
+
+    def _store(self, write: Callable[[], object]) -> None:
+        """Write to the cache, unless a write failed before: the cache only saves work,
+        so a full or read-only cache folder never stops or undoes the build; the failure
+        is said once, at the end (:meth:`_report_cache`)."""
+        if self.cache_failure is not None:
+            return
+        try:
+            write()
+        except OSError as exc:
+            self.cache_failure = exc
+
+    def _report_cache(self) -> None:
+        """Say, once each, that cache entries were damaged (and made again instead) and
+        that the cache could not be written: both true of a build that succeeded."""
+        folder = self.cache.root
+        if damaged := len(self.cache.damaged):
+            self.reporter.alert(
+                ngettext(
+                    "{count} file in the cache '{folder}' was damaged (changed or cut short) "
+                    "and was made again instead",
+                    "{count} files in the cache '{folder}' were damaged (changed or cut short) "
+                    "and were made again instead",
+                    damaged,
+                ).format(count=damaged, folder=folder)
+            )
+        failure = self.cache_failure
+        if failure is None:
+            return
+        text = (
+            _(
+                "the cache folder '{folder}' could not be written ({reason}); {out}/ was "
+                "published all the same, but a later build may render again what the cache "
+                "would have kept; make room on the disk, or choose another folder with "
+                "--cache-dir"
+            )
+            if self.result.published
+            else _(
+                "the cache folder '{folder}' could not be written ({reason}); {out}/ is "
+                "complete all the same, but a later build may render again what the cache "
+                "would have kept; make room on the disk, or choose another folder with "
+                "--cache-dir"
+            )
+        )
+        self.reporter.alert(
+            text.format(folder=folder, reason=os_reason(failure), out=self.out.name)
         )
 
     def _save_renders(self) -> None:
@@ -687,8 +737,11 @@ class _Build:
         if self.pub is None or shared_mark() == self.renders_before:
             return
         # The tree is published: a failure here only makes a later build slower.
-        with contextlib.suppress(OSError):
-            self.cache.save_renders(self.inputs.code, saved_renders(self.pub.markdown_texts()))
+        self._store(
+            partial(
+                self.cache.save_renders, self.inputs.code, saved_renders(self.pub.markdown_texts())
+            )
+        )
 
     def _pack(self) -> None:
         """Keep the light files this build rendered in the cache, as one pack (one file
@@ -701,8 +754,11 @@ class _Build:
             for path in self.light_rendered
         ]
         if files:
-            with contextlib.suppress(OSError):
+
+            def pack() -> None:
                 self.packed = self.cache.put_pack(files)
+
+            self._store(pack)
 
     def _swapped(self, tree: Path) -> None:
         """Right after the swap: the new tree is live; then salvage the old one."""
@@ -731,5 +787,12 @@ class _Build:
                 source, published = self.out / path, True  # linked into the new tree
             else:
                 source, published = tree / path, False
-            if self.cache.adopt(record.key, source, record.matches, published=published):
+            if self.cache.adopt(
+                record.key,
+                source,
+                record.matches,
+                sha256=record.sha256,
+                size=record.bytes,
+                published=published,
+            ):
                 self.salvaged += 1

@@ -131,6 +131,9 @@ class ThemeProblem:
     field: str = ""
     path: Path | None = None
     """The file the problem is in when it is not ``tokens.json`` itself."""
+    refused: Path | None = None
+    """For ``path-outside-content``: the theme file refused (so the loader's check of
+    every link does not report the link behind it again)."""
 
 
 @dataclass(frozen=True)
@@ -244,8 +247,12 @@ class _Parse:
             return Mark(1, 1)
         return self.located.value_mark(loc)
 
-    def problem(self, mark: Mark, code: str, message: str, name: str = "") -> None:
-        self.problems.append(ThemeProblem(mark.line, mark.col, code, message, name))
+    def problem(
+        self, mark: Mark, code: str, message: str, name: str = "", refused: Path | None = None
+    ) -> None:
+        self.problems.append(
+            ThemeProblem(mark.line, mark.col, code, message, name, refused=refused)
+        )
 
 
 def _flatten(
@@ -714,6 +721,7 @@ def _theme_file(
             _("'{value}' leads outside the content folder (a link?); copy the file in").format(
                 value=value
             ),
+            refused=folder / value,
         )
         return None
     if not isinstance(found, Confined):
