@@ -33,7 +33,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pakketbuild import anchors, markdown
 from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.writers import FORMATS, BuildContext, Job, resolve
+from pakketbuild.writers import FORMATS, BuildContext, Job, fonts, odt_fonts, resolve
 from pakketbuild.writers.documents import (
     LABEL_AUDIENCES,
     LABEL_CONTACT,
@@ -64,10 +64,10 @@ if TYPE_CHECKING:
 
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 ODF_VERSION = "1.3"
-DEFAULT_FONT = "DejaVu Sans"
-"""Used when the theme bundles no font: shipped with LibreOffice on every platform and
-metric-compatible enough elsewhere; the generic family ``swiss`` is the fallback."""
-MONO_FONT = "DejaVu Sans Mono"
+DEFAULT_FONT = fonts.SANS.name
+"""Used when the theme bundles no font: Liberation Sans, the family of the PDF and the
+Word file too, embedded in the package (:mod:`pakketbuild.writers.odt_fonts`)."""
+MONO_FONT = fonts.MONO.name
 
 NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -116,10 +116,12 @@ def render_odt(pub: Publication, subject: PubPakket | PubItem) -> bytes:
     else:
         builder.item(subject)
     content = _content_xml(body.serialize(pretty=False))
+    embedded = odt_fonts.plan(pub.theme, content, styles_xml(pub.theme, meta))
     return package(
         content=content,
-        styles=styles_xml(pub.theme, meta),
+        styles=styles_xml(pub.theme, meta, embedded),
         meta=meta_xml(meta),
+        fonts=embedded.files,
     )
 
 
@@ -538,18 +540,18 @@ def _content_xml(office_text: str) -> bytes:
 
 
 def _font(theme: Theme, role: str) -> str:
-    bundled = theme.bundled(role) or theme.bundled("body")
-    return bundled[0] if bundled else DEFAULT_FONT
+    return fonts.family(theme, role).name
 
 
-def styles_xml(theme: Theme, meta: DocumentMeta) -> bytes:
-    """The named styles, list styles, page layout and master pages, from the theme.
+def styles_xml(theme: Theme, meta: DocumentMeta, embedded: odt_fonts.Plan | None = None) -> bytes:
+    """The named styles, list styles, page layout and master pages, from the theme; the
+    font faces name the files of ``embedded`` in the package.
 
     Colours are validated ``#rrggbb`` tokens; font names are escaped."""
     colors = theme.colors
     body_font = quoteattr(_font(theme, "body"))
     heading_font = quoteattr(_font(theme, "heading"))
-    mono = quoteattr(MONO_FONT)
+    mono = quoteattr(_font(theme, "mono"))
     language = meta.language_region.split("-")
     lang = f'fo:language="{language[0]}" fo:country="{language[1]}"'
     heading_sizes = {1: "16pt", 2: "13pt", 3: "11.5pt", 4: "10.5pt"}
@@ -759,16 +761,13 @@ def styles_xml(theme: Theme, meta: DocumentMeta) -> bytes:
         '<style:table-cell-properties fo:padding="0.1cm" '
         f'fo:border="0.5pt solid {colors["border"]}"/></style:default-style>'
     )
+    named = {fonts.family(theme, role) for role in ("body", "heading", "mono")}
     faces = "".join(
-        f"<style:font-face style:name={quoteattr(name)} svg:font-family={quoteattr(name)} "
-        f'style:font-family-generic="{generic}"/>'
-        for name, generic in sorted(
-            {
-                _font(theme, "body"): "swiss",
-                _font(theme, "heading"): "swiss",
-                MONO_FONT: "modern",
-            }.items()
-        )
+        f"<style:font-face style:name={quoteattr(f.name)} svg:font-family={quoteattr(f.name)} "
+        f'style:font-family-generic="{f.generic}" '
+        f'style:font-pitch="{"fixed" if f.fixed else "variable"}">'
+        f"{(embedded or odt_fonts.Plan()).font_face_src(f.name)}</style:font-face>"
+        for f in sorted(named, key=lambda f: f.name)
     )
     title = escape(meta.title)
     page = (
@@ -865,7 +864,7 @@ def meta_xml(meta: DocumentMeta) -> bytes:
     ).encode()
 
 
-def _manifest(parts: list[str]) -> bytes:
+def _manifest(parts: list[str], font_files: dict[str, str]) -> bytes:
     entries = [
         f'<manifest:file-entry manifest:full-path="/" manifest:version="{ODF_VERSION}" '
         f'manifest:media-type="{ODT_MEDIA_TYPE}"/>'
@@ -874,6 +873,11 @@ def _manifest(parts: list[str]) -> bytes:
         f'<manifest:file-entry manifest:full-path="{part}" manifest:media-type="text/xml"/>'
         for part in parts
     ]
+    entries += [
+        f"<manifest:file-entry manifest:full-path={quoteattr(path)} "
+        f"manifest:media-type={quoteattr(media_type)}/>"
+        for path, media_type in font_files.items()
+    ]
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<manifest:manifest xmlns:manifest="{NS["manifest"]}" manifest:version="{ODF_VERSION}">'
@@ -881,10 +885,15 @@ def _manifest(parts: list[str]) -> bytes:
     ).encode()
 
 
-def package(*, content: bytes, styles: bytes, meta: bytes) -> bytes:
+def package(
+    *, content: bytes, styles: bytes, meta: bytes, fonts: dict[str, bytes] | None = None
+) -> bytes:
     """The ODF package: ``mimetype`` first and stored (ODF 1.3 part 2, 3.3), then the
-    parts in a fixed order, every entry with a fixed date and attributes."""
+    parts in a fixed order, then the embedded font files (``Fonts/…``, by name), every
+    entry with a fixed date and attributes."""
     parts = {"content.xml": content, "styles.xml": styles, "meta.xml": meta}
+    font_files = dict(sorted((fonts or {}).items()))
+    media_types = {path: odt_fonts.FONT_MEDIA_TYPES[path.endswith(".ttf")] for path in font_files}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         info = zipfile.ZipInfo("mimetype", date_time=ZIP_DATE_TIME)
@@ -892,7 +901,8 @@ def package(*, content: bytes, styles: bytes, meta: bytes) -> bytes:
         info.create_system = 0
         info.external_attr = 0
         archive.writestr(info, ODT_MEDIA_TYPE.encode())
-        for name, data in [*parts.items(), ("META-INF/manifest.xml", _manifest(list(parts)))]:
+        manifest = ("META-INF/manifest.xml", _manifest(list(parts), media_types))
+        for name, data in [*parts.items(), manifest, *font_files.items()]:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
