@@ -157,7 +157,7 @@ bench: venv
 # Extra options go in ARGS, e.g. make check ARGS=--strict; English: make check ARGS="--lang en".
 # (make build, above, puts the site and the PDF/Word/ODT files in exports/.)
 
-.PHONY: check serve status new-item new-pakket messages
+.PHONY: check serve status new-item new-pakket messages font-subsets
 ARGS  ?=
 KIND  ?= other
 TITLE ?=
@@ -187,3 +187,7 @@ new-pakket: venv
 ## messages: update the message catalogs (src/pakketbuild/locale) after changing texts
 messages: venv
 	$(BIN)/python scripts/messages.py
+
+## font-subsets: rewrite the ready-made house font subsets Word and ODT files embed
+font-subsets: venv
+	$(BIN)/python scripts/font_subsets.py
