@@ -237,17 +237,7 @@ def embed_fonts(document: Any, theme: Theme) -> None:
     ``w:saveSubsetFonts`` go into the settings, so Word keeps embedding subsets when a
     reader saves. A face whose licence forbids it (OS/2 ``fsType``) is not embedded."""
     known = fonts.families(theme)
-    used, text = _faces_used(document)
-    embedded: dict[str, dict[tuple[bool, bool], fonts.Subset]] = {}
-    for name in sorted(used):
-        family = known.get(name)
-        if family is None:
-            continue  # a template's or system font: named only
-        for bold, italic in sorted(used[name] | {(False, False)}):
-            face = family.face(bold=bold, italic=italic)
-            cut = fonts.subset(face, text, name) if face is not None else None
-            if cut is not None:
-                embedded.setdefault(name, {})[(bold, italic)] = cut
+    embedded = fonts.to_embed(theme, *_faces_used(document))
     if not embedded:
         return
     table_part, table = _font_table(document)

@@ -156,6 +156,31 @@ def families(theme: Theme) -> dict[str, Family]:
 
 # --------------------------------------------------------------------------- embedding
 
+FaceKey = tuple[bool, bool]
+"""(bold, italic)."""
+
+
+def to_embed(
+    theme: Theme, used: Mapping[str, set[FaceKey]], text: str
+) -> dict[str, dict[FaceKey, Subset]]:
+    """Family → face → subset, for every face the text uses (``used``, plus the regular
+    face) of each family pakketbuild has files for (the house families, the theme's
+    bundled ones); a template's or a machine's family is left out (named only), and so is
+    a face whose licence forbids embedding it."""
+    known = families(theme)
+    found: dict[str, dict[FaceKey, Subset]] = {}
+    for name in sorted(used):
+        family = known.get(name)
+        if family is None:
+            continue
+        for bold, italic in sorted(used[name] | {(False, False)}):
+            face = family.face(bold=bold, italic=italic)
+            cut = subset(face, text, name) if face is not None else None
+            if cut is not None:
+                found.setdefault(name, {})[(bold, italic)] = cut
+    return found
+
+
 FS_TYPE_RESTRICTED = 0x0002
 FS_TYPE_PREVIEW_PRINT = 0x0004
 FS_TYPE_EDITABLE = 0x0008

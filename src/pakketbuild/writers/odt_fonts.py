@@ -94,7 +94,7 @@ def _styles(styles_xml: bytes) -> tuple[dict[tuple[str, str], _TextFont], _TextF
     return found, default
 
 
-Faces = dict[str, set[tuple[bool, bool]]]
+Faces = dict[str, set[fonts.FaceKey]]
 """Family → the faces (bold, italic) used."""
 
 
@@ -156,21 +156,11 @@ def plan(theme: Theme, content_xml: bytes, styles_xml: bytes) -> Plan:
     """The subsets to embed: every face the text uses of each family pakketbuild has
     files for (the house families, the theme's bundled ones); a face whose licence
     forbids embedding is left out (the family is still named)."""
-    known = fonts.families(theme)
-    used, text = faces_used(content_xml, styles_xml)
     result = Plan()
-    for name in sorted(used):
-        family = known.get(name)
-        if family is None:
-            continue
-        for bold, italic in sorted(used[name] | {(False, False)}):
-            face = family.face(bold=bold, italic=italic)
-            cut = fonts.subset(face, text, name) if face is not None else None
-            if cut is None:
-                continue
-            style = _FILE_STYLES[(bold, italic)]
-            stem = "".join(c for c in name if c.isalnum())
-            path = f"Fonts/{stem}-{style}.{'ttf' if cut.truetype else 'otf'}"
+    for name, faces in fonts.to_embed(theme, *faces_used(content_xml, styles_xml)).items():
+        stem = "".join(c for c in name if c.isalnum())
+        for key, cut in faces.items():
+            path = f"Fonts/{stem}-{_FILE_STYLES[key]}.{'ttf' if cut.truetype else 'otf'}"
             result.files[path] = cut.data
             result.sources.setdefault(name, []).append(
                 (path, "truetype" if cut.truetype else "opentype")
