@@ -232,3 +232,15 @@ def test_a_document_with_a_rare_character_gets_a_subset_of_its_own() -> None:
     assert common.data == fonts.shipped_subset(face, "Liberation Sans").read_bytes()
     assert "→" in {chr(c) for c in TTFont(io.BytesIO(rare.data)).getBestCmap()}
     assert "→" not in {chr(c) for c in TTFont(io.BytesIO(common.data)).getBestCmap()}
+
+
+def test_a_woff2_theme_font_is_embedded_as_a_plain_truetype_font(tmp_path: Path) -> None:
+    """Word and LibreOffice read sfnt fonts only; a theme may bundle WOFF2 for the web."""
+    font = TTFont(fonts.MONO.faces[0].path)
+    font.flavor = "woff2"
+    woff2 = tmp_path / "huis.woff2"
+    font.save(woff2)
+    cut = fonts.subset(fonts.Face(woff2, False, False), "tekst", "Huis Mono")
+    assert cut is not None and cut.truetype
+    assert cut.data[:4] == b"\x00\x01\x00\x00"
+    assert font_family(cut.data) == "Huis Mono"
