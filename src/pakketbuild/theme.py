@@ -615,6 +615,10 @@ def _font(
             _("'{file}' is not a TrueType, OpenType or WOFF font").format(file=path[0]),
         )
         return None
+    unusable = _font_problem(path[1].read_bytes())
+    if unusable is not None:
+        parse.problem(parse.mark((*loc, "file")), "invalid-theme", unusable.format(file=path[0]))
+        return None
     return FontFile(family, path[1], path[0], weight, style)
 
 
@@ -673,6 +677,42 @@ def _logo(
         )
         return None
     return Logo(logo_path, logo_name, alt.strip(), mediatypes.of_name(logo_name), raster)
+
+
+FS_TYPE_RESTRICTED = 0x0002
+"""OS/2 ``fsType`` "restricted licence": the font may not be embedded anywhere."""
+
+
+def _font_problem(data: bytes) -> str | None:
+    """Why a bundled font file cannot be used (a message with ``{file}``), or None.
+
+    The documents embed every bundled font (the PDF always, Word and ODT files when
+    the font's licence allows editable embedding), so the file must be a font that
+    fontTools can read, with outlines and a character map, whose licence bits (OS/2
+    ``fsType``) do not forbid embedding altogether."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(io.BytesIO(data), lazy=True)
+        usable = font.getBestCmap() and any(t in font for t in ("glyf", "CFF ", "CFF2"))
+        fs_type = int(font["OS/2"].fsType) if "OS/2" in font else 0
+        font["name"].getDebugName(1)
+    except Exception:  # fontTools raises many kinds for a damaged file
+        usable, fs_type = False, 0
+    if not usable:
+        return _(
+            "'{file}' cannot be read as a font (a damaged or incomplete file?); export the "
+            "font again or use another file"
+        )
+    if fs_type & 0x000F == FS_TYPE_RESTRICTED:
+        return _(
+            "the licence of the font '{file}' does not allow embedding it in documents (it "
+            "is marked 'restricted'); use a font that may be embedded, such as one under "
+            "the SIL Open Font License"
+        )
+    return None
 
 
 def _theme_file(

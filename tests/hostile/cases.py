@@ -264,6 +264,21 @@ def font(file: str) -> dict[str, object]:
     return {"$extensions": {"nl.pakketbuild": {"fonts": [entry]}}}
 
 
+def _restricted_font() -> bytes:
+    """The house mono font with its licence bits set to "restricted licence"."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from pakketbuild.writers.fonts import MONO
+
+    font = TTFont(MONO.faces[0].path)
+    font["OS/2"].fsType = 0x0002
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
 def theme_error(code: str, tokens: dict[str, object], needle: str, field: str) -> Error:
     """An error in the theme's tokens.json on the line that holds ``needle``."""
     text = json.dumps(tokens, indent=2)
@@ -927,6 +942,22 @@ FILE_ACCESS: list[Case] = [
         font("fonts/huis.ttf"),
         (theme_error("invalid-theme", font(""), '"file"', ""),),
         files={"fonts/huis.ttf": "<script>alert(1)</script>"},
+    ),
+    theme_case(
+        "theme-font-damaged",
+        "file-access",
+        font("fonts/huis.ttf"),
+        (theme_error("invalid-theme", font(""), '"file"', ""),),
+        files={"fonts/huis.ttf": b"\x00\x01\x00\x00" + b"\xff" * 200},
+        note="a TrueType signature and nothing usable behind it",
+    ),
+    theme_case(
+        "theme-font-restricted-licence",
+        "file-access",
+        font("fonts/huis.ttf"),
+        (theme_error("invalid-theme", font(""), '"file"', ""),),
+        files={"fonts/huis.ttf": _restricted_font()},
+        note="OS/2 fsType 0x0002: the documents would embed a font that may not be embedded",
     ),
 ]
 

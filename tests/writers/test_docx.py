@@ -251,7 +251,7 @@ def test_house_template_replaces_python_docx_defaults(scenario: dict[str, bytes]
         for name in ("Calibri", "Cambria"):
             assert name not in styles and name not in theme
         assert "asciiTheme" not in styles and "4F81BD" not in theme
-        assert 'w:ascii="Arial"' in styles
+        assert 'w:ascii="Liberation Sans"' in styles and 'typeface="Liberation Sans"' in theme
         document = open_docx(data)
         for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Hyperlink"):
             xml = document.styles[name].element.xml

@@ -37,11 +37,12 @@ from pakketbuild.writers.documents import DocumentWriter, subject_of
 from pakketbuild.writers.docx_package import (
     deterministic_zip,
     drop_leftovers,
+    embed_fonts,
     set_core_properties,
     set_language,
     tidy_settings,
 )
-from pakketbuild.writers.docx_style import apply_theme, cover_logo, house_template
+from pakketbuild.writers.docx_style import apply_theme, code_styles, cover_logo, house_template
 from pakketbuild.writers.docx_style import qn as _qn
 
 if TYPE_CHECKING:
@@ -99,6 +100,8 @@ def render_docx(pub: Publication, subject: PubPakket | PubItem, template: bytes 
     set_core_properties(document, meta)
     tidy_settings(document, meta.language_region, update_fields=False)
     drop_leftovers(document, default_template=template is None)
+    code_styles(document, pub.theme, template=template is not None)
+    embed_fonts(document, pub.theme)
     raw = io.BytesIO()
     document.save(raw)
     return deterministic_zip(raw.getvalue())
