@@ -66,7 +66,7 @@ from pakketbuild.engine.staging import Planned, Staging, manifest_entries, read,
 from pakketbuild.gctools import gc_paused
 from pakketbuild.i18n import _
 from pakketbuild.report import Reporter, Verbosity, make_reporter
-from pakketbuild.writers import FORMATS, BuildContext, check_formats
+from pakketbuild.writers import FORMATS, BuildContext, ToolState, check_formats, tool_states
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -171,12 +171,14 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     cache = Cache((options.cache_dir or default_cache_dir(content_root)).resolve(), out)
     with interruptible(), locked(out.parent, reporter):
         clean_leftovers(out)
+        tools = tool_states(formats)
         inputs = Inputs(
             content=hash_tree(content_root) if content_root.is_dir() else {},
             code=code_fingerprint(),
             formats=formats,
             template=_option_hash(options),
             base_url=options.base_url,
+            tools={name: state.key for name, state in tools.items()},
         )
         state = cache.load_state()
         if not options.force and _up_to_date(state, inputs, out):
@@ -190,7 +192,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
             )
         if options.rendering is not None:
             options.rendering()
-        result = _Build(options, reporter, cache, state, inputs, content_root, out).run()
+        result = _Build(options, reporter, cache, state, inputs, content_root, out, tools).run()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -271,10 +273,15 @@ class _Build:
         inputs: Inputs,
         content_root: Path,
         out: Path,
+        tools: dict[str, ToolState] | None = None,
     ) -> None:
         from pakketbuild.engine.schedule import Budget
 
         self.options = options
+        self.tools = tools or {}
+        """The outside programs of the build's formats (:attr:`Format.tool`)."""
+        self.tools_used: set[str] = set()
+        """The formats with a job that uses their outside program."""
         self.reporter = reporter
         self.cache = cache
         self.old = state
@@ -302,10 +309,15 @@ class _Build:
         self.result = BuildResult()
 
     def run(self) -> BuildResult:
+        from pakketbuild.writers import close_tools
+
         self._start_early()
         try:
             return self._run()
         finally:
+            # Outside programs this process started (LibreOffice) end with the build, also
+            # one that fails or is interrupted (Ctrl-C, SIGTERM: BuildTerminated).
+            close_tools(self.inputs.formats)
             if self.early is not None:
                 self.early.close()
             if self.scratch is not None:
@@ -359,6 +371,14 @@ class _Build:
                 )
             )
             planned = plan.plan(pub, ctx, content, self.inputs)
+            self.tools_used = {
+                p.job.format
+                for p in planned
+                if p.job.format in self.tools and p.writer.uses_tool(p.job)
+            }
+            for text in self._tool_warnings():
+                warnings.append({"text": text})
+                self.reporter.warning(text)
             self.staging.folder.mkdir()
         except BaseException:
             gc.unfreeze()
@@ -377,6 +397,15 @@ class _Build:
         finally:
             gc.unfreeze()
         return self.result
+
+    def _tool_warnings(self) -> list[str]:
+        """Once per build, for each missing outside program that some job of this build
+        would have used (:attr:`ToolState.warning`), its warning."""
+        texts: list[str] = []
+        for name, state in self.tools.items():
+            if name in self.tools_used and state.warning and state.warning not in texts:
+                texts.append(state.warning)
+        return texts
 
     # -- producing ---------------------------------------------------------------------
 
@@ -535,9 +564,13 @@ class _Build:
                 )
             )
         self.result.artifacts = manifest_entries(self.staging.records)
+        versions = provenance.versions()
+        for name, tool in self.tools.items():  # LibreOffice, when it laid out documents
+            if name in self.tools_used and tool.label is not None:
+                versions[tool.name] = tool.label
         manifest = {
             "generator": "pakketbuild",
-            "versions": provenance.versions(),
+            "versions": versions,
             "artifacts": self.result.artifacts,
         }
         text = jsonout.dumps(manifest, indent=2, sort_keys=True) + "\n"
