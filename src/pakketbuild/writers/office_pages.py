@@ -101,16 +101,16 @@ class Missing:
     """True when LibreOffice is there but its Python bridge (python3-uno) is not."""
 
 
-_found: dict[str, Installation | Missing] = {}
-
-
 def find() -> Installation | Missing:
-    """The LibreOffice on ``PATH`` that can measure, without starting it (remembered per
-    ``PATH``, so a test that changes ``PATH`` looks again)."""
-    path = os.environ.get("PATH", "")
-    if path not in _found:
-        _found[path] = _look(path)
-    return _found[path]
+    """The LibreOffice on ``PATH`` that can measure, found without starting it (a few
+    ``stat`` calls and two small files: cheap enough for every build, the no-op too)."""
+    return _look(os.environ.get("PATH", ""))
+
+
+_pinned: Installation | Missing | None = None
+"""What :meth:`Office.state` found for the running build: the documents are measured
+with the LibreOffice their cache keys name (forked workers inherit it), even when one is
+installed or removed while the build runs."""
 
 
 def _look(path: str) -> Installation | Missing:
@@ -169,7 +169,8 @@ class Office:
     (:class:`~pakketbuild.writers.Tool`)."""
 
     def state(self) -> ToolState:
-        found = find()
+        global _pinned
+        found = _pinned = find()
         if isinstance(found, Installation):
             return ToolState(key=found.key, label=found.version, name=NAME)
         if found.bridge:
@@ -189,9 +190,9 @@ class Office:
         return ToolState(key="absent", warning=f"{_('warning')}: {warning}", name=NAME)
 
     def close(self) -> None:
-        global _session
+        global _session, _pinned
         with _lock:
-            session, _session = _session, None
+            session, _session, _pinned = _session, None, None
         if session is not None:
             session.close()
 
@@ -205,7 +206,7 @@ def contents_pages(data: bytes, extension: str, titles: Sequence[str]) -> list[s
     None when LibreOffice cannot measure here (not installed), or when its contents
     list does not hold every entry (the document then keeps its titles only). Raises
     :class:`OfficeError` when an installed LibreOffice fails twice."""
-    found = find()
+    found = _pinned if _pinned is not None else find()
     if not isinstance(found, Installation) or not titles:
         return None
     request = json.dumps(
@@ -334,7 +335,10 @@ class _Session:
                 continue
             chunk = os.read(fd, 65536)
             if not chunk:
-                code = self.process.poll()
+                try:
+                    code: int | str = self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    code = "?"
                 raise _failed(self.office, _("it stopped (exit {code})").format(code=code))
             self.buffer += chunk
         line, _n, self.buffer = self.buffer.partition(b"\n")
