@@ -29,21 +29,19 @@ Where LibreOffice or its Python bridge is not installed, :meth:`Office.state` sa
 numbers. Which LibreOffice is installed (or that none is) is part of the cache key of the
 documents it measures (:class:`~pakketbuild.writers.ToolState`), found without starting it.
 
-Imported on every build (the no-op included): standard library only.
+Imported on every build (the no-op included): standard library only, and what only a
+measurement needs (``subprocess``, ``select``, ``base64``) is imported when it runs.
 """
 
 from __future__ import annotations
 
 import atexit
-import base64
 import glob
 import hashlib
 import json
 import os
 import re
-import select
 import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Sequence
@@ -209,6 +207,7 @@ def contents_pages(data: bytes, extension: str, titles: Sequence[str]) -> list[s
     found = _pinned if _pinned is not None else find()
     if not isinstance(found, Installation) or not titles:
         return None
+    import base64
     request = json.dumps(
         {"extension": extension, "data": base64.b64encode(data).decode("ascii")}
     ).encode()
@@ -273,6 +272,8 @@ class _Session:
     """One helper process (and its LibreOffice) of this process."""
 
     def __init__(self, office: Installation) -> None:
+        import subprocess
+
         self.office = office
         self.owner = os.getpid()
         self.buffer = b""
@@ -323,6 +324,9 @@ class _Session:
 
     def _read(self, seconds: float) -> dict[str, object]:
         """The helper's next reply (one JSON line)."""
+        import select
+        import subprocess
+
         assert self.process.stdout is not None
         fd = self.process.stdout.fileno()
         deadline = time.monotonic() + seconds
@@ -354,6 +358,8 @@ class _Session:
         """End the helper: its input ends, so it stops LibreOffice and removes the profile;
         one that does not end soon is killed (LibreOffice with it: it dies with its
         parent)."""
+        import subprocess
+
         atexit.unregister(self.close)
         if self.owner != os.getpid():
             return  # a forked copy: the process that started it stops it
