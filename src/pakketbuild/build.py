@@ -66,7 +66,14 @@ from pakketbuild.engine.staging import Planned, Staging, manifest_entries, read,
 from pakketbuild.gctools import gc_paused
 from pakketbuild.i18n import _
 from pakketbuild.report import Reporter, Verbosity, make_reporter
-from pakketbuild.writers import FORMATS, BuildContext, ToolState, check_formats, tool_states
+from pakketbuild.writers import (
+    FORMATS,
+    BuildContext,
+    ToolState,
+    check_formats,
+    close_tools,
+    tool_states,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -172,29 +179,46 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     with interruptible(), locked(out.parent, reporter):
         clean_leftovers(out)
         tools = tool_states(formats)
-        inputs = Inputs(
-            content=hash_tree(content_root) if content_root.is_dir() else {},
-            code=code_fingerprint(),
-            formats=formats,
-            template=_option_hash(options),
-            base_url=options.base_url,
-            tools={name: state.key for name, state in tools.items()},
-        )
-        state = cache.load_state()
-        if not options.force and _up_to_date(state, inputs, out):
-            for warning in state.warnings:
-                reporter.warning(str(warning.get("text", "")))
-            return BuildResult(
-                artifacts=manifest_entries(state.artifacts),
-                reused=len(state.artifacts),
-                noop=True,
-                seconds=time.perf_counter() - started,
-            )
-        if options.rendering is not None:
-            options.rendering()
-        result = _Build(options, reporter, cache, state, inputs, content_root, out, tools).run()
+        try:
+            result = _build(options, reporter, cache, content_root, out, formats, tools)
+        finally:
+            # Outside programs this process started (LibreOffice) end with the build, also
+            # one that fails or is interrupted (Ctrl-C, SIGTERM: BuildTerminated).
+            close_tools(formats)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _build(
+    options: BuildOptions,
+    reporter: Reporter,
+    cache: Cache,
+    content_root: Path,
+    out: Path,
+    formats: tuple[str, ...],
+    tools: dict[str, ToolState],
+) -> BuildResult:
+    """The build inside the lock: a no-op when nothing changed, else a full build."""
+    inputs = Inputs(
+        content=hash_tree(content_root) if content_root.is_dir() else {},
+        code=code_fingerprint(),
+        formats=formats,
+        template=_option_hash(options),
+        base_url=options.base_url,
+        tools={name: state.key for name, state in tools.items()},
+    )
+    state = cache.load_state()
+    if not options.force and _up_to_date(state, inputs, out):
+        for warning in state.warnings:
+            reporter.warning(str(warning.get("text", "")))
+        return BuildResult(
+            artifacts=manifest_entries(state.artifacts),
+            reused=len(state.artifacts),
+            noop=True,
+        )
+    if options.rendering is not None:
+        options.rendering()
+    return _Build(options, reporter, cache, state, inputs, content_root, out, tools).run()
 
 
 def _option_hash(options: BuildOptions) -> str | None:
@@ -309,15 +333,10 @@ class _Build:
         self.result = BuildResult()
 
     def run(self) -> BuildResult:
-        from pakketbuild.writers import close_tools
-
         self._start_early()
         try:
             return self._run()
         finally:
-            # Outside programs this process started (LibreOffice) end with the build, also
-            # one that fails or is interrupted (Ctrl-C, SIGTERM: BuildTerminated).
-            close_tools(self.inputs.formats)
             if self.early is not None:
                 self.early.close()
             if self.scratch is not None:
