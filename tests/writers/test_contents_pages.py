@@ -32,7 +32,7 @@ from pakketbuild.cli import main
 from pakketbuild.i18n import set_language
 from pakketbuild.writers import office_pages
 from tests import clients
-from tests.build.helpers import build_command, cli_env, manifest, tree_problems
+from tests.build.helpers import build_command, cli_env, hold_at, manifest, tree_problems
 from tests.writers.document_tools import REAL_CONTENT
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -310,18 +310,7 @@ def test_libreoffice_ends_with_an_interrupted_build(
     command = build_command(
         REAL_CONTENT, tmp_path / "exports", tmp_path / "cache", "docx,odt", "--jobs", "1"
     )
-    process = subprocess.Popen(
-        command,
-        env=cli_env(PAKKETBUILD_TEST_HOLD="rendered", TMPDIR=str(scratch)),
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stderr is not None
-    for line in process.stderr:
-        if "holding at rendered" in line:
-            break
-    else:  # pragma: no cover - diagnostic
-        raise AssertionError("the build never reached 'rendered'")
+    process = hold_at(command, "rendered", TMPDIR=str(scratch))
     running = [pid for pid in _marked(marker) if pid != process.pid]
     names = {Path(f"/proc/{pid}/comm").read_text().strip() for pid in running}
     assert "soffice.bin" in names, names  # LibreOffice runs while the build does
