@@ -13,6 +13,7 @@ cache key; LibreOffice ends with the build, also when the build is terminated or
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -287,6 +288,26 @@ def _marked(marker: str) -> list[int]:
     return found
 
 
+def _internet_sockets(pids: list[int]) -> list[str]:
+    """The TCP and UDP sockets (IPv4, IPv6) that any of ``pids`` holds open."""
+    inodes: set[str] = set()
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    target = os.readlink(fd)
+                    if target.startswith("socket:["):
+                        inodes.add(target[len("socket:[") : -1])
+    found = []
+    for table in ("tcp", "tcp6", "udp", "udp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+                fields = line.split()
+                if len(fields) > 9 and fields[9] in inodes:
+                    found.append(f"{table} {fields[1]} -> {fields[2]}")
+    return found
+
+
 def _gone(marker: str, scratch: Path, seconds: float = 30.0) -> tuple[list[int], list[str]]:
     """Wait until no marked process and no helper folder is left; what is left."""
     deadline = time.monotonic() + seconds
@@ -314,6 +335,7 @@ def test_libreoffice_ends_with_an_interrupted_build(
     running = [pid for pid in _marked(marker) if pid != process.pid]
     names = {Path(f"/proc/{pid}/comm").read_text().strip() for pid in running}
     assert "soffice.bin" in names, names  # LibreOffice runs while the build does
+    assert _internet_sockets(running) == []  # a local pipe only: no port, no connection
     assert list(scratch.glob("pakketbuild-office-*"))
     process.send_signal(sig)
     process.wait(timeout=60)
