@@ -66,7 +66,14 @@ from pakketbuild.engine.staging import Planned, Staging, manifest_entries, read,
 from pakketbuild.gctools import gc_paused
 from pakketbuild.i18n import _, ngettext, os_reason
 from pakketbuild.report import Reporter, Verbosity, make_reporter
-from pakketbuild.writers import FORMATS, BuildContext, check_formats
+from pakketbuild.writers import (
+    FORMATS,
+    BuildContext,
+    ToolState,
+    check_formats,
+    close_tools,
+    tool_states,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -170,28 +177,47 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     cache = Cache((options.cache_dir or default_cache_dir(content_root)).resolve(), out)
     with interruptible(), locked(out.parent, reporter):
         clean_leftovers(out)
-        inputs = Inputs(
-            content=hash_tree(content_root) if content_root.is_dir() else {},
-            code=code_fingerprint(),
-            formats=formats,
-            template=_option_hash(options),
-            base_url=options.base_url,
-        )
-        state = cache.load_state()
-        if not options.force and _up_to_date(state, inputs, out):
-            for warning in state.warnings:
-                reporter.warning(str(warning.get("text", "")))
-            return BuildResult(
-                artifacts=manifest_entries(state.artifacts),
-                reused=len(state.artifacts),
-                noop=True,
-                seconds=time.perf_counter() - started,
-            )
-        if options.rendering is not None:
-            options.rendering()
-        result = _Build(options, reporter, cache, state, inputs, content_root, out).run()
+        tools = tool_states(formats)
+        try:
+            result = _build(options, reporter, cache, content_root, out, formats, tools)
+        finally:
+            # Outside programs this process started (LibreOffice) end with the build, also
+            # one that fails or is interrupted (Ctrl-C, SIGTERM: BuildTerminated).
+            close_tools(formats)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _build(
+    options: BuildOptions,
+    reporter: Reporter,
+    cache: Cache,
+    content_root: Path,
+    out: Path,
+    formats: tuple[str, ...],
+    tools: dict[str, ToolState],
+) -> BuildResult:
+    """The build inside the lock: a no-op when nothing changed, else a full build."""
+    inputs = Inputs(
+        content=hash_tree(content_root) if content_root.is_dir() else {},
+        code=code_fingerprint(),
+        formats=formats,
+        template=_option_hash(options),
+        base_url=options.base_url,
+        tools={name: state.key for name, state in tools.items()},
+    )
+    state = cache.load_state()
+    if not options.force and _up_to_date(state, inputs, out):
+        for warning in state.warnings:
+            reporter.warning(str(warning.get("text", "")))
+        return BuildResult(
+            artifacts=manifest_entries(state.artifacts),
+            reused=len(state.artifacts),
+            noop=True,
+        )
+    if options.rendering is not None:
+        options.rendering()
+    return _Build(options, reporter, cache, state, inputs, content_root, out, tools).run()
 
 
 def _option_hash(options: BuildOptions) -> str | None:
@@ -334,10 +360,15 @@ class _Build:
         inputs: Inputs,
         content_root: Path,
         out: Path,
+        tools: dict[str, ToolState] | None = None,
     ) -> None:
         from pakketbuild.engine.schedule import Budget
 
         self.options = options
+        self.tools = tools or {}
+        """The outside programs of the build's formats (:attr:`Format.tool`)."""
+        self.tools_used: set[str] = set()
+        """The formats with a job that uses their outside program."""
         self.reporter = reporter
         self.cache = cache
         self.old = state
@@ -424,6 +455,14 @@ class _Build:
                 )
             )
             planned = plan.plan(pub, ctx, content, self.inputs)
+            self.tools_used = {
+                p.job.format
+                for p in planned
+                if p.job.format in self.tools and p.writer.uses_tool(p.job)
+            }
+            for text in self._tool_warnings():
+                warnings.append({"text": text})
+                self.reporter.warning(text)
             self.staging.folder.mkdir()
         except BaseException:
             gc.unfreeze()
@@ -442,6 +481,15 @@ class _Build:
         finally:
             gc.unfreeze()
         return self.result
+
+    def _tool_warnings(self) -> list[str]:
+        """Once per build, for each missing outside program that some job of this build
+        would have used (:attr:`ToolState.warning`), its warning."""
+        texts: list[str] = []
+        for name, state in self.tools.items():
+            if name in self.tools_used and state.warning and state.warning not in texts:
+                texts.append(state.warning)
+        return texts
 
     # -- producing ---------------------------------------------------------------------
     # The phases of :meth:`_produce`, in the spirit of Sphinx's ``Builder.build``: take
@@ -630,9 +678,13 @@ class _Build:
                 )
             )
         self.result.artifacts = manifest_entries(self.staging.records)
+        versions = provenance.versions()
+        for name, tool in self.tools.items():  # LibreOffice, when it laid out documents
+            if name in self.tools_used and tool.label is not None:
+                versions[tool.name] = tool.label
         manifest = {
             "generator": "pakketbuild",
-            "versions": provenance.versions(),
+            "versions": versions,
             "artifacts": self.result.artifacts,
         }
         text = jsonout.dumps(manifest, indent=2, sort_keys=True) + "\n"

@@ -200,6 +200,10 @@ class Inputs:
     base_url: str | None = None
     """The ``--base-url`` / ``$PAKKETBUILD_BASE_URL`` override (site.yaml's own value is
     content, covered by the ``site`` key); part of every artifact's key."""
+    tools: dict[str, str] = field(default_factory=dict)
+    """Format → the key of its outside program (:class:`~pakketbuild.writers.ToolState`:
+    which LibreOffice lays out the contents pages, or none); part of the key of the jobs
+    that use it."""
 
     @property
     def fingerprint(self) -> str:
@@ -210,6 +214,7 @@ class Inputs:
                 "formats": list(self.formats),
                 "template": self.template,
                 "base_url": self.base_url,
+                "tools": self.tools,
             }
         )
 
@@ -228,8 +233,10 @@ def job_key(
     media_type: str,
     deps: Mapping[str, str],
     template: str | None,
+    tool: str | None = None,
 ) -> str:
-    """The cache key of one artifact: a hash over everything its bytes may depend on."""
+    """The cache key of one artifact: a hash over everything its bytes may depend on
+    (``tool``: the key of the outside program that helps render it, if one does)."""
     return _digest(
         {
             "code": inputs.code,
@@ -241,6 +248,7 @@ def job_key(
             "deps": dict(deps),
             "template": template,
             "base_url": inputs.base_url,
+            "tool": tool,
         }
     )
 

@@ -21,7 +21,9 @@ the same order (see :mod:`pakketbuild.writers.documents`).
   ``mimetype`` first and stored, then the other parts in a fixed order, every entry dated
   1980-01-01; no thumbnail, settings or generation date.
 
-LibreOffice is never called during a build; the tests open every file with it.
+LibreOffice only measures: it lays out a finished pakket or combined document to tell
+the page of each contents entry (:func:`number_contents`); the tests open every file
+with it.
 """
 
 from __future__ import annotations
@@ -97,17 +99,31 @@ def render_odt(pub: Publication, subject: PubPakket | PubItem) -> bytes:
     meta = doc.meta
     builder = _Builder(pub, body)
     builder.render(doc)
-    content = _content_xml(body.serialize(pretty=False))
-    embedded = odt_fonts.plan(pub.theme, content, styles_xml(pub.theme, meta))
-    return package(
-        content=content,
-        styles=styles_xml(pub.theme, meta, embedded),
-        meta=meta_xml(meta),
-        files={
-            **builder.files,
-            **{path: (data, odt_fonts.media_type(path)) for path, data in embedded.files.items()},
-        },
-    )
+    meta_part = meta_xml(meta)
+
+    def assemble(content: bytes) -> bytes:
+        """The package around ``content``, with the fonts its text needs embedded."""
+        embedded = odt_fonts.plan(pub.theme, content, styles_xml(pub.theme, meta))
+        fonts_files = {
+            path: (data, odt_fonts.media_type(path)) for path, data in embedded.files.items()
+        }
+        return package(
+            content=content,
+            styles=styles_xml(pub.theme, meta, embedded),
+            meta=meta_part,
+            files={**builder.files, **fonts_files},
+        )
+
+    data = assemble(_content_xml(body.serialize(pretty=False)))
+    links = contents_links(body)
+    if links:  # LibreOffice lays the document out; its pages go into the entries
+        from pakketbuild.writers.office_pages import contents_pages
+
+        pages = contents_pages(data, "odt", [str(link.text) for link in links])
+        if pages is not None:
+            number_contents(links, pages)
+            data = assemble(_content_xml(body.serialize(pretty=False)))
+    return data
 
 
 # --------------------------------------------------------------------------- body
@@ -329,8 +345,8 @@ class _Builder:
 
 def contents_index(title_text: str, entries: list[tuple[str, str]]) -> Any:
     """``text:table-of-content`` of level-1 headings, filled in with one hyperlinked entry
-    per ``(title, bookmark)`` so the contents shows without an update; an update in
-    LibreOffice or Word keeps the same entries and adds page numbers."""
+    per ``(title, bookmark)`` so the contents shows without an update (page numbers:
+    :func:`number_contents`); an update in LibreOffice or Word keeps the same entries."""
     toc = _element("text:table-of-content", text_name="Inhoudsopgave", text_protected="true")
     source = _element("text:table-of-content-source", text_outline_level="1")
     title_template = _element("text:index-title-template", text_style_name="Contents_20_Heading")
@@ -362,6 +378,24 @@ def contents_index(title_text: str, entries: list[tuple[str, str]]) -> Any:
         index_body.append(paragraph)
     toc.append(index_body)
     return toc
+
+
+def contents_links(body: Any) -> list[Any]:
+    """The ``text:a`` of each entry of the contents index :func:`contents_index` wrote
+    (none in an item's document), in order; each holds the entry's title."""
+    toc = body.get_element("text:table-of-content")
+    return [] if toc is None else list(toc.get_elements("text:index-body/text:p/text:a"))
+
+
+def number_contents(links: list[Any], pages: list[str]) -> None:
+    """Each entry of the index body as LibreOffice writes it after an update, following the
+    entry template (link, text, tab with dots, page number): ``<text:a>title<text:tab/>
+    page</text:a>``; ``links`` from :func:`contents_links`, ``pages`` their numbers."""
+    from odfdo import Tab
+
+    for link, page in zip(links, pages, strict=True):
+        link.append(Tab())
+        link.append(page)
 
 
 # --------------------------------------------------------------------------- Markdown
