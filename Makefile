@@ -157,7 +157,7 @@ bench: venv
 # Extra options go in ARGS, e.g. make check ARGS=--strict; English: make check ARGS="--lang en".
 # (make build, above, puts the site and the PDF/Word/ODT files in exports/.)
 
-.PHONY: check serve status new-item new-pakket messages architecture
+.PHONY: check serve status new-item new-pakket messages architecture font-subsets
 ARGS  ?=
 KIND  ?= other
 TITLE ?=
@@ -191,3 +191,6 @@ messages: venv
 ## architecture: redraw the map in docs/architecture.md from the import graph (after moving code)
 architecture: venv
 	$(BIN)/python scripts/architecture.py
+## font-subsets: rewrite the ready-made house font subsets Word and ODT files embed
+font-subsets: venv
+	$(BIN)/python scripts/font_subsets.py

@@ -36,6 +36,15 @@ def _no_deploy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def without_the_family(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """LibreOffice sees no Liberation font in this test (``FONTCONFIG_FILE``): documents
+    must bring their own. Returns a folder for the converted files."""
+    from tests.writers.font_tools import fontconfig_without_the_family
+
+    return fontconfig_without_the_family(tmp_path, monkeypatch)
+
+
+@pytest.fixture
 def real_content() -> Path:
     """The repository's own content folder (read-only: copy it before changing)."""
     return REAL_CONTENT

@@ -393,7 +393,13 @@ PACKAGE_PART_TYPES = {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
     },
+    "pakketbuild.writers.docx_package": {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
+    },
     "pakketbuild.writers.odt": {"text/xml"},
+    "pakketbuild.writers.odt_fonts": {"application/x-font-ttf", "application/x-font-otf"},
 }
 """Content types of the parts inside a Word package (``[Content_Types].xml``) and an ODF
 package (``META-INF/manifest.xml``): the writer's own business, not types of files

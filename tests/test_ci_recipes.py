@@ -220,6 +220,28 @@ def overdue_review(root: Path) -> None:
     item.write_text(text.replace("status: gepubliceerd", dates, 1), encoding="utf-8")
 
 
+def test_the_recipes_that_publish_install_libreoffice() -> None:
+    """The jobs that build install LibreOffice and its Python bridge (page numbers in the
+    Word and ODT contents lists); GitLab's check job does not need them."""
+    for name, (path, extract, _env) in RECIPES.items():
+        recipe = yaml.safe_load((REPO / path).read_text(encoding="utf-8"))
+        steps = list(extract(recipe))
+        building = [s for s in steps if "pakketbuild build" in s.script]
+        assert building, name
+        for step in building:
+            before = step.script.split("pakketbuild build")[0]
+            seen = (
+                before
+                if name == "gitlab"
+                else "\n".join(s.script for s in steps[: steps.index(step)])
+            )
+            installed = seen[seen.find("apt-get install") :]
+            assert "libreoffice-writer-nogui" in installed, (name, step.name)
+            assert "python3-uno" in installed, (name, step.name)
+    gitlab = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert "libreoffice" not in " ".join(gitlab["default"]["before_script"])
+
+
 RECIPES = {
     "github": (".github/workflows/pakketbuild.yml", github_steps, {"GITHUB_ACTIONS": "true"}),
     "gitlab": (".gitlab-ci.yml", gitlab_steps, GITLAB_VARIABLES),
@@ -263,6 +285,9 @@ def test_recipe_passes_and_publishes_the_shipped_content(
     assert feed["home_page_url"] == BASE_URL + "/"
     assert all(entry["url"].startswith(BASE_URL + "/") for entry in feed["items"])
     assert any(a["path"].endswith(".pdf") for a in manifest["artifacts"])
+    # LibreOffice numbered the Word and ODT contents lists (installed here by make tools)
+    assert manifest["versions"]["libreoffice"], run.log
+    assert "LibreOffice is not installed" not in run.log
     # the last commit dates what the content does not: the Atom feed, the covers
     atom = (published / "feeds/feed.atom").read_text(encoding="utf-8")
     assert f"<updated>{COMMIT_DATE_ISO}T00:00:00Z</updated>" in atom.split("<entry>")[0]

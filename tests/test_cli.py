@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pakketbuild.cli import main
+from pakketbuild.writers import office_pages
 from tests.content.tree import write_tree
 
 BROKEN_ITEM = "---\nid: woningscan\ntitle: Woningscan\nkind: scann\n---\n"
@@ -129,3 +130,9 @@ def test_version_names_the_libraries_that_shape_the_bytes(
     # read from the metadata folders' names; must agree with importlib.metadata
     for library in ("weasyprint", "python-docx", "markdown-it-py", "odfdo", "pydyf"):
         assert lines[library] == metadata.version(library), library
+    # and LibreOffice, which numbers the Word and ODT contents pages, when it is there
+    found = office_pages.find()
+    if isinstance(found, office_pages.Installation):
+        assert lines["libreoffice"] == found.version
+    else:
+        assert "libreoffice" not in lines

@@ -396,8 +396,12 @@ def test_local_backend_reads_and_writes_entries(backend: cms_backend.LocalBacken
     media = _ok(backend, "getMedia", mediaFolder="content/documenten")
     assert [m["name"] for m in media] == ["a.pdf"]
     assert base64.b64decode(media[0]["content"]) == b"%PDF"
-    _ok(backend, "deleteFile", path="content/documenten/a.pdf")
-    assert not (backend.root / "documenten" / "a.pdf").exists()
+    # documents are removed outside the editor; items and pakketten may be deleted
+    assert _refused(backend, "deleteFile", path="content/documenten/a.pdf") == 403
+    assert (backend.root / "documenten" / "a.pdf").exists()
+    (backend.root / "items" / "weg.md").write_text(raw.replace("woningscan", "weg"))
+    _ok(backend, "deleteFile", path="content/items/weg.md")
+    assert not (backend.root / "items" / "weg.md").exists()
     assert not list(backend.root.rglob("*.cms-tmp"))
 
 
@@ -461,11 +465,14 @@ def test_local_backend_refuses_bad_requests(backend: cms_backend.LocalBackend) -
 # --------------------------------------------------------------------------- through serve
 
 
+SECRET = "geheim-voor-de-test"
+
+
 @pytest.fixture
 def server(tmp_path: Path, content_copy: Path) -> Iterator[tuple[int, Path]]:
     preview = Preview(content_copy, tmp_path / "site", ["html"], io.StringIO())
     preview.rebuild()
-    srv = make_server(preview, "127.0.0.1", 0)
+    srv = make_server(preview, "127.0.0.1", 0, secret=SECRET)
     thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
@@ -490,21 +497,33 @@ def _request(
 
 def test_serve_offers_the_local_editor(server: tuple[int, Path]) -> None:
     port, content = server
-    status, body, kind = _request(port, "GET", "/admin/")
+    editor = f"{cms.ADMIN_PATH}{SECRET}/"
+    status, body, kind = _request(port, "GET", editor)
     assert status == 200 and b"decap-cms.js" in body and kind.startswith("text/html")
-    status, body, kind = _request(port, "GET", "/admin/config.yml")
+    status, body, kind = _request(port, "GET", editor + "config.yml")
     config = yaml.safe_load(body)
-    assert config["backend"] == {"name": "proxy", "proxy_url": cms.API_PATH, "branch": "main"}
+    assert config["backend"] == {
+        "name": "proxy",
+        "proxy_url": f"{cms.API_PATH}/{SECRET}",
+        "branch": "main",
+    }
     assert config["site_url"] == f"http://127.0.0.1:{port}"
-    status, body, kind = _request(port, "GET", "/admin/decap-cms.js")
+    status, body, kind = _request(port, "GET", editor + "decap-cms.js")
     assert status == 200 and body == cms_admin.bundle() and "javascript" in kind
     assert _request(port, "GET", "/admin")[0] == 301
-    assert _request(port, "GET", "/admin/../../etc/passwd")[0] in (404, 400)
+    assert _request(port, "GET", editor[:-1])[0] == 301
+    assert _request(port, "GET", editor + "../../etc/passwd")[0] in (404, 400)
+
+    # without the secret: where the editor is, and nothing of it
+    for path in ("/admin/", "/admin/config.yml", "/admin/decap-cms.js", "/admin/x/config.yml"):
+        status, body, kind = _request(port, "GET", path)
+        assert status == 403 and kind.startswith("text/html"), path
+        assert b"pakketbuild serve" in body and SECRET.encode() not in body
 
     # the editor still opens while the content has errors (that is how they get fixed)
     item = content / "items" / "woningscan.md"
     item.write_text(item.read_text().replace("kind: scan", "kind: scann"), encoding="utf-8")
-    assert _request(port, "GET", "/admin/config.yml")[0] == 200
+    assert _request(port, "GET", editor + "config.yml")[0] == 200
 
 
 def test_serve_accepts_writes_only_from_its_own_pages(server: tuple[int, Path]) -> None:
@@ -514,19 +533,25 @@ def test_serve_accepts_writes_only_from_its_own_pages(server: tuple[int, Path]) 
         "params": {"dataFiles": [{"path": "content/items/x.md", "slug": "x", "raw": "boe"}]},
     }
     body = json.dumps(payload).encode()
+    api = f"{cms.API_PATH}/{SECRET}"
     json_type = {"Content-Type": "application/json"}
     refusals = [
-        {"Content-Type": "text/plain"},  # a cross-site form or simple fetch
-        {**json_type, "Origin": "https://kwaadwillend.example"},
-        {**json_type, "Host": "kwaadwillend.example"},  # DNS rebinding
+        (api, {"Content-Type": "text/plain"}),  # a cross-site form or simple fetch
+        (api, {**json_type, "Origin": "https://kwaadwillend.example"}),
+        (api, {**json_type, "Origin": "null"}),
+        (api, {**json_type, "Host": "kwaadwillend.example"}),  # DNS rebinding
+        (api, {**json_type, "Host": f"kwaadwillend.example:{port}"}),
+        (api, {**json_type, "Host": "127.0.0.1:1"}),  # another port
+        (cms.API_PATH, json_type),  # no secret
+        (f"{cms.API_PATH}/raden", json_type),  # a guessed one
     ]
-    for headers in refusals:
-        status, reply, _ = _request(port, "POST", cms.API_PATH, body, headers)
+    for path, headers in refusals:
+        status, reply, _ = _request(port, "POST", path, body, headers)
         assert status == 403, (headers, reply)
         assert not (content / "items" / "x.md").exists()
     assert _request(port, "POST", "/items/", body, json_type)[0] == 405
     origin = {**json_type, "Origin": f"http://127.0.0.1:{port}"}
-    status, reply, kind = _request(port, "POST", cms.API_PATH, body, origin)
+    status, reply, kind = _request(port, "POST", api, body, origin)
     assert status == 200 and kind.startswith("application/json"), reply
     assert (content / "items" / "x.md").read_text() == "boe"
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from pakketbuild.cms import MEDIA_DIR
 from pakketbuild.loading.reading import ORGANISATIONS_FILE, SITE_FILE, WITHDRAWN_FILE
 from pakketbuild.model import Kind
 from pakketbuild.theme import COLOR_TOKENS
@@ -125,9 +126,10 @@ DOCS = (
 )
 """The pages whose references to the repository are checked (the change log is history).
 Paths under ``exports/`` are what a build writes, not files of the repository."""
-CONTENT_FILES = {SITE_FILE, ORGANISATIONS_FILE, WITHDRAWN_FILE}
-"""The files at the top of a content folder (``content/site.yaml`` …); deeper paths under
-``content/`` may be an editor's example (``content/items/mijn-onderdeel.md``)."""
+CONTENT_FILES = {SITE_FILE, ORGANISATIONS_FILE, WITHDRAWN_FILE, MEDIA_DIR}
+"""The files at the top of a content folder (``content/site.yaml`` …, and the folder the
+browser editor uploads documents to, which the real content does not have yet); deeper
+paths under ``content/`` may be an editor's example (``content/items/mijn-onderdeel.md``)."""
 FILE_SUFFIXES = {
     "py", "md", "css", "json", "yaml", "yml", "html", "pdf", "docx", "dotx", "odt", "txt",
     "xml", "atom", "js", "mjs", "svg", "png", "jpg", "toml", "conf", "ttf", "gz", "mo", "po",
@@ -177,6 +179,11 @@ def _path_problem(span: str, tops: set[str], python: set[str]) -> str | None:
     if any(mark in span for mark in "<>*…") or " " in span:
         return None  # a pattern: downloads/<pakket-id>.pdf, tests/writers/test_<name>.py
     for path in _expand(span.split("#")[0].rstrip("/")):
+        path, _, test = path.partition("::")  # tests/test_x.py::test_y (pytest's node id)
+        if test and (ROOT / path).is_file():
+            if f"def {test.split('[')[0]}(" not in (ROOT / path).read_text(encoding="utf-8"):
+                return f"{path} has no test {test}"
+            continue
         first, _, rest = path.partition("/")
         if first == "content" and rest and not (ROOT / path).exists():
             if "/" not in rest and rest not in CONTENT_FILES:
@@ -256,6 +263,8 @@ def test_the_reference_check_can_fail() -> None:
         "`writers/dox.py`, `documents.py`, `odf.py`, `schema/{item,pakketten}.json`,\n"
         "`content/site.yaml`, `content/sites.yaml`, `content/items/mijn-item.md`,\n"
         "`downloads/<pakket-id>.pdf`, `test_the_reference_check_can_fail`, `test_nergens`.\n"
+        "`tests/test_docs.py::test_the_reference_check_can_fail`,\n"
+        "`tests/test_cli.py::test_nergens`.\n"
     )
     assert missing_references(page, ROOT / "docs") == [
         "link verdwenen.md#x: there is no such file",
@@ -266,6 +275,7 @@ def test_the_reference_check_can_fail() -> None:
         "`schema/{item,pakketten}.json`: there is no schema/pakketten.json",
         "`content/sites.yaml`: a content folder has no file sites.yaml",
         "`test_nergens`: there is no such test",
+        "`tests/test_cli.py::test_nergens`: tests/test_cli.py has no test test_nergens",
     ]
 
 

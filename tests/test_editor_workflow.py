@@ -43,8 +43,8 @@ def preview_with_documents(tmp_path: Path) -> Iterator[str]:
         serve_formats("html,json", documents=True),
         open(os.devnull, "w"),  # noqa: SIM115 - closed with the process
     )
-    with serving(preview) as base:
-        yield base
+    with serving(preview) as served:
+        yield served.base
 
 
 def test_the_download_links_of_the_preview_work(preview_with_documents: str) -> None:

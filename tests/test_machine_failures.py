@@ -131,6 +131,85 @@ def test_a_read_only_output_folder(shared_dir: Path) -> None:
     assert _tree_hash(out) == before
 
 
+def _cache_on_disk(shared_dir: Path, size: str, formats: str) -> tuple[Path, Path, Path, Path]:
+    """Content and output on the ordinary disk, the cache on a small tmpfs of its own,
+    filled by a first build."""
+    content = write_tree(shared_dir / "content")
+    disk = shared_dir / "disk"
+    _mount_tmpfs(disk, size)
+    out, cache = shared_dir / "exports", disk / "cache"
+    first = _build(content, out, cache, "--formats", formats)
+    assert first.returncode == 0, first.stderr
+    return content, disk, out, cache
+
+
+def _edit_title(content: Path) -> None:
+    item = content / "items" / "woningscan.md"
+    item.write_text(item.read_text(encoding="utf-8").replace("Woningscan", "Nieuwe titel", 1))
+
+
+def _cache_line(result: subprocess.CompletedProcess[str], *needles: str) -> str:
+    """A build that succeeded although its cache could not be written: exit 0 and one
+    Dutch line that says so and what to do, nothing that says the opposite."""
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    [line] = lines
+    for needle in ("cache", "--cache-dir", *needles):
+        assert needle in line, line
+    for bad in ("Traceback", "Error", "Errno", "niet veranderd", "gelaten zoals"):
+        assert bad not in line, line
+    return line
+
+
+CACHED_FORMATS = pytest.mark.parametrize(
+    "formats", ["html,json", "html,json,docx"], ids=["packs", "objects"]
+)
+"""Light files reach the cache after the swap (packs), heavy ones before it (objects)."""
+
+
+@ROOT_ONLY
+@CACHED_FORMATS
+def test_a_read_only_cache_folder_still_publishes_and_says_so(
+    shared_dir: Path, formats: str
+) -> None:
+    """The build once published the new tree, then exited 1 saying the output folder was
+    unchanged and advising --out: the opposite of what had happened."""
+    content, disk, out, cache = _cache_on_disk(shared_dir, "8m", formats)
+    remount = subprocess.run(["mount", "-o", "remount,ro", str(disk)], capture_output=True)
+    if remount.returncode != 0:
+        pytest.skip("cannot remount the tmpfs read-only")
+    _edit_title(content)
+    result = _build(content, out, cache, "--formats", formats)
+    _cache_line(result, "is toch gepubliceerd", str(cache))
+    page = (out / "items" / "woningscan" / "index.html").read_text(encoding="utf-8")
+    assert "Nieuwe titel" in page
+    from tests.build.helpers import tree_problems
+
+    assert tree_problems(out) == []
+    again = _build(content, out, cache, "--formats", formats)  # still read-only
+    assert again.returncode == 0, again.stderr  # nothing new: no word about the cache
+
+
+@ROOT_ONLY
+@CACHED_FORMATS
+def test_a_full_cache_folder_still_publishes_and_says_so(shared_dir: Path, formats: str) -> None:
+    content, disk, out, cache = _cache_on_disk(shared_dir, "8m", formats)
+    with (disk / "vulling").open("wb") as filler:  # fill what is left of the cache's disk
+        try:
+            while True:
+                filler.write(b"\0" * 65536)
+        except OSError:
+            pass
+    _edit_title(content)
+    result = _build(content, out, cache, "--formats", formats, "--force")
+    _cache_line(result, "is toch gepubliceerd", "maak ruimte")
+    from tests.build.helpers import tree_problems
+
+    assert tree_problems(out) == []
+    assert "Nieuwe titel" in (out / "items" / "woningscan" / "index.html").read_text("utf-8")
+
+
 @ROOT_ONLY
 def test_no_permission_for_the_output_folder(shared_dir: Path) -> None:
     content = write_tree(shared_dir / "content")

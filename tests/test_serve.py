@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -72,8 +73,8 @@ def running(tmp_path: Path) -> Iterator[Running]:
     content = write_tree(tmp_path / "content")
     log = io.StringIO()
     preview = Preview(content, tmp_path / "preview" / "site", ["html", "json"], log)
-    with serving(preview) as base:
-        yield Running(base, preview, content, log)
+    with serving(preview) as served:
+        yield Running(served.base, preview, content, log)
 
 
 def test_pages_get_the_reload_script(running: Running) -> None:
@@ -427,9 +428,10 @@ class Process:
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
-    def interrupt(self) -> int:
-        """Press Ctrl-C; the exit code once the process has ended and its output is read."""
-        self.proc.send_signal(signal.SIGINT)
+    def interrupt(self, signum: int = signal.SIGINT) -> int:
+        """Press Ctrl-C (or send ``signum``); the exit code once the process has ended and
+        its output is read."""
+        self.proc.send_signal(signum)
         try:
             code = self.proc.wait(timeout=20)
         finally:
@@ -501,6 +503,36 @@ def test_serve_rebuilds_on_save_shows_errors_and_stops_on_ctrl_c(
     assert "Traceback" not in stderr
     assert stderr.rstrip().endswith("preview stopped")
     assert not (tmp_path / "exports").exists()
+
+
+def _work_folders(pid: int) -> list[Path]:
+    """The preview folders of the serve process ``pid`` (in memory or in the temp folder)."""
+    from pakketbuild.serve import MEMORY_FOLDER, WORK_PREFIX
+
+    pattern = f"{WORK_PREFIX}{pid}-*"
+    return sorted([*MEMORY_FOLDER.glob(pattern), *Path(tempfile.gettempdir()).glob(pattern)])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=str)
+def test_serve_cleans_up_on_sigterm_and_sighup_as_on_ctrl_c(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    """``kill -TERM`` (and a closed terminal, SIGHUP) once left the preview's folder in
+    /dev/shm behind; only Ctrl-C cleaned up."""
+    content = write_tree(tmp_path / "content")
+    process = Process(["serve", "--content", str(content), "--port", "0"], cwd=tmp_path)
+    try:
+        process.wait_for_line(r"preview on http://127\.0\.0\.1:(\d+)/")
+        folders = _work_folders(process.proc.pid)
+        assert len(folders) == 1 and (folders[0] / "site" / "index.html").is_file(), folders
+    finally:
+        code = process.interrupt(signum)
+    stderr = "".join(process.stderr)
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
+    assert stderr.rstrip().endswith("preview stopped")
+    assert _work_folders(process.proc.pid) == []
 
 
 def test_a_browser_that_went_away_prints_no_traceback(capsys: pytest.CaptureFixture[str]) -> None:

@@ -30,13 +30,13 @@ cache, staging folder, the previous manifest) step by step; the steps themselves
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gc
 import os
 import shutil
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,9 +65,16 @@ from pakketbuild.engine.publish import (
 )
 from pakketbuild.engine.staging import Planned, Staging, manifest_entries, read, stat_matches
 from pakketbuild.gctools import gc_paused
-from pakketbuild.i18n import _
+from pakketbuild.i18n import _, ngettext, os_reason
 from pakketbuild.report import Reporter, Verbosity, make_reporter
-from pakketbuild.writers import FORMATS, BuildContext, check_formats
+from pakketbuild.writers import (
+    FORMATS,
+    BuildContext,
+    ToolState,
+    check_formats,
+    close_tools,
+    tool_states,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -169,7 +176,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     formats = check_formats(options.formats)
     if options.jobs is not None and options.jobs < 1:
         raise UsageError(_("--jobs must be 1 or more"))
-    source_date = _source_date(options)
+    _source_date(options)  # a bad SOURCE_DATE_EPOCH stops the build before anything else
     reporter = reporter or make_reporter(options.verbosity, options.progress)
     content_root = options.content.resolve()
     out = options.out.resolve()
@@ -177,31 +184,49 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     cache = Cache((options.cache_dir or default_cache_dir(content_root)).resolve(), out)
     with interruptible(), locked(out.parent, reporter):
         clean_leftovers(out)
-        inputs = Inputs(
-            content=hash_tree(content_root) if content_root.is_dir() else {},
-            code=code_fingerprint(),
-            formats=formats,
-            template=_option_hash(options),
-            base_url=options.base_url,
-            source_date=source_date.isoformat() if source_date else None,
-        )
-        state = cache.load_state()
-        if not options.force and _up_to_date(state, inputs, out):
-            for warning in state.warnings:
-                reporter.warning(str(warning.get("text", "")))
-            return BuildResult(
-                artifacts=manifest_entries(state.artifacts),
-                reused=len(state.artifacts),
-                noop=True,
-                seconds=time.perf_counter() - started,
-            )
-        if options.rendering is not None:
-            options.rendering()
-        result = _Build(options, reporter, cache, state, inputs, content_root, out).run()
+        tools = tool_states(formats)
+        try:
+            result = _build(options, reporter, cache, content_root, out, formats, tools)
+        finally:
+            # Outside programs this process started (LibreOffice) end with the build, also
+            # one that fails or is interrupted (Ctrl-C, SIGTERM: BuildTerminated).
+            close_tools(formats)
     result.seconds = time.perf_counter() - started
     return result
 
 
+def _build(
+    options: BuildOptions,
+    reporter: Reporter,
+    cache: Cache,
+    content_root: Path,
+    out: Path,
+    formats: tuple[str, ...],
+    tools: dict[str, ToolState],
+) -> BuildResult:
+    """The build inside the lock: a no-op when nothing changed, else a full build."""
+    source_date = _source_date(options)
+    inputs = Inputs(
+        content=hash_tree(content_root) if content_root.is_dir() else {},
+        code=code_fingerprint(),
+        formats=formats,
+        template=_option_hash(options),
+        base_url=options.base_url,
+        source_date=source_date.isoformat() if source_date else None,
+        tools={name: state.key for name, state in tools.items()},
+    )
+    state = cache.load_state()
+    if not options.force and _up_to_date(state, inputs, out):
+        for warning in state.warnings:
+            reporter.warning(str(warning.get("text", "")))
+        return BuildResult(
+            artifacts=manifest_entries(state.artifacts),
+            reused=len(state.artifacts),
+            noop=True,
+        )
+    if options.rendering is not None:
+        options.rendering()
+    return _Build(options, reporter, cache, state, inputs, content_root, out, tools).run()
 def _source_date(options: BuildOptions) -> dt.date | None:
     """The Dutch date of ``options.source_date_epoch`` (checked: a usage error for an
     instant no revision can have), or None."""
@@ -352,10 +377,15 @@ class _Build:
         inputs: Inputs,
         content_root: Path,
         out: Path,
+        tools: dict[str, ToolState] | None = None,
     ) -> None:
         from pakketbuild.engine.schedule import Budget
 
         self.options = options
+        self.tools = tools or {}
+        """The outside programs of the build's formats (:attr:`Format.tool`)."""
+        self.tools_used: set[str] = set()
+        """The formats with a job that uses their outside program."""
         self.reporter = reporter
         self.cache = cache
         self.old = state
@@ -372,6 +402,8 @@ class _Build:
         )
         self.salvaged = 0
         self.packed = 0
+        self.cache_failure: OSError | None = None
+        """The first write to the cache that failed (the build went on without it)."""
         self.light_rendered: list[str] = []
         """Light (HTML, JSON) files rendered by this build (new keys), packed into the
         cache once the build is published."""
@@ -442,6 +474,14 @@ class _Build:
                 )
             )
             planned = plan.plan(pub, ctx, content, self.inputs)
+            self.tools_used = {
+                p.job.format
+                for p in planned
+                if p.job.format in self.tools and p.writer.uses_tool(p.job)
+            }
+            for text in self._tool_warnings():
+                warnings.append({"text": text})
+                self.reporter.warning(text)
             self.staging.folder.mkdir()
         except BaseException:
             gc.unfreeze()
@@ -460,6 +500,15 @@ class _Build:
         finally:
             gc.unfreeze()
         return self.result
+
+    def _tool_warnings(self) -> list[str]:
+        """Once per build, for each missing outside program that some job of this build
+        would have used (:attr:`ToolState.warning`), its warning."""
+        texts: list[str] = []
+        for name, state in self.tools.items():
+            if name in self.tools_used and state.warning and state.warning not in texts:
+                texts.append(state.warning)
+        return texts
 
     # -- producing ---------------------------------------------------------------------
     # The phases of :meth:`_produce`, in the spirit of Sphinx's ``Builder.build``: take
@@ -648,9 +697,13 @@ class _Build:
                 )
             )
         self.result.artifacts = manifest_entries(self.staging.records)
+        versions = provenance.versions()
+        for name, tool in self.tools.items():  # LibreOffice, when it laid out documents
+            if name in self.tools_used and tool.label is not None:
+                versions[tool.name] = tool.label
         manifest = {
             "generator": "pakketbuild",
-            "versions": provenance.versions(),
+            "versions": versions,
             "artifacts": self.result.artifacts,
         }
         text = jsonout.dumps(manifest, indent=2, sort_keys=True) + "\n"
@@ -669,7 +722,7 @@ class _Build:
             (self.staging.folder / MANIFEST).write_bytes(data)
             copy_kept(self.out, self.staging.folder)
             for key, path in self.staging.new_objects:
-                self.cache.put_file(key, path)
+                self._store(partial(self.cache.put_file, key, path))
             checkpoint("before-swap")
             swap(self.staging.folder, self.out, self._swapped)
             self._announce()  # the first build has no old tree to salvage
@@ -686,16 +739,64 @@ class _Build:
             kept=kept,
             warnings=warnings,
         )
-        self.cache.save_state(state)
+        self._store(partial(self.cache.save_state, state))
         self._save_renders()
         if self.staging.new_objects or self.salvaged or self.packed:
-            self.cache.prune({r.key for r in self.staging.records.values()})
+            self._store(partial(self.cache.prune, {r.key for r in self.staging.records.values()}))
         self.reporter.step(
             _("published {folder}/ ({count} files)").format(
                 folder=self.out.name, count=len(self.staging.records)
             )
             if self.result.published
             else _("{folder}/ is unchanged").format(folder=self.out.name)
+        )
+        self._report_cache()
+
+    def _store(self, write: Callable[[], object]) -> None:
+        """Write to the cache, unless a write failed before: the cache only saves work,
+        so a full or read-only cache folder never stops or undoes the build; the failure
+        is said once, at the end (:meth:`_report_cache`)."""
+        if self.cache_failure is not None:
+            return
+        try:
+            write()
+        except OSError as exc:
+            self.cache_failure = exc
+
+    def _report_cache(self) -> None:
+        """Say, once each, that cache entries were damaged (and made again instead) and
+        that the cache could not be written: both true of a build that succeeded."""
+        folder = self.cache.root
+        if damaged := len(self.cache.damaged):
+            self.reporter.alert(
+                ngettext(
+                    "{count} file in the cache '{folder}' was damaged (changed or cut short) "
+                    "and was made again instead",
+                    "{count} files in the cache '{folder}' were damaged (changed or cut short) "
+                    "and were made again instead",
+                    damaged,
+                ).format(count=damaged, folder=folder)
+            )
+        failure = self.cache_failure
+        if failure is None:
+            return
+        text = (
+            _(
+                "the cache folder '{folder}' could not be written ({reason}); {out}/ was "
+                "published all the same, but a later build may render again what the cache "
+                "would have kept; make room on the disk, or choose another folder with "
+                "--cache-dir"
+            )
+            if self.result.published
+            else _(
+                "the cache folder '{folder}' could not be written ({reason}); {out}/ is "
+                "complete all the same, but a later build may render again what the cache "
+                "would have kept; make room on the disk, or choose another folder with "
+                "--cache-dir"
+            )
+        )
+        self.reporter.alert(
+            text.format(folder=folder, reason=os_reason(failure), out=self.out.name)
         )
 
     def _save_renders(self) -> None:
@@ -707,8 +808,11 @@ class _Build:
         if self.pub is None or shared_mark() == self.renders_before:
             return
         # The tree is published: a failure here only makes a later build slower.
-        with contextlib.suppress(OSError):
-            self.cache.save_renders(self.inputs.code, saved_renders(self.pub.markdown_texts()))
+        self._store(
+            partial(
+                self.cache.save_renders, self.inputs.code, saved_renders(self.pub.markdown_texts())
+            )
+        )
 
     def _pack(self) -> None:
         """Keep the light files this build rendered in the cache, as one pack (one file
@@ -721,8 +825,11 @@ class _Build:
             for path in self.light_rendered
         ]
         if files:
-            with contextlib.suppress(OSError):
+
+            def pack() -> None:
                 self.packed = self.cache.put_pack(files)
+
+            self._store(pack)
 
     def _swapped(self, tree: Path) -> None:
         """Right after the swap: the new tree is live; then salvage the old one."""
@@ -751,5 +858,12 @@ class _Build:
                 source, published = self.out / path, True  # linked into the new tree
             else:
                 source, published = tree / path, False
-            if self.cache.adopt(record.key, source, record.matches, published=published):
+            if self.cache.adopt(
+                record.key,
+                source,
+                record.matches,
+                sha256=record.sha256,
+                size=record.bytes,
+                published=published,
+            ):
                 self.salvaged += 1

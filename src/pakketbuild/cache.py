@@ -14,6 +14,13 @@ rendered again, a missing state makes the next build a full (still cache-assiste
 Writes go to a temporary file first and are renamed into place, so a build that is killed
 never leaves a half-written object or state behind.
 
+Everything is checked when it is read (a disk can flip a bit or cut a file short): an
+object, the state and the rendered Markdown end in a :data:`SEAL` with the sha256 and
+size of what precedes it, and a pack's index holds the sha256 of each of its files. A
+read that does not match is a miss: the entry is dropped (so the build stores a new one)
+and named in :attr:`Cache.damaged`, and the artifact is rendered again; damaged bytes are
+never published.
+
 This module is imported on every build, including a no-op: it must stay cheap to import
 (standard library only).
 """
@@ -26,6 +33,7 @@ import hashlib
 import json
 import os
 import stat
+import struct
 import sys
 import tempfile
 import time
@@ -46,6 +54,33 @@ STALE_OBJECT_SECONDS = 14 * 24 * 3600
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+SEAL = struct.Struct(">16s32sQ")
+"""What ends every object, state and renders file: :data:`SEAL_MAGIC`, the sha256 of the
+bytes before it, and their number (big-endian). A file without it, cut short or changed,
+does not unseal."""
+SEAL_MAGIC = b"pakketbuild-obj1"
+
+
+def seal(data: bytes, sha256: str | None = None) -> bytes:
+    """``data`` with its seal (``sha256``: its hex digest, when already known)."""
+    return data + _seal_of(sha256 or sha256_bytes(data), len(data))
+
+
+def _seal_of(sha256: str, size: int) -> bytes:
+    return SEAL.pack(SEAL_MAGIC, bytes.fromhex(sha256), size)
+
+
+def unseal(blob: bytes) -> bytes | None:
+    """The bytes :func:`seal` sealed, or None when ``blob`` is not intact."""
+    if len(blob) < SEAL.size:
+        return None
+    magic, digest, size = SEAL.unpack_from(blob, len(blob) - SEAL.size)
+    data = blob[: -SEAL.size]
+    if magic != SEAL_MAGIC or size != len(data) or hashlib.sha256(data).digest() != digest:
+        return None
+    return data
 
 
 def _digest(parts: object) -> str:
@@ -170,6 +205,10 @@ class Inputs:
     of the no-op check, and of the keys of the artifacts that show it (the dependency
     :data:`pakketbuild.jobkeys.SOURCE_DATE`) only. The date, not the epoch: two commits of
     the same day give the same files."""
+    tools: dict[str, str] = field(default_factory=dict)
+    """Format → the key of its outside program (:class:`~pakketbuild.writers.ToolState`:
+    which LibreOffice lays out the contents pages, or none); part of the key of the jobs
+    that use it."""
 
     @property
     def fingerprint(self) -> str:
@@ -181,6 +220,7 @@ class Inputs:
                 "template": self.template,
                 "base_url": self.base_url,
                 "source_date": self.source_date,
+                "tools": self.tools,
             }
         )
 
@@ -199,8 +239,10 @@ def job_key(
     media_type: str,
     deps: Mapping[str, str],
     template: str | None,
+    tool: str | None = None,
 ) -> str:
-    """The cache key of one artifact: a hash over everything its bytes may depend on."""
+    """The cache key of one artifact: a hash over everything its bytes may depend on
+    (``tool``: the key of the outside program that helps render it, if one does)."""
     return _digest(
         {
             "code": inputs.code,
@@ -212,6 +254,7 @@ def job_key(
             "deps": dict(deps),
             "template": template,
             "base_url": inputs.base_url,
+            "tool": tool,
         }
     )
 
@@ -287,7 +330,11 @@ class Cache:
     def __init__(self, root: Path, out: Path) -> None:
         self.root = root
         self.out_id = sha256_bytes(os.fsencode(out))[:20]
-        self._packed: dict[str, tuple[str, int, int, str]] | None = None
+        self._packed: dict[str, list[tuple[str, int, int, str]]] | None = None
+        self.damaged: set[str] = set()
+        """Entries this build found damaged (an object's key, a packed file's key,
+        ``state`` or ``renders``): each was a miss, and is replaced when the build
+        stores it again."""
 
     @property
     def packs(self) -> Path:
@@ -301,13 +348,13 @@ class Cache:
         folder can be restored without rendering. Returns how many files were packed."""
         known = self._pack_index()
         index: dict[str, list[object]] = {}
-        paths: list[tuple[int, Path]] = []
+        paths: list[tuple[int, Path, str]] = []
         offset = 0
         for key, sha, size, path in files:
-            if key in index or key in known:
+            if key in index or (key in known and key not in self.damaged):
                 continue
             index[key] = [offset, size, sha]
-            paths.append((size, path))
+            paths.append((size, path, sha))
             offset += size
         if not index:
             return 0
@@ -317,9 +364,9 @@ class Cache:
         fd, tmp = tempfile.mkstemp(prefix=".tmp", dir=self.packs)
         try:
             with os.fdopen(fd, "wb") as handle:
-                for size, path in paths:
+                for size, path, sha in paths:
                     data = path.read_bytes()
-                    if len(data) != size:
+                    if len(data) != size or sha256_bytes(data) != sha:
                         raise OSError(f"{path} changed while it was packed")
                     handle.write(data)
             os.replace(tmp, self.packs / f"{name}.pack")
@@ -331,7 +378,9 @@ class Cache:
         self._packed = None  # complete once its index exists
         return len(index)
 
-    def _pack_index(self) -> dict[str, tuple[str, int, int, str]]:
+    def _pack_index(self) -> dict[str, list[tuple[str, int, int, str]]]:
+        """Key → every place a pack holds it (a key packed again after its copy was
+        found damaged is in two packs)."""
         if self._packed is None:
             self._packed = {}
             with contextlib.suppress(OSError):
@@ -342,27 +391,33 @@ class Cache:
                     try:
                         index = json.loads(Path(entry.path).read_bytes())
                         for key, (offset, size, sha) in index.items():
-                            self._packed[key] = (name[: -len(".json")], offset, size, sha)
-                    except (OSError, ValueError, TypeError):
+                            place = (name[: -len(".json")], int(offset), int(size), str(sha))
+                            self._packed.setdefault(key, []).append(place)
+                    except (OSError, ValueError, TypeError, AttributeError):
                         continue
         return self._packed
 
     def packed(self, key: str) -> bytes | None:
-        """The bytes of ``key`` from a pack (checked against their sha256), else None."""
-        entry = self._pack_index().get(key)
-        if entry is None:
+        """The bytes of ``key`` from a pack, checked against their sha256; None when no
+        pack holds an intact copy (a damaged one is noted in :attr:`damaged`)."""
+        places = self._pack_index().get(key)
+        if not places:
             return None
-        name, offset, size, sha = entry
-        try:
-            with open(self.packs / f"{name}.pack", "rb") as handle:
-                handle.seek(offset)
-                data = handle.read(size)
-        except OSError:
-            return None
-        return data if len(data) == size and sha256_bytes(data) == sha else None
+        for name, offset, size, sha in places:
+            try:
+                with open(self.packs / f"{name}.pack", "rb") as handle:
+                    handle.seek(offset)
+                    data = handle.read(size)
+            except (OSError, ValueError):
+                continue
+            if len(data) == size and sha256_bytes(data) == sha:
+                return data
+        self.damaged.add(key)
+        return None
 
     def has_packed(self, key: str) -> bool:
-        return key in self._pack_index()
+        """A pack holds ``key`` (not known to be damaged)."""
+        return key in self._pack_index() and key not in self.damaged
 
     @property
     def state_path(self) -> Path:
@@ -371,16 +426,33 @@ class Cache:
     def object_path(self, key: str) -> Path:
         return self.root / "objects" / key[:2] / key
 
-    def load_state(self) -> State:
+    def _read_sealed(self, path: Path, name: str) -> bytes | None:
+        """The unsealed bytes of ``path``; None when it is missing or damaged (then it is
+        noted as ``name`` in :attr:`damaged`)."""
         try:
-            data = json.loads(self.state_path.read_bytes())
-        except (OSError, ValueError):
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError:  # unreadable (a broken disk, no permission): a miss all the same
+            self.damaged.add(name)
+            return None
+        data = unseal(blob)
+        if data is None:
+            self.damaged.add(name)
+        return data
+
+    def load_state(self) -> State:
+        data = self._read_sealed(self.state_path, "state")
+        if data is None:
             return State()
-        return State.from_json(data)
+        try:
+            return State.from_json(json.loads(data))
+        except ValueError:  # pragma: no cover - sealed, so written as JSON
+            return State()
 
     def save_state(self, state: State) -> None:
         text = json.dumps(state.to_json(), ensure_ascii=False, separators=(",", ":"))
-        _atomic_write(self.state_path, text.encode("utf-8"))
+        _atomic_write(self.state_path, seal(text.encode("utf-8")))
 
     @property
     def renders_path(self) -> Path:
@@ -388,9 +460,12 @@ class Cache:
 
     def load_renders(self, code: str) -> object:
         """What :meth:`save_renders` stored for the same code, else None."""
+        raw = self._read_sealed(self.renders_path, "renders")
+        if raw is None:
+            return None
         try:
-            data = json.loads(self.renders_path.read_bytes())
-        except (OSError, ValueError):
+            data = json.loads(raw)
+        except ValueError:  # pragma: no cover - sealed, so written as JSON
             return None
         if not isinstance(data, dict) or data.get("code") != code:
             return None
@@ -402,20 +477,27 @@ class Cache:
         text = json.dumps(
             {"code": code, "renders": renders}, ensure_ascii=False, separators=(",", ":")
         )
-        _atomic_write(self.renders_path, text.encode("utf-8"))
+        _atomic_write(self.renders_path, seal(text.encode("utf-8")))
 
-    def get(self, key: str) -> Path | None:
+    def get(self, key: str) -> bytes | None:
+        """The bytes stored for ``key``, checked against their seal; None when there is
+        no object, or a damaged one (then removed, so a new one can be stored, and noted
+        in :attr:`damaged`)."""
         path = self.object_path(key)
-        return path if path.is_file() else None
+        data = self._read_sealed(path, key)
+        if data is None and key in self.damaged:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        return data
 
     def put_file(self, key: str, source: Path) -> None:
-        """Store a copy of ``source`` (never a hard link: the cache must not share an
-        inode with the published tree, which others may touch)."""
+        """Store a copy of ``source``, sealed (never a hard link: the cache must not
+        share an inode with the published tree, which others may touch)."""
         target = self.object_path(key)
-        if target.exists():
+        if key not in self.damaged and target.exists():
             os.utime(target)  # mark as recently used (for pruning)
             return
-        _atomic_write(target, source.read_bytes())
+        _atomic_write(target, seal(source.read_bytes()))
 
     def adopt(
         self,
@@ -423,34 +505,52 @@ class Cache:
         source: Path,
         intact: Callable[[os.stat_result], bool],
         *,
+        sha256: str,
+        size: int,
         published: bool = False,
     ) -> bool:
-        """Take ``source``, a file an earlier build made for ``key``, into the cache, if
-        there is no object ``key`` yet and ``intact`` says the file is still the one that
-        was built. A file of a replaced output tree is moved (a rename; nothing else links
-        to it, or the new tree would); a file that is ``published`` is copied. Either way
-        the cache never shares an inode with a published file."""
+        """Take ``source``, a file an earlier build made for ``key`` (``sha256`` and
+        ``size`` as recorded), into the cache, if there is no object ``key`` yet and
+        ``intact`` says the file is still the one that was built. A file of a replaced
+        output tree gets its seal appended and is moved (a rename; nothing else links to
+        it, or the new tree would); a file that is ``published`` is copied, and only if
+        its bytes are the recorded ones. Either way the cache never shares an inode with
+        a published file; a seal that does not match what was moved makes a miss later."""
         target = self.object_path(key)
         try:
             info = os.lstat(source)
-            if not intact(info) or target.exists():
+            if not intact(info) or info.st_size != size or target.exists():
                 return False
             if published:
-                _atomic_write(target, source.read_bytes())
+                data = source.read_bytes()
+                if sha256_bytes(data) != sha256:
+                    return False
+                _atomic_write(target, seal(data, sha256))
             elif info.st_nlink != 1:
                 return False
             else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.rename(source, target)
-                except OSError as exc:
-                    if exc.errno != errno.EXDEV:
-                        raise
-                    _atomic_write(target, source.read_bytes())  # another file system
-                os.utime(target)  # recently used (for pruning)
+                self._move_in(source, target, _seal_of(sha256, size))
         except OSError:
             return False
         return True
+
+    @staticmethod
+    def _move_in(source: Path, target: Path, seal_bytes: bytes) -> None:
+        """Append the seal to ``source`` (a file of a replaced tree, no longer
+        published) and rename it to ``target``."""
+        fd = os.open(source, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
+        try:
+            os.write(fd, seal_bytes)
+        finally:
+            os.close(fd)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(source, target)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            _atomic_write(target, source.read_bytes())  # another file system
+        os.utime(target)  # recently used (for pruning)
 
     def touch(self, key: str) -> None:
         with contextlib.suppress(OSError):
@@ -485,7 +585,12 @@ class Cache:
     def _prune_packs(self, keep: set[str], now: float) -> int:
         """Packs holding a key in ``keep`` are marked as used; the others go when no
         build used them for a while (and stray temporary files after an hour)."""
-        used: set[str] = {entry[0] for key, entry in self._pack_index().items() if key in keep}
+        used: set[str] = {
+            place[0]
+            for key, places in self._pack_index().items()
+            if key in keep
+            for place in places
+        }
         removed = 0
         with contextlib.suppress(OSError):
             for entry in os.scandir(self.packs):

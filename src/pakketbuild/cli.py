@@ -37,7 +37,8 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 1, 2
 
 
 class _VersionAction(argparse.Action):
-    """``--version``: the versions of pakketbuild and its libraries, one per line, looked up
+    """``--version``: the versions of pakketbuild and its libraries, one per line, and of
+    the outside programs the writers run (LibreOffice, when it is installed), looked up
     only when asked for (not on every start of every command)."""
 
     def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
@@ -50,7 +51,10 @@ class _VersionAction(argparse.Action):
         values: object,
         option_string: str | None = None,
     ) -> None:
-        print(version_text())
+        from pakketbuild.writers import FORMATS, tool_states
+
+        tools = {s.name: s.label for s in tool_states(list(FORMATS)).values() if s.label}
+        print("\n".join([version_text(), *(f"{name} {label}" for name, label in tools.items())]))
         parser.exit()
 
 

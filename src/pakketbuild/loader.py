@@ -28,7 +28,7 @@ from pakketbuild.diagnostics import ContentError, Diagnostic, Severity
 from pakketbuild.gctools import gc_paused
 from pakketbuild.i18n import _, os_reason
 from pakketbuild.loading.editions import check_editions, load_withdrawn
-from pakketbuild.loading.files import read_template
+from pakketbuild.loading.files import check_links, read_template
 from pakketbuild.loading.lint import (
     PARALLEL_LINT_MIN_FILES,
     LintElsewhere,
@@ -212,6 +212,7 @@ def _load_content(root: Path, processes: int, rendering: bool = False) -> Conten
     check_unique(reader, root, sources, pakketten, "pakket")
     cross_check(reader, site, organisations, items, pakketten, sources)
     check_editions(reader, site, themes, items, withdrawn, sources)
+    check_links(reader)
     if site is not None and pakketten == {} and not reader.sink.errors:
         reader.err(
             root / PAKKETTEN_DIR,

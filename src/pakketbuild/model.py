@@ -33,9 +33,10 @@ from pakketbuild.i18n import _
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
     f"{p}{n}" for p in ("com", "lpt") for n in range(10)
 }
+"""Names Windows reserves for devices: never an id (a file name on a Windows checkout)."""
 # Characters that change how text is displayed without being visible: bidi overrides,
 # isolates and marks (used to disguise text), zero-width characters, and the two
 # noncharacters XML cannot hold (they would break the Word document).
@@ -166,7 +167,7 @@ def _check_slug(value: str) -> str:
         )
     if len(value) > 80:
         raise PydanticCustomError("invalid-id", _("an id may be at most 80 characters long"))
-    if value in _WINDOWS_RESERVED:
+    if value in WINDOWS_RESERVED:
         raise PydanticCustomError(
             "invalid-id",
             _("'{value}' is reserved as a file name on Windows; choose another id"),

@@ -2,7 +2,8 @@
 
 Two builds of the same content give byte-identical files only with the same versions of
 pakketbuild and of the libraries that shape the bytes (WeasyPrint lays out the PDF,
-python-docx writes the Word files, markdown-it-py turns text into HTML). ``--version``
+python-docx writes the Word files, fontTools cuts the fonts they embed, markdown-it-py
+turns text into HTML). ``--version``
 prints them and the manifest records them, so "why do these two builds differ?" has an
 answer that needs no access to the machine that made them.
 
@@ -25,6 +26,7 @@ LIBRARIES: tuple[str, ...] = (
     "pydyf",
     "python-docx",
     "odfdo",
+    "fonttools",
     "markdown-it-py",
     "mdit-py-plugins",
     "jinja2",

@@ -36,6 +36,12 @@ class Reporter:
         if self.verbosity != "quiet":
             self._line(text)
 
+    def alert(self, text: str) -> None:
+        """What the user must hear even under ``--quiet``: the machine did not do its
+        part (a cache that could not be written, or was damaged), though the build
+        succeeded."""
+        self._line(text)
+
     def start(self, totals: dict[str, int]) -> None:
         """Rendering starts; ``totals`` is the number of artifacts per format."""
 

@@ -26,12 +26,16 @@
   page listing each problem as ``file:line:col`` (and the terminal prints the same), so
   an editor never looks at stale output. A bug in pakketbuild answers **500** with the
   traceback. Other files (CSS, JSON) answer 503 with the problems as plain text.
-* ``/admin/`` is the browser editor (:mod:`pakketbuild.cms`, Decap CMS) with a local
-  backend: POSTs to :data:`pakketbuild.cms.API_PATH` read and write files in the content
-  folder only, and the watcher rebuilds the preview after each save. Writes are accepted
-  only from this preview's own pages (JSON requests whose ``Host``/``Origin`` are the
-  loopback address being served) and only while serving on a loopback address.
-* Ctrl-C stops the watcher and the server, removes the temporary folder and exits 0.
+* ``/admin/<secret>/`` is the browser editor (:mod:`pakketbuild.cms`, Decap CMS) with a
+  local backend: POSTs to :data:`pakketbuild.cms.API_PATH` plus the secret read and write
+  the content model's files only, and the watcher rebuilds the preview after each save.
+  The secret is made anew at every start and printed only in the terminal, so other
+  local users, other processes and web pages cannot use the editor; every request must
+  name the served loopback address and port in ``Host`` (and ``Origin``), against DNS
+  rebinding; writes are accepted only while serving on a loopback address. See
+  :mod:`pakketbuild.serve_http` and SECURITY.md.
+* Ctrl-C, SIGTERM and SIGHUP (a closed terminal) stop the watcher and the server, remove
+  the temporary folder and exit 0.
 * With ``PAKKETBUILD_SERVE_TRACE=1`` every rebuild also prints one line for the benchmark
   (``benchmarks/reload.mjs``): ``pakketbuild-trace: started=… published=… finished=…``,
   epoch milliseconds (``published=-`` when no new tree was swapped in).
@@ -45,17 +49,19 @@ serves is :mod:`pakketbuild.cms`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from types import FrameType
+from typing import Any, TextIO
 
-from pakketbuild import cms
 from pakketbuild.diagnostics import UsageError
 from pakketbuild.i18n import _
 from pakketbuild.preview import Preview
@@ -77,11 +83,22 @@ class ServeOptions:
     formats: Sequence[str] = DEFAULT_FORMATS
 
 
+WORK_PREFIX = "pakketbuild-preview-"
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+"""Signals that stop ``serve`` cleanly: Ctrl-C, ``kill``, and a terminal that closes."""
+
+
+class Stopped(KeyboardInterrupt):
+    """One of :data:`STOP_SIGNALS` arrived: stop as Ctrl-C does."""
+
+
 def _work_folder() -> Path:
     """A new temporary folder for the preview: in memory (:data:`MEMORY_FOLDER`) when it
     has room, so that staging a rebuild and removing the old tree (a few hundred folder
-    and file operations) cost microseconds instead of the disk's milliseconds."""
-    prefix = "pakketbuild-preview-"
+    and file operations) cost microseconds instead of the disk's milliseconds. Its name
+    holds the process id (``pakketbuild-preview-<pid>-…``), so a leftover can be told
+    apart."""
+    prefix = f"{WORK_PREFIX}{os.getpid()}-"
     try:
         room = os.statvfs(MEMORY_FOLDER)
         if room.f_bavail * room.f_frsize >= MEMORY_FOLDER_MIN_FREE:
@@ -91,8 +108,41 @@ def _work_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix))
 
 
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn :data:`STOP_SIGNALS` into :class:`Stopped` in the main thread, once: a second
+    signal while the preview cleans up is ignored, so the clean-up runs to its end."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if not stopping.is_set():
+            stopping.set()
+            raise Stopped(signum)
+
+    previous: dict[int, Callable[[int, FrameType | None], Any] | int | None] = {}
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        stopping.set()  # from here on a signal changes nothing until the handlers go back
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _say(text: str, out: TextIO) -> None:
+    """A line on the terminal, if it is still there (after SIGHUP it may not be)."""
+    with contextlib.suppress(OSError, ValueError):
+        print(text, file=out, flush=True)
+
+
 def serve(options: ServeOptions, log: TextIO | None = None) -> int:
-    """Build, serve and rebuild until Ctrl-C; returns the exit code (0)."""
+    """Build, serve and rebuild until Ctrl-C, SIGTERM or SIGHUP; returns the exit code (0)."""
     out = log or sys.stderr
     check_formats(options.formats)
     formats = list(options.formats)
@@ -103,7 +153,20 @@ def serve(options: ServeOptions, log: TextIO | None = None) -> int:
                 "that holds 'content/', or name the folder with --content"
             ).format(folder=options.content)
         )
-    workdir = _work_folder()
+    with _stop_on_signals():
+        workdir = _work_folder()
+        try:
+            _run(options, formats, workdir, out)
+        except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP (Stopped)
+            pass
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+    _say(_("preview stopped"), out)
+    return 0
+
+
+def _run(options: ServeOptions, formats: list[str], workdir: Path, out: TextIO) -> None:
+    """Build, serve and rebuild until interrupted; stops the watcher and the server."""
     stop = threading.Event()
     server: PreviewServer | None = None
     watcher: threading.Thread | None = None
@@ -117,37 +180,31 @@ def serve(options: ServeOptions, log: TextIO | None = None) -> int:
         preview.rebuild()
         host, port = str(server.server_address[0]), int(server.server_address[1])
         shown = f"[{host}]" if ":" in host else host
-        print(
+        _say(
             _("preview on http://{host}:{port}/ (open it in your browser; Ctrl-C to stop)").format(
                 host=shown, port=port
             ),
-            file=out,
-            flush=True,
+            out,
         )
-        print(
-            _("editor on http://{host}:{port}{path}").format(
-                host=shown, port=port, path=cms.ADMIN_PATH
-            ),
-            file=out,
-            flush=True,
+        _say(
+            _(
+                "editor on http://{host}:{port}{path} (this address holds a secret made anew "
+                "at every start; do not share it)"
+            ).format(host=shown, port=port, path=server.editor_path),
+            out,
         )
-        if options.host not in (DEFAULT_HOST, "localhost", "::1"):
-            print(
-                _("warning: listening on {host}: other machines can see this preview").format(
-                    host=options.host
-                ),
-                file=out,
-                flush=True,
+        if not server.editable:
+            _say(
+                _(
+                    "warning: listening on {host}: other machines can see this preview; "
+                    "the editor cannot save"
+                ).format(host=options.host),
+                out,
             )
         server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
     finally:
         stop.set()
         if server is not None:
             server.server_close()
         if watcher is not None:
             watcher.join(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
-    print(_("preview stopped"), file=out, flush=True)
-    return 0

@@ -3,18 +3,34 @@ pages and the browser editor, answered from the state of a :class:`~pakketbuild.
 
 Pages get the reload script (:data:`RELOAD_JS`) injected; :data:`VERSION_PATH` is the long
 poll it waits on; requests for built files wait until a build under way has settled; while
-the content has errors, pages answer 503 with the problems. ``/admin/`` serves the editor
-and its local backend (:mod:`pakketbuild.cms`), writable from loopback pages only. See
-:mod:`pakketbuild.serve` for the whole.
+the content has errors, pages answer 503 with the problems. See :mod:`pakketbuild.serve`
+for the whole.
+
+The editor and its local backend (:mod:`pakketbuild.cms`) are behind a secret made anew at
+every start (:attr:`PreviewServer.secret`): the editor is at ``/admin/<secret>/``, and its
+configuration points Decap's proxy backend at ``API_PATH/<secret>`` (Decap sends no header
+of its own, so the secret is part of the address it posts to). Without the secret the API
+answers 403 and ``/admin/`` only says where the editor is. Every request, GET included,
+must name this server in ``Host`` (and in ``Origin`` when a browser sends one): a loopback
+name and the serve port, so a page whose name was rebound to 127.0.0.1 gets 403 (on a
+non-loopback ``--host``, any IP address and that host's own name too; an address cannot be
+rebound, and the API refuses everything there). Request
+targets are at most :data:`MAX_TARGET` characters (414 beyond), bodies at most
+:data:`pakketbuild.cms.MAX_BODY` bytes, JSON at most :data:`pakketbuild.cms.MAX_JSON_DEPTH`
+levels deep; every malformed request gets a 4xx with a Dutch line, never a traceback.
 """
 
 from __future__ import annotations
 
 import email.utils
 import hashlib
+import hmac
 import html
+import ipaddress
 import json
 import os
+import re
+import secrets
 import socket
 import sys
 import threading
@@ -24,7 +40,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote
 
 from pakketbuild import cms, mediatypes
 from pakketbuild.cms import admin as cms_admin
@@ -40,6 +56,12 @@ DEFAULT_PORT = 8000
 LONG_POLL_SECONDS = 25.0
 """How long a version request with ``?seen=`` waits for a new build before it answers with
 the same version (well under the usual 60 s proxy and browser idle limits)."""
+MAX_TARGET = 2048
+"""Longest request target (path and query) the preview answers; a longer one gets 414."""
+METHODS = ("GET", "HEAD", "POST")
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+"""Host names of this machine that no DNS answer can rebind."""
+_AUTHORITY = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?")
 
 RELOAD_JS = """\
 // pakketbuild preview: reload the page when the site has been rebuilt.
@@ -106,8 +128,17 @@ class PreviewServer(ThreadingHTTPServer):
     preview: Preview
     editable: bool = False
     """The editor may write (only when serving on a loopback address)."""
+    secret: str = ""
+    """This run's secret: part of the editor's address and of its API's."""
+    names: frozenset[str] = LOOPBACK
+    """Host names a request may name in ``Host`` and ``Origin`` (with the serve port)."""
+    ip_literals: bool = False
+    """Also any IP address as the host name (serving on a non-loopback address, where
+    clients use one of the machine's addresses; an address cannot be rebound)."""
     _admin: tuple[str, dict[str, bytes]] | None = None
     _admin_lock: threading.Lock
+    write_lock: threading.Lock
+    """One editor request at a time touches the content folder."""
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A browser that went away (a closed tab, a reload while a long poll waited)
@@ -116,32 +147,171 @@ class PreviewServer(ThreadingHTTPServer):
             return
         super().handle_error(request, client_address)
 
-    def admin_files(self, site_url: str) -> dict[str, bytes]:
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    @property
+    def editor_path(self) -> str:
+        """The editor's address on this server (``/admin/<secret>/``)."""
+        return f"{cms.ADMIN_PATH}{self.secret}/"
+
+    @property
+    def api_path(self) -> str:
+        """The address the editor posts to (``API_PATH/<secret>``)."""
+        return f"{cms.API_PATH}/{self.secret}"
+
+    def names_this_server(self, authority: str) -> bool:
+        """``authority`` (``host[:port]`` of a ``Host`` or ``Origin``) is this server: a
+        name in :attr:`names` (or an IP address, see :attr:`ip_literals`) and its port."""
+        found = _AUTHORITY.fullmatch(authority)
+        if found is None:
+            return False
+        host, port = found.group(1).lower(), int(found.group(2) or 80)
+        if port != self.port:
+            return False
+        bare = host.strip("[]")
+        if bare in self.names:
+            return True
+        if not self.ip_literals:
+            return False
+        try:
+            ipaddress.ip_address(bare)
+        except ValueError:
+            return False
+        return host.startswith("[") == (":" in bare)
+
+    def admin_files(self, origin: str) -> dict[str, bytes]:
         """The local editor's ``admin/`` files (made again after each rebuild)."""
-        key = self.preview.snapshot().version + " " + site_url
+        key = self.preview.snapshot().version + " " + origin
         with self._admin_lock:
             if self._admin is None or self._admin[0] != key:
-                files = cms_admin.admin_files(self.preview.content, local=True, site_url=site_url)
+                files = cms_admin.admin_files(
+                    self.preview.content, local=True, site_url=origin, proxy_url=self.api_path
+                )
                 self._admin = (key, files)
             return self._admin[1]
-
-
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class _Server6(PreviewServer):
     address_family = socket.AF_INET6
 
 
+class Refused(Exception):
+    """A request the preview does not answer: the status and the Dutch line it gets."""
+
+    def __init__(self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.headers = headers or {}
+
+
 class _Handler(SimpleHTTPRequestHandler):
     server_version = "pakketbuild-preview"
     protocol_version = "HTTP/1.1"  # keep connections open: a reload asks for several files
+    default_request_version = "HTTP/1.0"
+    """A request line without a version (or garbage) is answered with a status line too
+    (the standard library's HTTP/0.9 default would send the body alone)."""
     timeout = 2 * LONG_POLL_SECONDS
     """An idle kept-open connection is closed after this many seconds."""
+    target: str = "/"
+    """The request's path (percent-encoded, as sent; no query)."""
+    query: str = ""
 
     @property
     def preview(self) -> Preview:
         return cast(PreviewServer, self.server).preview
+
+    @property
+    def _server(self) -> PreviewServer:
+        return cast(PreviewServer, self.server)
+
+    # -- every request
+
+    def parse_request(self) -> bool:
+        """The standard parsing, then this server's gate for every request (any method):
+        a target of at most :data:`MAX_TARGET` characters, a ``Host`` (and an ``Origin``
+        when there is one) that names this server, a method it answers."""
+        if not super().parse_request():
+            return False
+        try:
+            self._gate()
+        except Refused as refused:
+            self._refuse(refused)
+            return False
+        return True
+
+    def handle_expect_100(self) -> bool:
+        """``Expect: 100-continue``: the gate first, so a refused request sends no body."""
+        try:
+            self._gate()
+        except Refused as refused:
+            self._refuse(refused)
+            return False
+        return super().handle_expect_100()
+
+    def _gate(self) -> None:
+        self.target, self.query = "/", ""  # not the previous request's on this connection
+        if len(self.path) > MAX_TARGET:
+            raise Refused(
+                HTTPStatus.REQUEST_URI_TOO_LONG,
+                _("the address is longer than {limit} characters").format(limit=MAX_TARGET),
+            )
+        if not self.path.startswith("/") or self.path.startswith("//"):
+            raise Refused(HTTPStatus.BAD_REQUEST, _("the address must start with one '/'"))
+        target, _sep, query = self.path.partition("#")[0].partition("?")
+        self.target, self.query = target, query
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:
+            raise Refused(HTTPStatus.BAD_REQUEST, _("the request needs exactly one Host header"))
+        if not self._server.names_this_server(hosts[0].strip()):
+            raise Refused(
+                HTTPStatus.FORBIDDEN,
+                _(
+                    "the preview answers only requests for its own address, such as "
+                    "http://127.0.0.1:{port}/ (a web page under another name is refused)"
+                ).format(port=self._server.port),
+            )
+        origins = self.headers.get_all("Origin") or []
+        if len(origins) > 1 or any(not self._own_origin(o.strip()) for o in origins):
+            raise Refused(HTTPStatus.FORBIDDEN, _("a request from another website is refused"))
+        if self.command not in METHODS:
+            raise Refused(
+                HTTPStatus.METHOD_NOT_ALLOWED,
+                _("the preview answers only GET, HEAD and POST"),
+                {"Allow": ", ".join(METHODS)},
+            )
+
+    def _own_origin(self, origin: str) -> bool:
+        return origin.startswith("http://") and self._server.names_this_server(origin[7:])
+
+    def _refuse(self, refused: Refused) -> None:
+        """Answer a refused request with its status and Dutch line, and close the
+        connection (its body, if any, is not read)."""
+        self.close_connection = True
+        headers = {"Connection": "close", **refused.headers}
+        if self.target == self._server.api_path or self.target.startswith(cms.API_PATH):
+            self._json(refused.status, {"error": str(refused)}, headers)
+            return
+        body = f"{refused.status.value} {refused.status.phrase}: {refused}\n".encode()
+        self._send(
+            refused.status,
+            body,
+            f"{mediatypes.TEXT}; charset=utf-8",
+            self.command != "HEAD",
+            headers,
+        )
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The standard library's own refusals (a malformed request line, headers that
+        are too long): plain text with a Dutch line, never a 5xx for what a client sent."""
+        if code >= 500:
+            code = HTTPStatus.BAD_REQUEST
+        self.error_content_type = f"{mediatypes.TEXT}; charset=utf-8"
+        self.error_message_format = "%(code)d %(message)s: %(explain)s\n"
+        super().send_error(code, message, _("the preview cannot answer this request"))
+
+    # -- methods
 
     def do_GET(self) -> None:
         self._respond(send_body=True)
@@ -151,49 +321,80 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_POST(self) -> None:
         """The editor's local backend (the Decap proxy protocol), nothing else."""
-        if urlsplit(self.path).path != cms.API_PATH:
-            self._json(HTTPStatus.METHOD_NOT_ALLOWED, {"error": "alleen voor de editor"})
-            return
-        refusal = self._refuse_write()
-        if refusal:
-            self._json(HTTPStatus.FORBIDDEN, {"error": refusal})
-            return
         try:
-            length = int(self.headers.get("Content-Length") or "0")
-        except ValueError:
-            length = -1
-        if not 0 <= length <= cms.MAX_UPLOAD * 2:
-            self._json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": "verzoek te groot"})
+            status, body = self._api()
+        except Refused as refused:
+            self._refuse(refused)
             return
-        backend = LocalBackend(self.preview.content)
-        try:
-            status, body = backend.handle(parse_request(self.rfile.read(length)))
-        except BackendError as exc:
-            status, body = exc.status, {"error": str(exc)}
         self._json(HTTPStatus(status), body)
 
-    def _refuse_write(self) -> str:
-        """Why this POST may not touch the content folder ('' when it may)."""
-        if not cast(PreviewServer, self.server).editable:
-            return (
-                "de editor kan alleen opslaan als 'pakketbuild serve' op deze computer luistert "
-                "(--host 127.0.0.1)"
+    def _api(self) -> tuple[int, Any]:
+        server = self._server
+        if self.target != server.api_path:
+            if self.target.startswith(cms.API_PATH):
+                raise Refused(
+                    HTTPStatus.FORBIDDEN,
+                    _(
+                        "the editor's requests carry the secret of this run of "
+                        "'pakketbuild serve'; open the editor from the address it printed"
+                    ),
+                )
+            raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, _("only the editor posts here"))
+        if not server.editable:
+            raise Refused(
+                HTTPStatus.FORBIDDEN,
+                _(
+                    "the editor can save only when 'pakketbuild serve' listens on this "
+                    "computer alone (--host 127.0.0.1)"
+                ),
             )
         if not (self.headers.get("Content-Type") or "").startswith(mediatypes.JSON):
-            return "alleen JSON-verzoeken van de editor"
-        host = self.headers.get("Host") or ""
-        if urlsplit(f"http://{host}").hostname not in _LOOPBACK:
-            return "onbekende Host"
-        origin = self.headers.get("Origin")
-        if origin is not None and origin != f"http://{host}":
-            return "verzoek van een andere website geweigerd"
-        return ""
+            raise Refused(HTTPStatus.FORBIDDEN, _("only JSON requests of the editor are answered"))
+        data = self._body()
+        try:
+            payload = parse_request(data, cms.MAX_JSON_DEPTH)
+        except BackendError as exc:
+            return exc.status, {"error": str(exc)}
+        with server.write_lock:
+            return LocalBackend(self.preview.content).handle(payload)
 
-    def _json(self, status: HTTPStatus, body: object) -> None:
+    def _body(self) -> bytes:
+        """The request body: its ``Content-Length`` bytes, at most :data:`cms.MAX_BODY`."""
+        if self.headers.get("Transfer-Encoding"):
+            raise Refused(HTTPStatus.LENGTH_REQUIRED, _("send the request with a Content-Length"))
+        lengths = self.headers.get_all("Content-Length") or []
+        if len(lengths) != 1:
+            raise Refused(HTTPStatus.LENGTH_REQUIRED, _("send the request with a Content-Length"))
+        text = lengths[0].strip()
+        if not text.isdigit() or len(text) > 12:
+            raise Refused(HTTPStatus.BAD_REQUEST, _("the Content-Length is not a number"))
+        length = int(text)
+        if length > cms.MAX_BODY:
+            raise Refused(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                _("the request is larger than {limit} bytes").format(limit=f"{cms.MAX_BODY:,}"),
+            )
+        data = self.rfile.read(length)
+        if len(data) != length:
+            raise Refused(HTTPStatus.BAD_REQUEST, _("the request ended before its body did"))
+        return data
+
+    def _json(
+        self, status: HTTPStatus, body: object, headers: dict[str, str] | None = None
+    ) -> None:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        self._send(status, data, f"{mediatypes.JSON}; charset=utf-8", send_body=True)
+        self._send(
+            status,
+            data,
+            f"{mediatypes.JSON}; charset=utf-8",
+            send_body=self.command != "HEAD",
+            headers={"Referrer-Policy": "no-referrer", **(headers or {})},
+        )
 
     def _admin(self, path: str, send_body: bool) -> None:
+        """``/admin/<secret>/…``: the editor; ``/admin/`` without the secret says where it
+        is (the address ``serve`` printed) and serves nothing of it."""
+        server = self._server
         if path == "/admin":
             self._send(
                 HTTPStatus.MOVED_PERMANENTLY,
@@ -203,14 +404,46 @@ class _Handler(SimpleHTTPRequestHandler):
                 {"Location": "/admin/"},
             )
             return
-        name = path[len(cms.ADMIN_PATH) :] or "index.html"
-        host = self.headers.get("Host") or f"{DEFAULT_HOST}:{DEFAULT_PORT}"
-        files = cast(PreviewServer, self.server).admin_files(f"http://{host}")
-        data = files.get(name)
+        rest = path[len(cms.ADMIN_PATH) :]
+        secret, slash, name = rest.partition("/")
+        if not hmac.compare_digest(secret.encode(), server.secret.encode()):
+            page = _page(
+                "De editor staat op een geheim adres",
+                "<p>De browser-editor staat op het adres dat <code>pakketbuild serve</code> "
+                "(of <code>make serve</code>) in de terminal toont, achter <em>editor op</em>. "
+                "Dat adres bevat een geheime code die bij elke start nieuw is, zodat andere "
+                "gebruikers en websites de inhoud niet kunnen lezen of wijzigen.</p>\n"
+                "<p>Open dat adres, of start <code>pakketbuild serve</code> opnieuw.</p>",
+            )
+            self._send(
+                HTTPStatus.FORBIDDEN,
+                page.encode(),
+                f"{mediatypes.HTML}; charset=utf-8",
+                send_body,
+                {"Referrer-Policy": "no-referrer"},
+            )
+            return
+        if not slash:
+            self._send(
+                HTTPStatus.MOVED_PERMANENTLY,
+                b"",
+                mediatypes.TEXT,
+                send_body,
+                {"Location": server.editor_path, "Referrer-Policy": "no-referrer"},
+            )
+            return
+        origin = "http://" + (self.headers.get("Host") or "").strip().lower()
+        data = server.admin_files(origin).get(unquote(name) or "index.html")
         if data is None:
             self._send(HTTPStatus.NOT_FOUND, b"niet gevonden\n", mediatypes.TEXT, send_body)
             return
-        self._send(HTTPStatus.OK, data, content_type(name), send_body)
+        self._send(
+            HTTPStatus.OK,
+            data,
+            content_type(name or "index.html"),
+            send_body,
+            {"Referrer-Policy": "no-referrer"},
+        )
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the terminal shows builds and content errors, not every request."""
@@ -226,6 +459,7 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
         headers = headers or {}
         if "Cache-Control" not in headers:
             self.send_header("Cache-Control", "no-store")
@@ -236,10 +470,10 @@ class _Handler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
     def _respond(self, send_body: bool) -> None:
-        path = urlsplit(self.path).path
+        path = self.target
         snapshot = self.preview.snapshot()
         if path == VERSION_PATH:
-            seen = parse_qs(urlsplit(self.path).query).get("seen")
+            seen = parse_qs(self.query).get("seen")
             answer = snapshot.version
             if seen:
                 answer = self.preview.wait_for_change(seen[0], LONG_POLL_SECONDS)
@@ -248,16 +482,19 @@ class _Handler(SimpleHTTPRequestHandler):
         if path == "/admin" or path.startswith(cms.ADMIN_PATH):
             self._admin(path, send_body)  # the editor also works while the content has errors
             return
+        if any(ord(c) < 32 or c == "\x7f" for c in unquote(path)):
+            self._refuse(
+                Refused(HTTPStatus.BAD_REQUEST, _("the address holds a control character"))
+            )
+            return
         snapshot = self.preview.settled(LONG_POLL_SECONDS)  # a build under way: its result
         if snapshot.problems or snapshot.failure:
             self._send_problems(snapshot, path, send_body)
             return
-        target = Path(self.translate_path(self.path))
-        if target.is_dir():
+        target = Path(self.translate_path(path))
+        if _is_dir(target):
             if not path.endswith("/"):
-                location = (
-                    path + "/" + (f"?{urlsplit(self.path).query}" if "?" in self.path else "")
-                )
+                location = path + "/" + (f"?{self.query}" if self.query else "")
                 self._send(
                     HTTPStatus.MOVED_PERMANENTLY,
                     b"",
@@ -321,7 +558,7 @@ class _Handler(SimpleHTTPRequestHandler):
                 if not self.preview.building.is_set():
                     return None
                 time.sleep(0.05)
-            except OSError:
+            except (OSError, ValueError):  # a name too long for the file system
                 return None
         return None
 
@@ -356,6 +593,14 @@ def _etag_matches(header: str | None, etag: str) -> bool:
         return False
     tags = [tag.strip() for tag in header.split(",")]
     return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
+
+
+def _is_dir(path: Path) -> bool:
+    """A folder (False for a name the file system cannot even look up)."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def _is_page(path: str) -> bool:
@@ -408,8 +653,11 @@ def _inject(page: bytes, version: str) -> bytes:
     return page + tag if at < 0 else page[:at] + tag + page[at:]
 
 
-def make_server(preview: Preview, host: str, port: int) -> PreviewServer:
-    """Bind the preview server (not yet serving); a busy port is a usage error."""
+def make_server(
+    preview: Preview, host: str, port: int, *, secret: str | None = None
+) -> PreviewServer:
+    """Bind the preview server (not yet serving) with a new secret for its editor (or
+    ``secret``, for tests); a busy port is a usage error."""
     server_class = _Server6 if ":" in host else PreviewServer
     handler = partial(_Handler, directory=str(preview.site))
     try:
@@ -421,6 +669,11 @@ def make_server(preview: Preview, host: str, port: int) -> PreviewServer:
             )
         ) from None
     server.preview = preview
-    server.editable = host in _LOOPBACK
+    server.editable = host in LOOPBACK
+    server.secret = secret or secrets.token_urlsafe(24)
+    if not server.editable:
+        server.names = LOOPBACK | {host.lower().strip("[]")}
+        server.ip_literals = True
     server._admin_lock = threading.Lock()
+    server.write_lock = threading.Lock()
     return server

@@ -131,6 +131,9 @@ class ThemeProblem:
     field: str = ""
     path: Path | None = None
     """The file the problem is in when it is not ``tokens.json`` itself."""
+    refused: Path | None = None
+    """For ``path-outside-content``: the theme file refused (so the loader's check of
+    every link does not report the link behind it again)."""
 
 
 @dataclass(frozen=True)
@@ -244,8 +247,12 @@ class _Parse:
             return Mark(1, 1)
         return self.located.value_mark(loc)
 
-    def problem(self, mark: Mark, code: str, message: str, name: str = "") -> None:
-        self.problems.append(ThemeProblem(mark.line, mark.col, code, message, name))
+    def problem(
+        self, mark: Mark, code: str, message: str, name: str = "", refused: Path | None = None
+    ) -> None:
+        self.problems.append(
+            ThemeProblem(mark.line, mark.col, code, message, name, refused=refused)
+        )
 
 
 def _flatten(
@@ -608,6 +615,10 @@ def _font(
             _("'{file}' is not a TrueType, OpenType or WOFF font").format(file=path[0]),
         )
         return None
+    unusable = _font_problem(path[1].read_bytes())
+    if unusable is not None:
+        parse.problem(parse.mark((*loc, "file")), "invalid-theme", unusable.format(file=path[0]))
+        return None
     return FontFile(family, path[1], path[0], weight, style)
 
 
@@ -668,6 +679,42 @@ def _logo(
     return Logo(logo_path, logo_name, alt.strip(), mediatypes.of_name(logo_name), raster)
 
 
+FS_TYPE_RESTRICTED = 0x0002
+"""OS/2 ``fsType`` "restricted licence": the font may not be embedded anywhere."""
+
+
+def _font_problem(data: bytes) -> str | None:
+    """Why a bundled font file cannot be used (a message with ``{file}``), or None.
+
+    The documents embed every bundled font (the PDF always, Word and ODT files when
+    the font's licence allows editable embedding), so the file must be a font that
+    fontTools can read, with outlines and a character map, whose licence bits (OS/2
+    ``fsType``) do not forbid embedding altogether."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(io.BytesIO(data), lazy=True)
+        usable = font.getBestCmap() and any(t in font for t in ("glyf", "CFF ", "CFF2"))
+        fs_type = int(font["OS/2"].fsType) if "OS/2" in font else 0
+        font["name"].getDebugName(1)
+    except Exception:  # fontTools raises many kinds for a damaged file
+        usable, fs_type = False, 0
+    if not usable:
+        return _(
+            "'{file}' cannot be read as a font (a damaged or incomplete file?); export the "
+            "font again or use another file"
+        )
+    if fs_type & 0x000F == FS_TYPE_RESTRICTED:
+        return _(
+            "the licence of the font '{file}' does not allow embedding it in documents (it "
+            "is marked 'restricted'); use a font that may be embedded, such as one under "
+            "the SIL Open Font License"
+        )
+    return None
+
+
 def _theme_file(
     value: Any,
     loc: tuple[str | int, ...],
@@ -714,6 +761,7 @@ def _theme_file(
             _("'{value}' leads outside the content folder (a link?); copy the file in").format(
                 value=value
             ),
+            refused=folder / value,
         )
         return None
     if not isinstance(found, Confined):

@@ -52,6 +52,20 @@ def run_build(
     )
 
 
+def hold_at(command: list[str], point: str, **env: str) -> subprocess.Popen[str]:
+    """Start a build that stops at the test hook ``point`` (``PAKKETBUILD_TEST_HOLD``, see
+    :func:`pakketbuild.engine.publish.checkpoint`) and return it once it holds there."""
+    process = subprocess.Popen(
+        command, env=cli_env(PAKKETBUILD_TEST_HOLD=point, **env), stderr=subprocess.PIPE, text=True
+    )
+    assert process.stderr is not None
+    for line in process.stderr:
+        if f"holding at {point}" in line:
+            return process
+    process.wait()  # pragma: no cover - diagnostic
+    raise AssertionError(f"the build never reached {point} (exit {process.returncode})")
+
+
 def manifest(out: Path) -> dict[str, Any]:
     data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     assert isinstance(data, dict)

@@ -24,7 +24,16 @@ from pakketbuild.diagnostics import UsageError
 from pakketbuild.engine import publish
 from pakketbuild.writers.jsonfeed import JsonWriter
 
-from .helpers import build_command, cli_env, leftovers, manifest, run_build, snapshot, tree_problems
+from .helpers import (
+    build_command,
+    cli_env,
+    hold_at,
+    leftovers,
+    manifest,
+    run_build,
+    snapshot,
+    tree_problems,
+)
 
 
 def _variant(content: Path, title: str) -> None:
@@ -152,18 +161,7 @@ def test_kill_between_the_two_renames_without_exchange(
 
 
 def _kill_when_holding(command: list[str], point: str, **env: str) -> None:
-    process = subprocess.Popen(
-        command,
-        env=cli_env(PAKKETBUILD_TEST_HOLD=point, **env),
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stderr is not None
-    for line in process.stderr:
-        if f"holding at {point}" in line:
-            break
-    else:  # pragma: no cover - diagnostic
-        raise AssertionError(f"the build never reached {point}")
+    process = hold_at(command, point, **env)
     process.kill()
     process.wait()
 
@@ -228,16 +226,7 @@ def test_interrupt_cleans_up_and_keeps_exports(
     assert run_build(content_copy, out, cache).returncode == 0
     before = snapshot(out)
     _variant(content_copy, "Interrupted")
-    process = subprocess.Popen(
-        build_command(content_copy, out, cache, "html,json"),
-        env=cli_env(PAKKETBUILD_TEST_HOLD="rendered"),
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stderr is not None
-    for line in process.stderr:
-        if "holding at rendered" in line:
-            break
+    process = hold_at(build_command(content_copy, out, cache, "html,json"), "rendered")
     process.send_signal(sig)
     assert process.wait(timeout=30) == 130
     assert snapshot(out) == before

@@ -16,6 +16,7 @@ def _formats() -> str:
     formats = ["html", "json", "pdf"]
     if importlib.util.find_spec("pakketbuild.writers.docx") is not None:
         formats.append("docx")
+    formats.append("odt")  # with docx: contents pages numbered by LibreOffice when installed
     return ",".join(formats)
 
 

@@ -14,7 +14,13 @@ helper                 client                                                nee
 ``pdf_to_png``         poppler ``pdftoppm``                                  pdftoppm
 ``pdfua_failures``     PyPI ``page-validation`` and ``pdfua``                (venv)
 ``libreoffice_convert``  ``soffice --headless --convert-to pdf``             soffice
+``pdf_outline``        the first-level bookmarks of a PDF (pikepdf)          (venv)
+``contents_numbers``   the page numbers on a PDF's contents page (poppler)   pdftotext
 =====================  ====================================================  ==============
+
+``libreoffice_update_indexes`` opens documents in LibreOffice through its UNO bridge
+(``lo_update_indexes.py``, Debian's Python with ``python3-uno``), updates their indexes
+as a reader's "update all" does and saves PDFs.
 
 A missing tool skips the test locally and fails it when ``CI=true`` (see :func:`require`),
 so a CI machine that lacks a client can never pass by skipping. A client that runs but
@@ -47,13 +53,18 @@ __all__ = [
     "ClientError",
     "PdfUaReport",
     "axe_results",
+    "contents_numbers",
     "jsonfeed_schema",
     "libreoffice_convert",
+    "libreoffice_convert_many",
+    "libreoffice_update_indexes",
+    "pdf_outline",
     "pdf_text",
     "pdf_to_png",
     "pdfua_failures",
     "pdfua_report",
     "require",
+    "require_uno",
     "spectral_results",
     "validate_jsonfeed",
     "vnu_errors",
@@ -405,6 +416,58 @@ def pdf_to_png(
     return pages
 
 
+def pdf_outline(path: Path) -> list[tuple[str, int]]:
+    """The first-level bookmarks of a PDF (LibreOffice writes one per level-1 heading):
+    ``(title, page)`` with the 1-based number of the page the bookmark leads to."""
+    import pikepdf
+
+    (pdf,) = _existing([path])
+    found: list[tuple[str, int]] = []
+    with pikepdf.open(pdf) as document:
+        pages = {page.objgen: number for number, page in enumerate(document.pages, 1)}
+        with document.open_outline() as outline:
+            for item in outline.root:
+                destination = item.destination
+                if isinstance(destination, pikepdf.Array) and len(destination):
+                    found.append((str(item.title), pages.get(destination[0].objgen, 0)))
+                else:
+                    found.append((str(item.title), 0))
+    return found
+
+
+def contents_numbers(path: Path, titles: Sequence[str]) -> list[str | None]:
+    """The page number the contents page of a PDF shows for each of ``titles`` (in that
+    order): the number after the title and its dot leader, None where an entry has no
+    number. The contents page is the first of the first three pages with "Inhoud" on a
+    line of its own; an entry may wrap (its dots and number then start the next line)."""
+    require("pdftotext")
+    (pdf,) = _existing([path])
+    text = ""
+    for page in range(1, 4):
+        layout = _run(
+            ["pdftotext", "-enc", "UTF-8", "-layout", "-f", str(page), "-l", str(page), pdf, "-"],
+            timeout=_TIMEOUT_POPPLER,
+            what="pdftotext -layout",
+            ok_codes=frozenset({0, 99}),  # 99: the page does not exist
+        ).stdout
+        lines = [line.strip() for line in layout.splitlines()]
+        if "Inhoud" in lines:
+            text = " ".join(lines[lines.index("Inhoud") + 1 :])
+            break
+    text = re.sub(r"\s+", " ", text)
+    numbers: list[str | None] = []
+    position = 0
+    for title in titles:
+        words = r"\s+".join(re.escape(word) for word in title.split())
+        found = re.compile(words + r"(?:\s*\.{2,}\s*(\d+)\b)?").search(text, position)
+        if found is None:
+            numbers.append(None)
+            continue
+        numbers.append(found.group(1))
+        position = found.end()
+    return numbers
+
+
 def glob_escape(text: str) -> str:
     """Escape glob metacharacters in a literal file-name part."""
     return re.sub(r"([*?\[])", r"[\1]", text)
@@ -523,16 +586,26 @@ def _soffice_to_pdf(profile: Path, out_dir: Path, documents: Sequence[Path]) -> 
     ]
 
 
+UNO_PYTHON: Final = "/usr/bin/python3"
+"""Debian's Python, whose ``python3-uno`` is LibreOffice's UNO bridge."""
+
+
+def require_uno() -> str:
+    """LibreOffice and its Python bridge (``python3-uno``), or skip (locally) / fail
+    (``CI=true``); returns the interpreter that has the bridge."""
+    require("soffice")
+    probe = subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        _missing(f"Debian package python3-uno (LibreOffice's Python bridge): {_INSTALL_HINT}")
+    return UNO_PYTHON
+
+
 def libreoffice_update_indexes(pairs: Sequence[tuple[Path, Path]], profile: Path) -> None:
     """Open each document in headless LibreOffice, update its indexes (the contents list,
     as a reader's "update field" does) and save it as PDF: ``(document, pdf)`` pairs. Runs
     ``lo_update_indexes.py`` with Debian's Python, which has the UNO bridge
     (``python3-uno``). Raises ClientError when a PDF is missing."""
-    require("soffice")
-    python = "/usr/bin/python3"
-    probe = subprocess.run([python, "-c", "import uno"], capture_output=True, check=False)
-    if probe.returncode != 0:
-        _missing(f"Debian package python3-uno (LibreOffice's Python bridge): {_INSTALL_HINT}")
+    python = require_uno()
     profile.mkdir(parents=True, exist_ok=True)
     script = Path(__file__).with_name("lo_update_indexes.py")
     arguments = [str(part) for pair in pairs for part in pair]

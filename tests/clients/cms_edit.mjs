@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Drive the browser editor (Decap CMS, /admin/ of `pakketbuild serve`) as an editor would,
+// Drive the browser editor (Decap CMS, /admin/<secret>/ of `pakketbuild serve`) as an editor would,
 // in Debian's /usr/bin/chromium through playwright-core (which never downloads a browser).
 //
 //   node cms_edit.mjs ADMIN_URL COLLECTION SLUG FIELD_LABEL NEW_VALUE [LABEL=VALUE ...]
+//
+// ADMIN_URL is the editor's address with the run's secret, as `serve` prints it.
 //
 // Each LABEL=VALUE fills one more field (a date field takes YYYY-MM-DD); LABEL= with no
 // value types a text into the field and then clears it again, as an editor who changes

@@ -23,10 +23,9 @@ import pytest
 import yaml
 
 from pakketbuild.cli import main
-from pakketbuild.cms import ADMIN_PATH
 from pakketbuild.preview import Preview
 from tests.clients import CHROMIUM, CLIENTS_DIR, require
-from tests.serving import serving
+from tests.serving import Served, serving
 
 pytestmark = pytest.mark.clients
 
@@ -50,12 +49,13 @@ def _page(url: str) -> tuple[int, str]:
 
 
 def _drive(
-    base: str, collection: str, slug: str, label: str, value: str, *extra: str
+    editor: str, collection: str, slug: str, label: str, value: str, *extra: str
 ) -> dict[str, Any]:
-    """Run ``cms_edit.mjs``: open the entry, change fields, publish; its JSON report."""
+    """Run ``cms_edit.mjs`` on the editor at ``editor`` (its address with the secret):
+    open the entry, change fields, publish; its JSON report."""
     env = {**os.environ, "PAKKETBUILD_CHROMIUM": str(CHROMIUM)}
     proc = subprocess.run(
-        ["node", str(CMS_EDIT), base + ADMIN_PATH, collection, slug, label, value, *extra],
+        ["node", str(CMS_EDIT), editor, collection, slug, label, value, *extra],
         capture_output=True,
         text=True,
         timeout=180,
@@ -70,22 +70,22 @@ def _drive(
 
 
 @pytest.fixture
-def preview_server(tmp_path: Path, content_copy: Path) -> Iterator[tuple[str, Preview]]:
+def preview_server(tmp_path: Path, content_copy: Path) -> Iterator[Served]:
     """``serve`` as the CLI runs it: build, watch the content folder, serve on 127.0.0.1."""
     log = io.StringIO()
     preview = Preview(content_copy, tmp_path / "preview" / "site", ["html", "json"], log)
-    with serving(preview, watch=True) as base:
-        yield base, preview
+    with serving(preview, watch=True) as served:
+        yield served
 
 
 def test_edit_an_item_title_in_the_browser(
-    preview_server: tuple[str, Preview],
+    preview_server: Served,
     content_copy: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     for tool in ("node", "chromium", "playwright-core"):
         require(tool)
-    base, _preview = preview_server
+    base, editor = preview_server.base, preview_server.editor
     item = content_copy / "items" / "woningscan.md"
     before = item.read_text(encoding="utf-8")
     assert NEW_TITLE not in _page(f"{base}/items/woningscan/")[1]
@@ -93,7 +93,7 @@ def test_edit_an_item_title_in_the_browser(
     # also: a date through the date picker, and an optional field typed in and cleared
     # again (Decap would save that as owner: "", which check refuses; pakketbuild.js drops it)
     result = _drive(
-        base,
+        editor,
         "items",
         "woningscan",
         "Titel",
@@ -109,7 +109,8 @@ def test_edit_an_item_title_in_the_browser(
     assert result["saved"], result
     # the preview pane shows the edit in the page's structure, with the site's own CSS
     assert result["preview_title"] == NEW_TITLE, result
-    assert {"/admin/preview/site.css", "/admin/preview/theme.css"} <= set(
+    admin = preview_server.server.editor_path
+    assert {f"{admin}preview/site.css", f"{admin}preview/theme.css"} <= set(
         result["preview_styles"]
     ), result
 
@@ -139,18 +140,18 @@ def test_edit_an_item_title_in_the_browser(
 
 
 def test_edit_the_site_settings_in_the_browser(
-    preview_server: tuple[str, Preview],
+    preview_server: Served,
     content_copy: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A file entry: site.yaml, with its nested list of views, written back by Decap."""
     for tool in ("node", "chromium", "playwright-core"):
         require(tool)
-    base, _preview = preview_server
+    base = preview_server.base
     site = content_copy / "site.yaml"
     before = yaml.safe_load(site.read_text(encoding="utf-8"))
     new_title = "Netwerk Weerbaar Bestuur: veiligheidspakketten"
-    result = _drive(base, "instellingen", "site", "Titel", new_title)
+    result = _drive(preview_server.editor, "instellingen", "site", "Titel", new_title)
     assert result["config_errors"] == [] and result["page_errors"] == [], result
     assert result["blocked_requests"] == [] and result["saved"], result
     after_text = site.read_text(encoding="utf-8")
@@ -166,3 +167,38 @@ def test_edit_the_site_settings_in_the_browser(
         time.sleep(0.1)
     else:
         raise AssertionError(f"the preview never showed the new site title: {status}")
+
+
+def test_a_planted_link_cannot_redirect_a_save(
+    preview_server: Served,
+    content_copy: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A hostile commit plants the editor's old temporary name as a link out of the
+    content folder (``items/.woningscan.md.cms-tmp -> ../../Makefile``; a git hook or
+    ``~/.bashrc`` would do as well). Saving the item in the browser must write the item,
+    as a regular file, and nothing through the link; ``check`` names the link."""
+    for tool in ("node", "chromium", "playwright-core"):
+        require(tool)
+    outside = tmp_path / "Makefile"
+    original = "all:\n\t@echo onaangetast\n"
+    outside.write_text(original, encoding="utf-8")
+    planted = content_copy / "items" / ".woningscan.md.cms-tmp"
+    planted.symlink_to(os.path.relpath(outside, planted.parent))
+    item = content_copy / "items" / "woningscan.md"
+
+    result = _drive(preview_server.editor, "items", "woningscan", "Titel", NEW_TITLE)
+    assert result["config_errors"] == [] and result["blocked_requests"] == [], result
+    assert result["saved"], result
+
+    assert outside.read_text(encoding="utf-8") == original  # nothing written through it
+    assert not item.is_symlink() and item.is_file()
+    assert _split(item.read_text(encoding="utf-8"))[0]["title"] == NEW_TITLE
+    assert planted.is_symlink()  # left where it was: the editor writes no fixed name
+    assert not [p for p in item.parent.iterdir() if p.name.endswith(".cms-tmp") and p != planted]
+
+    capsys.readouterr()
+    assert main(["check", "--content", str(content_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "content/items/.woningscan.md.cms-tmp:1:1: error[path-outside-content]" in err, err

@@ -38,8 +38,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         {"site.yaml": SITE + "theme: huis\n", "themes/huis/tokens.json": TOKENS % PURPLE},
     )
     preview = Preview(content, tmp_path / "preview" / "site", ["html", "json"], io.StringIO())
-    with serving(preview, watch=True) as base:
-        yield base, content
+    with serving(preview, watch=True) as served:
+        yield served.base, content
 
 
 def test_a_save_reloads_the_page_with_the_new_text_and_the_new_style(

@@ -298,6 +298,62 @@ def test_symlinked_content_file_leading_outside(tmp_path: Path) -> None:
     assert caught.value.diagnostics[0].path == "content/items/elders.md"
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "items/.woningscan.md.cms-tmp",  # the editor's old temporary name (issue 22)
+        ".git-hooks/pre-commit",  # in a dot-folder
+        "documenten/nergens.pdf",  # nothing reads it
+        "extra",  # a folder
+    ],
+)
+def test_every_link_leading_outside_is_refused(tmp_path: Path, name: str) -> None:
+    """Read or not, a dot-file or not, a link to something or to nothing: a link out of
+    the content folder is where a later write would land, so check refuses it, naming
+    the link, where it points and what to do."""
+    outside = tmp_path / "Makefile"
+    outside.write_text("all:\n", encoding="utf-8")
+    root = write_tree(tmp_path / "content")
+    link = root / name
+    link.parent.mkdir(parents=True, exist_ok=True)
+    target = tmp_path / "nog-niet" if name.startswith(".git") else outside
+    if name == "extra":
+        target = tmp_path
+    os.symlink(target, link)
+    with pytest.raises(ContentError) as caught:
+        load_content(root)
+    assert [d.format_text() for d in caught.value.diagnostics] == [
+        f"content/{name}:1:1: error[path-outside-content]: this is a link to '{target}', "
+        "outside the content folder; remove the link, or put the file itself in the "
+        "content folder"
+    ]
+
+
+def test_links_inside_the_content_folder_are_legal(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "content")
+    (root / "documenten").mkdir()
+    os.symlink("../site.yaml", root / "documenten" / "kopie.yaml")
+    os.symlink("nergens.pdf", root / "documenten" / "weg.pdf")  # leads nowhere, not out
+    assert load_content(root).warnings == []
+
+
+def test_a_refused_link_is_reported_once(tmp_path: Path) -> None:
+    """A link read as a content file is refused where it is read; the check of every link
+    does not say it again (nor for the files of a linked folder)."""
+    outside = tmp_path / "buiten"
+    (outside / "items").mkdir(parents=True)
+    (outside / "items" / "woningscan.md").write_text(item(), encoding="utf-8")
+    root = write_tree(tmp_path / "content")
+    (root / "items" / "woningscan.md").unlink()
+    (root / "items").rmdir()
+    os.symlink(outside / "items", root / "items")
+    with pytest.raises(ContentError) as caught:
+        load_content(root)
+    assert [(d.path, d.code) for d in caught.value.diagnostics] == [
+        ("content/items/woningscan.md", "path-outside-content")
+    ]
+
+
 def test_missing_content_folder(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as caught:
         load_content(tmp_path / "nergens")

@@ -264,6 +264,21 @@ def font(file: str) -> dict[str, object]:
     return {"$extensions": {"nl.pakketbuild": {"fonts": [entry]}}}
 
 
+def _restricted_font() -> bytes:
+    """The house mono font with its licence bits set to "restricted licence"."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from pakketbuild.writers.fonts import MONO
+
+    font = TTFont(MONO.faces[0].path)
+    font["OS/2"].fsType = 0x0002
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
 def theme_error(code: str, tokens: dict[str, object], needle: str, field: str) -> Error:
     """An error in the theme's tokens.json on the line that holds ``needle``."""
     text = json.dumps(tokens, indent=2)
@@ -813,16 +828,60 @@ FILE_ACCESS: list[Case] = [
         "unreferenced-dev-zero-link",
         "file-access",
         {},
-        Safe(),
+        (Error("path-outside-content", "nul", 1),),
         setup=_link("nul", "/dev/zero"),
-        note="the build hashed every file and read /dev/zero forever",
+        note="the build hashed every file and read /dev/zero forever; later it was legal "
+        "as long as nothing read it, now every link out of the content folder is refused",
     ),
     Case(
         "unreferenced-link-out",
         "file-access",
         {},
-        Safe(documents=True),
+        (Error("path-outside-content", "documenten/geheim.txt", 1),),
         setup=_link("documenten/geheim.txt", lambda c, o: o / "geheim.txt"),
+        note="was legal while nothing named it (issue 22: a link nobody reads is where a "
+        "later write lands)",
+    ),
+    Case(
+        "dot-file-link-out",
+        "file-access",
+        {},
+        (Error("path-outside-content", "items/.woningscan.md.cms-tmp", 1),),
+        setup=_link("items/.woningscan.md.cms-tmp", lambda c, o: o / "geheim.txt"),
+        note="the editor's old temporary name as a link out: check and build passed, and "
+        "the next save in the browser wrote through it (issue 22)",
+    ),
+    Case(
+        "dangling-link-out",
+        "file-access",
+        {},
+        (Error("path-outside-content", ".githooks/pre-commit", 1),),
+        setup=_link(".githooks/pre-commit", lambda c, o: o / "bestaat-nog-niet"),
+        note="a link to nothing outside (a write would create the file there), in a dot-folder",
+    ),
+    Case(
+        "folder-link-out-unread",
+        "file-access",
+        {},
+        (Error("path-outside-content", "extra", 1),),
+        setup=_link("extra", lambda c, o: o),
+        note="a linked folder nothing reads",
+    ),
+    Case(
+        "dangling-link-inside",
+        "file-access",
+        {},
+        Safe(),
+        setup=_link("documenten/weg.pdf", "nergens.pdf"),
+        note="a link to nothing inside the content folder leads nowhere else: legal",
+    ),
+    Case(
+        "link-inside",
+        "file-access",
+        {},
+        Safe(),
+        setup=_link("documenten/site.yaml", lambda c, o: c / "site.yaml"),
+        note="a link that stays inside the content folder is legal",
     ),
     Case(
         "template-dot-dot",
@@ -883,6 +942,22 @@ FILE_ACCESS: list[Case] = [
         font("fonts/huis.ttf"),
         (theme_error("invalid-theme", font(""), '"file"', ""),),
         files={"fonts/huis.ttf": "<script>alert(1)</script>"},
+    ),
+    theme_case(
+        "theme-font-damaged",
+        "file-access",
+        font("fonts/huis.ttf"),
+        (theme_error("invalid-theme", font(""), '"file"', ""),),
+        files={"fonts/huis.ttf": b"\x00\x01\x00\x00" + b"\xff" * 200},
+        note="a TrueType signature and nothing usable behind it",
+    ),
+    theme_case(
+        "theme-font-restricted-licence",
+        "file-access",
+        font("fonts/huis.ttf"),
+        (theme_error("invalid-theme", font(""), '"file"', ""),),
+        files={"fonts/huis.ttf": _restricted_font()},
+        note="OS/2 fsType 0x0002: the documents would embed a font that may not be embedded",
     ),
 ]
 

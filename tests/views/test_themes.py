@@ -15,6 +15,14 @@ from pakketbuild.cli import main
 from pakketbuild.theme import contrast_ratio, default_theme
 from tests.views.trees import LOGO_ALT, PAARS, PURPLE, SITE, THEME_FONT, write_views_tree
 from tests.writers.document_tools import pdf_fonts
+from tests.writers.font_tools import (
+    convert_each,
+    docx_embedded,
+    family_of,
+    font_family,
+    odt_embedded,
+    pdf_families,
+)
 from tests.writers.html_tools import build_tree
 
 DEFAULT_HEADING = default_theme().colors["heading"]
@@ -138,6 +146,31 @@ def test_the_odt_cover_carries_the_logo(views_site: Path) -> None:
         assert [n for n in package.namelist() if n.startswith("Pictures/")] == [
             "Pictures/qr-code.png"
         ]
+
+
+def test_the_themes_bundled_font_is_embedded_in_word_and_odt_under_its_name(
+    views_site: Path, without_the_family: Path
+) -> None:
+    """The theme's heading font goes where the house font goes: named in the styles,
+    embedded (a subset renamed to the theme's family, whatever the file calls itself)
+    in Word and ODT, and used by LibreOffice on a machine that lacks it; body text stays
+    in the house family. A view without a theme font embeds the house family only."""
+    themed = views_site / "views/raadsleden/downloads/pakket"
+    plain = views_site / "downloads/pakket"
+    word = docx_embedded(themed.with_suffix(".docx"))
+    odt = odt_embedded(themed.with_suffix(".odt"))
+    assert set(word) == set(odt) == {THEME_FONT, "Liberation Sans"}
+    assert set(word[THEME_FONT]) == {"embedRegular"}  # the one file the theme bundles
+    assert font_family(word[THEME_FONT]["embedRegular"]) == THEME_FONT
+    assert [font_family(data) for data in odt[THEME_FONT]] == [THEME_FONT]
+    assert set(docx_embedded(plain.with_suffix(".docx"))) == {"Liberation Sans"}
+    assert set(odt_embedded(plain.with_suffix(".odt"))) == {"Liberation Sans"}
+    pdf = {family_of(name) for name in pdf_fonts(themed.with_suffix(".pdf"))}
+    expected = {THEME_FONT.replace(" ", ""), "LiberationSans"}
+    assert pdf == expected
+    documents = [themed.with_suffix(".docx"), themed.with_suffix(".odt")]
+    for document, converted in convert_each(documents, without_the_family / "lo"):
+        assert pdf_families(converted) == expected, (document, pdf_fonts(converted))
 
 
 def test_contrast_ratio_matches_wcag() -> None:

@@ -194,6 +194,8 @@ def write_views_tree(root: Path, changes: dict[str, str | None] | None = None) -
     theme = root / "themes" / "paars"
     if theme.is_dir():
         (theme / "fonts").mkdir(exist_ok=True)
-        shutil.copyfile(ASSETS / "fonts" / "DejaVuSansMono.ttf", theme / "fonts/VoorbeeldMono.ttf")
+        shutil.copyfile(
+            ASSETS / "fonts" / "LiberationMono-Regular.ttf", theme / "fonts/VoorbeeldMono.ttf"
+        )
         (theme / "logo.png").write_bytes(png())
     return root

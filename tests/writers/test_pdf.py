@@ -35,13 +35,16 @@ from tests.writers.document_tools import (
 )
 
 BUNDLED_FONTS = {
-    "Pakket-Sans",
-    "Pakket-Sans-Bold",
-    "Pakket-Sans-Italic",
-    "Pakket-Sans-Bold-Italic",
-    "Pakket-Mono",
+    "Liberation-Sans",
+    "Liberation-Sans-Bold",
+    "Liberation-Sans-Italic",
+    "Liberation-Sans-Bold-Italic",
+    "Liberation-Mono",
 }
-"""How WeasyPrint names the @font-face families of assets/pdf/document.css in the PDF."""
+"""How WeasyPrint names the house families of assets/pdf/document.css in the PDF (the
+families the Word and ODT files name and embed too)."""
+FALLBACK_FONT = "DejaVu-Sans"
+"""The bundled fallback for characters Liberation Sans lacks."""
 PAKKET = "downloads/testpakket.pdf"
 STEPS_ITEM = "downloads/items/stappenplan-test.pdf"
 
@@ -278,12 +281,13 @@ def test_only_the_bundled_fonts_are_used(scenario: dict[str, Path], real: Path) 
         fonts = pdf_fonts(path)
         assert fonts, path.name
         assert set(fonts) <= BUNDLED_FONTS, (path.name, fonts)
-    assert "Pakket-Mono" in pdf_fonts(scenario[STEPS_ITEM])  # code uses the bundled mono font
+    assert "Liberation-Mono" in pdf_fonts(scenario[STEPS_ITEM])  # code: the house mono font
 
 
 def test_machine_fonts_are_never_consulted(tmp_path: Path) -> None:
-    """A generic family and a glyph DejaVu lacks: without an isolated fontconfig they would
-    pull in a system font."""
+    """A generic family, a character Liberation Sans lacks (✓, from the bundled DejaVu
+    Sans) and one no bundled font has: without an isolated fontconfig they would pull in
+    a system font."""
     html = (
         '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>T</title>'
         '<link rel="stylesheet" href="pdf/document.css"></head><body>'
@@ -293,7 +297,9 @@ def test_machine_fonts_are_never_consulted(tmp_path: Path) -> None:
 
     target = tmp_path / "fonts.pdf"
     target.write_bytes(html_to_pdf(html, ConfinedFetcher(content_root=tmp_path, source="x")))
-    assert all(name.startswith("Pakket-") for name in pdf_fonts(target)), pdf_fonts(target)
+    fonts = pdf_fonts(target)
+    assert set(fonts) <= BUNDLED_FONTS | {FALLBACK_FONT}, fonts
+    assert FALLBACK_FONT in fonts  # ✓
 
 
 # --------------------------------------------------------------------------- structure

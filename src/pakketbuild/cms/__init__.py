@@ -22,11 +22,12 @@ Two backends, one configuration
     * Production (``pakketbuild cms``): ``backend`` comes from ``site.yaml`` → ``cms``
       (GitHub or GitLab, repository, branch). Every save is a commit there, and CI builds.
       Without that setting, ``index.html`` says so in Dutch and does not start the editor.
-    * Local (``pakketbuild serve`` → ``/admin/``): the same collections with the ``proxy``
-      backend pointed at :data:`API_PATH` on the preview server. :class:`.backend.LocalBackend`
-      reads and writes only regular files inside the content folder (no ``..``, no
-      absolute paths, no symbolic links, nothing outside); the preview rebuilds on save
-      because ``serve`` watches the content folder.
+    * Local (``pakketbuild serve`` → ``/admin/<secret>/``): the same collections with the
+      ``proxy`` backend pointed at :data:`API_PATH` plus the run's secret on the preview
+      server. :class:`.backend.LocalBackend` reads and writes only the content model's own
+      files (items, pakketten, the settings files, uploaded documents), as regular files
+      reached without any link; the preview rebuilds on save because ``serve`` watches
+      the content folder.
 
 Paths in the configuration are repository paths (``content/items``); ``cms.content_folder``
 in ``site.yaml`` says where the content folder is in the repository (default ``content``).
@@ -46,12 +47,21 @@ DECAP_VERSION = "3.16.3"
 """Version of npm ``decap-cms`` whose ``dist/decap-cms.js`` is vendored (tools/cms/)."""
 BUNDLE = "decap-cms.js"
 API_PATH = "/__pakketbuild/cms/api/v1"
-"""Where ``pakketbuild serve`` answers the Decap proxy protocol."""
+"""Where ``pakketbuild serve`` answers the Decap proxy protocol: at ``API_PATH/<secret>``,
+the run's secret (see :mod:`pakketbuild.serve_http`)."""
 ADMIN_PATH = "/admin/"
-"""Where ``pakketbuild serve`` offers the editor."""
+"""Where ``pakketbuild serve`` offers the editor: at ``ADMIN_PATH<secret>/``; this path
+itself only says where to find it."""
 LOCAL_PREFIX = "content"
 """The repository path of the content folder in the local editor's configuration."""
 MEDIA_DIR = "documenten"
 """Folder inside content/ for files uploaded through the editor (documents)."""
+MEDIA_SUFFIXES = (".pdf", ".docx", ".odt", ".xlsx", ".ods", ".pptx", ".odp", ".csv", ".txt")
+"""File types the local editor may upload into :data:`MEDIA_DIR` (documents an item links
+to); anything else is refused."""
 MAX_UPLOAD = 50 * 1024 * 1024
 """Largest file the local backend writes (the loader's limit for documents)."""
+MAX_BODY = (MAX_UPLOAD + 2) // 3 * 4 + 1024 * 1024
+"""Largest request body the local API reads: one upload in base64 and room for the rest."""
+MAX_JSON_DEPTH = 16
+"""Deepest nesting of arrays and objects the local API accepts (Decap sends 5 levels)."""

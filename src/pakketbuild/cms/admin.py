@@ -31,6 +31,7 @@ _INDEX = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<meta name="referrer" content="no-referrer">
 <title>Redactie &ndash; {title}</title>
 <link href="config.yml" type="text/yaml" rel="cms-config-url">
 </head>
@@ -60,7 +61,8 @@ padding: 0 1rem; }}</style>
 <code>github</code> of <code>gitlab</code> en de naam van de repository) en maak deze map
 opnieuw met <code>pakketbuild cms</code>.</p>
 <p>Op uw eigen computer kunt u de editor nu al gebruiken: start
-<code>pakketbuild serve</code> en open <code>http://127.0.0.1:8000/admin/</code>.</p>
+<code>pakketbuild serve</code> en open het adres dat het in de terminal toont achter
+<em>editor in de browser op</em>.</p>
 </main>
 </body>
 </html>
@@ -162,13 +164,18 @@ def _asset(name: str) -> bytes:
 
 
 def admin_files(
-    content_root: Path, *, local: bool = False, site_url: str | None = None
+    content_root: Path,
+    *,
+    local: bool = False,
+    site_url: str | None = None,
+    proxy_url: str | None = None,
 ) -> dict[str, bytes]:
     """Relative path → bytes of every file of ``admin/`` for this content folder.
 
     Raises :class:`~pakketbuild.diagnostics.ContentError` when the content does not load
     (the theme and site settings come from it). ``local`` (the editor of ``serve``) works
-    on content with errors too, with the neutral theme: that is how they get fixed.
+    on content with errors too, with the neutral theme: that is how they get fixed;
+    ``proxy_url`` is where its local backend answers (``serve``'s secret address).
     """
     from pakketbuild.diagnostics import ContentError
     from pakketbuild.loader import load_content
@@ -186,7 +193,7 @@ def admin_files(
         site, theme = None, default_theme()
     else:
         site, theme = content.site, theme_of(content, content.site.theme)
-    config = cms_config(site, local=local, site_url=site_url)
+    config = cms_config(site, local=local, site_url=site_url, proxy_url=proxy_url)
     title = html.escape(site.title if site is not None else "pakketbuild")
     files: dict[str, bytes] = {
         "config.yml": config_yaml(config, site, local=local).encode("utf-8"),

@@ -281,19 +281,25 @@ def _with_body(model: type[BaseModel], body: str) -> list[dict[str, Any]]:
 
 
 def cms_config(
-    site: SiteConfig | None, *, local: bool = False, site_url: str | None = None
+    site: SiteConfig | None,
+    *,
+    local: bool = False,
+    site_url: str | None = None,
+    proxy_url: str | None = None,
 ) -> dict[str, Any]:
     """The Decap CMS configuration (``config.yml``) for this content model.
 
     ``local``: the ``proxy`` backend of ``pakketbuild serve`` instead of the git host from
-    ``site.yaml``. ``site_url``: where the built site is (for "view live" links).
+    ``site.yaml``, posting to ``proxy_url`` (``serve``'s secret address; default
+    :data:`~pakketbuild.cms.API_PATH`). ``site_url``: where the built site is (for "view
+    live" links).
     """
     settings = site.cms if site is not None else None
     folder = settings.content_folder if settings is not None and not local else LOCAL_PREFIX
     branch = settings.branch if settings is not None else "main"
     backend: dict[str, Any]
     if local or settings is None:
-        backend = {"name": "proxy", "proxy_url": API_PATH, "branch": branch}
+        backend = {"name": "proxy", "proxy_url": proxy_url or API_PATH, "branch": branch}
     else:
         backend = {"name": settings.backend.value, "repo": settings.repo, "branch": branch}
         if settings.api_root is not None:

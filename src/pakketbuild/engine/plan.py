@@ -1,11 +1,12 @@
 """Planning a build: every writer's jobs, checked, each with its cache key.
 
 A cache key is a hash over pakketbuild's code, templates and fonts, the build's formats,
-the job itself, the format's extra inputs (:meth:`~pakketbuild.writers.Writer.read_input`)
-and the bytes of the content files the job shows (``Job.deps``, hashed by
-:class:`DepHasher`; the dependency ``source-date`` stands for the date of
-``SOURCE_DATE_EPOCH``, so only the jobs that show that date depend on it). Planning
-checks what writers promise: paths inside the tree and unique, subjects unique,
+the job itself, the format's extra inputs (:meth:`~pakketbuild.writers.Writer.read_input`),
+the outside program that helps render it (:meth:`~pakketbuild.writers.Writer.uses_tool`:
+which LibreOffice, or none) and the bytes of the content files the job shows
+(``Job.deps``, hashed by :class:`DepHasher`; the dependency ``source-date`` stands for the
+date of ``SOURCE_DATE_EPOCH``, so only the jobs that show that date depend on it).
+Planning checks what writers promise: paths inside the tree and unique, subjects unique,
 dependency keys that content can have (:func:`pakketbuild.jobkeys.check_dep`).
 """
 
@@ -57,6 +58,7 @@ def plan(pub: Publication, ctx: BuildContext, content: Content, inputs: Inputs) 
                 media_type=job.media_type,
                 deps={dep: dep_hash(dep) for dep in sorted(set(job.deps))},
                 template=extra.get(name),
+                tool=inputs.tools.get(name) if writer.uses_tool(job) else None,
             )
             planned.append(Planned(writer, job, key))
     return planned

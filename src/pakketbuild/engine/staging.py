@@ -70,14 +70,10 @@ class Staging:
                 self._record(planned, old.sha256, old.bytes, old.seconds)
                 self.cache.touch(planned.key)
                 return "reused"
-        cached = self.cache.get(planned.key)
-        data: bytes | None = None
-        if cached is not None:
-            try:
-                data = cached.read_bytes()
-            except OSError:
-                return None
-        elif not planned.writer.format.heavy:
+        # Checked against their sha256 (Cache.get, Cache.packed): a damaged copy is a
+        # miss, rendered again, never placed.
+        data = self.cache.get(planned.key)
+        if data is None and not planned.writer.format.heavy:
             data = self.cache.packed(planned.key)  # light files are cached in packs
         if data is None:
             return None

@@ -1,11 +1,13 @@
 """Loading, phase 4: files that content refers to (documents, the Word template):
 present, inside the content folder (:func:`pakketbuild.confine.confine`), regular and
-not too large. :func:`read_template` reads the Word template for the build with the same
-checks.
+not too large (:func:`read_template` reads the Word template for the build with the
+same checks); and every symbolic link in the content folder, dot-files included, that
+leads outside it (:func:`check_links`).
 """
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from pakketbuild.diagnostics import ContentError
 from pakketbuild.i18n import _
 from pakketbuild.loading.reading import MAX_DOCUMENT_FILE, Reader, Source
 from pakketbuild.messages import field_name
+from pakketbuild.yamlsafe import Mark
 
 
 def check_docx_template(reader: Reader, source: Source, value: str) -> None:
@@ -69,6 +72,7 @@ def check_document(reader: Reader, source: Source, loc: tuple[str | int, ...], v
         )
         return False
     if refused is Refusal.OUTSIDE:
+        reader.outside.add(reader.root / value)
         reader.err(
             source.path,
             mark,
@@ -117,3 +121,52 @@ def read_template(root: Path, value: str, source: Source) -> bytes:
     if not reader.sink.errors:  # changed again since the checks: say what it is now
         check_document(reader, source, ("docx_template",), value)
     raise ContentError(reader.sink.sorted())
+
+
+def check_links(reader: Reader) -> None:
+    """Refuse every symbolic link in the content folder that leads outside it, read or
+    not, dot-files and links to nothing included: a link nobody reads today is where a
+    later write lands (the browser editor's old temporary name, planted as
+    ``items/.woningscan.md.cms-tmp -> ../../Makefile``, once wrote the editor's text
+    there). Links already refused where they are read or named are not reported again."""
+    root = reader.root
+    for path in _links(root):
+        if path in reader.outside or any(path in p.parents for p in reader.outside):
+            continue
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links: it leads nowhere
+            continue
+        if target.is_relative_to(root):
+            continue
+        try:
+            shown = os.readlink(path)
+        except OSError:  # pragma: no cover - it was a link a moment ago
+            shown = str(target)
+        reader.err(
+            path,
+            Mark(1, 1),
+            "path-outside-content",
+            _(
+                "this is a link to '{target}', outside the content folder; remove the link, "
+                "or put the file itself in the content folder"
+            ).format(target=shown[:200]),
+        )
+
+
+def _links(root: Path) -> list[Path]:
+    """Every symbolic link under ``root`` (links to folders are not entered), sorted."""
+    found: list[Path] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                found.append(Path(entry.path))
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+    return sorted(found)

@@ -83,6 +83,10 @@ class Reader:
         self.invalid: list[tuple[str, Source, dict[str, Any]]] = []
         """Item and pakket files that failed validation, with their raw fields: their
         references are still checked, so no mistake waits for another to be fixed."""
+        self.outside: set[Path] = set()
+        """Paths already refused for leading outside the content folder: the check of
+        every link (:func:`pakketbuild.loading.files.check_links`) does not report the
+        links behind them a second time."""
 
     def show(self, path: Path) -> str:
         try:
@@ -128,6 +132,7 @@ class Reader:
             )
             return None
         if refused is Refusal.OUTSIDE:
+            self.outside.add(path)
             self.err(
                 path,
                 start,

@@ -53,6 +53,8 @@ def load_themes(reader: Reader, root: Path, sources: dict[str, Source]) -> dict[
             continue
         loaded, problems = theme.parse_theme(name, text, theme_dir, root)
         for problem in problems:
+            if problem.refused is not None:
+                reader.outside.add(problem.refused)
             reader.err(
                 problem.path or path,
                 Mark(problem.line, problem.col),

@@ -7,9 +7,9 @@ writer itself never touches the file system of ``exports/``.
 To add a format: subclass :class:`Writer`, set ``name``, implement :meth:`Writer.jobs`
 and :meth:`Writer.render` (which calls :func:`resolve` first), and add its
 :class:`Format` to :data:`FORMATS` (for a download format its media type, whose extension
-and Dutch label come from :mod:`pakketbuild.mediatypes`; start-up cost, extra input).
-Nothing else names a format: the engine, the CLI, the download links, the API and the
-feeds read these facts (``docs/architecture.md`` has the whole recipe).
+and Dutch label come from :mod:`pakketbuild.mediatypes`; start-up cost, extra input,
+outside program). Nothing else names a format: the engine, the CLI, the download links,
+the API and the feeds read these facts (``docs/architecture.md`` has the whole recipe).
 
 Editions: a writer plans the jobs of one edition (paths relative to that edition's root)
 and :func:`for_each_edition` repeats them for every view under ``views/<id>/``; in
@@ -82,6 +82,36 @@ class EarlyPart(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class ToolState:
+    """What a format's outside program (:attr:`Format.tool`) is on this machine, found
+    without starting it (cheap enough for every build, the no-op included)."""
+
+    key: str
+    """Which program will run, or that none will: part of the cache key of every job that
+    uses it (:meth:`Writer.uses_tool`) and of the no-op check, so that a file made without
+    the program is never reused by a build that has it, or the other way round."""
+    label: str | None = None
+    """Name and version for the manifest's ``versions`` (None when it is not there)."""
+    name: str = ""
+    """The manifest's name for it (``versions``)."""
+    warning: str | None = None
+    """Said once per build when the program is missing: what is missing, what the files
+    get instead, what to install (translated when made)."""
+
+
+class Tool(Protocol):
+    """An outside program a writer runs while rendering (:attr:`Format.tool`)."""
+
+    def state(self) -> ToolState:
+        """Whether and which program is there (no start, no import of a library)."""
+        ...
+
+    def close(self) -> None:
+        """Stop what this process started for the program (at the end of a build, also an
+        interrupted one); the next use starts it again."""
+
+
 class Writer:
     """Base class of the format writers; its facts are its :class:`Format` in
     :data:`FORMATS`."""
@@ -115,6 +145,12 @@ class Writer:
         (:meth:`EarlyPart.render_prepared`) turns into the file's bytes in a process that
         never loaded the content."""
         raise NotImplementedError
+
+    def uses_tool(self, job: Job) -> bool:
+        """True for a job whose bytes depend on the format's outside program
+        (:attr:`Format.tool`): its cache key then includes the program's
+        :attr:`ToolState.key`."""
+        return False
 
     def render_last(self, job: Job) -> bool:
         """True for a job that shows every item (a feed): a build that shares rendering
@@ -192,6 +228,11 @@ class Format:
     that needs the publication (:meth:`Writer.prepare`, in the build process) and the
     costly rest: a worker started at the very beginning of a build imports only that
     module and warms up while the content loads, then takes the prepared jobs."""
+    tool: str | None = None
+    """``module:name`` of a :class:`Tool`: an outside program some of its jobs use while
+    rendering (:meth:`Writer.uses_tool`). The module is imported on every build, so it may
+    import only the standard library; the engine asks it for its :class:`ToolState` and
+    closes it when the build ends."""
     option: str | None = None
     """The :class:`~pakketbuild.build.BuildOptions` field naming an extra input file
     (:meth:`Writer.read_input`), whose bytes join the cache key of the format's jobs;
@@ -248,6 +289,7 @@ FORMATS: dict[str, Format] = {
             "a Word document per pakket and per item (python-docx)",
             media_type=mediatypes.DOCX,
             startup_seconds=0.2,
+            tool="pakketbuild.writers.office_pages:OFFICE",
             option="docx_template",
             option_help=N_("a Word file (.docx) whose styles the Word documents use"),
             option_missing=N_("--docx-template {path}: there is no such file"),
@@ -258,6 +300,7 @@ FORMATS: dict[str, Format] = {
             "an OpenDocument text per pakket and per item, and a view's combined document (odfdo)",
             media_type=mediatypes.ODT,
             startup_seconds=0.2,
+            tool="pakketbuild.writers.office_pages:OFFICE",
         ),
     )
 }
@@ -290,6 +333,42 @@ def get_early_part(name: str) -> EarlyPart:
     module_name, attr = spec.split(":")
     part: EarlyPart = getattr(importlib.import_module(module_name), attr)
     return part
+
+
+def get_tool(name: str) -> Tool | None:
+    """The :attr:`Format.tool` of format ``name`` (imports only its module), or None."""
+    spec = FORMATS[name].tool
+    if spec is None:
+        return None
+    module_name, attr = spec.split(":")
+    tool: Tool = getattr(importlib.import_module(module_name), attr)
+    return tool
+
+
+def tool_states(formats: Sequence[str]) -> dict[str, ToolState]:
+    """The :class:`ToolState` of each of ``formats`` that has an outside program."""
+    states: dict[str, ToolState] = {}
+    for name in formats:
+        tool = get_tool(name)
+        if tool is not None:
+            states[name] = tool.state()
+    return states
+
+
+def close_tools(formats: Sequence[str]) -> None:
+    """Stop what this process started for the outside programs of ``formats``; a tool
+    whose module was never imported started nothing and is left alone."""
+    import sys
+
+    closed: set[int] = set()
+    for name in formats:
+        spec = FORMATS[name].tool
+        if spec is None or spec.split(":")[0] not in sys.modules:
+            continue
+        tool = get_tool(name)
+        if tool is not None and id(tool) not in closed:
+            closed.add(id(tool))
+            tool.close()
 
 
 def get_writer(name: str) -> Writer:

@@ -28,6 +28,17 @@ class DocumentWriter(Writer):
             pub, lambda edition: document_jobs(edition, self.format), themed=True
         )
 
+    def uses_tool(self, job: Job) -> bool:
+        """A document with a contents list (a pakket's, a view's combined document) is
+        measured by the format's outside program, when it has one (LibreOffice numbers the
+        Word and ODT contents lists, see :mod:`pakketbuild.writers.office_pages`)."""
+        return self.format.tool is not None and has_contents(job)
+
+
+def has_contents(job: Job) -> bool:
+    """True for the documents with a contents list: a pakket's and a view's combined one."""
+    return jobkeys.parse(job.subject, job.view).kind in ("pakket", "bundle")
+
 
 def document_jobs(pub: Publication, fmt: Format) -> list[Job]:
     """One job per published pakket and one per published item, for a download format;

@@ -8,9 +8,12 @@ Design (see ``docs/documents.md``):
   reference template (``--docx-template`` / ``docx_template`` in ``site.yaml``) whose
   styles, page set-up and numbering definitions are used. The theme's colours, fonts and
   logo go into the styles and the cover through :mod:`pakketbuild.writers.docx_style`.
-* Real Word structures: a TOC field Word fills on opening (``w:updateFields``),
-  ``w:hyperlink`` elements, each numbered list its own ``w:num`` restarting at 1, a
-  contacts table with a header row, PAGE/NUMPAGES fields in the footer.
+* Real Word structures: a TOC field whose stored result is what Word itself writes
+  (each entry a hyperlink, a tab with dots and a PAGEREF field holding the page number
+  LibreOffice measured, :mod:`pakketbuild.writers.office_pages`; titles only where
+  LibreOffice is not installed), no ``w:updateFields``, ``w:hyperlink`` elements, each
+  numbered list its own ``w:num`` restarting at 1, a contacts table with a header row,
+  PAGE/NUMPAGES fields in the footer.
 * Metadata from the content only: title, subject, author, language ``nl-NL`` (core
   properties and the document defaults); created/modified from content dates and left
   out when the content has none. python-docx's template leftovers (description, thumbnail,
@@ -37,11 +40,12 @@ from pakketbuild.writers.documents import DocumentWriter, subject_of
 from pakketbuild.writers.docx_package import (
     deterministic_zip,
     drop_leftovers,
+    embed_fonts,
     set_core_properties,
     set_language,
     tidy_settings,
 )
-from pakketbuild.writers.docx_style import apply_theme, cover_logo, house_template
+from pakketbuild.writers.docx_style import apply_theme, code_styles, cover_logo, house_template
 from pakketbuild.writers.docx_style import qn as _qn
 
 if TYPE_CHECKING:
@@ -99,6 +103,21 @@ def render_docx(pub: Publication, subject: PubPakket | PubItem, template: bytes 
     set_core_properties(document, meta)
     tidy_settings(document, meta.language_region, update_fields=False)
     drop_leftovers(document, default_template=template is None)
+    code_styles(document, pub.theme, template=template is not None)
+    embed_fonts(document, pub.theme)
+    data = _save(document)
+    entries = contents_entries(state)
+    if entries:  # LibreOffice lays the document out; its pages go into the entries
+        from pakketbuild.writers.office_pages import contents_pages
+
+        pages = contents_pages(data, "docx", [title for title, _link, _anchor in entries])
+        if pages is not None:
+            number_contents(state, entries, pages)
+            data = _save(document)
+    return data
+
+
+def _save(document: Any) -> bytes:
     raw = io.BytesIO()
     document.save(raw)
     return deterministic_zip(raw.getvalue())
@@ -336,8 +355,9 @@ class _Builder:
         return self.document.add_paragraph(text, style="Subtitle")
 
     def _toc(self, title: str, entries: list[tuple[str, str]]) -> None:
-        """A TOC field; its result holds the entries (without page numbers) until Word
-        updates the field on opening (``w:updateFields``)."""
+        """A TOC field whose stored result holds the entries, each a link to its heading;
+        :func:`number_contents` adds the page numbers once they are measured (Word opens
+        without asking to update fields: there is no ``w:updateFields``)."""
         from docx.enum.text import WD_BREAK
 
         from pakketbuild.writers.docx_markdown import (
@@ -350,11 +370,11 @@ class _Builder:
         self.document.add_paragraph(title, style="TOC Heading")
         hyperlink = self.state.style("Hyperlink")
         last = None
-        for index, (title, anchor) in enumerate(entries):
+        for index, (text, anchor) in enumerate(entries):
             paragraph = self.document.add_paragraph(style="toc 1")
             if index == 0:
                 add_field_start(paragraph._p, TOC_INSTRUCTION)
-            add_run(add_hyperlink(paragraph, anchor=anchor), title, hyperlink)
+            add_run(add_hyperlink(paragraph, anchor=anchor), text, hyperlink)
             last = paragraph
         if last is None:  # pragma: no cover - a pakket has at least one item
             return
@@ -385,6 +405,50 @@ class _Builder:
             add_field(paragraph, "PAGE", "1")
             paragraph.add_run(f" {outline.LABEL_OF} ")
             add_field(paragraph, "NUMPAGES", "1")
+
+
+def contents_entries(state: Any) -> list[tuple[str, Any, str]]:
+    """The entries :meth:`_Builder._toc` wrote (none in an item's document): the title,
+    its ``w:hyperlink`` and the bookmark of its heading, in order."""
+    style = state.style("toc 1")
+    body = state.document.element.body
+    links = body.xpath(f'./w:p[w:pPr/w:pStyle/@w:val="{style}"]/w:hyperlink')
+    return [
+        ("".join(link.xpath("./w:r/w:t/text()")), link, str(link.get(_qn("w:anchor"))))
+        for link in links
+    ]
+
+
+def number_contents(state: Any, entries: list[tuple[str, Any, str]], pages: list[str]) -> None:
+    """Each contents entry as Word writes it: in its hyperlink the title, a tab (the
+    "toc 1" style's right-aligned tab stop with dots) and a ``PAGEREF <bookmark> \\h``
+    field whose stored result is the page number; ``pages`` in entry order."""
+    from docx.oxml import OxmlElement
+
+    from pakketbuild.writers.docx_markdown import add_field_end, add_field_start, add_run
+
+    _toc_tab_stop(state.document)
+    for (_title, link, anchor), page in zip(entries, pages, strict=True):
+        add_run(link, "", None).append(OxmlElement("w:tab"))
+        add_field_start(link, f"PAGEREF {anchor} \\h")
+        add_run(link, page, None)
+        add_field_end(link)
+
+
+def _toc_tab_stop(document: Any) -> None:
+    """A right-aligned tab stop with dots at the right margin in the "toc 1" style (a
+    style, not the paragraphs: no direct formatting), unless the template's style has a
+    right-aligned one."""
+    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+    from docx.shared import Emu, Mm
+
+    stops = document.styles["toc 1"].paragraph_format.tab_stops
+    if any(stop.alignment == WD_TAB_ALIGNMENT.RIGHT for stop in stops):
+        return
+    section = document.sections[-1]
+    sizes = (section.page_width, section.left_margin, section.right_margin)
+    width = sizes[0] - sizes[1] - sizes[2] if None not in sizes else Mm(160)
+    stops.add_tab_stop(Emu(width), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
 
 
 def _clear(story: Any) -> None:

@@ -10,7 +10,9 @@ Word document, never as direct formatting.
   logo needs the theme's raster copy, :attr:`pakketbuild.theme.Logo.raster`).
 
 Word documents name a font family only when the theme bundles its files
-(:func:`word_font`); otherwise :data:`HOUSE_FONT` or the template's font stays.
+(:func:`word_font`); otherwise the house family (:data:`HOUSE_FONT`, Liberation Sans, see
+:mod:`pakketbuild.writers.fonts`) or the template's font stays. The files of every family
+named are embedded by :func:`pakketbuild.writers.docx_package.embed_fonts`.
 python-docx is imported in functions only, like in :mod:`pakketbuild.writers.docx`.
 """
 
@@ -19,10 +21,14 @@ from __future__ import annotations
 from typing import Any
 
 from pakketbuild.theme import Theme
+from pakketbuild.writers.fonts import SANS, family
 
-HOUSE_FONT = "Arial"
-"""The house template's font when the theme bundles none: in Word on every platform and,
-metric-compatible (Liberation Sans), in LibreOffice; never python-docx's Calibri/Cambria."""
+HOUSE_FONT = SANS.name
+"""The house template's font when the theme bundles none: Liberation Sans, the family of
+the PDF and the ODT too, embedded in the file, with Arial (same metrics, on every Windows
+and macOS machine) as its alternative in the font table; never python-docx's
+Calibri/Cambria."""
+CODE_STYLES = ("HTML Code", "HTML Preformatted")
 
 
 def qn(tag: str) -> str:
@@ -38,6 +44,29 @@ def word_font(theme: Theme, role: str) -> str | None:
     theme does not bundle is for the web pages only (see :mod:`pakketbuild.theme`)."""
     bundled = theme.bundled(role)
     return bundled[0] if bundled else None
+
+
+def set_font(style: Any, name: str) -> None:
+    """Name ``name`` as the style's font. A reference to a font of the Office theme
+    (``w:asciiTheme`` …) goes: Word would prefer it to the name."""
+    style.font.name = name
+    fonts = style.element.rPr.find(qn("w:rFonts"))
+    fonts.set(qn("w:cs"), name)
+    for key in [k for k in fonts.attrib if k.endswith("Theme")]:
+        del fonts.attrib[key]
+
+
+def code_styles(document: Any, theme: Theme, *, template: bool) -> None:
+    """The code styles (``HTML Code``, ``HTML Preformatted``) in the code family of the
+    documents (:func:`pakketbuild.writers.fonts.family`: the theme's bundled code font,
+    else Liberation Mono). Called when the text is written, as Markdown adds these
+    styles only when the text has code. A reference template keeps its own code font
+    unless the theme bundles one."""
+    if template and not theme.bundled("mono"):
+        return
+    for name in CODE_STYLES:
+        if name in document.styles:
+            set_font(document.styles[name], family(theme, "mono").name)
 
 
 def apply_theme(document: Any, theme: Theme, *, template: bool) -> None:
@@ -60,12 +89,12 @@ def apply_theme(document: Any, theme: Theme, *, template: bool) -> None:
         if name in styles:
             styles[name].font.color.rgb = rgb("heading")
             if heading_font:
-                styles[name].font.name = heading_font
+                set_font(styles[name], heading_font)
     if "Hyperlink" in styles:
         styles["Hyperlink"].font.color.rgb = rgb("link")
     body_font = word_font(theme, "body")
     if body_font:
-        styles["Normal"].font.name = body_font
+        set_font(styles["Normal"], body_font)
     for name in ("Passage Label", "Passage"):
         if name in styles:
             for border in styles[name].element.iter(qn("w:left")):

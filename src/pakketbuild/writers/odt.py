@@ -21,7 +21,9 @@ the same order (see :mod:`pakketbuild.writers.documents`).
   ``mimetype`` first and stored, then the other parts in a fixed order, every entry dated
   1980-01-01; no thumbnail, settings or generation date.
 
-LibreOffice is never called during a build; the tests open every file with it.
+LibreOffice only measures: it lays out a finished pakket or combined document to tell
+the page of each contents entry (:func:`number_contents`); the tests open every file
+with it.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pakketbuild import markdown, mediatypes
 from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.writers import FORMATS, BuildContext, Job, outline, resolve
+from pakketbuild.writers import FORMATS, BuildContext, Job, fonts, odt_fonts, outline, resolve
 from pakketbuild.writers.documents import DocumentWriter, subject_of
 from pakketbuild.writers.outline import LABEL_OF, LABEL_PAGE, Meta
 
@@ -45,10 +47,10 @@ if TYPE_CHECKING:
 
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 ODF_VERSION = "1.3"
-DEFAULT_FONT = "DejaVu Sans"
-"""Used when the theme bundles no font: shipped with LibreOffice on every platform and
-metric-compatible enough elsewhere; the generic family ``swiss`` is the fallback."""
-MONO_FONT = "DejaVu Sans Mono"
+DEFAULT_FONT = fonts.SANS.name
+"""Used when the theme bundles no font: Liberation Sans, the family of the PDF and the
+Word file too, embedded in the package (:mod:`pakketbuild.writers.odt_fonts`)."""
+MONO_FONT = fonts.MONO.name
 
 NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -97,13 +99,31 @@ def render_odt(pub: Publication, subject: PubPakket | PubItem) -> bytes:
     meta = doc.meta
     builder = _Builder(pub, body)
     builder.render(doc)
-    content = _content_xml(body.serialize(pretty=False))
-    return package(
-        content=content,
-        styles=styles_xml(pub.theme, meta),
-        meta=meta_xml(meta),
-        files=builder.files,
-    )
+    meta_part = meta_xml(meta)
+
+    def assemble(content: bytes) -> bytes:
+        """The package around ``content``, with the fonts its text needs embedded."""
+        embedded = odt_fonts.plan(pub.theme, content, styles_xml(pub.theme, meta))
+        fonts_files = {
+            path: (data, odt_fonts.media_type(path)) for path, data in embedded.files.items()
+        }
+        return package(
+            content=content,
+            styles=styles_xml(pub.theme, meta, embedded),
+            meta=meta_part,
+            files={**builder.files, **fonts_files},
+        )
+
+    data = assemble(_content_xml(body.serialize(pretty=False)))
+    links = contents_links(body)
+    if links:  # LibreOffice lays the document out; its pages go into the entries
+        from pakketbuild.writers.office_pages import contents_pages
+
+        pages = contents_pages(data, "odt", [str(link.text) for link in links])
+        if pages is not None:
+            number_contents(links, pages)
+            data = assemble(_content_xml(body.serialize(pretty=False)))
+    return data
 
 
 # --------------------------------------------------------------------------- body
@@ -353,8 +373,8 @@ class _Builder:
 
 def contents_index(title_text: str, entries: list[tuple[str, str]]) -> Any:
     """``text:table-of-content`` of level-1 headings, filled in with one hyperlinked entry
-    per ``(title, bookmark)`` so the contents shows without an update; an update in
-    LibreOffice or Word keeps the same entries and adds page numbers."""
+    per ``(title, bookmark)`` so the contents shows without an update (page numbers:
+    :func:`number_contents`); an update in LibreOffice or Word keeps the same entries."""
     toc = _element("text:table-of-content", text_name="Inhoudsopgave", text_protected="true")
     source = _element("text:table-of-content-source", text_outline_level="1")
     title_template = _element("text:index-title-template", text_style_name="Contents_20_Heading")
@@ -386,6 +406,24 @@ def contents_index(title_text: str, entries: list[tuple[str, str]]) -> Any:
         index_body.append(paragraph)
     toc.append(index_body)
     return toc
+
+
+def contents_links(body: Any) -> list[Any]:
+    """The ``text:a`` of each entry of the contents index :func:`contents_index` wrote
+    (none in an item's document), in order; each holds the entry's title."""
+    toc = body.get_element("text:table-of-content")
+    return [] if toc is None else list(toc.get_elements("text:index-body/text:p/text:a"))
+
+
+def number_contents(links: list[Any], pages: list[str]) -> None:
+    """Each entry of the index body as LibreOffice writes it after an update, following the
+    entry template (link, text, tab with dots, page number): ``<text:a>title<text:tab/>
+    page</text:a>``; ``links`` from :func:`contents_links`, ``pages`` their numbers."""
+    from odfdo import Tab
+
+    for link, page in zip(links, pages, strict=True):
+        link.append(Tab())
+        link.append(page)
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -592,18 +630,18 @@ def _content_xml(office_text: str) -> bytes:
 
 
 def _font(theme: Theme, role: str) -> str:
-    bundled = theme.bundled(role) or theme.bundled("body")
-    return bundled[0] if bundled else DEFAULT_FONT
+    return fonts.family(theme, role).name
 
 
-def styles_xml(theme: Theme, meta: Meta) -> bytes:
-    """The named styles, list styles, page layout and master pages, from the theme.
+def styles_xml(theme: Theme, meta: Meta, embedded: odt_fonts.Plan | None = None) -> bytes:
+    """The named styles, list styles, page layout and master pages, from the theme; the
+    font faces name the files of ``embedded`` in the package.
 
     Colours are validated ``#rrggbb`` tokens; font names are escaped."""
     colors = theme.colors
     body_font = quoteattr(_font(theme, "body"))
     heading_font = quoteattr(_font(theme, "heading"))
-    mono = quoteattr(MONO_FONT)
+    mono = quoteattr(_font(theme, "mono"))
     language = meta.language_region.split("-")
     lang = f'fo:language="{language[0]}" fo:country="{language[1]}"'
     heading_sizes = {1: "16pt", 2: "13pt", 3: "11.5pt", 4: "10.5pt"}
@@ -828,16 +866,13 @@ def styles_xml(theme: Theme, meta: Meta) -> bytes:
         '<style:table-cell-properties fo:padding="0.1cm" '
         f'fo:border="0.5pt solid {colors["border"]}"/></style:default-style>'
     )
+    named = {fonts.family(theme, role) for role in ("body", "heading", "mono")}
     faces = "".join(
-        f"<style:font-face style:name={quoteattr(name)} svg:font-family={quoteattr(name)} "
-        f'style:font-family-generic="{generic}"/>'
-        for name, generic in sorted(
-            {
-                _font(theme, "body"): "swiss",
-                _font(theme, "heading"): "swiss",
-                MONO_FONT: "modern",
-            }.items()
-        )
+        f"<style:font-face style:name={quoteattr(f.name)} svg:font-family={quoteattr(f.name)} "
+        f'style:font-family-generic="{f.generic}" '
+        f'style:font-pitch="{"fixed" if f.fixed else "variable"}">'
+        f"{(embedded or odt_fonts.Plan()).font_face_src(f.name)}</style:font-face>"
+        for f in sorted(named, key=lambda f: f.name)
     )
     title = escape(meta.title)
     page = (
@@ -940,8 +975,9 @@ def _manifest(parts: Mapping[str, str]) -> bytes:
         f'manifest:media-type="{ODT_MEDIA_TYPE}"/>'
     ]
     entries += [
-        f'<manifest:file-entry manifest:full-path="{part}" manifest:media-type="{media_type}"/>'
-        for part, media_type in parts.items()
+        f"<manifest:file-entry manifest:full-path={quoteattr(path)} "
+        f"manifest:media-type={quoteattr(media_type)}/>"
+        for path, media_type in parts.items()
     ]
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -957,13 +993,13 @@ def package(
     meta: bytes,
     files: Mapping[str, tuple[bytes, str]] | None = None,
 ) -> bytes:
-    """The ODF package: ``mimetype`` first and stored (ODF 1.3 part 2, 3.3), then the
-    XML parts and ``files`` (path → bytes and media type: images) in a fixed order, every
-    entry with a fixed date and attributes."""
-    files = dict(sorted((files or {}).items()))
+    """The ODF package: ``mimetype`` first and stored (ODF 1.3 part 2, 3.3), then the XML
+    parts and the manifest, then ``files`` (path → bytes and media type: the cover's
+    image in ``Pictures/``, the embedded fonts in ``Fonts/``) by name, every entry with a
+    fixed date and attributes."""
     parts = {"content.xml": content, "styles.xml": styles, "meta.xml": meta}
-    types = {name: "text/xml" for name in parts} | {n: t for n, (_, t) in files.items()}
-    parts |= {name: data for name, (data, _) in files.items()}
+    extra = dict(sorted((files or {}).items()))
+    types = {name: "text/xml" for name in parts} | {n: t for n, (_, t) in extra.items()}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         info = zipfile.ZipInfo("mimetype", date_time=ZIP_DATE_TIME)
@@ -971,7 +1007,9 @@ def package(
         info.create_system = 0
         info.external_attr = 0
         archive.writestr(info, ODT_MEDIA_TYPE.encode())
-        for name, data in [*parts.items(), ("META-INF/manifest.xml", _manifest(types))]:
+        manifest = ("META-INF/manifest.xml", _manifest(types))
+        extra_parts = [(name, data) for name, (data, _) in extra.items()]
+        for name, data in [*parts.items(), manifest, *extra_parts]:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0

@@ -3,31 +3,34 @@
 
 A PDF embeds every font it uses and the PDF writer sees no fonts of the machine, so
 only bundled families are named: the theme's own (loaded from the content folder
-through the confined fetcher) and, always last, the bundled DejaVu families
-:data:`PDF_SANS` and :data:`PDF_MONO`. A heading without a bundled heading family
-falls back to the bundled body family. Every colour token is written as is.
+through the confined fetcher), else the house families of every document
+(:func:`pakketbuild.writers.fonts.family`: Liberation Sans, Liberation Mono); after the
+theme's families the house family, and always last DejaVu Sans (:data:`PDF_FALLBACK`), for
+characters the others lack. A heading
+without a bundled heading family takes the body's. Every colour token is written as is.
 """
 
 from __future__ import annotations
 
 from pakketbuild.theme import Theme
 from pakketbuild.writers import css
+from pakketbuild.writers.fonts import MONO, SANS, family
 
-PDF_SANS = "Pakket Sans"
-PDF_MONO = "Pakket Mono"
-"""The bundled DejaVu families of the PDF stylesheet (always the last fallback there)."""
+PDF_FALLBACK = "DejaVu Sans"
+"""The ``@font-face`` family of ``assets/fonts/DejaVuSans.ttf`` in ``document.css``."""
 
 
 def pdf_css(theme: Theme) -> str:
     """Custom properties for ``assets/pdf/document.css``; only bundled fonts (the
-    theme's and DejaVu), loaded from the content folder through the confined fetcher."""
+    theme's, the house families and the fallback), loaded from the content folder
+    through the confined fetcher."""
     lines = [css.font_face(font, font.path.as_uri()) for font in theme.font_files]
     lines.append(":root {")
     lines += css.color_properties(theme.colors)
-    body = css.families((*theme.bundled("body"), PDF_SANS))
-    heading = css.families((*theme.bundled("heading"), *theme.bundled("body"), PDF_SANS))
-    lines.append(f"  --font-body: {body};")
-    lines.append(f"  --font-heading: {heading};")
-    lines.append(f"  --font-mono: {css.families((*theme.bundled('mono'), PDF_MONO))};")
+    for role in ("body", "heading", "mono"):
+        house = MONO if role == "mono" else SANS
+        bundled = theme.bundled(role) + (theme.bundled("body") if role == "heading" else [])
+        names = dict.fromkeys((family(theme, role).name, *bundled, house.name, PDF_FALLBACK))
+        lines.append(f"  --font-{role}: {css.families(names)};")
     lines.append("}")
     return "\n".join(lines) + "\n"
