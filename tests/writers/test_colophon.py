@@ -156,10 +156,10 @@ def colophon_lines(path: Path) -> list[str]:
                 continue
             if line.startswith("pagina "):
                 break
-            if ": " in line:
+            if ": " in line or line.endswith(":"):
                 lines.append(line.strip())
-            else:
-                lines[-1] += line.strip()
+            else:  # the web address, on a line of its own under its label
+                lines[-1] += " " + line.strip()
         return lines
     paragraphs = docx_paragraphs(path) if path.suffix == ".docx" else odt_paragraphs(path)
     return [text for text in after_heading(paragraphs, "Colofon") if text]
@@ -351,6 +351,18 @@ def test_the_qr_code_scans_on_every_rendered_page(dated: Path, tmp_path: Path) -
             (png,) = clients.pdf_to_png(path, tmp_path / f"{pdf.stem}-{ext}-png", dpi=150,
                                         first=last, last=last)  # fmt: skip
             assert decode(png.read_bytes()) == [url], (pdf.stem, ext)
+
+
+@pytest.mark.clients
+def test_combined_pdfs_with_address_and_qr_code_pass_the_pdfua_checkers(dated: Path) -> None:
+    """The colophon's link (one line, one annotation inside its Link tag) and its QR code
+    (a Figure with its text alternative) keep every combined PDF PDF/UA-1."""
+    problems = {
+        str(path.relative_to(dated)): found
+        for path in combined(dated, "pdf")
+        if (found := clients.pdfua_failures(path))
+    }
+    assert problems == {}
 
 
 def test_the_qr_code_is_the_same_bytes_on_every_run() -> None:

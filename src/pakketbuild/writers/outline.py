@@ -6,12 +6,11 @@ pakket page is built here as one :class:`Outline`: an ordered tree of typed bloc
 :class:`Facts`, :class:`Lead`, :class:`Body`, :class:`Steps`, :class:`Contacts`,
 :class:`Links`, :class:`Colophon`, :class:`Changes`, :class:`PageLink`). The Dutch
 labels, the order of the blocks, the heading levels and the anchors are decided here and
-nowhere else; a writer
-renders the tree with one rule per block kind (:attr:`Block.kind`) — the HTML and PDF
-templates with one macro per kind, Word and ODT with one ``visit_<kind>`` method each
-(:func:`dispatch`) — and decides only how a block *looks*. This is pandoc's AST and
-docutils' doctree at the size of this project: a new field is added to the blocks here
-once, and a new format renders the blocks it knows.
+nowhere else; a writer renders the tree with one rule per block kind
+(:attr:`Block.kind`) — the HTML and PDF templates with one macro per kind, Word and ODT
+with one ``visit_<kind>`` method each (:func:`dispatch`) — and decides only how a block
+*looks*. This is pandoc's AST and docutils' doctree at the size of this project: a new
+field is added to the blocks here once, and a new format renders the blocks it knows.
 
 Heading levels are those of HTML (1 is the document's title). Markdown texts
 (:class:`Body`, :class:`Step`) keep their source; their headings sit one level below the

@@ -27,7 +27,6 @@ stay fast.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache, partial
 from html import unescape
 from html.parser import HTMLParser
@@ -122,19 +121,11 @@ def document_html(pub: Publication, subject: PubPakket | PubItem) -> str:
             # Generated from validated tokens only (hex colours, plain names, file URLs).
             theme_css=Markup(pdf_css(pub.theme)),
             qr_src=qr.svg_data_uri,
-            url_parts=url_parts,
             logo={"src": content_url(logo.path, pub.content_root), "alt": logo.alt}
             if logo
             else None,
         )
     )
-
-
-def url_parts(url: str) -> list[str]:
-    """A web address in the pieces a line may break between: after each ``/``, never
-    after a hyphen (``…/veiligheidspakket-`` at the end of a line reads, and copies, as a
-    hyphenated word)."""
-    return re.findall(r"[^/]*/+|[^/]+$", url)
 
 
 # --------------------------------------------------------------------------- links
