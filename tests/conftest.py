@@ -27,10 +27,12 @@ DATA = Path(__file__).resolve().parent / "data"
 
 @pytest.fixture(autouse=True)
 def _no_deploy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A CI job that publishes sets PAKKETBUILD_BASE_URL / PAKKETBUILD_PUBLISH; the tests
-    must not see them (they would change every build run through the CLI)."""
+    """A CI job that publishes sets PAKKETBUILD_BASE_URL / PAKKETBUILD_PUBLISH (and a
+    reproducible build SOURCE_DATE_EPOCH); the tests must not see them (they would change
+    every build run through the CLI)."""
     monkeypatch.delenv("PAKKETBUILD_BASE_URL", raising=False)
     monkeypatch.delenv("PAKKETBUILD_PUBLISH", raising=False)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
 
 @pytest.fixture

@@ -450,8 +450,8 @@ def test_every_outline_block_has_a_rule_in_every_renderer() -> None:
     from pakketbuild.writers.odt import _Builder as OdtBuilder
 
     document_kinds = {"cover", "contents", "section", "facts", "lead", "body", "steps",
-                      "contacts", "links"}  # fmt: skip
-    web_kinds = document_kinds - {"cover"} | {"downloads", "changes", "page_link"}
+                      "contacts", "links", "colophon"}  # fmt: skip
+    web_kinds = document_kinds - {"cover", "colophon"} | {"downloads", "changes", "page_link"}
     kinds = {
         cls.kind for cls in vars(outline).values()
         if isinstance(cls, type) and issubclass(cls, outline.Block) and cls is not outline.Block

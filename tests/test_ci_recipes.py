@@ -45,6 +45,11 @@ COPIED = (
     ".gitlab-ci.yml",
 )
 """What a checkout of a content repository holds that the recipes use."""
+COMMIT_TIME = "2025-12-01T23:30:00+00:00"
+"""When the copy's one commit was made: 00:30 on 2 December in the Netherlands, so the
+documents must say 2 December (the Dutch date, not the UTC one)."""
+COMMIT_DATE_ISO = "2025-12-02"
+COMMIT_DATE_DUTCH = "2 december 2025"
 
 GITHUB_CONDITIONS = {
     "${{ !cancelled() }}": True,
@@ -135,7 +140,14 @@ def run_recipe(steps: list[Step], workdir: Path, venv: Path, extra_env: dict[str
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"VIRTUAL_ENV", "PYTHONPATH", "PAKKETBUILD_BASE_URL", "PAKKETBUILD_PUBLISH"}
+        if key
+        not in {
+            "VIRTUAL_ENV",
+            "PYTHONPATH",
+            "PAKKETBUILD_BASE_URL",
+            "PAKKETBUILD_PUBLISH",
+            "SOURCE_DATE_EPOCH",
+        }
     }
     env.update(extra_env)
     env["PATH"] = os.pathsep.join([str(venv / "bin"), str(shims), env.get("PATH", "")])
@@ -169,6 +181,8 @@ def clean_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def repository_copy(root: Path) -> Path:
+    """A checkout as CI has it: the files the recipes use, committed once at
+    :data:`COMMIT_TIME` (the recipes date the documents by the last commit)."""
     root.mkdir()
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".pakketbuild-cache")
     for name in COPIED:
@@ -177,6 +191,19 @@ def repository_copy(root: Path) -> Path:
             shutil.copytree(source, root / name, ignore=ignore)
         else:
             shutil.copy2(source, root / name)
+    git = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
+        "GIT_AUTHOR_NAME": "Redactie",
+        "GIT_AUTHOR_EMAIL": "redactie@voorbeeld.nl",
+        "GIT_COMMITTER_NAME": "Redactie",
+        "GIT_COMMITTER_EMAIL": "redactie@voorbeeld.nl",
+        "GIT_AUTHOR_DATE": COMMIT_TIME,
+        "GIT_COMMITTER_DATE": COMMIT_TIME,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "Inhoud"]):
+        subprocess.run(["git", *command], cwd=root, env=git, check=True, capture_output=True)
     return root
 
 
@@ -261,6 +288,15 @@ def test_recipe_passes_and_publishes_the_shipped_content(
     # LibreOffice numbered the Word and ODT contents lists (installed here by make tools)
     assert manifest["versions"]["libreoffice"], run.log
     assert "LibreOffice is not installed" not in run.log
+    # the last commit dates what the content does not: the Atom feed, the covers
+    atom = (published / "feeds/feed.atom").read_text(encoding="utf-8")
+    assert f"<updated>{COMMIT_DATE_ISO}T00:00:00Z</updated>" in atom.split("<entry>")[0]
+    if shutil.which("pdftotext"):
+        pdf = published / "downloads/veiligheidspakket-startende-burgemeesters.pdf"
+        cover = subprocess.run(
+            ["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert COMMIT_DATE_DUTCH in cover
     assert "review-missing" in run.log  # told as a notice, not hidden
     if recipe == "github":
         summary = (root.parent / f"{root.name}-summary.md").read_text(encoding="utf-8")

@@ -21,6 +21,9 @@ INTRO_HEADING = "inleiding"
 CONTENTS = "inhoud"
 """Id of the heading of a document's contents list (PDF)."""
 
+COLOPHON = "colofon"
+"""Id of the colophon's heading in a combined document (PDF, Word, ODT)."""
+
 PAGE_CONTENTS = "_inhoudsopgave"
 """Id of the heading of a pakket page's contents list (web pages; ids of the page itself
 start with ``_`` and so never clash with a heading's)."""

@@ -30,6 +30,7 @@ cache, staging folder, the previous manifest) step by step; the steps themselves
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import shutil
@@ -112,6 +113,11 @@ class BuildOptions:
     base_url: str | None = None
     """The base URL for absolute links (``--base-url`` or ``$PAKKETBUILD_BASE_URL``,
     normalised by :mod:`pakketbuild.baseurl`); None = ``base_url`` in site.yaml."""
+    source_date_epoch: int | None = None
+    """The time of the source revision (``SOURCE_DATE_EPOCH``, read once by the command
+    line: :func:`pakketbuild.sourcedate.from_environment`): its Dutch date is the
+    publication date of the documents whose content gives none. None = no such date
+    (those documents show none); the clock is never read."""
     verbosity: Verbosity = "normal"
     progress: bool | None = None
     """Show a progress bar; None = only when stderr is a terminal."""
@@ -170,6 +176,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     formats = check_formats(options.formats)
     if options.jobs is not None and options.jobs < 1:
         raise UsageError(_("--jobs must be 1 or more"))
+    _source_date(options)  # a bad SOURCE_DATE_EPOCH stops the build before anything else
     reporter = reporter or make_reporter(options.verbosity, options.progress)
     content_root = options.content.resolve()
     out = options.out.resolve()
@@ -198,12 +205,14 @@ def _build(
     tools: dict[str, ToolState],
 ) -> BuildResult:
     """The build inside the lock: a no-op when nothing changed, else a full build."""
+    source_date = _source_date(options)
     inputs = Inputs(
         content=hash_tree(content_root) if content_root.is_dir() else {},
         code=code_fingerprint(),
         formats=formats,
         template=_option_hash(options),
         base_url=options.base_url,
+        source_date=source_date.isoformat() if source_date else None,
         tools={name: state.key for name, state in tools.items()},
     )
     state = cache.load_state()
@@ -218,6 +227,14 @@ def _build(
     if options.rendering is not None:
         options.rendering()
     return _Build(options, reporter, cache, state, inputs, content_root, out, tools).run()
+def _source_date(options: BuildOptions) -> dt.date | None:
+    """The Dutch date of ``options.source_date_epoch`` (checked: a usage error for an
+    instant no revision can have), or None."""
+    if options.source_date_epoch is None:
+        return None
+    from pakketbuild.sourcedate import dutch_date
+
+    return dutch_date(options.source_date_epoch)
 
 
 def _option_hash(options: BuildOptions) -> str | None:
@@ -439,7 +456,9 @@ class _Build:
         try:
             _check_replaceable(self.out)
             inputs = plan.read_inputs(content, self.inputs.formats, self.options)
-            pub = build_publication(content, base_url=self.options.base_url)
+            pub = build_publication(
+                content, base_url=self.options.base_url, source_date=_source_date(self.options)
+            )
             if not self.options.force:  # what the last build of this folder rendered
                 restore_renders(self.cache.load_renders(self.inputs.code))
             self.pub, self.renders_before = pub, shared_mark()

@@ -200,6 +200,11 @@ class Inputs:
     base_url: str | None = None
     """The ``--base-url`` / ``$PAKKETBUILD_BASE_URL`` override (site.yaml's own value is
     content, covered by the ``site`` key); part of every artifact's key."""
+    source_date: str | None = None
+    """The Dutch date of ``SOURCE_DATE_EPOCH`` (ISO, :mod:`pakketbuild.sourcedate`): part
+    of the no-op check, and of the keys of the artifacts that show it (the dependency
+    :data:`pakketbuild.jobkeys.SOURCE_DATE`) only. The date, not the epoch: two commits of
+    the same day give the same files."""
     tools: dict[str, str] = field(default_factory=dict)
     """Format → the key of its outside program (:class:`~pakketbuild.writers.ToolState`:
     which LibreOffice lays out the contents pages, or none); part of the key of the jobs
@@ -214,6 +219,7 @@ class Inputs:
                 "formats": list(self.formats),
                 "template": self.template,
                 "base_url": self.base_url,
+                "source_date": self.source_date,
                 "tools": self.tools,
             }
         )

@@ -127,6 +127,11 @@ def _parser() -> argparse.ArgumentParser:
     build = command(
         "build", _("make the site, the feeds and the PDF, Word and ODT files in exports/")
     )
+    build.epilog = _(
+        "The environment variable SOURCE_DATE_EPOCH (seconds since 1970, the time of the "
+        "last commit: $(git log -1 --format=%ct)) gives the date on the covers of the "
+        "documents whose content names no date; without it they show none."
+    )
     _content_option(build)
     build.add_argument(
         "--out",
@@ -392,11 +397,13 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from pakketbuild import sourcedate
     from pakketbuild.baseurl import from_environment, publishing_diagnostics
     from pakketbuild.freshness import freshness_diagnostics
     from pakketbuild.loader import load_content
 
     from_environment(None)  # a malformed PAKKETBUILD_BASE_URL is an error here too
+    sourcedate.from_environment()  # and so is a malformed SOURCE_DATE_EPOCH
 
     try:
         content = load_content(args.content, processes=cores())
@@ -445,10 +452,12 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from pakketbuild import sourcedate
     from pakketbuild.baseurl import from_environment
     from pakketbuild.build import BuildOptions, build
 
     base_url = from_environment(args.base_url)
+    source_date_epoch = sourcedate.from_environment()  # read once, for the whole build
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     options = BuildOptions(
         content=args.content,
@@ -459,6 +468,7 @@ def _build(args: argparse.Namespace) -> int:
         force=args.force,
         cache_dir=args.cache_dir,
         base_url=base_url,
+        source_date_epoch=source_date_epoch,
         verbosity="quiet" if args.quiet else "verbose" if args.verbose else "normal",
     )
     result = build(options)

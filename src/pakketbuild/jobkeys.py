@@ -8,7 +8,8 @@
   ``view:<view>:<subject>`` for a view's copy.
 * A **dependency key** names content whose change must rebuild a file: ``item:<id>``,
   ``pakket:<id>``, ``site``, ``organisations``, ``organisation:<id>``, ``withdrawn``,
-  ``theme:<id>``, ``theme-file:<id>:<name>`` or ``*`` (everything).
+  ``theme:<id>``, ``theme-file:<id>:<name>``, ``source-date`` (the date of the source
+  revision, ``SOURCE_DATE_EPOCH``, for the files that show it) or ``*`` (everything).
 
 Both are :class:`str` at run time (cheap, and the manifest and cache keys stay as they
 were), but distinct types for mypy: a writer cannot pass a hand-made string where a
@@ -109,6 +110,10 @@ SITE_DEP = Dep("site")
 ORGANISATIONS = Dep("organisations")
 WITHDRAWN_DEP = Dep("withdrawn")
 EVERYTHING = Dep("*")
+SOURCE_DATE = Dep("source-date")
+"""The date of the source revision (:mod:`pakketbuild.sourcedate`): a dependency of the
+files that show it (a document whose content names no date of its own), and of no
+other, so a new commit on another day rebuilds those files only."""
 
 
 def item_dep(item_id: str) -> Dep:
@@ -132,7 +137,7 @@ def deps(keys: Iterable[Dep]) -> tuple[Dep, ...]:
     return tuple(sorted(set(keys)))
 
 
-_PLAIN = frozenset({"site", "organisations", "organisaties", "withdrawn", "*"})
+_PLAIN = frozenset({"site", "organisations", "organisaties", "withdrawn", "source-date", "*"})
 _KINDS = frozenset({"item", "pakket", "organisation", "theme", "theme-file"})
 
 

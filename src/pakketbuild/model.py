@@ -326,6 +326,7 @@ FIELD_LABELS: dict[str, str] = {
     "api_root": "API-adres (eigen GitLab)",
     "review_policy": "Controlebeleid",
     "published": "Eerste publicatie",
+    "license": "Licentie",
 }
 """The Dutch label of every field, by name: the title editors see in the JSON Schema
 (``schema/``, through the models' ``field_title_generator``) and the browser editor's
@@ -569,6 +570,12 @@ class View(_Model):
         description="Optioneel: ids van onderdelen die vooraan in het document van deze "
         "weergave staan, in deze volgorde; de overige volgen in de volgorde van de pakketten.",
     )
+    edition: dt.date | None = Field(
+        default=None,
+        description="Optioneel: datum van deze editie van het document van de weergave "
+        "(JJJJ-MM-DD), op het omslag en in het colofon. Leeg = de datum van de laatste "
+        "wijziging in git (SOURCE_DATE_EPOCH), als de build die kent.",
+    )
 
 
 class ReviewPolicy(StrEnum):
@@ -657,6 +664,11 @@ class SiteConfig(_Model):
         default=None,
         description="Bewerken in de browser (pakketbuild cms): de git-repository waarin de "
         "editor opslaat. Leeg = de editor werkt alleen lokaal via 'pakketbuild serve'.",
+    )
+    license: Line | None = Field(
+        default=None,
+        description="Optioneel: de licentie van de inhoud, zoals die in het colofon van de "
+        "documenten staat, bijvoorbeeld 'CC BY 4.0'. Leeg = er staat geen licentie in.",
     )
 
 

@@ -391,6 +391,10 @@ class Publication:
     """Where this edition lives in the export: ``""`` or ``views/<view-id>/``."""
     views: dict[str, Publication] = field(default_factory=dict)
     """The views of the full edition, by id (empty in a view)."""
+    source_date: dt.date | None = None
+    """The Dutch date of the source revision (``SOURCE_DATE_EPOCH``,
+    :mod:`pakketbuild.sourcedate`): the publication date of what names no date of its
+    own; None when the build was given none."""
     _cuts: dict[Audience, Publication] = field(default_factory=dict, repr=False)
     _first_pakket: dict[str, PubPakket] | None = field(
         default=None, init=False, repr=False, compare=False
@@ -484,6 +488,21 @@ class Publication:
             return None
         return self.site.base_url.rstrip("/") + "/" + path.lstrip("/")
 
+    def item_date(self, item: PubItem) -> dt.date | None:
+        """The date the content gives ``item``: its latest change (``changes:``), else its
+        first publication (``published:``), else the newest edition date of the pakketten
+        that hold it (it was published as part of that edition); None when the content
+        gives none. The Atom entry's ``updated`` and the date of the item's document."""
+        own = item.date_modified or item.date_published
+        if own is not None:
+            return own
+        editions = [
+            p.edition
+            for pid in item.pakket_ids
+            if (p := self.pakketten.get(pid)) is not None and p.edition is not None
+        ]
+        return max(editions, default=None)
+
     def pakket_for(self, item_id: str) -> PubPakket | None:
         """The first pakket (by id) that contains ``item_id``."""
         if self._first_pakket is None:
@@ -495,18 +514,23 @@ class Publication:
         return self._first_pakket.get(item_id)
 
 
-def build_publication(content: Content, *, base_url: str | None = None) -> Publication:
+def build_publication(
+    content: Content, *, base_url: str | None = None, source_date: dt.date | None = None
+) -> Publication:
     """Resolve references and keep what is published: the full edition with its views.
-    ``base_url`` (normalised) replaces site.yaml's ``base_url`` (``build --base-url``)."""
+    ``base_url`` (normalised) replaces site.yaml's ``base_url`` (``build --base-url``);
+    ``source_date`` is the date of the source revision (:attr:`Publication.source_date`)."""
     if base_url is not None:
         content = replace(content, site=content.site.model_copy(update={"base_url": base_url}))
     full = _assemble(content, None, theme=theme_of(content, content.site.theme))
+    full.source_date = source_date
     for view in content.site.views:
         full.views[view.id] = _assemble(
             content,
             view,
             theme=theme_of(content, view.theme),
         )
+        full.views[view.id].source_date = source_date
     return full
 
 

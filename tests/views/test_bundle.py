@@ -50,7 +50,7 @@ def test_the_combined_document_is_titled_with_the_view_and_has_every_item(
         titles = []
         with pdf.open_outline() as outline:
             titles = [str(entry.title) for entry in outline.root]
-    assert titles == ["Inhoud", "Hulp bij bedreiging"]
+    assert titles == ["Inhoud", "Hulp bij bedreiging", "Colofon"]
     # the full edition has no combined document: it has the pakketten
     assert not (views_site / "downloads/raadsleden.pdf").exists()
 

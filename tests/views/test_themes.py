@@ -84,7 +84,14 @@ def test_the_theme_drives_the_pdf(views_site: Path) -> None:
             for element in _struct_elements(pdf.Root.StructTreeRoot)
             if element.get("/S") == "/Figure"
         ]
-    assert alts == [LOGO_ALT]
+    # the cover's logo, and the colophon's QR code to the pakket's page in the view
+    assert sorted(alts) == sorted([LOGO_ALT, "QR-code naar de actuele versie: " + _page(themed)])
+
+
+def _page(document: Path) -> str:
+    """The web address of a view's copy of the pakket of the views scenario."""
+    view = document.parent.parent.name
+    return f"https://voorbeeld.nl/p/views/{view}/pakket/index.html"
 
 
 def _struct_elements(node: pikepdf.Object) -> list[pikepdf.Dictionary]:
@@ -135,8 +142,10 @@ def test_the_odt_cover_carries_the_logo(views_site: Path) -> None:
     assert 'manifest:full-path="Pictures/logo.png" manifest:media-type="image/png"' in manifest
     assert 'xlink:href="Pictures/logo.png"' in content
     assert f"<svg:title>{LOGO_ALT}</svg:title>" in content
-    with zipfile.ZipFile(plain) as package:
-        assert not [n for n in package.namelist() if n.startswith("Pictures/")]
+    with zipfile.ZipFile(plain) as package:  # the colophon's QR code, no logo
+        assert [n for n in package.namelist() if n.startswith("Pictures/")] == [
+            "Pictures/qr-code.png"
+        ]
 
 
 def test_the_themes_bundled_font_is_embedded_in_word_and_odt_under_its_name(

@@ -19,6 +19,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import RGBColor
+from lxml import etree
 
 from pakketbuild.build import BuildOptions, build
 from pakketbuild.diagnostics import ContentError, PakketbuildError
@@ -233,12 +234,17 @@ def test_toc_field_is_filled_in_and_word_asks_nothing_on_opening(
     )
     document = open_docx(scenario[PAKKET])
     entries = [p.text.split("\t")[0] for p in document.paragraphs if p.style.name == "toc 1"]
-    assert entries == ["Inleiding", "Stappenplan voor de test", "Tweede onderdeel met eigen lijst"]
+    assert entries == [
+        "Inleiding",
+        "Stappenplan voor de test",
+        "Tweede onderdeel met eigen lijst",
+        "Colofon",
+    ]
     kinds = re.findall(r'w:fldCharType="(\w+)"', xml)
     if office_pages.find() == office_pages.Missing(bridge=False):  # titles only
         assert kinds == ["begin", "separate", "end"]
     else:  # the TOC field, and in it a PAGEREF field per entry (see test_contents_pages)
-        assert kinds == ["begin", "separate", *["begin", "separate", "end"] * 3, "end"]
+        assert kinds == ["begin", "separate", *["begin", "separate", "end"] * 4, "end"]
     for data in [*scenario.values(), *(p.read_bytes() for p in real.rglob("*.docx"))]:
         settings = part(data, "word/settings.xml")
         assert "updateFields" not in settings  # no question about updating fields
@@ -421,6 +427,56 @@ def test_a_bare_template_gets_the_missing_styles_and_numbering(tmp_path: Path) -
                          ("Opnieuw één", 1), ("Opnieuw twee", 2)]  # fmt: skip
     assert document.styles["List Number"].element.pPr.numPr is not None
     assert "word/numbering.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+
+
+SETTINGS_NS = {
+    W[1:-1],
+    "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "http://schemas.openxmlformats.org/schemaLibrary/2006/main",
+}
+
+
+def _settings(data: bytes) -> etree._Element:
+    return etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/settings.xml"))
+
+
+def _compatibility_mode(settings: etree._Element) -> list[str]:
+    return [
+        setting.get(qn("w:val"))
+        for setting in settings.iter(qn("w:compatSetting"))
+        if setting.get(qn("w:name")) == "compatibilityMode"
+    ]
+
+
+def test_word_opens_without_compatibility_mode_and_with_dutch_separators(
+    scenario: dict[str, bytes], real: Path, tmp_path: Path
+) -> None:
+    """compatibilityMode 15 (Word 2013 and later: no "[Compatibiliteitsmodus]" in the
+    title bar; python-docx's template says 14), the Dutch decimal comma and list
+    separator, in schema order (the separators are the last elements of CT_Settings,
+    before the w14 extensions), for the house template and a reference template alike."""
+    bare = docx.Document()  # a reference template without w:compat or separators
+    settings = bare.settings.element
+    for tag in ("w:compat", "w:decimalSymbol", "w:listSeparator"):
+        for element in settings.findall(qn(tag)):
+            settings.remove(element)
+    buffer = io.BytesIO()
+    bare.save(buffer)
+    datas = [
+        *scenario.values(),
+        *(p.read_bytes() for p in real.rglob("*.docx")),
+        render_all(DocxWriter(), SCENARIO, make_template(tmp_path).read_bytes())[PAKKET],
+        render_all(DocxWriter(), SCENARIO, buffer.getvalue())[PAKKET],
+    ]
+    for data in datas:
+        settings = _settings(data)
+        assert _compatibility_mode(settings) == ["15"]
+        assert settings.find(qn("w:decimalSymbol")).get(qn("w:val")) == ","
+        assert settings.find(qn("w:listSeparator")).get(qn("w:val")) == ";"
+        tags = [etree.QName(child).localname for child in settings]
+        assert tags.index("compat") < tags.index("decimalSymbol") < tags.index("listSeparator")
+        after = list(settings)[tags.index("listSeparator") + 1 :]
+        assert all(etree.QName(element).namespace not in SETTINGS_NS for element in after)
 
 
 def test_a_broken_template_is_a_clear_error() -> None:

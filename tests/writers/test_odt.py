@@ -164,14 +164,15 @@ def test_headings_have_outline_levels_and_heading_styles(scenario: dict[str, Pat
         style = heading.get(q("text:style-name"))
         # Heading N itself, or a style based on it (Heading 1 that starts a page)
         assert f"Heading_20_{level}" in (style, parents.get(style)), style
-    # the first heading after the contents starts a page; the others do not
+    # the first heading after the contents and the colophon start a page; no other does
     first = [h.get(q("text:style-name")) for h in headings]
-    assert first[0] == "Heading_20_1_20_New_20_Page"
-    assert "Heading_20_1_20_New_20_Page" not in first[1:]
+    assert first[0] == first[-1] == "Heading_20_1_20_New_20_Page"
+    assert "Heading_20_1_20_New_20_Page" not in first[1:-1]
     assert [text_of(h) for h in headings if h.get(q("text:outline-level")) == "1"] == [
         "Inleiding",
         "Stappenplan voor de test",
         "Tweede onderdeel met eigen lijst",
+        "Colofon",
     ]
     styles = part(scenario[PAKKET], "styles.xml")
     outline = {

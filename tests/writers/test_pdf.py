@@ -14,11 +14,12 @@ from typing import Any
 import pikepdf
 import pytest
 
+from pakketbuild import anchors
 from pakketbuild.build import BuildOptions, build
 from pakketbuild.publication import Publication
 from pakketbuild.writers import BuildContext
 from pakketbuild.writers.fetcher import ConfinedFetcher
-from pakketbuild.writers.pdf import PdfWriter, document_html, laid_out
+from pakketbuild.writers.pdf import PdfWriter, document_html, laid_out, link_descriptions
 from tests import clients
 from tests.writers.document_tools import (
     DATA,
@@ -338,7 +339,7 @@ def test_one_bookmark_per_item_on_its_page(scenario: dict[str, Path], real: Path
         (pakket,) = pub.pakketten.values()
         entries = outline(path)
         top = [title for depth, title, _ in entries if depth == 1]
-        assert top == ["Inhoud", "Inleiding", *(item.title for item in pakket.items)]
+        assert top == ["Inhoud", "Inleiding", *(item.title for item in pakket.items), "Colofon"]
         pages = page_texts(path)
         for depth, title, number in entries:
             assert number >= 1, title
@@ -472,9 +473,9 @@ def test_contacts_are_labelled_blocks_whose_addresses_never_break(
 def test_contents_entries_are_links(scenario: dict[str, Path], real: Path) -> None:
     """One internal link per contents entry on the contents page (WeasyPrint writes none
     for a link inside a flex item, so the entries must not be flex rows)."""
-    cases = {
-        scenario[PAKKET]: 3,
-        real / "downloads/veiligheidspakket-startende-burgemeesters.pdf": 8,
+    cases = {  # the intro, the items and the colophon
+        scenario[PAKKET]: 4,
+        real / "downloads/veiligheidspakket-startende-burgemeesters.pdf": 9,
     }
     for path, entries in cases.items():
         pdf = pikepdf.open(path)
@@ -484,6 +485,62 @@ def test_contents_entries_are_links(scenario: dict[str, Path], real: Path) -> No
             if a.Subtype == "/Link" and ("/Dest" in a or a.get("/A", {}).get("/S") == "/GoTo")
         ]
         assert len(internal) == entries, path.name
+
+
+def link_annotations(path: Path) -> list[tuple[str, str]]:
+    """(``/Contents``, target) of every link annotation: the named destination of a link
+    inside the document, the URI of any other."""
+    found = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for annot in page.get("/Annots", []):
+                if annot.get("/Subtype") != "/Link":
+                    continue
+                target = annot.get("/Dest") or annot.get("/A", {}).get("/URI")
+                found.append((str(annot.get("/Contents", "")), str(target)))
+    return found
+
+
+def test_every_link_describes_itself(scenario: dict[str, Path], real: Path) -> None:
+    """PDF/UA-1 7.18.5: each link annotation's ``/Contents`` describes the link ("Bel
+    070-3738314", "Mail naar …", "Naar Woningscan", "Naar https://…") instead of the
+    internal id or ``tel:+31…`` WeasyPrint writes. A link inside the document is named
+    by the heading it leads to."""
+    pdfs = [*scenario.values(), *real_pdfs(real)]
+    links = {path: link_annotations(path) for path in pdfs}
+    assert sum(map(len, links.values())) > 30
+    for path, found in links.items():
+        for contents, target in found:
+            assert contents and contents != target, (path.name, target)
+            assert "tel:" not in contents and "item-" not in contents, (path.name, contents)
+            if target.startswith("tel:"):
+                assert re.fullmatch(r"Bel 0[0-9 -]{9,}", contents), contents
+            elif target.startswith("mailto:"):
+                assert contents == f"Mail naar {target[7:]}", contents
+            else:
+                assert contents.startswith("Naar ") and len(contents) > 5, contents
+    pakket = links[real / "downloads/veiligheidspakket-startende-burgemeesters.pdf"]
+    assert ("Bel 070-3738314", "tel:+31703738314") in pakket
+    assert ("Naar Woningscan", "item-woningscan") in pakket
+    assert ("Naar Colofon", anchors.COLOPHON) in pakket
+    steps = links[scenario[STEPS_ITEM]]
+    assert ("Mail naar meldpunt@testnetwerk.example.nl",
+            "mailto:meldpunt@testnetwerk.example.nl") in steps  # fmt: skip
+
+
+def test_link_descriptions_come_from_the_html_the_outline_made() -> None:
+    html = (
+        '<h2 id="item-a">Woningscan</h2><a href="#item-a">hier</a>'
+        '<a href="tel:+31703738314">070\u20113738314</a>'
+        '<a href="mailto:a@b.nl">a@b.nl</a>'
+        '<a href="https://x.nl/a?b=1&amp;c=2"><span>https://x.nl/</span>a</a>'
+    )
+    assert dict(link_descriptions(html)) == {
+        "item-a": "Naar Woningscan",
+        "tel:+31703738314": "Bel 070-3738314",
+        "mailto:a@b.nl": "Mail naar a@b.nl",
+        "https://x.nl/a?b=1&c=2": "Naar https://x.nl/a",
+    }
 
 
 def test_body_lines_are_at_most_about_75_characters_and_hyphenated(real: Path) -> None:

@@ -4,9 +4,10 @@ A cache key is a hash over pakketbuild's code, templates and fonts, the build's 
 the job itself, the format's extra inputs (:meth:`~pakketbuild.writers.Writer.read_input`),
 the outside program that helps render it (:meth:`~pakketbuild.writers.Writer.uses_tool`:
 which LibreOffice, or none) and the bytes of the content files the job shows
-(``Job.deps``, hashed by :class:`DepHasher`). Planning checks what writers promise: paths
-inside the tree and unique, subjects unique, dependency keys that content can have
-(:func:`pakketbuild.jobkeys.check_dep`).
+(``Job.deps``, hashed by :class:`DepHasher`; the dependency ``source-date`` stands for the
+date of ``SOURCE_DATE_EPOCH``, so only the jobs that show that date depend on it).
+Planning checks what writers promise: paths inside the tree and unique, subjects unique,
+dependency keys that content can have (:func:`pakketbuild.jobkeys.check_dep`).
 """
 
 from __future__ import annotations
@@ -97,6 +98,8 @@ class DepHasher:
         organisations = self._file(content.root / ORGANISATIONS_FILE)
         if key == "*":
             return self.inputs.everything
+        if key == "source-date":
+            return self.inputs.source_date or "absent"
         if key in ("organisations", "organisaties") or key.startswith("organisation:"):
             return organisations
         if key not in content.sources:

@@ -11,6 +11,7 @@ the public :meth:`Staging.place_rendered <pakketbuild.engine.staging.Staging.pla
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import signal
@@ -119,8 +120,9 @@ _STATE: _State | None = None
 Placed = tuple[list[tuple[int, str, Record]], "Shared"]
 """What a helper reports: (index in the plan, "written"/"reused", record) per job, and
 what it derived (rendered Markdown, feed entries) for the build process to take over."""
-_Spec = tuple[Path, dict[str, bytes], tuple[str, ...]]
-"""What a worker needs to load the content itself ("spawn" platforms)."""
+_Spec = tuple[Path, dict[str, bytes], tuple[str, ...], str | None, dt.date | None]
+"""What a worker needs to load the content itself ("spawn" platforms): the content
+folder, the formats' extra inputs, the formats, the base URL and the source date."""
 
 
 def _worker_init(spec: _Spec | None, parent: int) -> None:
@@ -133,8 +135,8 @@ def _worker_init(spec: _Spec | None, parent: int) -> None:
         from pakketbuild.loader import load_content
         from pakketbuild.publication import build_publication
 
-        root, inputs, formats = spec
-        pub = build_publication(load_content(root))
+        root, inputs, formats, base_url, source_date = spec
+        pub = build_publication(load_content(root), base_url=base_url, source_date=source_date)
         ctx = BuildContext(formats=formats, inputs=inputs)
         _STATE = _State(pub, ctx, {name: get_writer(name) for name in formats})
 
@@ -200,7 +202,7 @@ class Pool:
             _STATE = _State(pub, ctx, writers, staging, plan)
         else:  # pragma: no cover - not Linux
             context = multiprocessing.get_context()
-            spec = (root, dict(ctx.inputs), ctx.formats)
+            spec = (root, dict(ctx.inputs), ctx.formats, pub.site.base_url, pub.source_date)
         self.processes = processes
         if log := os.environ.get(MEMORY_LOG):
             _log_memory(log, f"(build process, starting {processes} workers)")

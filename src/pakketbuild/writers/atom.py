@@ -16,7 +16,9 @@ the build clock, so the bytes stay the same between builds), in this order:
    explicit, machine-readable "unknown" (the value itself is not a real date).
 
 The feed's ``updated`` is the newest of those entry and tombstone dates; when none is
-known, the same value with the same category on the feed.
+known, the date of the source revision (``SOURCE_DATE_EPOCH``, the day the content was
+fixed: the date on the covers of the documents, :mod:`pakketbuild.sourcedate`); without
+that, the 1970 value with the same category on the feed.
 
 The feed links to ``api/v1/withdrawn.json`` (``rel="related"``), the complete list of
 withdrawn items.
@@ -32,7 +34,8 @@ import datetime as dt
 import posixpath
 from xml.sax.saxutils import escape, quoteattr
 
-from pakketbuild import labels, mediatypes
+from pakketbuild import jobkeys, labels, mediatypes
+from pakketbuild.jobkeys import Dep
 from pakketbuild.model import Audience
 from pakketbuild.publication import PubItem, Publication, Tombstone
 from pakketbuild.writers import BuildContext, api_builders, urls
@@ -51,16 +54,32 @@ UNKNOWN_DATE_CATEGORY = (
 
 
 def entry_date(pub: Publication, item: PubItem) -> dt.date | None:
-    """The date an entry's ``updated`` shows (see the module docstring), or None."""
-    own = item.date_modified or item.date_published
-    if own is not None:
-        return own
-    editions = [
-        p.edition
-        for pid in item.pakket_ids
-        if (p := pub.pakketten.get(pid)) is not None and p.edition is not None
-    ]
-    return max(editions, default=None)
+    """The date an entry's ``updated`` shows (see the module docstring), or None: the
+    date the content gives the item (:meth:`Publication.item_date`), the same as its
+    document's."""
+    return pub.item_date(item)
+
+
+def _feed_stones(pub: Publication, audience: Audience | None) -> list[Tombstone]:
+    return [s for s in pub.withdrawn.values() if audience is None or audience in s.audiences]
+
+
+def content_date(pub: Publication, audience: Audience | None) -> dt.date | None:
+    """The newest date the content gives the feed's entries and tombstones, or None."""
+    dates = [d for i in feed_items(pub, audience) if (d := entry_date(pub, i)) is not None]
+    dates += [s.date for s in _feed_stones(pub, audience) if s.date]
+    return max(dates, default=None)
+
+
+def feed_date(pub: Publication, audience: Audience | None) -> dt.date | None:
+    """The feed's ``updated``: :func:`content_date`, else the date of the source revision
+    (the day the feed's content was fixed), else None."""
+    return content_date(pub, audience) or pub.source_date
+
+
+def date_deps(pub: Publication, audience: Audience | None) -> tuple[Dep, ...]:
+    """The source date as a dependency of a feed that shows it (its content gives no date)."""
+    return () if content_date(pub, audience) is not None else (jobkeys.SOURCE_DATE,)
 
 
 def atom_date(value: dt.date | None) -> str:
@@ -83,10 +102,8 @@ def build_atom(pub: Publication, ctx: BuildContext, audience: Audience | None) -
         return pub.absolute_url(target) or urls.relative(path, target)
 
     items = feed_items(pub, audience)
-    stones = [s for s in pub.withdrawn.values() if audience is None or audience in s.audiences]
-    dates = [d for i in items if (d := entry_date(pub, i)) is not None]
-    dates += [s.date for s in stones if s.date]
-    newest = max(dates, default=None)
+    stones = _feed_stones(pub, audience)
+    newest = feed_date(pub, audience)
     publisher = pub.organisations.get(pub.site.publisher) if pub.site.publisher else None
     if audience is None:
         subtitle = "Alle gepubliceerde onderdelen."

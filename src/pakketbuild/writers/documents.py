@@ -3,9 +3,12 @@
 Every format makes one document per pakket (``downloads/<pakket-id>.<ext>``) and one per
 published item (``downloads/items/<item-id>.<ext>``) from the same outline
 (:func:`pakketbuild.writers.outline.document`: the parts, their order, labels and
-metadata); only the rendering differs. In a view's edition there is one more: the view's combined
-document (``downloads/<view-id>.<ext>``, subject ``bundle:<view-id>``), rendered like a
-pakket (see :func:`view_bundle`). Nothing here imports WeasyPrint or python-docx.
+metadata); only the rendering differs. In a view's edition there is one more: the view's
+combined document (``downloads/<view-id>.<ext>``, subject ``bundle:<view-id>``), rendered
+like a pakket (see :func:`view_bundle`). A document whose content gives no date shows the
+date of the source revision, so its job depends on that date
+(:func:`pakketbuild.writers.outline.date_deps`). Nothing here imports WeasyPrint or
+python-docx.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 from pakketbuild import jobkeys
 from pakketbuild.model import Organisation, Pakket
 from pakketbuild.publication import PubItem, Publication, PubPakket
-from pakketbuild.writers import BuildContext, Format, Job, Writer, for_each_edition, urls
+from pakketbuild.writers import BuildContext, Format, Job, Writer, for_each_edition, outline, urls
 
 
 class DocumentWriter(Writer):
@@ -44,6 +47,7 @@ def document_jobs(pub: Publication, fmt: Format) -> list[Job]:
     ext, media_type = fmt.extension, fmt.media_type
     jobs = []
     if pub.view is not None and pub.items:
+        bundle = view_bundle(pub)
         jobs.append(
             Job(
                 path=urls.view_download(pub.view.id, ext),
@@ -55,6 +59,7 @@ def document_jobs(pub: Publication, fmt: Format) -> list[Job]:
                     *(jobkeys.item_dep(item_id) for item_id in pub.items),
                     jobkeys.ORGANISATIONS,
                     jobkeys.SITE_DEP,
+                    *outline.date_deps(pub, bundle),
                 ),
             )
         )
@@ -69,6 +74,7 @@ def document_jobs(pub: Publication, fmt: Format) -> list[Job]:
                 *(jobkeys.item_dep(item.id) for item in pakket.items),
                 jobkeys.ORGANISATIONS,
                 jobkeys.SITE_DEP,
+                *outline.date_deps(pub, pakket),
             ),
         )
         for pakket in pub.pakketten.values()
@@ -84,6 +90,7 @@ def document_jobs(pub: Publication, fmt: Format) -> list[Job]:
                 jobkeys.ORGANISATIONS,
                 jobkeys.SITE_DEP,
                 *(jobkeys.pakket_dep(pid) for pid in item.pakket_ids),
+                *outline.date_deps(pub, item),
             ),
         )
         for item in pub.items.values()
@@ -122,9 +129,9 @@ def view_order(pub: Publication) -> list[PubItem]:
 
 
 def view_bundle(pub: Publication) -> PubPakket:
-    """A view's combined document as a pakket: the view's title and audiences, its items
-    in :func:`view_order`, no intro (the view has none), published by the site's publisher
-    (else the first pakket's)."""
+    """A view's combined document as a pakket: the view's title, audiences and edition
+    date, its items in :func:`view_order`, no intro (the view has none), published by the
+    site's publisher (else the first pakket's)."""
     view = pub.view
     assert view is not None
     if pub.site.publisher and pub.site.publisher in pub.organisations:
@@ -141,7 +148,7 @@ def view_bundle(pub: Publication) -> PubPakket:
         items=[item.id for item in items],
         audiences=list(view.audiences),
         publisher=publisher.id,
-        edition=None,
+        edition=view.edition,
         editions=[],
     )
     return PubPakket(pakket=pakket, items=tuple(items), publisher=publisher)

@@ -231,12 +231,14 @@ class _Builder:
     def visit_section(self, section: outline.Section) -> None:
         from pakketbuild.writers.docx_markdown import bookmark_name
 
+        if section.new_page:
+            self._page_break()
         style = "Title" if section.level == 1 else f"Heading {section.level - 1}"
         heading = self.document.add_paragraph(section.heading, style=style)
         if section.anchor:
             self.state.bookmark(heading, bookmark_name(section.anchor))
-        if section.subtitle:
-            self._subtitle(section.subtitle)
+        for line in section.subtitles:
+            self._subtitle(line)
         for block in section.blocks:
             outline.dispatch(self, block)
 
@@ -309,7 +311,45 @@ class _Builder:
             if entry.note:
                 paragraph.add_run(f" {entry.note}")
 
+    def visit_colophon(self, colophon: outline.Colophon) -> None:
+        """One Normal paragraph per line (the label in Strong, the web address a link),
+        then the QR code as a picture with its text alternative."""
+        from docx.shared import Mm
+
+        from pakketbuild.writers import qr
+        from pakketbuild.writers.docx_markdown import add_hyperlink, add_run
+
+        strong = self.state.style("Strong")
+        hyperlink = self.state.style("Hyperlink")
+        for line in colophon.lines:
+            paragraph = self.document.add_paragraph(style="Normal")
+            add_run(paragraph._p, f"{line.label}: ", strong)
+            if line.href:
+                add_run(add_hyperlink(paragraph, url=line.href), line.text, hyperlink)
+            else:
+                add_run(paragraph._p, line.text, None)
+        if colophon.qr_code is not None:
+            code = colophon.qr_code
+            shape = self.document.add_picture(io.BytesIO(qr.png(code.url)), width=Mm(qr.SIZE_MM))
+            doc_pr = shape._inline.docPr
+            doc_pr.set("descr", code.alt)
+            doc_pr.set("title", code.alt)
+
     # -- pieces -----------------------------------------------------------------------------
+
+    def _page_break(self) -> None:
+        """What follows starts a page: a page break at the end of the last paragraph (a
+        paragraph of its own after a table), not a pageBreakBefore on the heading, which
+        would be direct formatting."""
+        from docx.enum.text import WD_BREAK
+        from docx.text.paragraph import Paragraph
+
+        body = self.document.element.body
+        last = next((e for e in reversed(body) if e.tag != _qn("w:sectPr")), None)
+        if last is not None and last.tag == _qn("w:p"):
+            Paragraph(last, self.document._body).add_run().add_break(WD_BREAK.PAGE)
+        else:
+            self.document.add_paragraph(style="Normal").add_run().add_break(WD_BREAK.PAGE)
 
     def _subtitle(self, text: str) -> Any:
         return self.document.add_paragraph(text, style="Subtitle")

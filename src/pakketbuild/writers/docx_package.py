@@ -105,7 +105,21 @@ _SETTINGS_AFTER_UPDATE_FIELDS = (
 """Elements that follow ``w:updateFields`` in CT_Settings (schema order matters to Word)."""
 
 
+WORD_NS = "http://schemas.microsoft.com/office/word"
+"""The ``w:uri`` of Word's own compatibility settings."""
+COMPATIBILITY_MODE = "15"
+"""Word 2013 and later: no "compatibility mode" in the title bar, every feature of the
+current layout engine. python-docx's default template says 14 (Word 2010)."""
+DECIMAL_SYMBOL = ","
+LIST_SEPARATOR = ";"
+"""The Dutch separators (Word's defaults for nl-NL): fields that compute numbers and
+lists in the document (=SUM(…), a table formula) read them."""
+
+
 def tidy_settings(document: Any, language: str, *, update_fields: bool) -> None:
+    """Settings that describe this document: the template's leftovers removed, the theme
+    font language, no field update on opening (unless asked), Word 2013 compatibility
+    (:data:`COMPATIBILITY_MODE`) and the Dutch separators."""
     from docx.oxml import OxmlElement
 
     settings = document.settings.element
@@ -138,6 +152,82 @@ def tidy_settings(document: Any, language: str, *, update_fields: bool) -> None:
             following.addprevious(update)
         else:
             settings.append(update)
+    _compatibility_mode(settings)
+    _separators(settings)
+
+
+def _compatibility_mode(settings: Any) -> None:
+    """``compatibilityMode`` 15 in ``w:compat`` (made where the template has none)."""
+    from docx.oxml import OxmlElement
+
+    compat = settings.find(_qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        following = _SETTINGS_AFTER_UPDATE_FIELDS.index("w:compat") + 1
+        _insert_before(settings, compat, _SETTINGS_AFTER_UPDATE_FIELDS[following:])
+    mode = next(
+        (
+            setting
+            for setting in compat.findall(_qn("w:compatSetting"))
+            if setting.get(_qn("w:name")) == "compatibilityMode"
+            and setting.get(_qn("w:uri")) == WORD_NS
+        ),
+        None,
+    )
+    if mode is None:
+        mode = OxmlElement("w:compatSetting")
+        mode.set(_qn("w:name"), "compatibilityMode")
+        mode.set(_qn("w:uri"), WORD_NS)
+        compat.append(mode)
+    mode.set(_qn("w:val"), COMPATIBILITY_MODE)
+
+
+def _separators(settings: Any) -> None:
+    """``w:decimalSymbol`` and ``w:listSeparator``, the last two elements of CT_Settings
+    (before the extensions of later Word versions, ``w14:``, ``w15:`` …)."""
+    from docx.oxml import OxmlElement
+
+    following: Any = None
+    for tag, value in (("w:listSeparator", LIST_SEPARATOR), ("w:decimalSymbol", DECIMAL_SYMBOL)):
+        element = settings.find(_qn(tag))
+        if element is None:
+            element = OxmlElement(tag)
+            if following is not None:
+                following.addprevious(element)
+            else:
+                extension = next(
+                    (child for child in settings if not str(child.tag).startswith(_SETTINGS_NS)),
+                    None,
+                )
+                if extension is not None:
+                    extension.addprevious(element)
+                else:
+                    settings.append(element)
+        element.set(_qn("w:val"), value)
+        following = element
+
+
+_SETTINGS_NS = tuple(
+    "{" + uri + "}"
+    for uri in (
+        "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        "http://schemas.openxmlformats.org/officeDocument/2006/math",
+        "http://schemas.openxmlformats.org/schemaLibrary/2006/main",
+    )
+)
+"""The namespaces of CT_Settings itself (``w:``, ``m:mathPr``, ``sl:schemaLibrary``); the
+elements of any other (``w14:``, ``w15:`` …) are extensions that follow them."""
+
+
+def _insert_before(settings: Any, element: Any, successors: tuple[str, ...]) -> None:
+    """Put ``element`` before the first of ``successors`` the settings hold (schema order)."""
+    following = next(
+        (found for tag in successors if (found := settings.find(_qn(tag))) is not None), None
+    )
+    if following is not None:
+        following.addprevious(element)
+    else:
+        settings.append(element)
 
 
 def drop_leftovers(document: Any, *, default_template: bool) -> None:

@@ -4,10 +4,13 @@ WeasyPrint's default fetcher reads any URL it is given: ``http(s)`` on the netwo
 any ``file:`` on the machine (``<link rel=attachment href=file:///etc/passwd>`` would be
 embedded in the PDF). :class:`ConfinedFetcher` serves only
 
-* files of the package's own ``assets/`` folder (fonts, the PDF stylesheet), and
+* files of the package's own ``assets/`` folder (fonts, the PDF stylesheet),
 * regular files inside the content folder (``file:`` URLs, or ``pakketbuild-content:``
   URLs relative to it, which the PDF's HTML uses so its bytes do not depend on where
-  the folder is: :func:`pakketbuild.confine.content_url`),
+  the folder is: :func:`pakketbuild.confine.content_url`), and
+* ``data:`` URLs of an SVG, PNG or JPEG image in base64 (the colophon's QR code, made by
+  the writer: such a URL carries its bytes and reads nothing; the content cannot place
+  one, as Markdown images and raw HTML are refused),
 
 after resolving symbolic links, and refuses everything else with a
 :class:`~pakketbuild.diagnostics.ContentError` that names the content file the PDF was
@@ -19,6 +22,7 @@ weasyprint is imported here, so only the PDF writer imports this module.
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import unquote, urlsplit
@@ -40,6 +44,8 @@ from pakketbuild.diagnostics import ContentError, Diagnostic, Severity
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 """The package's own assets folder."""
+_DATA_MEDIA_TYPES = frozenset({mediatypes.SVG, mediatypes.PNG, mediatypes.JPEG})
+"""What a ``data:`` URL may hold: an image."""
 
 
 class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
@@ -57,10 +63,28 @@ class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
 
     # WeasyPrint calls fetch() for stylesheets, fonts, images and attachments alike.
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url[:5].lower() == "data:":
+            data, media_type = self._data(url)
+            return URLFetcherResponse(url, data, {"Content-Type": media_type})
         path = self.resolve(url)
         data = path.read_bytes()
         headers = {"Content-Type": mediatypes.of_name(path.name)}
         return URLFetcherResponse(path.as_uri(), data, headers)
+
+    def _data(self, url: str) -> tuple[bytes, str]:
+        """The bytes and media type of a ``data:`` URL of an image in base64."""
+        header, comma, payload = url[5:].partition(",")
+        media_type, _, encoding = header.partition(";")
+        if comma and encoding == "base64" and media_type in _DATA_MEDIA_TYPES:
+            try:
+                return base64.b64decode(payload, validate=True), media_type
+            except ValueError:
+                pass
+        self._refuse(
+            "remote-resource",
+            f"the PDF would load '{_short(url)}'; only images made by pakketbuild can be "
+            "given inline",
+        )
 
     def resolve(self, url: str) -> Path:
         """The local file ``url`` stands for, or a :class:`ContentError` saying why not."""

@@ -39,6 +39,7 @@ from pakketbuild.writers import (
 )
 from pakketbuild.writers import api_models as api
 from pakketbuild.writers.atom import ATOM_MEDIA_TYPE, atom_entry, build_atom
+from pakketbuild.writers.atom import date_deps as atom_date_deps
 from pakketbuild.writers.feeds import JSON_MEDIA_TYPE, feed_item, feed_items, newest_first
 
 FEED_MEDIA_TYPE = mediatypes.FEED
@@ -174,7 +175,13 @@ class JsonWriter(Writer):
                 "json",
                 jobkeys.ATOM,
                 ATOM_MEDIA_TYPE,
-                _deps(jobkeys.SITE_DEP, jobkeys.WITHDRAWN_DEP, *feed_keys, *stones),
+                _deps(
+                    jobkeys.SITE_DEP,
+                    jobkeys.WITHDRAWN_DEP,
+                    *feed_keys,
+                    *stones,
+                    *atom_date_deps(pub, None),
+                ),
             )
         )
         for audience in pub.audiences:
@@ -196,7 +203,13 @@ class JsonWriter(Writer):
                     "json",
                     jobkeys.atom(audience.value),
                     ATOM_MEDIA_TYPE,
-                    _deps(jobkeys.SITE_DEP, jobkeys.WITHDRAWN_DEP, *keys, *stones),
+                    _deps(
+                        jobkeys.SITE_DEP,
+                        jobkeys.WITHDRAWN_DEP,
+                        *keys,
+                        *stones,
+                        *atom_date_deps(pub, audience),
+                    ),
                 )
             )
         return jobs

@@ -234,20 +234,26 @@ class _Builder:
     def _logo(self, path: Path, alt: str) -> Any:
         """The logo as an image in the package (``Pictures/``), 2 cm high, its text
         alternative as the frame's title (what a screen reader announces)."""
+        data = path.read_bytes()
+        name = f"Pictures/logo{path.suffix.lower()}"
+        return self._image(data, name, mediatypes.of_name(path.name), "Logo", alt, 2.0)
+
+    def _image(
+        self, data: bytes, name: str, media_type: str, frame_name: str, alt: str, height_cm: float
+    ) -> Any:
+        """An image of the package (``name`` in ``Pictures/``) in a frame ``height_cm``
+        high, its text alternative as the frame's title (what a screen reader announces)."""
         from PIL import Image
 
-        data = path.read_bytes()
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
-        media_type = mediatypes.of_name(path.name)
-        name = f"Pictures/logo{path.suffix.lower()}"
         self.files[name] = (data, media_type)
         frame = _element(
             "draw:frame",
-            draw_name="Logo",
+            draw_name=frame_name,
             text_anchor_type="as-char",
-            svg_width=f"{2.0 * width / max(height, 1):.3f}cm",
-            svg_height="2cm",
+            svg_width=f"{height_cm * width / max(height, 1):.3f}cm",
+            svg_height=f"{height_cm:g}cm",
         )
         frame.append(
             _element(
@@ -272,6 +278,8 @@ class _Builder:
         self.new_page = True
 
     def visit_section(self, section: outline.Section) -> None:
+        if section.new_page:
+            self.new_page = True
         if section.level == 1:
             title = self.add(_paragraph("Title"))
             if section.anchor:
@@ -282,8 +290,8 @@ class _Builder:
             style = HEADING_NEW_PAGE if self.new_page and level == 1 else None
             self.new_page = False
             self.add(_heading(level, section.heading, section.anchor, style))
-        if section.subtitle:
-            self.add(_paragraph("Subtitle", section.subtitle))
+        for line in section.subtitles:
+            self.add(_paragraph("Subtitle", line))
         for block in section.blocks:
             outline.dispatch(self, block)
 
@@ -341,6 +349,26 @@ class _Builder:
             entry = _element("text:list-item")
             entry.append(paragraph)
             element.append(entry)
+
+
+    def visit_colophon(self, colophon: outline.Colophon) -> None:
+        """One *Text body* paragraph per line (the label in *Strong Emphasis*, the web
+        address a link), then the QR code as a picture with its text alternative."""
+        from pakketbuild.writers import qr
+
+        for line in colophon.lines:
+            paragraph = _paragraph(BODY)
+            paragraph.append(_span("Strong_20_Emphasis", f"{line.label}:"))
+            paragraph.append(" ")
+            paragraph.append(_link(line.href, line.text) if line.href else line.text)
+            self.add(paragraph)
+        if colophon.qr_code is not None:
+            code = colophon.qr_code
+            image = self._image(
+                qr.png(code.url), "Pictures/qr-code.png", mediatypes.PNG, "QR-code", code.alt,
+                qr.SIZE_MM / 10,
+            )  # fmt: skip
+            self.add(_paragraph(BODY)).append(image)
 
 
 def contents_index(title_text: str, entries: list[tuple[str, str]]) -> Any:

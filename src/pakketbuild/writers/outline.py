@@ -4,13 +4,13 @@ Every document (an item's, a pakket's, a view's combined document) and every ite
 pakket page is built here as one :class:`Outline`: an ordered tree of typed blocks
 (:class:`Cover`, :class:`Contents`, :class:`Section` with its heading, level and anchor,
 :class:`Facts`, :class:`Lead`, :class:`Body`, :class:`Steps`, :class:`Contacts`,
-:class:`Links`, :class:`Changes`, :class:`PageLink`). The Dutch labels, the order of the
-blocks, the heading levels and the anchors are decided here and nowhere else; a writer
-renders the tree with one rule per block kind (:attr:`Block.kind`) — the HTML and PDF
-templates with one macro per kind, Word and ODT with one ``visit_<kind>`` method each
-(:func:`dispatch`) — and decides only how a block *looks*. This is pandoc's AST and
-docutils' doctree at the size of this project: a new field is added to the blocks here
-once, and a new format renders the blocks it knows.
+:class:`Links`, :class:`Colophon`, :class:`Changes`, :class:`PageLink`). The Dutch
+labels, the order of the blocks, the heading levels and the anchors are decided here and
+nowhere else; a writer renders the tree with one rule per block kind
+(:attr:`Block.kind`) — the HTML and PDF templates with one macro per kind, Word and ODT
+with one ``visit_<kind>`` method each (:func:`dispatch`) — and decides only how a block
+*looks*. This is pandoc's AST and docutils' doctree at the size of this project: a new
+field is added to the blocks here once, and a new format renders the blocks it knows.
 
 Heading levels are those of HTML (1 is the document's title). Markdown texts
 (:class:`Body`, :class:`Step`) keep their source; their headings sit one level below the
@@ -24,6 +24,16 @@ writer turns it into an address: the web pages into a relative link, a handed-ou
 document into the page's absolute URL when the site has a base URL (:func:`document_href`),
 else no link at all.
 
+The publication date of a document is decided here too (:func:`publication_date`): the
+date its content gives (a pakket's or a view's ``edition``, an item's latest change, …),
+else the date of the source revision (``SOURCE_DATE_EPOCH``, :mod:`pakketbuild.sourcedate`),
+else none — never the clock. It stands on the cover (an item's document: under its
+title) and in the colophon of every combined document (:func:`colophon`), which also
+names the publisher, the edition, the content version (:func:`content_version`), the web
+address of the current version with a QR code, and the licence, each only when known.
+How a PDF describes its links to a screen reader is worded here as well
+(:func:`link_description`).
+
 Two builders: :func:`document` (PDF, Word, ODT: the same outline for all three) and
 :func:`item_page` / :func:`pakket_page` (the web pages, which show more: dates,
 downloads, the change log, links to the providers). They read the resolved item and
@@ -34,10 +44,13 @@ and never the input model.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import ClassVar
+from urllib.parse import unquote
 
 from markupsafe import Markup, escape
 
@@ -70,6 +83,17 @@ LABEL_DOWNLOAD_PAKKET = "Download dit pakket:"
 LABEL_OWN_PAGE = "{title} op een eigen pagina"
 LABEL_PAGE = "pagina"
 LABEL_OF = "van"
+LABEL_COLOPHON = "Colofon"
+LABEL_COLOPHON_PUBLISHER = "Uitgever"
+LABEL_DATE = "Publicatiedatum"
+LABEL_VERSION = "Versie van de inhoud"
+LABEL_ADDRESS = "Actuele versie"
+LABEL_LICENSE = "Licentie"
+LABEL_QR_CODE = "QR-code naar de actuele versie: {url}"
+LABEL_LINK_PHONE = "Bel {text}"
+LABEL_LINK_EMAIL = "Mail naar {text}"
+LABEL_LINK_TO = "Naar {text}"
+"""How a PDF describes a link to a screen reader (:func:`link_description`)."""
 CONTACT_LABELS = {
     "phone": "Telefoon",
     "email": "E-mail",
@@ -165,8 +189,9 @@ class Block:
 
 @dataclass(frozen=True)
 class Line:
-    """A line of a cover: its role (``audiences``, ``edition``, ``publisher``) and its
-    text, labelled."""
+    """A line of a cover: its role (``audiences``, ``edition``, ``date``, ``publisher``)
+    and its text, labelled (the date of the source revision stands unlabelled, as
+    ``date``; a pakket's own edition date as ``Editie: …``)."""
 
     role: str
     text: str
@@ -251,7 +276,8 @@ class Steps(Block):
 
 @dataclass(frozen=True)
 class ContactLine:
-    """One way to reach a contact: label, the text shown and its link (``tel:``, …)."""
+    """A labelled line with an optional link: one way to reach a contact (``tel:`` …), or
+    a line of a colophon (the web address of the current version)."""
 
     label: str
     text: str
@@ -294,6 +320,26 @@ class Downloads(Block):
 
 
 @dataclass(frozen=True)
+class QrCode:
+    """A QR code that leads to ``url``, with its text alternative (:mod:`pakketbuild.writers.qr`
+    draws it: SVG in the PDF, PNG in Word and ODT)."""
+
+    url: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class Colophon(Block):
+    """Who publishes a combined document, when, which edition and content version, where
+    its current version lives (with a QR code) and under which licence: one labelled
+    line per fact the content and the build know, none for what they do not."""
+
+    kind: ClassVar[str] = "colophon"
+    lines: tuple[ContactLine, ...]
+    qr_code: QrCode | None
+
+
+@dataclass(frozen=True)
 class Change:
     """One entry of a change log: its date (and the date in Dutch) and what changed."""
 
@@ -330,9 +376,11 @@ class Section(Block):
     level: int
     anchor: str | None
     blocks: tuple[Block, ...]
-    subtitle: str | None = None
-    """A line under the heading that names what the section is part of ("Onderdeel van:
-    …", an item's document)."""
+    subtitles: tuple[str, ...] = ()
+    """Lines under the heading: what the section is part of ("Onderdeel van: …") and its
+    date (an item's document)."""
+    new_page: bool = False
+    """The section starts a page (the colophon at the end of a combined document)."""
 
 
 @dataclass(frozen=True)
@@ -440,6 +488,28 @@ def contact_card(contact: PubContact) -> ContactCard:
     return ContactCard(contact.label, tuple(lines))
 
 
+def content_date(pub: Publication, subject: PubPakket | PubItem) -> dt.date | None:
+    """The date a document's content gives it: a pakket's ``edition`` (a view's combined
+    document: the view's ``edition``), an item's date (:meth:`Publication.item_date`: its
+    latest change, its first publication, the edition of its pakket); None when the
+    content gives none."""
+    if isinstance(subject, PubPakket):
+        return subject.edition
+    return pub.item_date(subject)
+
+
+def publication_date(pub: Publication, subject: PubPakket | PubItem) -> dt.date | None:
+    """The date a document shows: :func:`content_date`, else the date of the source
+    revision (``SOURCE_DATE_EPOCH``), else None. Never invented, never the clock."""
+    return content_date(pub, subject) or pub.source_date
+
+
+def date_deps(pub: Publication, subject: PubPakket | PubItem) -> tuple[Dep, ...]:
+    """The source date as a dependency of a document that shows it (its content gives no
+    date of its own): a new source date rebuilds exactly these documents."""
+    return () if content_date(pub, subject) is not None else (jobkeys.SOURCE_DATE,)
+
+
 def document(pub: Publication, subject: PubPakket | PubItem) -> Outline:
     """The outline of a handed-out document (PDF, Word, ODT) of a pakket (or a view's
     combined document, which is a pakket) or of an item."""
@@ -447,8 +517,14 @@ def document(pub: Publication, subject: PubPakket | PubItem) -> Outline:
         return _pakket_document(pub, subject)
     anchor = anchors.item_heading(subject.id)
     pakketten = pakketten_of(pub, subject)
-    subtitle = f"{LABEL_PART_OF}: {', '.join(p.title for p in pakketten)}" if pakketten else None
-    place = _Place(1, subject.anchor_prefix, anchor, {subject.id: anchor}, subtitle=subtitle)
+    subtitles = []
+    if pakketten:
+        subtitles.append(f"{LABEL_PART_OF}: {', '.join(p.title for p in pakketten)}")
+    if (date := publication_date(pub, subject)) is not None:
+        subtitles.append(labels.dutch_date(date))
+    place = _Place(
+        1, subject.anchor_prefix, anchor, {subject.id: anchor}, subtitles=tuple(subtitles)
+    )
     return Outline(
         "item",
         item_meta(pub, subject),
@@ -457,14 +533,22 @@ def document(pub: Publication, subject: PubPakket | PubItem) -> Outline:
     )
 
 
-def _pakket_document(pub: Publication, pakket: PubPakket) -> Outline:
+def _cover_lines(pub: Publication, pakket: PubPakket) -> tuple[Line, ...]:
+    """Audiences, the date (the edition's, else the source revision's), publisher."""
     lines = []
     if pakket.audiences:
         lines.append(Line("audiences", f"{LABEL_AUDIENCES} {pakket.audiences_text}"))
     if pakket.edition_label:
         lines.append(Line("edition", f"{LABEL_EDITION}: {pakket.edition_label}"))
+    elif (date := publication_date(pub, pakket)) is not None:
+        lines.append(Line("date", labels.dutch_date(date)))
     lines.append(Line("publisher", f"{LABEL_PUBLISHER} {pakket.publisher.name}"))
-    blocks: list[Block] = [Cover(pakket.title, tuple(lines), pub.theme.logo)]
+    return tuple(lines)
+
+
+def _pakket_document(pub: Publication, pakket: PubPakket) -> Outline:
+    cover = Cover(pakket.title, _cover_lines(pub, pakket), pub.theme.logo)
+    blocks: list[Block] = [cover]
     sections: list[Section] = []
     if pakket.has_intro:
         sections.append(
@@ -480,11 +564,92 @@ def _pakket_document(pub: Publication, pakket: PubPakket) -> Outline:
     sections += [
         _item(item, _Place(2, item.anchor_prefix, local[item.id], local)) for item in pakket.items
     ]
+    # The version covers what the document says (its cover but the source date, its
+    # texts), not the colophon that shows it.
+    said = (cover.title, [line for line in cover.lines if line.role != "date"], sections)
+    sections.append(colophon(pub, pakket, content_version(said)))
     entries = tuple(Link(s.heading, to_anchor(s.anchor)) for s in sections if s.anchor)
     blocks.append(Contents(LABEL_CONTENTS, anchors.CONTENTS, entries))
     blocks += sections
     references = References(local, pub.items)
     return Outline("pakket", pakket_meta(pub, pakket), tuple(blocks), references)
+
+
+def colophon(pub: Publication, pakket: PubPakket, version: str) -> Section:
+    """The colophon of a combined document (the last section, on a page of its own): its
+    publisher, publication date, edition (with the edition's summary when the content
+    records one), content version, the web address of its current version with a QR code
+    (only when the base URL is known: the pakket's page, or a view's home page for the
+    view's combined document) and the site's licence (only when ``site.yaml`` names one)."""
+    lines = [ContactLine(LABEL_COLOPHON_PUBLISHER, pakket.publisher.name, None)]
+    if (date := publication_date(pub, pakket)) is not None:
+        lines.append(ContactLine(LABEL_DATE, labels.dutch_date(date), None))
+    if pakket.edition is not None:
+        summaries = [e.summary for e in pakket.editions if e.date == pakket.edition]
+        edition = labels.dutch_date(pakket.edition)
+        text = f"{edition} — {summaries[-1]}" if summaries and summaries[-1] else edition
+        lines.append(ContactLine(LABEL_EDITION, text, None))
+    lines.append(ContactLine(LABEL_VERSION, version, None))
+    page = urls.pakket_page(pakket.id) if pakket.id in pub.pakketten else urls.INDEX
+    url = pub.absolute_url(page)
+    qr_code = None
+    if url is not None:
+        lines.append(ContactLine(LABEL_ADDRESS, url, url))
+        qr_code = QrCode(url, LABEL_QR_CODE.format(url=url))
+    if pub.site.license:
+        lines.append(ContactLine(LABEL_LICENSE, pub.site.license, None))
+    return Section(
+        "colophon",
+        LABEL_COLOPHON,
+        2,
+        anchors.COLOPHON,
+        (Colophon(tuple(lines), qr_code),),
+        new_page=True,
+    )
+
+
+def content_version(said: object) -> str:
+    """16 hex digits of the sha256 of ``said`` (blocks, lines, texts) as canonical JSON:
+    the same for the same words in every build, format and machine, and different when
+    a word, link or fact changes. A theme's logo is not part of what a document says."""
+    text = json.dumps(_plain(said), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _plain(value: object) -> object:
+    """``value`` as JSON data: a block with its kind, dataclasses as objects, dates ISO."""
+    if isinstance(value, Logo):
+        return None
+    if is_dataclass(value) and not isinstance(value, type):
+        data = {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        if isinstance(value, Block):
+            data["kind"] = value.kind
+        return data
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+def link_description(href: str, text: str) -> str:
+    """What a link says to a screen reader (a PDF link's ``/Contents``): its visible
+    text, with what it does in Dutch — "Bel 070-3738314", "Mail naar …", "Naar
+    Woningscan", "Naar https://…" (``text`` is the link's visible text, or for a link
+    inside the document the heading it leads to). A phone link whose text is no number
+    names the number, a mail link always the address."""
+    plain = " ".join(text.replace("\u2011", "-").replace("\u00ad", "").split())
+    scheme = href.split(":", 1)[0].lower() if ":" in href else ""
+    if scheme == "tel":
+        number = plain if sum(c.isdigit() for c in plain) >= 6 else unquote(href[4:])
+        return LABEL_LINK_PHONE.format(text=number)
+    if scheme == "mailto":  # the address itself, also for "[e-mail](mailto:…)"
+        return LABEL_LINK_EMAIL.format(text=unquote(href[7:].split("?", 1)[0]))
+    return LABEL_LINK_TO.format(text=plain or href)
 
 
 def _steps(item: PubItem, item_prefix: str, level: int) -> Steps:
@@ -519,7 +684,7 @@ class _Place:
     a document instead names the providers among the facts and anchors every section."""
     formats: tuple[str, ...] = ()
     """The formats built (a web page links the item's downloads in them)."""
-    subtitle: str | None = None
+    subtitles: tuple[str, ...] = ()
     page_link: bool = False
     """An item inside a pakket's page, with a link to its page of its own."""
 
@@ -586,7 +751,7 @@ def _item(item: PubItem, place: _Place) -> Section:
         own = Link(LABEL_OWN_PAGE.format(title=item.title), to_page(urls.item_page(item.id)))
         blocks.append(PageLink(own))
     return Section(
-        place.role, item.title, place.level, place.anchor, tuple(blocks), subtitle=place.subtitle
+        place.role, item.title, place.level, place.anchor, tuple(blocks), subtitles=place.subtitles
     )
 
 
