@@ -227,6 +227,8 @@ def _build(
     if options.rendering is not None:
         options.rendering()
     return _Build(options, reporter, cache, state, inputs, content_root, out, tools).run()
+
+
 def _source_date(options: BuildOptions) -> dt.date | None:
     """The Dutch date of ``options.source_date_epoch`` (checked: a usage error for an
     instant no revision can have), or None."""

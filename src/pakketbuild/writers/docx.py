@@ -199,11 +199,7 @@ class _Builder:
         self.md = MarkdownRenderer(state)
 
     def render(self, doc: outline.Outline) -> None:
-        self.md.resolve = lambda fragment: outline.document_href(
-            self.pub, doc.references.target(fragment)
-        )
-        for block in doc.blocks:
-            outline.dispatch(self, block)
+        outline.translate(self, doc, self.pub, self.md)
 
     # -- rules ------------------------------------------------------------------------------
 

@@ -208,11 +208,7 @@ class _Builder:
         return element
 
     def render(self, doc: outline.Outline) -> None:
-        self.md.resolve = lambda fragment: outline.document_href(
-            self.pub, doc.references.target(fragment)
-        )
-        for block in doc.blocks:
-            outline.dispatch(self, block)
+        outline.translate(self, doc, self.pub, self.md)
 
     # -- rules --------------------------------------------------------------------------
 
@@ -349,7 +345,6 @@ class _Builder:
             entry = _element("text:list-item")
             entry.append(paragraph)
             element.append(entry)
-
 
     def visit_colophon(self, colophon: outline.Colophon) -> None:
         """One *Text body* paragraph per line (the label in *Strong Emphasis*, the web

@@ -49,7 +49,7 @@ import json
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import unquote
 
 from markupsafe import Markup, escape
@@ -457,6 +457,16 @@ def body_markup(
         return f'href="{escape(address)}"' if address else match.group(0)
 
     return Markup(_IN_PAGE_HREF.sub(resolve, html) if 'href="#' in html else html)
+
+
+def translate(translator: object, doc: Outline, pub: Publication, md: Any) -> None:
+    """Render ``doc`` with a renderer written in Python (Word, ODT): its
+    ``visit_<kind>`` method for each block (:func:`dispatch`), and ``md``, its Markdown
+    renderer, told where a text's link to an item leads (the outline's
+    :class:`References`, addressed as in a handed-out document: :func:`document_href`)."""
+    md.resolve = lambda fragment: document_href(pub, doc.references.target(fragment))
+    for block in doc.blocks:
+        dispatch(translator, block)
 
 
 def walk(blocks: Iterable[Block]) -> Iterable[Block]:
