@@ -226,12 +226,12 @@ class _Builder:
 
     def visit_facts(self, facts: outline.Facts) -> None:
         for fact in facts.facts:
-            paragraph = self.document.add_paragraph(style="Normal")
+            paragraph = self.document.add_paragraph(style="Facts")
             paragraph.add_run(f"{fact.label}: ", style="Strong")
             paragraph.add_run(fact.text)
 
     def visit_lead(self, lead: outline.Lead) -> None:
-        self.document.add_paragraph(lead.text, style="Normal")
+        self.document.add_paragraph(lead.text, style="Lead")
 
     def visit_body(self, body: outline.Body) -> None:
         self.md.render(
@@ -266,7 +266,7 @@ class _Builder:
         strong = self.state.style("Strong")
         hyperlink = self.state.style("Hyperlink")
         for card in contacts.cards:
-            paragraph = self.document.add_paragraph(style="Normal")
+            paragraph = self.document.add_paragraph(style="Contact")
             add_run(paragraph._p, card.name, strong)
             for line in card.lines:
                 add_run(paragraph._p, "", None).append(OxmlElement("w:br"))

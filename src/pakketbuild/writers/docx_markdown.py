@@ -109,6 +109,14 @@ _PARAGRAPH_STYLES: dict[str, tuple[str | None, str, str]] = {
         '<w:ind w:left="284"/>',
         "",
     ),
+    # An item's label block: its facts (Soort, Voor, Aangeboden door), one paragraph each,
+    # and its lead. With the heading before them they never end a page or break: each
+    # keeps with the next paragraph and keeps its lines together (the PDF's and the ODT's
+    # keep rules for the same blocks).
+    "Facts": ("Normal", '<w:keepNext/><w:keepLines/><w:spacing w:after="0"/>', ""),
+    "Lead": ("Normal", '<w:keepNext/><w:keepLines/><w:spacing w:before="120"/>', ""),
+    # A contact (name, then a line per way to reach it) never breaks over two pages.
+    "Contact": ("Normal", "<w:keepLines/>", ""),
 }
 _CHARACTER_STYLES: dict[str, str] = {
     "Strong": "<w:b/><w:bCs/>",
@@ -120,7 +128,15 @@ _CHARACTER_STYLES: dict[str, str] = {
         '<w:sz w:val="20"/>'
     ),
 }
-_NOT_BUILT_IN = {"Strong Emphasis", "Horizontal Line", "Passage Label", "Passage"}
+_NOT_BUILT_IN = {
+    "Strong Emphasis",
+    "Horizontal Line",
+    "Passage Label",
+    "Passage",
+    "Facts",
+    "Lead",
+    "Contact",
+}
 """Styles pakketbuild adds that Word does not know by name (still styles, so restylable)."""
 
 _TABLE_STYLE = "Table Grid"

@@ -273,13 +273,13 @@ class _Builder:
 
     def visit_facts(self, facts: outline.Facts) -> None:
         for fact in facts.facts:
-            paragraph = _paragraph(BODY)
+            paragraph = _paragraph("Facts")
             paragraph.append(_span("Strong_20_Emphasis", f"{fact.label}:"))
             paragraph.append(f" {fact.text}")
             self.add(paragraph)
 
     def visit_lead(self, lead: outline.Lead) -> None:
-        self.add(_paragraph(BODY, lead.text))
+        self.add(_paragraph("Lead", lead.text))
 
     def visit_body(self, body: outline.Body) -> None:
         self.md.render(self.body, body.text, offset=body.level - 1, prefix=body.id_prefix)
@@ -615,7 +615,10 @@ def styles_xml(theme: Theme, meta: Meta, embedded: odt_fonts.Plan | None = None)
             "Standard",
             "Standard",
             parent=None,
-            paragraph='fo:margin-top="0cm" fo:margin-bottom="0.2cm" fo:line-height="135%"',
+            paragraph=(
+                'fo:margin-top="0cm" fo:margin-bottom="0.2cm" fo:line-height="135%" '
+                'fo:orphans="2" fo:widows="2"'
+            ),
             text=(
                 f'style:font-name={body_font} fo:font-size="10.5pt" '
                 f'fo:color="{colors["text"]}" {lang} fo:hyphenate="true"'
@@ -645,7 +648,10 @@ def styles_xml(theme: Theme, meta: Meta, embedded: odt_fonts.Plan | None = None)
         paragraph_style(
             "Heading",
             "Heading",
-            paragraph='fo:margin-top="0.5cm" fo:margin-bottom="0.2cm" fo:keep-with-next="always"',
+            paragraph=(
+                'fo:margin-top="0.5cm" fo:margin-bottom="0.2cm" fo:keep-with-next="always" '
+                'fo:keep-together="always"'
+            ),
             text=(
                 f'style:font-name={heading_font} fo:font-weight="bold" '
                 f'fo:color="{colors["heading"]}" fo:hyphenate="false"'
@@ -724,6 +730,21 @@ def styles_xml(theme: Theme, meta: Meta, embedded: odt_fonts.Plan | None = None)
                 f'fo:margin-left="0.3cm" fo:padding-left="0.25cm" '
                 f'fo:border-left="2.5pt solid {colors["brand"]}"'
             ),
+        ),
+        # An item's label block (its facts, one paragraph each, and its lead): with the
+        # heading before it, it never ends a page or breaks (the PDF's and Word's keep
+        # rules for the same blocks).
+        paragraph_style(
+            "Facts",
+            "Facts",
+            parent="Text_20_body",
+            paragraph='fo:margin-bottom="0cm" fo:keep-with-next="always" fo:keep-together="always"',
+        ),
+        paragraph_style(
+            "Lead",
+            "Lead",
+            parent="Text_20_body",
+            paragraph='fo:margin-top="0.2cm" fo:keep-with-next="always" fo:keep-together="always"',
         ),
         paragraph_style("Table_20_Contents", "Table Contents", extra=' style:class="extra"'),
         paragraph_style(
