@@ -621,7 +621,7 @@ def styles_xml(theme: Theme, meta: Meta, embedded: odt_fonts.Plan | None = None)
             ),
             text=(
                 f'style:font-name={body_font} fo:font-size="10.5pt" '
-                f'fo:color="{colors["text"]}" {lang} fo:hyphenate="true"'
+                f'fo:color="{colors["text"]}" {lang} fo:hyphenate="false"'
             ),
         ),
         paragraph_style("Text_20_body", "Text body", extra=' style:class="text"'),
