@@ -257,11 +257,17 @@ class _Builder:
                 )
 
     def visit_contacts(self, contacts: outline.Contacts) -> None:
-        """One paragraph per contact: the name in Strong, then a line per way to reach it
-        ("Telefoon: 070-…" with a link)."""
+        """One paragraph per contact (style Contact, never split over two pages): the name
+        in Strong, then a line per way to reach it ("Telefoon: 070-…" with a link; a phone
+        number never breaks over two lines)."""
         from docx.oxml import OxmlElement
 
-        from pakketbuild.writers.docx_markdown import add_hyperlink, add_run
+        from pakketbuild.writers.docx_markdown import (
+            UNBREAKABLE_SCHEMES,
+            add_hyperlink,
+            add_run,
+            add_unbreakable_run,
+        )
 
         strong = self.state.style("Strong")
         hyperlink = self.state.style("Hyperlink")
@@ -272,7 +278,9 @@ class _Builder:
                 add_run(paragraph._p, "", None).append(OxmlElement("w:br"))
                 add_run(paragraph._p, f"{line.label}: ", None)
                 if line.href:
-                    add_run(add_hyperlink(paragraph, url=line.href), line.text, hyperlink)
+                    link = add_hyperlink(paragraph, url=line.href)
+                    whole = line.href.startswith(UNBREAKABLE_SCHEMES)
+                    (add_unbreakable_run if whole else add_run)(link, line.text, hyperlink)
                 else:
                     add_run(paragraph._p, line.text, None)
 

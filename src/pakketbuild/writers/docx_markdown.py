@@ -302,6 +302,27 @@ def add_run(parent: Any, text: str, style: str | None) -> Any:
     return run
 
 
+UNBREAKABLE_SCHEMES = ("tel:",)
+"""Links whose text never breaks over two lines: phone numbers (the PDF's and the web
+pages' ``a[href^="tel:"] { white-space: nowrap }``, ODT's non-breaking characters)."""
+
+
+def add_unbreakable_run(parent: Any, text: str, style: str | None) -> Any:
+    """A run of ``text`` that Word never breaks over two lines (a phone number): each
+    hyphen a non-breaking hyphen (``w:noBreakHyphen``, which Word and LibreOffice draw,
+    copy and search as a hyphen), each space a no-break space."""
+    run = add_run(parent, "", style)
+    for index, piece in enumerate(text.split("-")):
+        if index:
+            run.append(OxmlElement("w:noBreakHyphen"))
+        if piece:
+            element = OxmlElement("w:t")
+            element.text = _NOT_XML.sub("\ufffd", piece).replace(" ", "\u00a0")
+            element.set(qn("xml:space"), "preserve")
+            run.append(element)
+    return run
+
+
 def add_hyperlink(
     paragraph: Paragraph, *, url: str | None = None, anchor: str | None = None
 ) -> Any:
@@ -397,6 +418,8 @@ class _Inline:
     code: bool = False
     link: Any = None
     """The ``w:hyperlink`` element runs go into, if inside a link."""
+    unbreakable: bool = False
+    """Inside a link whose text never breaks (:data:`UNBREAKABLE_SCHEMES`)."""
 
 
 @dataclass(frozen=True)
@@ -644,6 +667,8 @@ class MarkdownRenderer:
 
     def _append(self, paragraph: Paragraph, text: str, ctx: _Inline) -> Any:
         parent = ctx.link if ctx.link is not None else paragraph._p
+        if ctx.unbreakable:
+            return add_unbreakable_run(parent, text, self._run_style(ctx))
         return add_run(parent, text, self._run_style(ctx))
 
     def _text(self, paragraph: Paragraph, node: Any, ctx: _Inline) -> None:
@@ -681,7 +706,8 @@ class MarkdownRenderer:
                 link = add_hyperlink(paragraph, url=address)
         else:
             link = add_hyperlink(paragraph, url=href)
-        self._inline_children(paragraph, node, replace(ctx, link=link))
+        unbreakable = href.startswith(UNBREAKABLE_SCHEMES)
+        self._inline_children(paragraph, node, replace(ctx, link=link, unbreakable=unbreakable))
 
     def _image(self, paragraph: Paragraph, node: Any, ctx: _Inline) -> None:
         # ``check`` refuses images (image-not-allowed); should one reach the renderer,

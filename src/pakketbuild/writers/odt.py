@@ -161,6 +161,22 @@ def _link(href: str, text: str | None = None) -> Any:
     return link
 
 
+UNBREAKABLE_SCHEMES = ("tel:",)
+"""Links whose text never breaks over two lines: phone numbers (the PDF's and the web
+pages' ``a[href^="tel:"] { white-space: nowrap }``, Word's ``w:noBreakHyphen``)."""
+
+
+def unbreakable(text: str) -> str:
+    """``text`` that LibreOffice never breaks over two lines: each hyphen a non-breaking
+    hyphen (U+2011, what LibreOffice's own Ctrl+Shift+minus inserts; it draws it with
+    the font's hyphen, and its PDFs copy it as ``-``), each space a no-break space."""
+    return text.replace("-", "\u2011").replace(" ", "\u00a0")
+
+
+def _link_text(href: str, text: str) -> str:
+    return unbreakable(text) if href.startswith(UNBREAKABLE_SCHEMES) else text
+
+
 def _span(style: str, text: str) -> Any:
     from odfdo import Span
 
@@ -308,7 +324,10 @@ class _Builder:
             for line in card.lines:
                 paragraph.append(LineBreak())
                 paragraph.append(f"{line.label}: ")
-                paragraph.append(_link(line.href, line.text) if line.href else line.text)
+                if line.href:
+                    paragraph.append(_link(line.href, _link_text(line.href, line.text)))
+                else:
+                    paragraph.append(line.text)
             self.add(paragraph)
 
     def visit_links(self, links: outline.Links) -> None:
@@ -506,11 +525,14 @@ class OdtMarkdown:
         if kind in ("text", "code_inline"):
             if not node.content:
                 return
+            text = node.content
+            if link is not None:
+                text = _link_text(link.get_attribute("xlink:href") or "", text)
             style = _span_style((*marks, "code") if kind == "code_inline" else marks)
             if style:
-                target.append(_span(style, node.content))
+                target.append(_span(style, text))
             else:
-                target.append(node.content)
+                target.append(text)
         elif kind == "softbreak":
             target.append(" ")
         elif kind == "hardbreak":
