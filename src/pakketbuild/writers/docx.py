@@ -95,7 +95,7 @@ def render_docx(pub: Publication, subject: PubPakket | PubItem, template: bytes 
         house_template(document, pub.theme)
     apply_theme(document, pub.theme, template=template is not None)
     builder.render(doc)
-    builder.header_footer(meta.title)
+    builder.header_footer(meta.running_title)
     set_language(document, meta.language_region)
     set_core_properties(document, meta)
     tidy_settings(document, meta.language_region, update_fields=False)
@@ -333,7 +333,8 @@ class _Builder:
         last.add_run().add_break(WD_BREAK.PAGE)
 
     def header_footer(self, title: str) -> None:
-        """Running header with the title, footer "pagina X van Y" (PAGE/NUMPAGES)."""
+        """Running header with the title (as the outline shortens it for a running header),
+        footer "pagina X van Y" (PAGE/NUMPAGES)."""
         from pakketbuild.writers.docx_markdown import add_field
 
         for section in self.document.sections:

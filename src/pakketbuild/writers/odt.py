@@ -855,7 +855,12 @@ def styles_xml(theme: Theme, meta: Meta, embedded: odt_fonts.Plan | None = None)
         f"{(embedded or odt_fonts.Plan()).font_face_src(f.name)}</style:font-face>"
         for f in sorted(named, key=lambda f: f.name)
     )
-    title = escape(meta.title)
+    # The header shows the title field (dc:title), or the outline's shortened title when
+    # the title is too long for a running header.
+    if meta.running_title == meta.title:
+        title = f"<text:title>{escape(meta.title)}</text:title>"
+    else:
+        title = escape(meta.running_title)
     page = (
         '<style:page-layout style:name="A4">'
         '<style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" '
@@ -869,8 +874,7 @@ def styles_xml(theme: Theme, meta: Meta, embedded: odt_fonts.Plan | None = None)
     )
     masters = (
         '<style:master-page style:name="Standard" style:page-layout-name="A4">'
-        f'<style:header><text:p text:style-name="Header"><text:title>{title}</text:title>'
-        "</text:p></style:header>"
+        f'<style:header><text:p text:style-name="Header">{title}</text:p></style:header>'
         f'<style:footer><text:p text:style-name="Footer">{LABEL_PAGE} '
         f'<text:page-number text:select-page="current">1</text:page-number> {LABEL_OF} '
         "<text:page-count>1</text:page-count></text:p></style:footer>"
