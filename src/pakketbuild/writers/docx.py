@@ -225,8 +225,15 @@ class _Builder:
             outline.dispatch(self, block)
 
     def visit_facts(self, facts: outline.Facts) -> None:
-        for fact in facts.facts:
-            paragraph = self.document.add_paragraph(style="Facts")
+        """One paragraph (style Facts), a line per fact, as in the PDF: LibreOffice does
+        not follow a chain of keep-with-next paragraphs reliably (a chain of one paragraph
+        per fact broke after its first), one paragraph it keeps whole."""
+        from docx.enum.text import WD_BREAK
+
+        paragraph = self.document.add_paragraph(style="Facts")
+        for index, fact in enumerate(facts.facts):
+            if index:
+                paragraph.add_run().add_break(WD_BREAK.LINE)
             paragraph.add_run(f"{fact.label}: ", style="Strong")
             paragraph.add_run(fact.text)
 

@@ -109,12 +109,12 @@ _PARAGRAPH_STYLES: dict[str, tuple[str | None, str, str]] = {
         '<w:ind w:left="284"/>',
         "",
     ),
-    # An item's label block: its facts (Soort, Voor, Aangeboden door), one paragraph each,
-    # and its lead. With the heading before them they never end a page or break: each
-    # keeps with the next paragraph and keeps its lines together (the PDF's and the ODT's
-    # keep rules for the same blocks).
-    "Facts": ("Normal", '<w:keepNext/><w:keepLines/><w:spacing w:after="0"/>', ""),
-    "Lead": ("Normal", '<w:keepNext/><w:keepLines/><w:spacing w:before="120"/>', ""),
+    # An item's label block: its facts (Soort, Voor, Aangeboden door: one paragraph, a line
+    # each) and its lead. With the heading before them they never end a page or break:
+    # each keeps with the next paragraph and keeps its lines together (the PDF's and the
+    # ODT's keep rules for the same blocks).
+    "Facts": ("Normal", '<w:keepNext/><w:keepLines/><w:spacing w:after="120"/>', ""),
+    "Lead": ("Normal", "<w:keepNext/><w:keepLines/>", ""),
     # A contact (name, then a line per way to reach it) never breaks over two pages.
     "Contact": ("Normal", "<w:keepLines/>", ""),
 }

@@ -288,11 +288,17 @@ class _Builder:
             outline.dispatch(self, block)
 
     def visit_facts(self, facts: outline.Facts) -> None:
-        for fact in facts.facts:
-            paragraph = _paragraph("Facts")
+        """One paragraph (style *Facts*), a line per fact, as in the PDF: LibreOffice does
+        not follow a chain of keep-with-next paragraphs reliably (a chain of one paragraph
+        per fact broke after its first), one paragraph it keeps whole."""
+        from odfdo import LineBreak
+
+        paragraph = self.add(_paragraph("Facts"))
+        for index, fact in enumerate(facts.facts):
+            if index:
+                paragraph.append(LineBreak())
             paragraph.append(_span("Strong_20_Emphasis", f"{fact.label}:"))
             paragraph.append(f" {fact.text}")
-            self.add(paragraph)
 
     def visit_lead(self, lead: outline.Lead) -> None:
         self.add(_paragraph("Lead", lead.text))
@@ -753,20 +759,20 @@ def styles_xml(theme: Theme, meta: Meta, embedded: odt_fonts.Plan | None = None)
                 f'fo:border-left="2.5pt solid {colors["brand"]}"'
             ),
         ),
-        # An item's label block (its facts, one paragraph each, and its lead): with the
-        # heading before it, it never ends a page or breaks (the PDF's and Word's keep
-        # rules for the same blocks).
+        # An item's label block (its facts, one paragraph with a line each, and its lead):
+        # with the heading before it, it never ends a page or breaks (the PDF's and Word's
+        # keep rules for the same blocks).
         paragraph_style(
             "Facts",
             "Facts",
             parent="Text_20_body",
-            paragraph='fo:margin-bottom="0cm" fo:keep-with-next="always" fo:keep-together="always"',
+            paragraph='fo:keep-with-next="always" fo:keep-together="always"',
         ),
         paragraph_style(
             "Lead",
             "Lead",
             parent="Text_20_body",
-            paragraph='fo:margin-top="0.2cm" fo:keep-with-next="always" fo:keep-together="always"',
+            paragraph='fo:keep-with-next="always" fo:keep-together="always"',
         ),
         paragraph_style("Table_20_Contents", "Table Contents", extra=' style:class="extra"'),
         paragraph_style(
