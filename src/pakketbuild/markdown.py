@@ -162,7 +162,7 @@ def markdown_parser() -> MarkdownIt:
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
 )
-_PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+31|0)[\d][\d\s-]{7,13}\d(?![\w])")
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+31[\s-]?|0)[\d][\d\s-]{7,13}\d(?![\w])")
 
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
