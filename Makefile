@@ -28,7 +28,8 @@ PYTEST_ARGS ?=
 
 # Real clients the tests run: Debian packages (checked with dpkg-query, installed with apt-get)
 # and npm packages in tests/clients (installed with npm ci from the committed lock file).
-APT_PACKAGES := chromium libreoffice-writer-nogui python3-uno poppler-utils libharfbuzz-subset0 faketime
+APT_PACKAGES := chromium libreoffice-writer-nogui python3-uno poppler-utils libharfbuzz-subset0 faketime \
+                jing
 CLIENTS      := tests/clients
 NPM_STAMP    := $(CLIENTS)/node_modules/.package-lock.json
 
