@@ -281,7 +281,7 @@ def test_every_format_heads_its_pages_with_the_shortened_title() -> None:
     changed = type(pakket)(
         pakket.pakket.model_copy(update={"title": LONG_TITLE}), pakket.items, pakket.publisher
     )
-    short = "Testpakket voor wethouders, raadsleden, Statenleden\u2026"
+    short = "Testpakket voor wethouders, raadsleden\u2026"  # its comma left off
     assert outline.document(pub, changed).meta.running_title == short
     assert f'<h1 class="doc-title" data-running="{short}">' in document_html(pub, changed)
     with zipfile.ZipFile(io.BytesIO(render_docx(pub, changed, None))) as docx:
