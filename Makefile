@@ -158,7 +158,7 @@ bench: venv
 # Extra options go in ARGS, e.g. make check ARGS=--strict; English: make check ARGS="--lang en".
 # (make build, above, puts the site and the PDF/Word/ODT files in exports/.)
 
-.PHONY: check serve status new-item new-pakket messages architecture font-subsets
+.PHONY: check serve status new-item new-pakket messages architecture font-subsets doc-images
 ARGS  ?=
 KIND  ?= other
 TITLE ?=
@@ -195,3 +195,7 @@ architecture: venv
 ## font-subsets: rewrite the ready-made house font subsets Word and ODT files embed
 font-subsets: venv
 	$(BIN)/python scripts/font_subsets.py
+
+## doc-images: redraw the page images of the README and docs/documents.md (needs make tools)
+doc-images: venv
+	$(BIN)/python scripts/doc_images.py
