@@ -50,6 +50,11 @@ from mdit_py_plugins.container import container_plugin
 from pakketbuild.i18n import _
 
 ALLOWED_SCHEMES = ("https:", "mailto:", "tel:")
+UNBREAKABLE_SCHEMES = ("tel:",)
+"""Links whose text never breaks over two lines, in any format: phone numbers (the
+contacts' and those of running text). Each writer keeps them whole its own way: the
+stylesheets of the web pages and the PDF with ``a[href^="tel:"] { white-space: nowrap }``,
+Word with non-breaking hyphens and spaces, ODT with U+2011 and U+00A0."""
 PASSAGE = "alleen-voor"
 """Name of the container block that holds a passage for some audiences only."""
 PASSAGE_TOKEN = f"container_{PASSAGE}"

@@ -269,12 +269,8 @@ class _Builder:
         number never breaks over two lines)."""
         from docx.oxml import OxmlElement
 
-        from pakketbuild.writers.docx_markdown import (
-            UNBREAKABLE_SCHEMES,
-            add_hyperlink,
-            add_run,
-            add_unbreakable_run,
-        )
+        from pakketbuild.markdown import UNBREAKABLE_SCHEMES
+        from pakketbuild.writers.docx_markdown import add_hyperlink, add_run, add_unbreakable_run
 
         strong = self.state.style("Strong")
         hyperlink = self.state.style("Hyperlink")

@@ -302,13 +302,9 @@ def add_run(parent: Any, text: str, style: str | None) -> Any:
     return run
 
 
-UNBREAKABLE_SCHEMES = ("tel:",)
-"""Links whose text never breaks over two lines: phone numbers (the PDF's and the web
-pages' ``a[href^="tel:"] { white-space: nowrap }``, ODT's non-breaking characters)."""
-
-
 def add_unbreakable_run(parent: Any, text: str, style: str | None) -> Any:
-    """A run of ``text`` that Word never breaks over two lines (a phone number): each
+    """A run of ``text`` that Word never breaks over two lines (a phone number,
+    :data:`pakketbuild.markdown.UNBREAKABLE_SCHEMES`): each
     hyphen a non-breaking hyphen (``w:noBreakHyphen``, which Word and LibreOffice draw,
     copy and search as a hyphen), each space a no-break space."""
     run = add_run(parent, "", style)
@@ -419,7 +415,7 @@ class _Inline:
     link: Any = None
     """The ``w:hyperlink`` element runs go into, if inside a link."""
     unbreakable: bool = False
-    """Inside a link whose text never breaks (:data:`UNBREAKABLE_SCHEMES`)."""
+    """Inside a link whose text never breaks (:data:`markdown.UNBREAKABLE_SCHEMES`)."""
 
 
 @dataclass(frozen=True)
@@ -706,7 +702,7 @@ class MarkdownRenderer:
                 link = add_hyperlink(paragraph, url=address)
         else:
             link = add_hyperlink(paragraph, url=href)
-        unbreakable = href.startswith(UNBREAKABLE_SCHEMES)
+        unbreakable = href.startswith(markdown.UNBREAKABLE_SCHEMES)
         self._inline_children(paragraph, node, replace(ctx, link=link, unbreakable=unbreakable))
 
     def _image(self, paragraph: Paragraph, node: Any, ctx: _Inline) -> None:

@@ -161,11 +161,6 @@ def _link(href: str, text: str | None = None) -> Any:
     return link
 
 
-UNBREAKABLE_SCHEMES = ("tel:",)
-"""Links whose text never breaks over two lines: phone numbers (the PDF's and the web
-pages' ``a[href^="tel:"] { white-space: nowrap }``, Word's ``w:noBreakHyphen``)."""
-
-
 def unbreakable(text: str) -> str:
     """``text`` that LibreOffice never breaks over two lines: each hyphen a non-breaking
     hyphen (U+2011, what LibreOffice's own Ctrl+Shift+minus inserts; it draws it with
@@ -174,7 +169,7 @@ def unbreakable(text: str) -> str:
 
 
 def _link_text(href: str, text: str) -> str:
-    return unbreakable(text) if href.startswith(UNBREAKABLE_SCHEMES) else text
+    return unbreakable(text) if href.startswith(markdown.UNBREAKABLE_SCHEMES) else text
 
 
 def _span(style: str, text: str) -> Any:
