@@ -28,7 +28,8 @@ PYTEST_ARGS ?=
 
 # Real clients the tests run: Debian packages (checked with dpkg-query, installed with apt-get)
 # and npm packages in tests/clients (installed with npm ci from the committed lock file).
-APT_PACKAGES := chromium libreoffice-writer-nogui python3-uno poppler-utils libharfbuzz-subset0 faketime
+APT_PACKAGES := chromium libreoffice-writer-nogui python3-uno poppler-utils libharfbuzz-subset0 faketime \
+                jing
 CLIENTS      := tests/clients
 NPM_STAMP    := $(CLIENTS)/node_modules/.package-lock.json
 
@@ -157,7 +158,7 @@ bench: venv
 # Extra options go in ARGS, e.g. make check ARGS=--strict; English: make check ARGS="--lang en".
 # (make build, above, puts the site and the PDF/Word/ODT files in exports/.)
 
-.PHONY: check serve status new-item new-pakket messages architecture font-subsets
+.PHONY: check serve status new-item new-pakket messages architecture font-subsets doc-images
 ARGS  ?=
 KIND  ?= other
 TITLE ?=
@@ -194,3 +195,7 @@ architecture: venv
 ## font-subsets: rewrite the ready-made house font subsets Word and ODT files embed
 font-subsets: venv
 	$(BIN)/python scripts/font_subsets.py
+
+## doc-images: redraw the page images of the README and docs/documents.md (needs make tools)
+doc-images: venv
+	$(BIN)/python scripts/doc_images.py

@@ -88,6 +88,13 @@ def test_phone_numbers_and_email_addresses_in_running_text_become_links() -> Non
     assert markdown.render_text("Bel 070-3738314.") == "Bel 070-3738314."
 
 
+def test_international_numbers_with_a_space_after_the_country_code_become_links() -> None:
+    html = markdown.render_html("Bel +31 70 373 8314 of +31-6-12345678, niet +31 1234.")
+    assert '<a href="tel:+31703738314">+31 70 373 8314</a>' in html
+    assert '<a href="tel:+31612345678">+31-6-12345678</a>' in html
+    assert html.count("<a ") == 2
+
+
 # ----------------------------------------------------------------------- one parse per text
 
 from hypothesis import given, settings  # noqa: E402

@@ -50,6 +50,11 @@ from mdit_py_plugins.container import container_plugin
 from pakketbuild.i18n import _
 
 ALLOWED_SCHEMES = ("https:", "mailto:", "tel:")
+UNBREAKABLE_SCHEMES = ("tel:",)
+"""Links whose text never breaks over two lines, in any format: phone numbers (the
+contacts' and those of running text). Each writer keeps them whole its own way: the
+stylesheets of the web pages and the PDF with ``a[href^="tel:"] { white-space: nowrap }``,
+Word with non-breaking hyphens and spaces, ODT with U+2011 and U+00A0."""
 PASSAGE = "alleen-voor"
 """Name of the container block that holds a passage for some audiences only."""
 PASSAGE_TOKEN = f"container_{PASSAGE}"
@@ -162,7 +167,7 @@ def markdown_parser() -> MarkdownIt:
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
 )
-_PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+31|0)[\d][\d\s-]{7,13}\d(?![\w])")
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+31[\s-]?|0)[\d][\d\s-]{7,13}\d(?![\w])")
 
 
 _ASCII_DIGIT = re.compile(r"[0-9]")

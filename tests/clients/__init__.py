@@ -12,10 +12,13 @@ helper                 client                                                nee
 ``validate_jsonfeed``  JSON Feed 1.1 schema (npm ``jsonfeed-schema``)        jsonfeed-schema
 ``pdf_text``           poppler ``pdftotext``                                 pdftotext
 ``pdf_to_png``         poppler ``pdftoppm``                                  pdftoppm
+``pdf_layout``         poppler ``pdftotext -bbox-layout``                    pdftotext
 ``pdfua_failures``     PyPI ``page-validation`` and ``pdfua``                (venv)
 ``libreoffice_convert``  ``soffice --headless --convert-to pdf``             soffice
 ``pdf_outline``        the first-level bookmarks of a PDF (pikepdf)          (venv)
 ``contents_numbers``   the page numbers on a PDF's contents page (poppler)   pdftotext
+``odf_schema_errors``  jing with the ODF 1.3 RelaxNG schemas (PyPI             jing, (venv)
+                       ``openxml-audit`` ships them)
 =====================  ====================================================  ==============
 
 ``libreoffice_update_indexes`` opens documents in LibreOffice through its UNO bridge
@@ -51,6 +54,8 @@ __all__ = [
     "AxePage",
     "AxeViolation",
     "ClientError",
+    "LayoutLine",
+    "LayoutPage",
     "PdfUaReport",
     "axe_results",
     "contents_numbers",
@@ -58,6 +63,8 @@ __all__ = [
     "libreoffice_convert",
     "libreoffice_convert_many",
     "libreoffice_update_indexes",
+    "odf_schema_errors",
+    "pdf_layout",
     "pdf_outline",
     "pdf_text",
     "pdf_to_png",
@@ -84,7 +91,7 @@ API_DESIGN_RULES: Final = CLIENTS_DIR / "api-design-rules" / "linter.yaml"
 NPM_PACKAGES: Final = frozenset(
     {"vnu-jar", "axe-core", "playwright-core", "jsonfeed-schema", "@stoplight/spectral-cli"}
 )
-_EXECUTABLES: Final = frozenset({"java", "node", "pdftotext", "pdftoppm", "soffice"})
+_EXECUTABLES: Final = frozenset({"java", "node", "pdftotext", "pdftoppm", "soffice", "jing"})
 _INSTALL_HINT: Final = "run `make tools` in the repository root"
 
 # Generous upper bounds: a hung client must fail the test, not the whole CI run.
@@ -128,7 +135,7 @@ def require(tool: str) -> None:
     """Make sure ``tool`` is usable here, or skip (locally) / fail (``CI=true``) the test.
 
     ``tool`` is an executable (``java``, ``node``, ``chromium``, ``pdftotext``,
-    ``pdftoppm``, ``soffice``) or one of the npm packages in this folder
+    ``pdftoppm``, ``soffice``, ``jing``) or one of the npm packages in this folder
     (``vnu-jar``, ``axe-core``, ``playwright-core``, ``jsonfeed-schema``).
     """
     if tool in NPM_PACKAGES:
@@ -392,6 +399,57 @@ def pdf_text(path: Path) -> str:
     ).stdout
 
 
+@dataclass(frozen=True)
+class LayoutLine:
+    """A line of text as poppler laid it out: its words joined by spaces, and its box in
+    points from the page's top left corner."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
+class LayoutPage:
+    width: float
+    height: float
+    lines: tuple[LayoutLine, ...]
+
+
+def pdf_layout(path: Path) -> list[LayoutPage]:
+    """Every page of a PDF with every line of text and its place, as ``pdftotext
+    -bbox-layout`` finds them (in poppler's reading order)."""
+    from lxml import etree
+
+    require("pdftotext")
+    (pdf,) = _existing([path])
+    proc = _run(
+        ["pdftotext", "-bbox-layout", "-enc", "UTF-8", pdf, "-"],
+        timeout=_TIMEOUT_POPPLER,
+        what="pdftotext -bbox-layout",
+    )
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    try:
+        root = etree.fromstring(proc.stdout.encode("utf-8"))
+    except etree.XMLSyntaxError as exc:
+        raise ClientError(f"pdftotext -bbox-layout gave no XHTML for {pdf}: {exc}") from exc
+    pages = []
+    for page in root.iter(f"{xhtml}page"):
+        lines = []
+        for line in page.iter(f"{xhtml}line"):
+            words = [word.text or "" for word in line.iter(f"{xhtml}word")]
+            box = [float(line.get(name, "0")) for name in ("xMin", "yMin", "xMax", "yMax")]
+            lines.append(LayoutLine(" ".join(words), *box))
+        pages.append(
+            LayoutPage(float(page.get("width", "0")), float(page.get("height", "0")), tuple(lines))
+        )
+    if not pages:
+        raise ClientError(f"pdftotext -bbox-layout found no pages in {pdf}")
+    return pages
+
+
 def pdf_to_png(
     path: Path, out_dir: Path, first: int = 1, last: int | None = None, *, dpi: int = 72
 ) -> list[Path]:
@@ -649,3 +707,48 @@ def libreoffice_convert_many(documents: Sequence[Path], out_dir: Path) -> dict[P
             raise ClientError(f"LibreOffice made no PDF from {src}")
         result[src] = target
     return result
+
+
+# --------------------------------------------------------------------------- ODF 1.3 (jing)
+
+_TIMEOUT_JING: Final = 600
+
+
+def odf_schemas() -> dict[str, Path]:
+    """The ODF 1.3 RelaxNG schemas as PyPI ``openxml-audit`` ships them (OASIS's
+    ``OpenDocument-v1.3-schema.rng`` for content, styles and meta, and the manifest's)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("openxml_audit")
+    if spec is None or spec.origin is None:
+        _missing("PyPI openxml-audit (the ODF schemas) is not installed: run `make test-venv`")
+    folder = Path(spec.origin).parent / "odf" / "schemas" / "odf-1.3"
+    schemas = {
+        "document": folder / "OpenDocument-v1.3-schema.rng",
+        "manifest": folder / "OpenDocument-v1.3-manifest-schema.rng",
+    }
+    missing = [str(path) for path in schemas.values() if not path.is_file()]
+    if missing:
+        raise ClientError(f"openxml-audit no longer ships {', '.join(missing)}")
+    return schemas
+
+
+def odf_schema_errors(parts: Sequence[Path], schema: str) -> list[str]:
+    """Validate XML parts of ODF packages (already unpacked) against the ODF 1.3 schema
+    ``schema`` (``document`` or ``manifest``) with jing, in one run; every error as jing
+    reports it (``file:line:col: error: …``), ``[]`` when all are valid. ``-i``: the
+    schema's own ID-type checks (jing's DTD-compatibility mode) are not applied, as the
+    OASIS schema does not meet them."""
+    require("jing")
+    schema_path = odf_schemas()[schema]
+    files = _existing(list(parts))
+    proc = _run(
+        ["jing", "-i", schema_path, *files],
+        timeout=_TIMEOUT_JING,
+        what="jing",
+        ok_codes=frozenset({0, 1}),
+    )
+    errors = [line for line in proc.stdout.splitlines() if line.strip()]
+    if proc.returncode == 1 and not errors:
+        raise ClientError(f"jing failed without naming an error:\n{proc.stderr[-2000:]}")
+    return errors

@@ -375,8 +375,7 @@ def test_the_qr_code_is_the_same_bytes_on_every_run() -> None:
     )
     command = [sys.executable, "-c", script]
     runs = {
-        subprocess.run(command, capture_output=True, text=True, check=True).stdout
-        for _ in range(2)
+        subprocess.run(command, capture_output=True, text=True, check=True).stdout for _ in range(2)
     }
     assert len(runs) == 1
     assert decode(qr.png(url)) == [url]

@@ -9,6 +9,7 @@ of that document.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -240,3 +241,56 @@ def test_a_block_without_a_rule_fails_loudly() -> None:
     assert outline.dispatch(Translator(), outline.Lead("x")) == "x"
     with pytest.raises(NotImplementedError, match="no rule for the outline block 'facts'"):
         outline.dispatch(Translator(), outline.Facts(()))
+
+
+# --------------------------------------------------------------------------- running header
+
+LONG_TITLE = "Testpakket voor wethouders, raadsleden, Statenleden en hun partners en gezinnen"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Veiligheidspakket voor wethouders", "Veiligheidspakket voor wethouders"),
+        (
+            "Training Omgaan met intimidatie en bedreiging voor burgemeesters en wethouders",
+            "Training Omgaan met intimidatie en bedreiging\u2026",
+        ),
+        ("  Twee   spaties  ", "Twee spaties"),
+        (
+            "Een, twee, drie, vier, vijf, zes, zeven, acht, negen, tien, elf",
+            "Een, twee, drie, vier, vijf, zes, zeven, acht\u2026",
+        ),
+        ("Arbeidsongeschiktheids" * 3, "Arbeidsongeschiktheids" * 2 + "Arbei\u2026"),
+    ],
+)
+def test_a_running_header_shows_whole_words_within_its_budget(text: str, shown: str) -> None:
+    assert outline.running_head(text) == shown
+    assert len(shown) <= outline.RUNNING_HEAD
+
+
+def test_every_format_heads_its_pages_with_the_shortened_title() -> None:
+    """The PDF's header string and the Word and ODT headers carry the outline's short
+    form of a long title (the section part of the PDF's header is checked on the
+    laid-out pages, tests/writers/test_pages.py)."""
+    from pakketbuild.writers.docx import render_docx
+    from pakketbuild.writers.odt import render_odt
+
+    pub = publication(SCENARIO)
+    pakket = pub.pakketten["testpakket"]
+    changed = type(pakket)(
+        pakket.pakket.model_copy(update={"title": LONG_TITLE}), pakket.items, pakket.publisher
+    )
+    short = "Testpakket voor wethouders, raadsleden\u2026"  # its comma left off
+    assert outline.document(pub, changed).meta.running_title == short
+    assert f'<h1 class="doc-title" data-running="{short}">' in document_html(pub, changed)
+    with zipfile.ZipFile(io.BytesIO(render_docx(pub, changed, None))) as docx:
+        headers = [docx.read(n).decode() for n in docx.namelist() if "/header" in n]
+    assert any(f"<w:t>{short}</w:t>" in h for h in headers)
+    assert not any(LONG_TITLE in h for h in headers)
+    with zipfile.ZipFile(io.BytesIO(render_odt(pub, changed))) as odt:
+        styles = odt.read("styles.xml").decode()
+    assert f'<text:p text:style-name="Header">{short}</text:p>' in styles
+    with zipfile.ZipFile(io.BytesIO(render_odt(pub, pakket))) as odt:
+        styles = odt.read("styles.xml").decode()
+    assert "<text:title>Testpakket voor wethouders</text:title>" in styles  # short: the field

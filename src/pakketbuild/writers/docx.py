@@ -98,7 +98,7 @@ def render_docx(pub: Publication, subject: PubPakket | PubItem, template: bytes 
         house_template(document, pub.theme)
     apply_theme(document, pub.theme, template=template is not None)
     builder.render(doc)
-    builder.header_footer(meta.title)
+    builder.header_footer(meta.running_title)
     set_language(document, meta.language_region)
     set_core_properties(document, meta)
     tidy_settings(document, meta.language_region, update_fields=False)
@@ -239,13 +239,20 @@ class _Builder:
             outline.dispatch(self, block)
 
     def visit_facts(self, facts: outline.Facts) -> None:
-        for fact in facts.facts:
-            paragraph = self.document.add_paragraph(style="Normal")
+        """One paragraph (style Facts), a line per fact, as in the PDF: LibreOffice does
+        not follow a chain of keep-with-next paragraphs reliably (a chain of one paragraph
+        per fact broke after its first), one paragraph it keeps whole."""
+        from docx.enum.text import WD_BREAK
+
+        paragraph = self.document.add_paragraph(style="Facts")
+        for index, fact in enumerate(facts.facts):
+            if index:
+                paragraph.add_run().add_break(WD_BREAK.LINE)
             paragraph.add_run(f"{fact.label}: ", style="Strong")
             paragraph.add_run(fact.text)
 
     def visit_lead(self, lead: outline.Lead) -> None:
-        self.document.add_paragraph(lead.text, style="Normal")
+        self.document.add_paragraph(lead.text, style="Lead")
 
     def visit_body(self, body: outline.Body) -> None:
         self.md.render(
@@ -271,22 +278,26 @@ class _Builder:
                 )
 
     def visit_contacts(self, contacts: outline.Contacts) -> None:
-        """One paragraph per contact: the name in Strong, then a line per way to reach it
-        ("Telefoon: 070-…" with a link)."""
+        """One paragraph per contact (style Contact, never split over two pages): the name
+        in Strong, then a line per way to reach it ("Telefoon: 070-…" with a link; a phone
+        number never breaks over two lines)."""
         from docx.oxml import OxmlElement
 
-        from pakketbuild.writers.docx_markdown import add_hyperlink, add_run
+        from pakketbuild.markdown import UNBREAKABLE_SCHEMES
+        from pakketbuild.writers.docx_markdown import add_hyperlink, add_run, add_unbreakable_run
 
         strong = self.state.style("Strong")
         hyperlink = self.state.style("Hyperlink")
         for card in contacts.cards:
-            paragraph = self.document.add_paragraph(style="Normal")
+            paragraph = self.document.add_paragraph(style="Contact")
             add_run(paragraph._p, card.name, strong)
             for line in card.lines:
                 add_run(paragraph._p, "", None).append(OxmlElement("w:br"))
                 add_run(paragraph._p, f"{line.label}: ", None)
                 if line.href:
-                    add_run(add_hyperlink(paragraph, url=line.href), line.text, hyperlink)
+                    link = add_hyperlink(paragraph, url=line.href)
+                    whole = line.href.startswith(UNBREAKABLE_SCHEMES)
+                    (add_unbreakable_run if whole else add_run)(link, line.text, hyperlink)
                 else:
                     add_run(paragraph._p, line.text, None)
 
@@ -378,7 +389,8 @@ class _Builder:
         last.add_run().add_break(WD_BREAK.PAGE)
 
     def header_footer(self, title: str) -> None:
-        """Running header with the title, footer "pagina X van Y" (PAGE/NUMPAGES)."""
+        """Running header with the title (as the outline shortens it for a running header),
+        footer "pagina X van Y" (PAGE/NUMPAGES)."""
         from pakketbuild.writers.docx_markdown import add_field
 
         for section in self.document.sections:

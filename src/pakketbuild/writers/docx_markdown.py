@@ -109,6 +109,14 @@ _PARAGRAPH_STYLES: dict[str, tuple[str | None, str, str]] = {
         '<w:ind w:left="284"/>',
         "",
     ),
+    # An item's label block: its facts (Soort, Voor, Aangeboden door: one paragraph, a line
+    # each) and its lead. With the heading before them they never end a page or break:
+    # each keeps with the next paragraph and keeps its lines together (the PDF's and the
+    # ODT's keep rules for the same blocks).
+    "Facts": ("Normal", '<w:keepNext/><w:keepLines/><w:spacing w:after="120"/>', ""),
+    "Lead": ("Normal", "<w:keepNext/><w:keepLines/>", ""),
+    # A contact (name, then a line per way to reach it) never breaks over two pages.
+    "Contact": ("Normal", "<w:keepLines/>", ""),
 }
 _CHARACTER_STYLES: dict[str, str] = {
     "Strong": "<w:b/><w:bCs/>",
@@ -120,7 +128,15 @@ _CHARACTER_STYLES: dict[str, str] = {
         '<w:sz w:val="20"/>'
     ),
 }
-_NOT_BUILT_IN = {"Strong Emphasis", "Horizontal Line", "Passage Label", "Passage"}
+_NOT_BUILT_IN = {
+    "Strong Emphasis",
+    "Horizontal Line",
+    "Passage Label",
+    "Passage",
+    "Facts",
+    "Lead",
+    "Contact",
+}
 """Styles pakketbuild adds that Word does not know by name (still styles, so restylable)."""
 
 _TABLE_STYLE = "Table Grid"
@@ -286,6 +302,23 @@ def add_run(parent: Any, text: str, style: str | None) -> Any:
     return run
 
 
+def add_unbreakable_run(parent: Any, text: str, style: str | None) -> Any:
+    """A run of ``text`` that Word never breaks over two lines (a phone number,
+    :data:`pakketbuild.markdown.UNBREAKABLE_SCHEMES`): each
+    hyphen a non-breaking hyphen (``w:noBreakHyphen``, which Word and LibreOffice draw,
+    copy and search as a hyphen), each space a no-break space."""
+    run = add_run(parent, "", style)
+    for index, piece in enumerate(text.split("-")):
+        if index:
+            run.append(OxmlElement("w:noBreakHyphen"))
+        if piece:
+            element = OxmlElement("w:t")
+            element.text = _NOT_XML.sub("\ufffd", piece).replace(" ", "\u00a0")
+            element.set(qn("xml:space"), "preserve")
+            run.append(element)
+    return run
+
+
 def add_hyperlink(
     paragraph: Paragraph, *, url: str | None = None, anchor: str | None = None
 ) -> Any:
@@ -381,6 +414,8 @@ class _Inline:
     code: bool = False
     link: Any = None
     """The ``w:hyperlink`` element runs go into, if inside a link."""
+    unbreakable: bool = False
+    """Inside a link whose text never breaks (:data:`markdown.UNBREAKABLE_SCHEMES`)."""
 
 
 @dataclass(frozen=True)
@@ -628,6 +663,8 @@ class MarkdownRenderer:
 
     def _append(self, paragraph: Paragraph, text: str, ctx: _Inline) -> Any:
         parent = ctx.link if ctx.link is not None else paragraph._p
+        if ctx.unbreakable:
+            return add_unbreakable_run(parent, text, self._run_style(ctx))
         return add_run(parent, text, self._run_style(ctx))
 
     def _text(self, paragraph: Paragraph, node: Any, ctx: _Inline) -> None:
@@ -665,7 +702,8 @@ class MarkdownRenderer:
                 link = add_hyperlink(paragraph, url=address)
         else:
             link = add_hyperlink(paragraph, url=href)
-        self._inline_children(paragraph, node, replace(ctx, link=link))
+        unbreakable = href.startswith(markdown.UNBREAKABLE_SCHEMES)
+        self._inline_children(paragraph, node, replace(ctx, link=link, unbreakable=unbreakable))
 
     def _image(self, paragraph: Paragraph, node: Any, ctx: _Inline) -> None:
         # ``check`` refuses images (image-not-allowed); should one reach the renderer,

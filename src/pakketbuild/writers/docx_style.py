@@ -117,6 +117,7 @@ def house_template(document: Any, theme: Theme) -> None:
                 del fonts.attrib[key]
         for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
             fonts.set(qn(attribute), font)
+    _widow_control(styles)
     for border in document.styles["Title"].element.iter(qn("w:bottom")):
         if border.get(qn("w:color")):
             border.set(qn("w:color"), theme.colors["brand"][1:].upper())
@@ -156,6 +157,28 @@ def house_template(document: Any, theme: Theme) -> None:
                 xml,
             )
         theme_part._blob = xml.encode("utf-8")
+
+
+def _widow_control(styles: Any) -> None:
+    """Widow and orphan control for every paragraph (the document defaults, so every
+    style has it): a page break leaves at least two lines of a paragraph on either side.
+    Word's own templates have it; python-docx's has not, and without it LibreOffice
+    leaves a paragraph's last line alone at the top of a page."""
+    from docx.oxml import OxmlElement
+
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:  # pragma: no cover - python-docx's template has them
+        return
+    ppr_default = defaults.find(qn("w:pPrDefault"))
+    if ppr_default is None:
+        ppr_default = OxmlElement("w:pPrDefault")
+        defaults.append(ppr_default)
+    ppr = ppr_default.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        ppr_default.append(ppr)
+    if ppr.find(qn("w:widowControl")) is None:
+        ppr.insert(0, OxmlElement("w:widowControl"))  # first: no pStyle or keep rules here
 
 
 def cover_logo(document: Any, theme: Theme) -> None:

@@ -177,6 +177,17 @@ def _link(href: str, text: str | None = None) -> Any:
     return link
 
 
+def unbreakable(text: str) -> str:
+    """``text`` that LibreOffice never breaks over two lines: each hyphen a non-breaking
+    hyphen (U+2011, what LibreOffice's own Ctrl+Shift+minus inserts; it draws it with
+    the font's hyphen, and its PDFs copy it as ``-``), each space a no-break space."""
+    return text.replace("-", "\u2011").replace(" ", "\u00a0")
+
+
+def _link_text(href: str, text: str) -> str:
+    return unbreakable(text) if href.startswith(markdown.UNBREAKABLE_SCHEMES) else text
+
+
 def _span(style: str, text: str) -> Any:
     from odfdo import Span
 
@@ -292,14 +303,20 @@ class _Builder:
             outline.dispatch(self, block)
 
     def visit_facts(self, facts: outline.Facts) -> None:
-        for fact in facts.facts:
-            paragraph = _paragraph(BODY)
+        """One paragraph (style *Facts*), a line per fact, as in the PDF: LibreOffice does
+        not follow a chain of keep-with-next paragraphs reliably (a chain of one paragraph
+        per fact broke after its first), one paragraph it keeps whole."""
+        from odfdo import LineBreak
+
+        paragraph = self.add(_paragraph("Facts"))
+        for index, fact in enumerate(facts.facts):
+            if index:
+                paragraph.append(LineBreak())
             paragraph.append(_span("Strong_20_Emphasis", f"{fact.label}:"))
             paragraph.append(f" {fact.text}")
-            self.add(paragraph)
 
     def visit_lead(self, lead: outline.Lead) -> None:
-        self.add(_paragraph(BODY, lead.text))
+        self.add(_paragraph("Lead", lead.text))
 
     def visit_body(self, body: outline.Body) -> None:
         self.md.render(self.body, body.text, offset=body.level - 1, prefix=body.id_prefix)
@@ -328,7 +345,10 @@ class _Builder:
             for line in card.lines:
                 paragraph.append(LineBreak())
                 paragraph.append(f"{line.label}: ")
-                paragraph.append(_link(line.href, line.text) if line.href else line.text)
+                if line.href:
+                    paragraph.append(_link(line.href, _link_text(line.href, line.text)))
+                else:
+                    paragraph.append(line.text)
             self.add(paragraph)
 
     def visit_links(self, links: outline.Links) -> None:
@@ -563,11 +583,14 @@ class OdtMarkdown:
         if kind in ("text", "code_inline"):
             if not node.content:
                 return
+            text = node.content
+            if link is not None:
+                text = _link_text(link.get_attribute("xlink:href") or "", text)
             style = _span_style((*marks, "code") if kind == "code_inline" else marks)
             if style:
-                target.append(_span(style, node.content))
+                target.append(_span(style, text))
             else:
-                target.append(node.content)
+                target.append(text)
         elif kind == "softbreak":
             target.append(" ")
         elif kind == "hardbreak":
@@ -672,10 +695,13 @@ def styles_xml(theme: Theme, meta: Meta, embedded: odt_fonts.Plan | None = None)
             "Standard",
             "Standard",
             parent=None,
-            paragraph='fo:margin-top="0cm" fo:margin-bottom="0.2cm" fo:line-height="135%"',
+            paragraph=(
+                'fo:margin-top="0cm" fo:margin-bottom="0.2cm" fo:line-height="135%" '
+                'fo:orphans="2" fo:widows="2"'
+            ),
             text=(
                 f'style:font-name={body_font} fo:font-size="10.5pt" '
-                f'fo:color="{colors["text"]}" {lang} fo:hyphenate="true"'
+                f'fo:color="{colors["text"]}" {lang} fo:hyphenate="false"'
             ),
         ),
         paragraph_style("Text_20_body", "Text body", extra=' style:class="text"'),
@@ -702,7 +728,10 @@ def styles_xml(theme: Theme, meta: Meta, embedded: odt_fonts.Plan | None = None)
         paragraph_style(
             "Heading",
             "Heading",
-            paragraph='fo:margin-top="0.5cm" fo:margin-bottom="0.2cm" fo:keep-with-next="always"',
+            paragraph=(
+                'fo:margin-top="0.5cm" fo:margin-bottom="0.2cm" fo:keep-with-next="always" '
+                'fo:keep-together="always"'
+            ),
             text=(
                 f'style:font-name={heading_font} fo:font-weight="bold" '
                 f'fo:color="{colors["heading"]}" fo:hyphenate="false"'
@@ -781,6 +810,21 @@ def styles_xml(theme: Theme, meta: Meta, embedded: odt_fonts.Plan | None = None)
                 f'fo:margin-left="0.3cm" fo:padding-left="0.25cm" '
                 f'fo:border-left="2.5pt solid {colors["brand"]}"'
             ),
+        ),
+        # An item's label block (its facts, one paragraph with a line each, and its lead):
+        # with the heading before it, it never ends a page or breaks (the PDF's and Word's
+        # keep rules for the same blocks).
+        paragraph_style(
+            "Facts",
+            "Facts",
+            parent="Text_20_body",
+            paragraph='fo:keep-with-next="always" fo:keep-together="always"',
+        ),
+        paragraph_style(
+            "Lead",
+            "Lead",
+            parent="Text_20_body",
+            paragraph='fo:keep-with-next="always" fo:keep-together="always"',
         ),
         paragraph_style("Table_20_Contents", "Table Contents", extra=' style:class="extra"'),
         paragraph_style(
@@ -869,7 +913,12 @@ def styles_xml(theme: Theme, meta: Meta, embedded: odt_fonts.Plan | None = None)
         f"{(embedded or odt_fonts.Plan()).font_face_src(f.name)}</style:font-face>"
         for f in sorted(named, key=lambda f: f.name)
     )
-    title = escape(meta.title)
+    # The header shows the title field (dc:title), or the outline's shortened title when
+    # the title is too long for a running header.
+    if meta.running_title == meta.title:
+        title = f"<text:title>{escape(meta.title)}</text:title>"
+    else:
+        title = escape(meta.running_title)
     page = (
         '<style:page-layout style:name="A4">'
         '<style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" '
@@ -883,8 +932,7 @@ def styles_xml(theme: Theme, meta: Meta, embedded: odt_fonts.Plan | None = None)
     )
     masters = (
         '<style:master-page style:name="Standard" style:page-layout-name="A4">'
-        f'<style:header><text:p text:style-name="Header"><text:title>{title}</text:title>'
-        "</text:p></style:header>"
+        f'<style:header><text:p text:style-name="Header">{title}</text:p></style:header>'
         f'<style:footer><text:p text:style-name="Footer">{LABEL_PAGE} '
         f'<text:page-number text:select-page="current">1</text:page-number> {LABEL_OF} '
         "<text:page-count>1</text:page-count></text:p></style:footer>"

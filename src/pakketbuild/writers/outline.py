@@ -102,6 +102,32 @@ CONTACT_LABELS = {
 }
 """Labels of a contact's lines (see :class:`ContactCard`), in order."""
 
+RUNNING_HEAD = 50
+"""At most this many characters of a text in a running header (the document's title, the
+current section): two such parts fit side by side on one line of the header with room
+between them (see :func:`running_head`)."""
+ELLIPSIS = "\u2026"
+
+
+def running_head(text: str) -> str:
+    """``text`` as a part of a running header: whole words, at most :data:`RUNNING_HEAD`
+    characters, and an ellipsis where words were left off ("Training Omgaan met
+    intimidatie en bedreiging…"), so the title on the left and the current section on
+    the right never run into each other."""
+    words = text.split()
+    shown = " ".join(words)
+    if len(shown) <= RUNNING_HEAD:
+        return shown
+    kept = ""
+    for word in words:
+        candidate = f"{kept} {word}" if kept else word
+        if len(candidate) + len(ELLIPSIS) > RUNNING_HEAD:
+            break
+        kept = candidate
+    if not kept:  # one word longer than the whole budget
+        kept = words[0][: RUNNING_HEAD - len(ELLIPSIS)]
+    return kept.rstrip(",;:\u2013-") + ELLIPSIS  # no dangling punctuation or dash
+
 
 # --------------------------------------------------------------------------- links
 
@@ -382,6 +408,11 @@ class Section(Block):
     new_page: bool = False
     """The section starts a page (the colophon at the end of a combined document)."""
 
+    @property
+    def running(self) -> str:
+        """The heading as the running header shows it (:func:`running_head`)."""
+        return running_head(self.heading)
+
 
 @dataclass(frozen=True)
 class Meta:
@@ -396,6 +427,11 @@ class Meta:
     """The site language as written (``nl``)."""
     created: dt.date | None
     modified: dt.date | None
+
+    @property
+    def running_title(self) -> str:
+        """The title as the running header shows it (:func:`running_head`)."""
+        return running_head(self.title)
 
     @property
     def language_region(self) -> str:
