@@ -176,8 +176,7 @@ def keeps(doc: outline.Outline) -> list[Keep]:
             found.extend(Keep((e.text,), entry=True) for e in block.entries)
         elif isinstance(block, outline.Section):
             label: list[str] = [block.heading]
-            if block.subtitle:
-                label.append(block.subtitle)
+            label += block.subtitles
             rest = list(block.blocks)
             while rest and isinstance(rest[0], outline.Facts | outline.Lead):
                 head = rest.pop(0)
